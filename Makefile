@@ -1,0 +1,31 @@
+# kg — two commands set everything up: `make` (build and publish output/) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+KG     := $(BIN)/kg
+STAMP  := $(VENV)/.installed
+
+.PHONY: all build test bench check-output clean help
+
+all: build ## create the virtual environment, install kg, build output/
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP) ## build the graph into output/ and print the summary
+	$(KG) build
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP) ## time kg build against the bare pyoxigraph floor; writes bench/results.md
+	$(BIN)/python bench/run.py
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache bench/work

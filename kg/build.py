@@ -1,0 +1,174 @@
+"""The pipeline: sources -> facts -> mapping -> validation -> serialisation -> output/."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.config import RDF, Settings
+from kg.conflicts import Conflict, find_conflicts
+from kg.errors import FactsError, ValidationFailed
+from kg.facts import Facts, fact_files, read_facts
+from kg.mapping import MappedGraph, map_facts
+from kg.ontology import Ontology, load_ontology
+from kg.reference import usable_ids
+from kg.report import Problem, errors_of
+from kg import serialize
+from kg.jsonld import context
+from kg.sources import Source, load_sources
+from kg.validation import ShaclReport, validate, vocabulary_layer
+from kg.void import describe
+from kg.wikidata_view import wikidata_view
+
+REFERENCE_TABLE = "reference/wikidata-ids.tsv"
+
+
+@dataclass
+class Inputs:
+    sources: dict[str, Source]
+    ontology: Ontology
+    facts: Facts
+
+
+@dataclass
+class BuildResult:
+    inputs: Inputs
+    graph: MappedGraph
+    conflicts: list[Conflict]
+    report: ShaclReport | None
+    files: dict[str, bytes] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def triple_count(self) -> int:
+        return len(self.graph.triples())
+
+    def summary(self) -> str:
+        facts = self.inputs.facts
+        shacl = "not run"
+        if self.report is not None:
+            shacl = (
+                f"conforms ({len(self.report.warnings)} warnings)"
+                if self.report.conforms
+                else f"{len(self.report.violations)} violations"
+            )
+        return (
+            f"kg build: {len(self.inputs.sources)} sources, {len(facts.entities)} entities, "
+            f"{len(facts.claims)} claims, {len(self.graph.statements)} statements, "
+            f"{self.triple_count} triples, {len(self.conflicts)} conflicts, SHACL {shacl}, "
+            f"{sum(self.timings.values()):.2f}s"
+        )
+
+
+def load_inputs(settings: Settings, extra_fact_files: list[Path] | None = None) -> Inputs:
+    sources = load_sources(settings.sources_dir)
+    ontology = load_ontology(settings)
+    table = settings.root / REFERENCE_TABLE
+    known = usable_ids(table, "item") if table.exists() else None
+    paths = fact_files(settings.facts_dir) + list(extra_fact_files or [])
+    facts = read_facts(paths, ontology, sources, known, settings.root)
+    return Inputs(sources, ontology, facts)
+
+
+def raise_for(problems: list[Problem]) -> None:
+    errors = errors_of(problems)
+    if errors:
+        shown = "\n".join(str(p) for p in errors[:50])
+        more = f"\n… and {len(errors) - 50} more" if len(errors) > 50 else ""
+        first = errors[0]
+        raise FactsError(f"{len(errors)} error(s) in facts:\n{shown}{more}", first.file, None)
+
+
+def build(settings: Settings, run_shacl: bool = True) -> BuildResult:
+    """Everything but writing: fails on any facts error or SHACL violation."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    inputs = load_inputs(settings)
+    raise_for(inputs.facts.problems)
+    timings["read"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    graph = map_facts(inputs.facts, inputs.sources, settings)
+    raise_for(graph.problems)
+    conflicts = find_conflicts(graph.statements, inputs.ontology)
+    timings["map"] = time.perf_counter() - t0
+
+    report = None
+    if run_shacl:
+        t0 = time.perf_counter()
+        report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), settings)
+        timings["validate"] = time.perf_counter() - t0
+        if not report.conforms:
+            shown = "\n".join(str(r) for r in report.violations[:50])
+            raise ValidationFailed(f"SHACL: {len(report.violations)} violation(s):\n{shown}")
+
+    t0 = time.perf_counter()
+    result = BuildResult(inputs, graph, conflicts, report, timings=timings)
+    result.files = render(result, settings)
+    timings["serialise"] = time.perf_counter() - t0
+    return result
+
+
+def render(result: BuildResult, settings: Settings) -> dict[str, bytes]:
+    """Every output file's bytes, by name."""
+    graph = result.graph
+    prefixes = publication_prefixes(settings, result.inputs.facts)
+    triples = graph.triples()
+    quads = graph.quads()
+    class_counts = Counter(
+        t.object.value for t in graph.asserted if t.predicate.value == RDF + "type"
+    )
+    files = {
+        "vyzov.ttl": serialize.turtle(triples, prefixes),
+        "vyzov.jsonld": serialize.jsonld(triples, prefixes),
+        "context.jsonld": (json.dumps(context(prefixes), indent=1) + "\n").encode("utf-8"),
+        "vyzov.trig": serialize.trig(quads, prefixes),
+        "vyzov.nq": serialize.nquads(quads),
+        "vyzov-wikidata.ttl": serialize.turtle(wikidata_view(graph, result.inputs.ontology), prefixes),
+        "void.ttl": serialize.turtle(
+            describe(
+                settings,
+                len(triples),
+                len(result.inputs.facts.entities),
+                sorted(result.inputs.sources),
+                dict(class_counts),
+            ),
+            prefixes,
+        ),
+    }
+    if result.report is not None:
+        files["shacl-report.ttl"] = result.report.turtle
+    return files
+
+
+def publication_prefixes(settings: Settings, facts: Facts) -> dict[str, str]:
+    """The base prefixes plus one per minted IRI space (person:, statement:, …) for readability."""
+    prefixes = settings.prefixes()
+    spaces = {kind: f"id/{kind}/" for kind in sorted({e.split("/", 1)[0] for e in facts.entities})}
+    spaces |= {"statement": "statement/", "reference": "reference/", "source": "source/", "value": "value/"}
+    for name, path in spaces.items():
+        prefixes.setdefault(name, settings.base_iri + path)
+    return prefixes
+
+
+def write_outputs(files: dict[str, bytes], output_dir: Path) -> None:
+    """Write all files or none: each goes to a temporary file first, then all are renamed."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in sorted(files.items()):
+            handle, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=output_dir)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            staged.append((Path(tmp), output_dir / name))
+        for tmp, final in staged:
+            os.replace(tmp, final)
+    finally:
+        for tmp, _ in staged:
+            if tmp.exists():
+                tmp.unlink()

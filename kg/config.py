@@ -1,0 +1,100 @@
+"""Where things are and which IRIs kg mints: the one place to change them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_BASE_IRI = "https://example.org/vyzov/"
+BASE_IRI_ENV = "KG_BASE_IRI"
+
+SCHEMA = "https://schema.org/"
+WD = "http://www.wikidata.org/entity/"
+WDT = "http://www.wikidata.org/prop/direct/"
+WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
+PROV = "http://www.w3.org/ns/prov#"
+OA = "http://www.w3.org/ns/oa#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SH = "http://www.w3.org/ns/shacl#"
+WIKIBASE = "http://wikiba.se/ontology#"
+PQ = "http://www.wikidata.org/prop/qualifier/"
+
+
+def project_root() -> Path:
+    """The project folder: KG_ROOT if set, else the folder holding this package."""
+    env = os.environ.get("KG_ROOT")
+    return Path(env) if env else Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and the base IRI of one build."""
+
+    root: Path = field(default_factory=project_root)
+    base_iri: str = field(default_factory=lambda: os.environ.get(BASE_IRI_ENV, DEFAULT_BASE_IRI))
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def facts_dir(self) -> Path:
+        return self.root / "facts"
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def kg(self) -> str:
+        """The ontology namespace."""
+        return self.base_iri + "ontology#"
+
+    def prefixes(self) -> dict[str, str]:
+        """Prefixes used in every serialisation, in a fixed order."""
+        return {
+            "kg": self.kg,
+            "kgr": self.base_iri,
+            "schema": SCHEMA,
+            "wd": WD,
+            "wdt": WDT,
+            "pq": PQ,
+            "wikibase": WIKIBASE,
+            "prov": PROV,
+            "oa": OA,
+            "rdf": RDF,
+            "rdfs": RDFS,
+            "owl": OWL,
+            "xsd": XSD,
+            "skos": SKOS,
+            "dcterms": DCTERMS,
+            "void": VOID,
+            "dcat": DCAT,
+            "sh": SH,
+        }
+
+    def rebase(self, text: str) -> str:
+        """Files in ontology/ and shapes/ are written with the default base; move them to ours."""
+        if self.base_iri == DEFAULT_BASE_IRI:
+            return text
+        return text.replace(DEFAULT_BASE_IRI, self.base_iri)

@@ -1,0 +1,34 @@
+"""Where sources disagree: a functional property with more than one asserted value."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kg.mapping import Statement
+from kg.ontology import Ontology
+
+
+@dataclass(frozen=True)
+class Conflict:
+    subject: str
+    property: str
+    statements: tuple[Statement, ...]
+
+    @property
+    def values(self) -> list[str]:
+        return [st.object.value for st in self.statements]
+
+
+def find_conflicts(statements: list[Statement], ontology: Ontology) -> list[Conflict]:
+    """Every (subject, functional property) with two or more asserted values, sorted."""
+    functional = {iri for iri, info in ontology.properties.items() if info.functional}
+    groups: dict[tuple[str, str], list[Statement]] = defaultdict(list)
+    for st in statements:
+        if st.asserted and st.predicate.value in functional:
+            groups[(st.subject.value, st.predicate.value)].append(st)
+    return [
+        Conflict(subject, prop, tuple(sorted(group, key=lambda st: str(st.object))))
+        for (subject, prop), group in sorted(groups.items())
+        if len(group) > 1
+    ]

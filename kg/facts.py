@@ -1,0 +1,483 @@
+"""Curated facts: read facts/*.yaml into typed entities and claims, reporting every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from kg.config import RDF, SCHEMA, XSD
+from kg.errors import InputError
+from kg.ontology import Ontology
+from kg.quotes import QuoteAmbiguous, QuoteNotFound, Span, closest_passage, locate
+from kg.report import Problem, Rule, Severity
+from kg.sources import Source
+from kg.yamlio import Located, load_yaml
+
+ENTITY_ID = re.compile(r"^[a-z][a-z0-9]*/[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+QID = re.compile(r"^Q[1-9][0-9]*$")
+DURATION = re.compile(r"^-?P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$")
+RANKS = ("normal", "preferred", "deprecated")
+QUANTITY = SCHEMA + "QuantitativeValue"
+ROLE = SCHEMA + "Role"
+
+# unit key -> (UN/CEFACT common code, unit text)
+UNITS: dict[str, tuple[str, str]] = {
+    "m": ("MTR", "m"),
+    "cm": ("CMT", "cm"),
+    "kg": ("KGM", "kg"),
+    "day": ("DAY", "day"),
+    "hour": ("HUR", "h"),
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    source: str
+    quote: str
+    span: Span
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    lang: str
+    preferred: bool
+    refs: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    types: tuple[str, ...]
+    wikidata: str | None
+    names: tuple[Name, ...]
+    file: str
+    line: int
+
+    @property
+    def preferred_name(self) -> Name:
+        return next(n for n in self.names if n.preferred)
+
+
+@dataclass(frozen=True)
+class EntityValue:
+    id: str
+
+
+@dataclass(frozen=True)
+class LiteralValue:
+    lexical: str
+    datatype: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class QuantityValue:
+    amount: str
+    unit: str
+
+
+Value = EntityValue | LiteralValue | QuantityValue
+
+
+@dataclass(frozen=True)
+class Claim:
+    subject: str
+    property: str
+    value: Value
+    refs: tuple[Reference, ...]
+    file: str
+    line: int
+    point_in_time: str | None = None
+    role: str | None = None
+    rank: str = "normal"
+    note: str | None = None
+
+
+@dataclass
+class Facts:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Reader:
+    """Turns YAML documents into Facts, collecting problems instead of stopping at the first."""
+
+    ontology: Ontology
+    sources: dict[str, Source]
+    known_qids: set[str] | None
+    facts: Facts = field(default_factory=Facts)
+    file: str = ""
+
+    def problem(self, rule: Rule, message: str, line: int | None, severity: Severity = Severity.ERROR) -> None:
+        self.facts.problems.append(Problem(rule, severity, message, self.file, line))
+
+    # ------------------------------------------------------------------ references
+
+    def references(self, raw: Any, line: int, what: str) -> tuple[Reference, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.problem(Rule.MISSING_REFERENCE, f"{what} needs at least one reference ({{source, quote}})", line)
+            return ()
+        refs = []
+        for item in raw:
+            ref = self.reference(item, line)
+            if ref is not None:
+                refs.append(ref)
+        return tuple(refs)
+
+    def reference(self, item: Any, line: int) -> Reference | None:
+        if not isinstance(item, Located):
+            self.problem(Rule.FORMAT, "a reference must be a mapping {source, quote}", line)
+            return None
+        line = item.line
+        unknown = set(item) - {"source", "quote", "occurrence"}
+        if unknown:
+            self.problem(Rule.FORMAT, f"unknown reference key(s): {', '.join(sorted(unknown))}", line)
+        key, quote, occurrence = item.get("source"), item.get("quote"), item.get("occurrence")
+        if not isinstance(key, str) or not isinstance(quote, str) or not quote:
+            self.problem(Rule.MISSING_REFERENCE, "a reference needs 'source' and a non-empty 'quote'", line)
+            return None
+        if occurrence is not None and (isinstance(occurrence, bool) or not isinstance(occurrence, int)):
+            self.problem(Rule.FORMAT, "'occurrence' must be a whole number (1 = first)", line)
+            return None
+        source = self.sources.get(key)
+        if source is None:
+            self.problem(Rule.UNKNOWN_SOURCE, f"unknown source {key!r}", line)
+            return None
+        try:
+            span = locate(source.text, quote, occurrence)
+        except QuoteNotFound:
+            closest = closest_passage(source.text, quote)
+            self.problem(
+                Rule.QUOTE_NOT_FOUND,
+                f"quote not found in source {key}: {quote!r}; closest passage: {closest!r}",
+                line,
+            )
+            return None
+        except QuoteAmbiguous as exc:
+            if occurrence is None:
+                message = (
+                    f"quote occurs {len(exc.offsets)} times in source {key} "
+                    f"(at {', '.join(map(str, exc.offsets))}): add 'occurrence: N' or quote more"
+                )
+            else:
+                message = f"occurrence {occurrence} asked, but the quote occurs {len(exc.offsets)} times in {key}"
+            self.problem(Rule.QUOTE_AMBIGUOUS, message, line)
+            return None
+        return Reference(key, quote, span, self.file, line)
+
+    def source_language(self, refs: tuple[Reference, ...]) -> str:
+        return self.sources[refs[0].source].language if refs else "en"
+
+    # ------------------------------------------------------------------ entities
+
+    def entity(self, raw: Any) -> None:
+        if not isinstance(raw, Located):
+            self.problem(Rule.FORMAT, "an entity must be a mapping", None)
+            return
+        line = raw.line
+        unknown = set(raw) - {"id", "type", "wikidata", "names"}
+        if unknown:
+            self.problem(Rule.FORMAT, f"unknown entity key(s): {', '.join(sorted(unknown))}", line)
+        entity_id = raw.get("id")
+        if not isinstance(entity_id, str) or not ENTITY_ID.match(entity_id):
+            self.problem(Rule.FORMAT, f"entity id {entity_id!r} must look like kind/lowercase-slug", line)
+            return
+        if entity_id in self.facts.entities:
+            other = self.facts.entities[entity_id]
+            self.problem(Rule.FORMAT, f"entity {entity_id} is defined twice (first at {other.file}:{other.line})", line)
+            return
+        types = self.classes(raw.get("type"), line)
+        wikidata = raw.get("wikidata")
+        if wikidata is not None:
+            if not isinstance(wikidata, str) or not QID.match(wikidata):
+                self.problem(Rule.WIKIDATA_ID, f"wikidata {wikidata!r} is not a QID like Q4350906", line)
+                wikidata = None
+            elif self.known_qids is not None and wikidata not in self.known_qids:
+                self.problem(
+                    Rule.WIKIDATA_ID,
+                    f"{wikidata} is not a verified ID in reference/wikidata-ids.tsv; leave it out rather than guess",
+                    line,
+                )
+                wikidata = None
+        names = self.names(raw.get("names"), line, entity_id)
+        self.facts.entities[entity_id] = Entity(entity_id, types, wikidata, names, self.file, line)
+
+    def classes(self, raw: Any, line: int) -> tuple[str, ...]:
+        curies = raw if isinstance(raw, list) else [raw]
+        if not curies or not all(isinstance(c, str) for c in curies):
+            self.problem(Rule.FORMAT, "'type' must be a class CURIE or a list of them", line)
+            return ()
+        classes = []
+        for curie in curies:
+            iri = self.expand(curie, line)
+            if iri is None:
+                continue
+            if not self.ontology.is_class(iri):
+                self.problem(Rule.UNKNOWN_CLASS, f"{curie} is not a class declared in ontology/", line)
+                continue
+            classes.append(iri)
+        return tuple(classes)
+
+    def names(self, raw: Any, line: int, entity_id: str) -> tuple[Name, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.problem(Rule.FORMAT, f"entity {entity_id} needs 'names' with one preferred name", line)
+            return ()
+        names: list[Name] = []
+        seen: set[tuple[str, str]] = set()
+        for item in raw:
+            if not isinstance(item, Located) or not isinstance(item.get("text"), str) or not item["text"].strip():
+                self.problem(Rule.FORMAT, "each name needs a non-empty 'text'", getattr(item, "line", line))
+                continue
+            unknown = set(item) - {"text", "lang", "preferred", "refs"}
+            if unknown:
+                self.problem(Rule.FORMAT, f"unknown name key(s): {', '.join(sorted(unknown))}", item.line)
+            refs = self.references(item.get("refs"), item.line, f"name {item['text']!r}")
+            lang = item.get("lang") or self.source_language(refs)
+            if not isinstance(lang, str) or not LANG_TAG.match(lang):
+                self.problem(Rule.FORMAT, f"language tag {lang!r} is not BCP 47", item.line)
+                lang = "und"
+            preferred = item.get("preferred", False) is True
+            if (item["text"], lang) in seen:
+                self.problem(Rule.DUPLICATE, f"name {item['text']!r}@{lang} is listed twice", item.line)
+            seen.add((item["text"], lang))
+            if not preferred:
+                for ref in refs:
+                    if item["text"] not in ref.quote:
+                        self.problem(
+                            Rule.NAME_NOT_IN_QUOTE,
+                            f"alternate name {item['text']!r} does not occur in its quote {ref.quote!r}",
+                            ref.line,
+                        )
+            names.append(Name(item["text"], lang, preferred, refs))
+        preferred_count = sum(n.preferred for n in names)
+        if names and preferred_count != 1:
+            self.problem(Rule.FORMAT, f"entity {entity_id} needs exactly one preferred name, has {preferred_count}", line)
+        return tuple(names)
+
+    def expand(self, curie: str, line: int) -> str | None:
+        try:
+            return self.ontology.expand(curie)
+        except InputError as exc:
+            self.problem(Rule.FORMAT, str(exc), line)
+            return None
+
+    # ------------------------------------------------------------------ claims
+
+    def claim(self, raw: Any) -> None:
+        if not isinstance(raw, Located):
+            self.problem(Rule.FORMAT, "a claim must be a mapping", None)
+            return
+        line = raw.line
+        unknown = set(raw) - {"subject", "property", "value", "qualifiers", "rank", "note", "refs"}
+        if unknown:
+            self.problem(Rule.FORMAT, f"unknown claim key(s): {', '.join(sorted(unknown))}", line)
+        subject, curie = raw.get("subject"), raw.get("property")
+        if not isinstance(subject, str) or not isinstance(curie, str) or "value" not in raw:
+            self.problem(Rule.FORMAT, "a claim needs 'subject', 'property' and 'value'", line)
+            return
+        prop = self.expand(curie, line)
+        if prop is None:
+            return
+        info = self.ontology.properties.get(prop)
+        if info is None:
+            self.problem(Rule.UNKNOWN_PROPERTY, f"{curie} is not a property declared in ontology/", line)
+            return
+        rank = raw.get("rank", "normal")
+        if rank not in RANKS:
+            self.problem(Rule.FORMAT, f"rank {rank!r} must be one of {', '.join(RANKS)}", line)
+            return
+        note = raw.get("note")
+        if note is not None and not isinstance(note, str):
+            self.problem(Rule.FORMAT, "'note' must be text", line)
+            note = None
+        refs = self.references(raw.get("refs"), line, f"claim {subject} {curie}")
+        value = self.value(raw["value"], info.ranges, line, refs)
+        qualifiers = raw.get("qualifiers") or {}
+        if not isinstance(qualifiers, dict) or set(qualifiers) - {"point_in_time", "role"}:
+            self.problem(Rule.FORMAT, "qualifiers may be 'point_in_time' and 'role'", line)
+            qualifiers = {}
+        point_in_time = None
+        if "point_in_time" in qualifiers:
+            point_in_time = self.date(qualifiers["point_in_time"], line)
+        role = qualifiers.get("role")
+        if role is not None and not isinstance(role, str):
+            self.problem(Rule.FORMAT, "qualifier 'role' must be an entity id", line)
+            role = None
+        if value is None:
+            return
+        self.facts.claims.append(
+            Claim(subject, prop, value, refs, self.file, line, point_in_time, role, rank, note)
+        )
+
+    def value(self, raw: Any, ranges: tuple[str, ...], line: int, refs: tuple[Reference, ...]) -> Value | None:
+        literal_ranges = [r for r in ranges if r.startswith((XSD, RDF))]
+        if QUANTITY in ranges:
+            return self.quantity(raw, line)
+        if not literal_ranges:
+            if not isinstance(raw, str):
+                self.problem(Rule.WRONG_VALUE, f"value must be an entity id, got {raw!r}", line)
+                return None
+            return EntityValue(raw)  # existence and class are checked once all files are read
+        datatype = literal_ranges[0]
+        if datatype == RDF + "langString":
+            if isinstance(raw, dict) and isinstance(raw.get("text"), str) and set(raw) <= {"text", "lang"}:
+                text, lang = raw["text"], raw.get("lang") or self.source_language(refs)
+            elif isinstance(raw, str):
+                text, lang = raw, self.source_language(refs)
+            else:
+                self.problem(Rule.WRONG_VALUE, f"value must be text or {{text, lang}}, got {raw!r}", line)
+                return None
+            if not isinstance(lang, str) or not LANG_TAG.match(lang):
+                self.problem(Rule.WRONG_VALUE, f"language tag {lang!r} is not BCP 47", line)
+                return None
+            return LiteralValue(text, datatype, lang)
+        lexical = self.lexical(raw, datatype, line)
+        return None if lexical is None else LiteralValue(lexical, datatype)
+
+    def lexical(self, raw: Any, datatype: str, line: int) -> str | None:
+        local = datatype.removeprefix(XSD)
+        if local == "date":
+            return self.date(raw, line)
+        if local == "dateTime":
+            text = raw.isoformat() if isinstance(raw, dt.datetime) else raw
+            try:
+                dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+            except ValueError:
+                self.problem(Rule.WRONG_VALUE, f"{raw!r} is not an xsd:dateTime like \"2021-10-05T09:22:00Z\"", line)
+                return None
+            return str(text)
+        if local == "integer":
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                self.problem(Rule.WRONG_VALUE, f"{raw!r} is not an integer", line)
+                return None
+            return str(raw)
+        if local == "decimal":
+            try:
+                return str(Decimal(str(raw)))
+            except InvalidOperation:
+                self.problem(Rule.WRONG_VALUE, f"{raw!r} is not a decimal number", line)
+                return None
+        if local == "boolean":
+            if not isinstance(raw, bool):
+                self.problem(Rule.WRONG_VALUE, f"{raw!r} is not true or false", line)
+                return None
+            return "true" if raw else "false"
+        if local == "duration":
+            if not isinstance(raw, str) or not DURATION.match(raw):
+                self.problem(Rule.WRONG_VALUE, f"{raw!r} is not an ISO 8601 duration like P12D or PT3H", line)
+                return None
+            return raw
+        if isinstance(raw, str):
+            return raw
+        self.problem(Rule.WRONG_VALUE, f"{raw!r} is not a valid xsd:{local}", line)
+        return None
+
+    def date(self, raw: Any, line: int) -> str | None:
+        if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+            return raw.isoformat()
+        if isinstance(raw, str):
+            try:
+                return dt.date.fromisoformat(raw).isoformat() if len(raw) == 10 else self._bad_date(raw, line)
+            except ValueError:
+                pass
+        return self._bad_date(raw, line)
+
+    def _bad_date(self, raw: Any, line: int) -> None:
+        self.problem(Rule.WRONG_VALUE, f"{raw!r} is not a date (YYYY-MM-DD)", line)
+        return None
+
+    def quantity(self, raw: Any, line: int) -> QuantityValue | None:
+        if not isinstance(raw, dict) or set(raw) != {"amount", "unit"}:
+            self.problem(Rule.WRONG_VALUE, f"a quantity is {{amount, unit}}, got {raw!r}", line)
+            return None
+        if raw["unit"] not in UNITS:
+            self.problem(Rule.WRONG_VALUE, f"unknown unit {raw['unit']!r} (known: {', '.join(UNITS)})", line)
+            return None
+        if isinstance(raw["amount"], bool) or not isinstance(raw["amount"], (int, float, str)):
+            self.problem(Rule.WRONG_VALUE, f"amount {raw['amount']!r} is not a number", line)
+            return None
+        try:
+            amount = Decimal(str(raw["amount"]))
+        except InvalidOperation:
+            self.problem(Rule.WRONG_VALUE, f"amount {raw['amount']!r} is not a number", line)
+            return None
+        return QuantityValue(str(amount), raw["unit"])
+
+    # ------------------------------------------------------------------ cross-checks
+
+    def check_links(self) -> None:
+        """Entity references must exist and have the class the property expects."""
+        entities = self.facts.entities
+        for claim in self.facts.claims:
+            self.file = claim.file
+            if claim.subject not in entities:
+                self.unknown_entity(claim.subject, claim.line)
+            if isinstance(claim.value, EntityValue):
+                target = entities.get(claim.value.id)
+                if target is None:
+                    self.unknown_entity(claim.value.id, claim.line)
+                else:
+                    ranges = self.ontology.properties[claim.property].ranges
+                    self.expect_class(target, ranges, claim.line, self.ontology.compact(claim.property))
+            if claim.role is not None:
+                role = entities.get(claim.role)
+                if role is None:
+                    self.unknown_entity(claim.role, claim.line)
+                else:
+                    self.expect_class(role, (ROLE,), claim.line, "qualifier role")
+
+    def expect_class(self, entity: Entity, ranges: tuple[str, ...], line: int, what: str) -> None:
+        if not ranges:
+            return
+        if not any(self.ontology.is_subclass(t, r) for t in entity.types for r in ranges):
+            expected = " or ".join(self.ontology.compact(r) for r in ranges)
+            actual = ", ".join(self.ontology.compact(t) for t in entity.types) or "no type"
+            self.problem(Rule.WRONG_VALUE, f"{what} expects {expected}; {entity.id} is {actual}", line)
+
+    def unknown_entity(self, entity_id: str, line: int) -> None:
+        from kg.suggest import suggest_entities
+
+        hint = suggest_entities(entity_id, self.facts.entities.values())
+        message = f"unknown entity {entity_id}" + (f" — did you mean {hint}?" if hint else "")
+        self.problem(Rule.UNKNOWN_ENTITY, message, line)
+
+
+def fact_files(facts_dir: Path) -> list[Path]:
+    return sorted(p for p in facts_dir.rglob("*.yaml") if p.is_file())
+
+
+def read_facts(
+    paths: Iterable[Path],
+    ontology: Ontology,
+    sources: dict[str, Source],
+    known_qids: set[str] | None = None,
+    root: Path | None = None,
+) -> Facts:
+    """Read fact files; problems are collected in Facts.problems, never raised one by one."""
+    reader = _Reader(ontology, sources, known_qids)
+    for path in paths:
+        display = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+        reader.file = display
+        document = load_yaml(path, display)
+        if document is None:
+            continue
+        if not isinstance(document, dict) or set(document) - {"entities", "claims"}:
+            reader.problem(Rule.FORMAT, "a facts file is a mapping with 'entities' and/or 'claims'", 1)
+            continue
+        for raw in document.get("entities") or []:
+            reader.entity(raw)
+        for raw in document.get("claims") or []:
+            reader.claim(raw)
+    reader.check_links()
+    return reader.facts

@@ -1,0 +1,68 @@
+"""Compacted JSON-LD, written directly from sorted triples: fast and byte-stable.
+
+The context holds prefix definitions only, so every key and @id is a compact IRI and every value
+keeps its exact datatype or language. The same context is published as context.jsonld and
+embedded in each document, so no processor ever fetches a context."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from kg.config import RDF, XSD
+
+TYPE = RDF + "type"
+STRING = XSD + "string"
+
+
+def context(prefixes: dict[str, str]) -> dict[str, object]:
+    return {"@context": dict(prefixes)}
+
+
+class _Compactor:
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        # longest namespace first, so kg: (…/ontology#) wins over kgr: (…/)
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    def iri(self, iri: str) -> str:
+        for prefix, namespace in self.prefixes:
+            if iri.startswith(namespace):
+                local = iri[len(namespace) :]
+                if not local.startswith("//"):
+                    return f"{prefix}:{local}"
+        return iri
+
+    def value(self, term: ox.NamedNode | ox.Literal) -> object:
+        if isinstance(term, ox.NamedNode):
+            return {"@id": self.iri(term.value)}
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == STRING:
+            return term.value
+        return {"@value": term.value, "@type": self.iri(term.datatype.value)}
+
+
+def to_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """A compacted JSON-LD document for triples already sorted by subject."""
+    compact = _Compactor(prefixes)
+    nodes: list[dict[str, object]] = []
+    current: dict[str, object] | None = None
+    current_subject = None
+    for triple in triples:
+        subject = triple.subject
+        if not isinstance(subject, ox.NamedNode):
+            raise ValueError(f"blank node {subject} in published output")
+        if subject != current_subject:
+            current = {"@id": compact.iri(subject.value)}
+            nodes.append(current)
+            current_subject = subject
+        assert current is not None
+        if triple.predicate.value == TYPE and isinstance(triple.object, ox.NamedNode):
+            current.setdefault("@type", []).append(compact.iri(triple.object.value))  # type: ignore[union-attr]
+        else:
+            key = compact.iri(triple.predicate.value)
+            current.setdefault(key, []).append(compact.value(triple.object))  # type: ignore[union-attr, arg-type]
+    document = {"@context": dict(prefixes), "@graph": nodes}
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,0 +1,253 @@
+"""Map facts to RDF: the asserted (truthy) triples, one statement node per triple with its
+references and quoted spans, and the source articles. No blank nodes; IRIs are stable."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.config import OA, OWL, PROV, RDF, SCHEMA, WD, WIKIBASE, WIKIDATA_PAGE, XSD, Settings
+from kg.facts import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityValue, Reference, Value
+from kg.report import Problem, Rule, Severity
+from kg.sources import Source
+
+A = ox.NamedNode(RDF + "type")
+RANK_IRIS = {
+    "preferred": ox.NamedNode(WIKIBASE + "PreferredRank"),
+    "normal": ox.NamedNode(WIKIBASE + "NormalRank"),
+    "deprecated": ox.NamedNode(WIKIBASE + "DeprecatedRank"),
+}
+HASH_CHARS = 16
+
+
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_iri(XSD + "integer"))
+
+
+@dataclass
+class Statement:
+    """Everything the claims say about one (s, p, o): merged references and qualifiers."""
+
+    subject: ox.NamedNode
+    predicate: ox.NamedNode
+    object: ox.NamedNode | ox.Literal
+    iri: ox.NamedNode
+    rank: str
+    refs: dict[ox.NamedNode, Reference] = field(default_factory=dict)
+    points_in_time: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def asserted(self) -> bool:
+        return self.rank != "deprecated"
+
+    @property
+    def triple(self) -> ox.Triple:
+        return ox.Triple(self.subject, self.predicate, self.object)
+
+
+@dataclass
+class MappedGraph:
+    """The published graph by layer, plus the statements for reports."""
+
+    asserted: list[ox.Triple]
+    provenance: list[ox.Triple]
+    metadata: list[ox.Triple]
+    statements: list[Statement]
+    problems: list[Problem]
+
+    def triples(self) -> list[ox.Triple]:
+        """Layers (1)-(3) of the contract, sorted: what Turtle and JSON-LD carry."""
+        return sorted({*self.asserted, *self.provenance, *self.metadata}, key=str)
+
+    def quads(self) -> list[ox.Quad]:
+        """Plus layer (4): each asserted statement names a graph holding its one triple."""
+        default = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in self.triples()]
+        named = sorted(
+            (ox.Quad(st.subject, st.predicate, st.object, st.iri) for st in self.statements if st.asserted),
+            key=str,
+        )
+        return default + named
+
+
+class Minter:
+    """The IRIs kg mints, all under one base IRI."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.base = settings.base_iri
+        self.kg = settings.kg
+
+    def entity(self, entity_id: str) -> ox.NamedNode:
+        return _iri(f"{self.base}id/{entity_id}")
+
+    def source(self, key: str) -> ox.NamedNode:
+        return _iri(f"{self.base}source/{key}")
+
+    def statement(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.NamedNode:
+        return _iri(f"{self.base}statement/{_hash(f'{s} {p} {o}')}")
+
+    def reference(self, source: str, start: int, end: int) -> ox.NamedNode:
+        return _iri(f"{self.base}reference/{_hash(f'{source} {start} {end}')}")
+
+    def quantity(self, amount: str, unit: str) -> ox.NamedNode:
+        return _iri(f"{self.base}value/{_hash(f'{amount} {unit}')}")
+
+    def term(self, local: str) -> ox.NamedNode:
+        return _iri(self.kg + local)
+
+
+class _Mapper:
+    def __init__(self, settings: Settings, sources: dict[str, Source]) -> None:
+        self.mint = Minter(settings)
+        self.sources = sources
+        self.statements: dict[tuple[str, str, str], Statement] = {}
+        self.metadata: list[ox.Triple] = []
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        s: ox.NamedNode,
+        p: ox.NamedNode,
+        o: ox.NamedNode | ox.Literal,
+        refs: Iterable[Reference],
+        claim: Claim | None = None,
+    ) -> None:
+        key = (str(s), str(p), str(o))
+        rank = claim.rank if claim else "normal"
+        statement = self.statements.get(key)
+        if statement is None:
+            statement = Statement(s, p, o, self.mint.statement(s, p, o), rank)
+            self.statements[key] = statement
+        elif statement.rank != rank and claim is not None:
+            self.problems.append(
+                Problem(
+                    Rule.FORMAT,
+                    Severity.ERROR,
+                    f"the same triple has rank {statement.rank} elsewhere and {rank} here; give every claim "
+                    "of one triple the same rank",
+                    claim.file,
+                    claim.line,
+                )
+            )
+        for ref in refs:
+            statement.refs[self.mint.reference(ref.source, ref.span.start, ref.span.end)] = ref
+        if claim is not None:
+            if claim.point_in_time:
+                statement.points_in_time.add(claim.point_in_time)
+            if claim.role:
+                statement.roles.add(claim.role)
+            if claim.note and claim.note not in statement.notes:
+                statement.notes.append(claim.note)
+
+    def entities(self, facts: Facts) -> None:
+        for entity in facts.entities.values():
+            node = self.mint.entity(entity.id)
+            type_refs = entity.preferred_name.refs if any(n.preferred for n in entity.names) else ()
+            for cls in entity.types:
+                self.add(node, A, _iri(cls), type_refs)
+            for name in entity.names:
+                prop = SCHEMA + ("name" if name.preferred else "alternateName")
+                self.add(node, _iri(prop), ox.Literal(name.text, language=name.lang), name.refs)
+            if entity.wikidata:
+                self.metadata.append(ox.Triple(node, _iri(OWL + "sameAs"), _iri(WD + entity.wikidata)))
+                self.metadata.append(ox.Triple(node, _iri(SCHEMA + "sameAs"), _iri(WIKIDATA_PAGE + entity.wikidata)))
+
+    def value(self, value: Value, claim: Claim) -> ox.NamedNode | ox.Literal:
+        if isinstance(value, EntityValue):
+            return self.mint.entity(value.id)
+        if isinstance(value, LiteralValue):
+            if value.lang:
+                return ox.Literal(value.lexical, language=value.lang)
+            return ox.Literal(value.lexical, datatype=_iri(value.datatype))
+        node = self.quantity(value, claim)
+        return node
+
+    def quantity(self, value: QuantityValue, claim: Claim) -> ox.NamedNode:
+        node = self.mint.quantity(value.amount, value.unit)
+        code, text = UNITS[value.unit]
+        self.add(node, A, _iri(SCHEMA + "QuantitativeValue"), claim.refs, claim)
+        self.add(node, _iri(SCHEMA + "value"), ox.Literal(value.amount, datatype=_iri(XSD + "decimal")), claim.refs, claim)
+        self.add(node, _iri(SCHEMA + "unitCode"), ox.Literal(code), claim.refs, claim)
+        self.add(node, _iri(SCHEMA + "unitText"), ox.Literal(text), claim.refs, claim)
+        return node
+
+    def claims(self, facts: Facts) -> None:
+        for claim in facts.claims:
+            obj = self.value(claim.value, claim)
+            self.add(self.mint.entity(claim.subject), _iri(claim.property), obj, claim.refs, claim)
+
+    def source_triples(self) -> None:
+        for source in self.sources.values():
+            node = self.mint.source(source.key)
+            self.metadata += [
+                ox.Triple(node, A, _iri(SCHEMA + "NewsArticle")),
+                ox.Triple(node, _iri(SCHEMA + "identifier"), ox.Literal(source.key)),
+                ox.Triple(node, _iri(SCHEMA + "text"), ox.Literal(source.text)),
+                ox.Triple(node, _iri(SCHEMA + "inLanguage"), ox.Literal(source.language)),
+                ox.Triple(node, self.mint.term("sha256"), ox.Literal(source.sha256, datatype=_iri(XSD + "hexBinary"))),
+            ]
+            if source.title:
+                self.metadata.append(ox.Triple(node, _iri(SCHEMA + "headline"), ox.Literal(source.title, language=source.language)))
+            if source.date:
+                self.metadata.append(ox.Triple(node, _iri(SCHEMA + "datePublished"), ox.Literal(source.date, datatype=_iri(XSD + "date"))))
+
+    def provenance(self) -> list[ox.Triple]:
+        out: list[ox.Triple] = []
+        references: dict[ox.NamedNode, Reference] = {}
+        for st in self.statements.values():
+            out += [
+                ox.Triple(st.iri, A, _iri(RDF + "Statement")),
+                ox.Triple(st.iri, _iri(RDF + "subject"), st.subject),
+                ox.Triple(st.iri, _iri(RDF + "predicate"), st.predicate),
+                ox.Triple(st.iri, _iri(RDF + "object"), st.object),
+                ox.Triple(st.iri, _iri(WIKIBASE + "rank"), RANK_IRIS[st.rank]),
+            ]
+            for ref_iri, ref in st.refs.items():
+                references[ref_iri] = ref
+                out.append(ox.Triple(st.iri, _iri(PROV + "wasDerivedFrom"), ref_iri))
+                out.append(ox.Triple(st.iri, _iri(PROV + "hadPrimarySource"), self.mint.source(ref.source)))
+            for when in st.points_in_time:
+                out.append(ox.Triple(st.iri, self.mint.term("pointInTime"), ox.Literal(when, datatype=_iri(XSD + "date"))))
+            for role in st.roles:
+                out.append(ox.Triple(st.iri, self.mint.term("objectHasRole"), self.mint.entity(role)))
+            for note in st.notes:
+                out.append(ox.Triple(st.iri, self.mint.term("curatorNote"), ox.Literal(note)))
+        for ref_iri, ref in references.items():
+            quote, position = _iri(ref_iri.value + "#quote"), _iri(ref_iri.value + "#position")
+            out += [
+                ox.Triple(ref_iri, A, _iri(OA + "SpecificResource")),
+                ox.Triple(ref_iri, _iri(OA + "hasSource"), self.mint.source(ref.source)),
+                ox.Triple(ref_iri, _iri(OA + "hasSelector"), quote),
+                ox.Triple(ref_iri, _iri(OA + "hasSelector"), position),
+                ox.Triple(quote, A, _iri(OA + "TextQuoteSelector")),
+                ox.Triple(quote, _iri(OA + "exact"), ox.Literal(ref.span.exact)),
+                ox.Triple(quote, _iri(OA + "prefix"), ox.Literal(ref.span.prefix)),
+                ox.Triple(quote, _iri(OA + "suffix"), ox.Literal(ref.span.suffix)),
+                ox.Triple(position, A, _iri(OA + "TextPositionSelector")),
+                ox.Triple(position, _iri(OA + "start"), _integer(ref.span.start)),
+                ox.Triple(position, _iri(OA + "end"), _integer(ref.span.end)),
+            ]
+        return out
+
+
+def map_facts(facts: Facts, sources: dict[str, Source], settings: Settings) -> MappedGraph:
+    """The whole graph for these facts and sources."""
+    mapper = _Mapper(settings, sources)
+    mapper.entities(facts)
+    mapper.claims(facts)
+    mapper.source_triples()
+    statements = sorted(mapper.statements.values(), key=lambda st: st.iri.value)
+    asserted = [st.triple for st in statements if st.asserted]
+    return MappedGraph(asserted, mapper.provenance(), mapper.metadata, statements, mapper.problems)

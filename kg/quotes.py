@@ -1,0 +1,84 @@
+"""Find a verbatim quote in its source text and say exactly where it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONTEXT_CHARS = 32
+
+
+@dataclass(frozen=True)
+class Span:
+    """A quoted span: zero-based code-point offsets, end exclusive, with its context."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+class QuoteNotFound(Exception):
+    pass
+
+
+class QuoteAmbiguous(Exception):
+    def __init__(self, offsets: list[int]) -> None:
+        self.offsets = offsets
+        super().__init__(offsets)
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    found: list[int] = []
+    start = text.find(quote)
+    while start != -1:
+        found.append(start)
+        start = text.find(quote, start + 1)
+    return found
+
+
+def locate(text: str, quote: str, occurrence: int | None = None) -> Span:
+    """The span of `quote` in `text`; `occurrence` (1-based) picks one of several matches."""
+    if not quote:
+        raise QuoteNotFound()
+    offsets = occurrences(text, quote)
+    if not offsets:
+        raise QuoteNotFound()
+    if occurrence is None:
+        if len(offsets) > 1:
+            raise QuoteAmbiguous(offsets)
+        start = offsets[0]
+    elif 1 <= occurrence <= len(offsets):
+        start = offsets[occurrence - 1]
+    else:
+        raise QuoteAmbiguous(offsets)
+    end = start + len(quote)
+    return Span(
+        start=start,
+        end=end,
+        exact=quote,
+        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+        suffix=text[end : end + CONTEXT_CHARS],
+    )
+
+
+def closest_passage(text: str, quote: str) -> str:
+    """The passage of `text` most like `quote`, to show next to a quote that is not found."""
+    import difflib
+
+    if not text or not quote:
+        return ""
+    width = len(quote)
+    best, best_ratio = "", 0.0
+    step = max(1, width // 4)
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(quote)
+    for start in range(0, max(1, len(text) - width + 1), step):
+        window = text[start : start + width]
+        matcher.set_seq1(window)
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = window, ratio
+    return best

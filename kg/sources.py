@@ -1,0 +1,95 @@
+"""Source articles: the registry in sources/sources.yaml and the texts it describes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import SourceError
+from kg.yamlio import Located, load_yaml
+
+REGISTRY_FILE = "sources.yaml"
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article: its text is the ground truth for every quote that cites it."""
+
+    key: str
+    file: str
+    text: str
+    sha256: str
+    language: str
+    title: str | None = None
+    date: str | None = None
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _required(entry: Located, field: str, where: str) -> str:
+    value = entry.get(field)
+    if not isinstance(value, str) or not value:
+        raise SourceError(f"{where}: source entry needs a '{field}' string")
+    return value
+
+
+def _optional(entry: Located, field: str, where: str) -> str | None:
+    value = entry.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise SourceError(f"{where}: '{field}' must be a string (quote dates: \"2021-10-05\")")
+    return value
+
+
+def load_sources(sources_dir: Path) -> dict[str, Source]:
+    """Read the registry and every text; refuse unknown keys, traversal and altered texts."""
+    registry_path = sources_dir / REGISTRY_FILE
+    document = load_yaml(registry_path)
+    entries = document.get("sources") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise SourceError(f"{registry_path}: expected a 'sources:' list")
+    sources: dict[str, Source] = {}
+    for entry in entries:
+        if not isinstance(entry, Located):
+            raise SourceError(f"{registry_path}: each source must be a mapping")
+        where = f"{registry_path}:{entry.line}"
+        key = _required(entry, "key", where)
+        if not KEY_PATTERN.match(key):
+            raise SourceError(f"{where}: source key {key!r} may hold only letters, digits, '_', '.', '-'")
+        if key in sources:
+            raise SourceError(f"{where}: duplicate source key {key!r}")
+        file_name = _required(entry, "file", where)
+        path = (sources_dir / file_name).resolve()
+        if path.parent != sources_dir.resolve():
+            raise SourceError(f"{where}: source file {file_name!r} must lie in {sources_dir}")
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"{where}: cannot read source text {file_name}: {exc.strerror}") from exc
+        expected = _required(entry, "sha256", where)
+        actual = sha256_hex(raw)
+        if actual != expected:
+            raise SourceError(
+                f"{where}: {file_name} has sha256 {actual}, the registry says {expected}; "
+                "a source text must not change once claims quote it"
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{where}: {file_name} is not UTF-8 (byte {exc.start})") from exc
+        sources[key] = Source(
+            key=key,
+            file=file_name,
+            text=text,
+            sha256=actual,
+            language=_required(entry, "language", where),
+            title=_optional(entry, "title", where),
+            date=_optional(entry, "date", where),
+        )
+    return sources
