@@ -69,7 +69,7 @@ def load_inputs(settings: Settings, extra_fact_files: list[Path] | None = None) 
     sources = load_sources(settings.sources_dir)
     ontology = load_ontology(settings)
     table = settings.root / REFERENCE_TABLE
-    known = usable_ids(table, "item") if table.exists() else None
+    known = (usable_ids(table, "item") | usable_ids(table, "class")) if table.exists() else None
     paths = fact_files(settings.facts_dir) + list(extra_fact_files or [])
     facts = read_facts(paths, ontology, sources, known, settings.root)
     return Inputs(sources, ontology, facts)
@@ -80,8 +80,7 @@ def raise_for(problems: list[Problem]) -> None:
     if errors:
         shown = "\n".join(str(p) for p in errors[:50])
         more = f"\n… and {len(errors) - 50} more" if len(errors) > 50 else ""
-        first = errors[0]
-        raise FactsError(f"{len(errors)} error(s) in facts:\n{shown}{more}", first.file, None)
+        raise FactsError(f"{len(errors)} error(s) in facts:\n{shown}{more}")
 
 
 def build(settings: Settings, run_shacl: bool = True) -> BuildResult:
@@ -143,6 +142,10 @@ def render(result: BuildResult, settings: Settings) -> dict[str, bytes]:
     }
     if result.report is not None:
         files["shacl-report.ttl"] = result.report.turtle
+    files["ontology.ttl"] = b"\n".join(
+        settings.rebase(p.read_text(encoding="utf-8")).encode("utf-8")
+        for p in sorted(settings.ontology_dir.glob("*.ttl"))
+    )
     return files
 
 

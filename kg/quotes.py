@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 CONTEXT_CHARS = 32
@@ -69,16 +70,21 @@ def closest_passage(text: str, quote: str) -> str:
     if not text or not quote:
         return ""
     width = len(quote)
-    best, best_ratio = "", 0.0
-    step = max(1, width // 4)
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(quote)
-    for start in range(0, max(1, len(text) - width + 1), step):
-        window = text[start : start + width]
-        matcher.set_seq1(window)
-        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best_ratio:
-            best, best_ratio = window, ratio
-    return best
+    last = max(0, len(text) - width)
+
+    def best_in(starts: Iterable[int], best: tuple[float, int]) -> tuple[float, int]:
+        for start in starts:
+            matcher.set_seq1(text[start : start + width])
+            if matcher.real_quick_ratio() <= best[0] or matcher.quick_ratio() <= best[0]:
+                continue
+            best = max(best, (matcher.ratio(), -start))
+        return best
+
+    # a coarse scan, then every offset around the best coarse window
+    step = max(1, width // 4)
+    ratio, neg_start = best_in(range(0, last + 1, step), (0.0, 0))
+    around = range(max(0, -neg_start - step), min(last, -neg_start + step) + 1)
+    ratio, neg_start = best_in(around, (ratio, neg_start))
+    return text[-neg_start : -neg_start + width]

@@ -72,12 +72,15 @@ def validate(triples: Iterable[ox.Triple], vocabulary: Iterable[ox.Triple], sett
     import pyshacl
     import rdflib
 
-    data = rdflib.Graph()
+    # The data graph lives in an oxrdflib (pyoxigraph) store so that pyshacl's SPARQL targets and
+    # constraints run on Oxigraph's query engine; inplace=True stops pyshacl from copying it back
+    # into rdflib's pure-Python store. Together: ~0.7 s instead of ~400 s on the seed graph.
+    data = rdflib.Graph(store="Oxigraph")
     data.parse(data=_ntriples([*triples, *vocabulary]), format="nt")
     shapes = rdflib.Graph()
     shapes.parse(data=load_shapes_text(settings), format="turtle")
     _, results_graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
     )
     return _report(results_graph, settings)
 

@@ -40,6 +40,13 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return mapping
 
 
+# Dates stay strings: kg checks them itself (and an impossible date such as 2021-13-45 must be
+# a clear data error, not a crash in the YAML timestamp constructor).
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     lambda loader, node: loader.construct_mapping(node),

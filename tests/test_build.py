@@ -1,0 +1,132 @@
+"""kg build: outputs current and byte-stable, and clear errors for bad facts."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.config import Settings
+from kg.errors import FactsError
+from tests.conftest import OUTPUT, ROOT
+from tests.helpers import scratch_project
+
+SHIPENKO = """
+entities:
+  - id: person/klim-shipenko
+    type: schema:Person
+    names:
+      - text: Klim Shipenko
+        preferred: true
+        refs:
+          - {source: 001_b25d8b9e867eeac6, quote: "38-year-old director Klim Shipenko"}
+      - text: Klim Chipenko
+        refs:
+          - {source: 000_d6db8baa69644283, quote: "director Klim Chipenko, 38"}
+"""
+
+
+@pytest.fixture(scope="module")
+def built():
+    return build(Settings(root=ROOT))
+
+
+def test_committed_output_is_what_a_rebuild_writes(built) -> None:
+    on_disk = {p.name: p.read_bytes() for p in OUTPUT.iterdir() if p.is_file() and not p.name.startswith(".")}
+    stale = sorted(name for name, data in built.files.items() if on_disk.get(name) != data)
+    assert stale == [], f"output/ is out of date, run `make`: {stale}"
+    assert set(on_disk) == set(built.files), "output/ holds files the build does not write"
+
+
+def test_rebuild_is_byte_identical(built) -> None:
+    again = build(Settings(root=ROOT), run_shacl=False)
+    assert {k: v for k, v in built.files.items() if k != "shacl-report.ttl"} == again.files
+
+
+def test_summary_names_every_count(built) -> None:
+    summary = built.summary()
+    assert summary.startswith(f"kg build: 5 sources, {len(built.inputs.facts.entities)} entities, ")
+    assert f"{built.triple_count} triples" in summary
+    assert "SHACL conforms" in summary
+
+
+def test_the_return_date_conflict_is_reported_with_both_sources(built) -> None:
+    conflicts = {c.property.rsplit("#", 1)[-1]: c for c in built.conflicts}
+    conflict = conflicts["plannedReturnDate"]
+    assert conflict.values == ["2021-10-16", "2021-10-17"]
+    assert [sorted(ref.source for ref in st.refs.values()) for st in conflict.statements] == [
+        ["001_b25d8b9e867eeac6"],
+        ["002_61f4a650ca5522b8"],
+    ]
+
+
+def _build_errors(tmp_path: Path, facts: str) -> str:
+    root = scratch_project(tmp_path, facts)
+    with pytest.raises(FactsError) as info:
+        build(Settings(root=root), run_shacl=False)
+    return str(info.value)
+
+
+def test_a_quote_missing_from_its_source_stops_the_build_naming_file_and_line(tmp_path: Path) -> None:
+    message = _build_errors(tmp_path, SHIPENKO + textwrap.dedent("""
+    claims:
+      - subject: person/klim-shipenko
+        property: kg:age
+        value: 38
+        refs:
+          - {source: 000_d6db8baa69644283, quote: "director Klim Shipenko, 38"}
+    """))
+    assert message.splitlines()[1] == (
+        "facts/claims.yaml:19: error KG007: quote not found in source 000_d6db8baa69644283: "
+        "'director Klim Shipenko, 38'; closest passage: 'director Klim Chipenko, 38'"
+    )
+
+
+def test_an_ambiguous_quote_must_say_which_occurrence(tmp_path: Path) -> None:
+    message = _build_errors(tmp_path, SHIPENKO + textwrap.dedent("""
+    claims:
+      - subject: person/klim-shipenko
+        property: kg:age
+        value: 38
+        refs:
+          - {source: 001_b25d8b9e867eeac6, quote: "Yulia Peresild looks on during space suit check"}
+    """))
+    assert "facts/claims.yaml:19: error KG008: quote occurs 2 times in source 001_b25d8b9e867eeac6 (at " in message
+    assert "add 'occurrence: N' or quote more" in message
+
+
+def test_an_unknown_entity_suggests_the_closest_by_name_form(tmp_path: Path) -> None:
+    message = _build_errors(tmp_path, SHIPENKO + textwrap.dedent("""
+    claims:
+      - subject: person/klim-chipenko
+        property: kg:age
+        value: 38
+        refs:
+          - {source: 000_d6db8baa69644283, quote: "director Klim Chipenko, 38"}
+    """))
+    assert "facts/claims.yaml:15: error KG002: unknown entity person/klim-chipenko — did you mean person/klim-shipenko?" in message
+
+
+DEFAULT_REFS = 'refs: [{source: 000_d6db8baa69644283, quote: "director Klim Chipenko, 38"}]'
+
+
+@pytest.mark.parametrize(
+    "claim,expected",
+    [
+        ("property: kg:age, value: thirty-eight", "KG004: 'thirty-eight' is not an integer"),
+        ("property: kg:launchDate, value: 2021-13-45", "KG004: '2021-13-45' is not a date (YYYY-MM-DD)"),
+        ("property: schema:nationality, value: person/klim-shipenko",
+         "KG004: schema:nationality expects schema:Country; person/klim-shipenko is schema:Person"),
+        ("property: kg:age, value: 38, refs: []", "KG005: claim person/klim-shipenko kg:age needs at least one reference"),
+        ("property: kg:age, value: 38, refs: [{source: nope, quote: x}]", "KG006: unknown source 'nope'"),
+        ("property: kg:nickname, value: x", "KG003: kg:nickname is not a property declared in ontology/"),
+        ("property: kg:age, value: 38, rank: maybe", "KG012: rank 'maybe' must be one of normal, preferred, deprecated"),
+        ("property: schema:height, value: {amount: 1.9, unit: furlong}", "KG004: unknown unit 'furlong'"),
+    ],
+)
+def test_each_facts_rule_has_its_code_and_message(tmp_path: Path, claim: str, expected: str) -> None:
+    refs = "" if "refs:" in claim else f", {DEFAULT_REFS}"
+    message = _build_errors(tmp_path, SHIPENKO + f"claims:\n  - {{subject: person/klim-shipenko, {claim}{refs}}}\n")
+    assert f"facts/claims.yaml:14: error {expected}" in message

@@ -1,0 +1,40 @@
+"""The Wikidata-vocabulary view uses only properties and items from the reference table."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from kg.reference import usable_ids
+from tests.conftest import OUTPUT, ROOT
+
+WDT = "http://www.wikidata.org/prop/direct/"
+WD = "http://www.wikidata.org/entity/"
+TABLE = ROOT / "reference" / "wikidata-ids.tsv"
+
+
+def _view() -> list[ox.Triple]:
+    return list(ox.parse(path=str(OUTPUT / "vyzov-wikidata.ttl"), format=ox.RdfFormat.TURTLE))
+
+
+def test_every_wdt_property_is_a_verified_property() -> None:
+    used = {t.predicate.value.removeprefix(WDT) for t in _view()}
+    assert all(t.predicate.value.startswith(WDT) for t in _view())
+    assert used, "the view is empty"
+    assert used - usable_ids(TABLE, "prop") == set()
+
+
+def test_every_wd_item_is_verified() -> None:
+    items = {
+        term.value.removeprefix(WD)
+        for t in _view()
+        for term in (t.subject, t.object)
+        if isinstance(term, ox.NamedNode) and term.value.startswith(WD)
+    }
+    assert items
+    assert items - usable_ids(TABLE) == set()
+
+
+def test_the_director_reads_as_wikidata_would() -> None:
+    view = _view()
+    directed = {(str(t.subject), str(t.object)) for t in view if t.predicate.value == WDT + "P57"}
+    assert ("<https://example.org/vyzov/id/film/vyzov>", "<http://www.wikidata.org/entity/Q27990623>") in directed
