@@ -17,7 +17,8 @@ class Conflict:
 
     @property
     def values(self) -> list[str]:
-        return [st.object.value for st in self.statements]
+        """The distinct values the sources give, in order."""
+        return list(dict.fromkeys(st.object.value for st in self.statements))
 
 
 def find_conflicts(statements: list[Statement], ontology: Ontology) -> list[Conflict]:
@@ -28,7 +29,7 @@ def find_conflicts(statements: list[Statement], ontology: Ontology) -> list[Conf
         if st.asserted and st.predicate.value in functional:
             groups[(st.subject.value, st.predicate.value)].append(st)
     return [
-        Conflict(subject, prop, tuple(sorted(group, key=lambda st: str(st.object))))
+        Conflict(subject, prop, tuple(sorted(group, key=lambda st: (str(st.object), st.iri.value))))
         for (subject, prop), group in sorted(groups.items())
-        if len(group) > 1
+        if len({st.object for st in group}) > 1
     ]

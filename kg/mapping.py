@@ -95,8 +95,19 @@ class Minter:
     def source(self, key: str) -> ox.NamedNode:
         return _iri(f"{self.base}source/{key}")
 
-    def statement(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.NamedNode:
-        return _iri(f"{self.base}statement/{_hash(f'{s} {p} {o}')}")
+    def statement(
+        self,
+        s: ox.NamedNode,
+        p: ox.NamedNode,
+        o: ox.NamedNode | ox.Literal,
+        role: str | None = None,
+        point_in_time: str | None = None,
+    ) -> ox.NamedNode:
+        """Hashed from the N-Triples of (s, p, o); a qualified statement adds its qualifiers."""
+        content = f"{s} {p} {o}"
+        if role or point_in_time:
+            content += f" role={role or ''} pointInTime={point_in_time or ''}"
+        return _iri(f"{self.base}statement/{_hash(content)}")
 
     def reference(self, source: str, start: int, end: int) -> ox.NamedNode:
         return _iri(f"{self.base}reference/{_hash(f'{source} {start} {end}')}")
@@ -124,11 +135,20 @@ class _Mapper:
         refs: Iterable[Reference],
         claim: Claim | None = None,
     ) -> None:
-        key = (str(s), str(p), str(o))
+        """One statement per triple and qualifiers: claims of the same triple with the same
+        qualifiers merge their references; a differently qualified claim (Shipenko's camera job
+        and his sound job on the same film) is a statement of its own, with its own sources."""
+        role = claim.role if claim else None
+        when = claim.point_in_time if claim else None
+        key = (str(s), str(p), str(o), role, when)
         rank = claim.rank if claim else "normal"
         statement = self.statements.get(key)
         if statement is None:
-            statement = Statement(s, p, o, self.mint.statement(s, p, o), rank)
+            statement = Statement(s, p, o, self.mint.statement(s, p, o, role, when), rank)
+            if when:
+                statement.points_in_time.add(when)
+            if role:
+                statement.roles.add(role)
             self.statements[key] = statement
         elif statement.rank != rank and claim is not None:
             self.problems.append(
@@ -143,13 +163,8 @@ class _Mapper:
             )
         for ref in refs:
             statement.refs[self.mint.reference(ref.source, ref.span.start, ref.span.end)] = ref
-        if claim is not None:
-            if claim.point_in_time:
-                statement.points_in_time.add(claim.point_in_time)
-            if claim.role:
-                statement.roles.add(claim.role)
-            if claim.note and claim.note not in statement.notes:
-                statement.notes.append(claim.note)
+        if claim is not None and claim.note and claim.note not in statement.notes:
+            statement.notes.append(claim.note)
 
     def entities(self, facts: Facts) -> None:
         for entity in facts.entities.values():
@@ -177,10 +192,10 @@ class _Mapper:
     def quantity(self, value: QuantityValue, claim: Claim) -> ox.NamedNode:
         node = self.mint.quantity(value.amount, value.unit)
         code, text = UNITS[value.unit]
-        self.add(node, A, _iri(SCHEMA + "QuantitativeValue"), claim.refs, claim)
-        self.add(node, _iri(SCHEMA + "value"), ox.Literal(value.amount, datatype=_iri(XSD + "decimal")), claim.refs, claim)
-        self.add(node, _iri(SCHEMA + "unitCode"), ox.Literal(code), claim.refs, claim)
-        self.add(node, _iri(SCHEMA + "unitText"), ox.Literal(text), claim.refs, claim)
+        self.add(node, A, _iri(SCHEMA + "QuantitativeValue"), claim.refs)
+        self.add(node, _iri(SCHEMA + "value"), ox.Literal(value.amount, datatype=_iri(XSD + "decimal")), claim.refs)
+        self.add(node, _iri(SCHEMA + "unitCode"), ox.Literal(code), claim.refs)
+        self.add(node, _iri(SCHEMA + "unitText"), ox.Literal(text), claim.refs)
         return node
 
     def claims(self, facts: Facts) -> None:
@@ -249,5 +264,5 @@ def map_facts(facts: Facts, sources: dict[str, Source], settings: Settings) -> M
     mapper.claims(facts)
     mapper.source_triples()
     statements = sorted(mapper.statements.values(), key=lambda st: st.iri.value)
-    asserted = [st.triple for st in statements if st.asserted]
+    asserted = sorted({st.triple for st in statements if st.asserted}, key=str)
     return MappedGraph(asserted, mapper.provenance(), mapper.metadata, statements, mapper.problems)

@@ -162,15 +162,14 @@ def _dataset_maps(path: Path, fmt: ox.RdfFormat) -> tuple[dict[tuple[str, str, s
     for q in default:
         if q.predicate.value in (str(RDF.subject), str(RDF.predicate), str(RDF.object)):
             parts[q.subject.value][q.predicate.value] = str(q.object)
-    by_reification = {
-        (p[str(RDF.subject)], p[str(RDF.predicate)], p[str(RDF.object)]): sources[st]
-        for st, p in parts.items()
-        if rank[st] != str(WIKIBASE.DeprecatedRank)
-    }
+    by_reification: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for st, p in parts.items():
+        if rank[st] != str(WIKIBASE.DeprecatedRank):
+            by_reification[(p[str(RDF.subject)], p[str(RDF.predicate)], p[str(RDF.object)])] |= sources[st]
     by_graph: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for q in named:
         by_graph[(str(q.subject), str(q.predicate), str(q.object))] |= sources[q.graph_name.value]
-    return dict(by_graph), by_reification
+    return dict(by_graph), dict(by_reification)
 
 
 @pytest.mark.parametrize("name,fmt", [("vyzov.trig", ox.RdfFormat.TRIG), ("vyzov.nq", ox.RdfFormat.N_QUADS)])

@@ -18,7 +18,7 @@ def run_tsv(store: ox.Store, query: Path) -> str:
 
 
 def test_there_is_an_example_for_each_question() -> None:
-    assert {q.stem for q in QUERIES} >= {"director", "crew", "fact-sources", "conflicts", "name-forms", "single-source"}
+    assert {q.stem for q in QUERIES} >= {"director", "crew", "fact-sources", "conflicts", "name-forms", "single-source", "roles"}
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.stem)
@@ -53,3 +53,9 @@ def test_the_return_date_conflict_shows_both_sides(store: ox.Store) -> None:
 def test_name_forms_include_both_spellings(store: ox.Store) -> None:
     forms = {r["form"] for r in _rows(store, "name-forms")}
     assert {"Klim Shipenko", "Klim Chipenko"} <= forms
+
+
+def test_each_of_the_directors_jobs_has_its_own_sources(store: ox.Store) -> None:
+    jobs = {r["job"]: r["articles"].split() for r in _rows(store, "roles")}
+    assert jobs["sound"] == ["004_ba6c03b084f54831"], "only the 2022 article names the sound job"
+    assert set(jobs) == {"camera", "lighting", "make-up", "sound"}
