@@ -31,6 +31,11 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
+def _reading_order(triple: ox.Triple) -> tuple[str, bool, str, str]:
+    """By subject (so each node is written once), its rdf:type first, then by predicate."""
+    return (str(triple.subject), triple.predicate.value != RDF + "type", str(triple.predicate), str(triple.object))
+
+
 def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=_iri(XSD + "integer"))
 
@@ -70,7 +75,7 @@ class MappedGraph:
 
     def triples(self) -> list[ox.Triple]:
         """Layers (1)-(3) of the contract, sorted: what Turtle and JSON-LD carry."""
-        return sorted({*self.asserted, *self.provenance, *self.metadata}, key=str)
+        return sorted({*self.asserted, *self.provenance, *self.metadata}, key=_reading_order)
 
     def quads(self) -> list[ox.Quad]:
         """Plus layer (4): each asserted statement names a graph holding its one triple."""
