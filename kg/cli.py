@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -75,6 +76,111 @@ def build(quiet: bool, verbose: bool, no_shacl: bool) -> None:
             for st in conflict.statements:
                 for ref in st.refs.values():
                     click.echo(f"    {st.object.value} — {ref.source}: {ref.quote!r}")
+
+
+def _compactor(settings: Settings) -> Callable[[str], str]:
+    namespaces = sorted(settings.prefixes().items(), key=lambda kv: -len(kv[1]))
+    entities = settings.base_iri + "id/"
+
+    def compact(iri: str) -> str:
+        if iri.startswith(entities):
+            return iri[len(entities):]
+        for prefix, namespace in namespaces:
+            if iri.startswith(namespace):
+                return f"{prefix}:{iri[len(namespace):]}"
+        return f"<{iri}>"
+
+    return compact
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False, path_type=Path), help="Read the query from a .rq file.")
+@click.option("--example", help="Run a shipped example query by name (see --list-examples).")
+@click.option("--list-examples", is_flag=True, help="List the shipped example queries.")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="Result format (json: SPARQL 1.1 Query Results JSON).")
+@handles_errors
+def query(query: str | None, query_file: Path | None, example: str | None, list_examples: bool, output_format: str) -> None:
+    """Run SPARQL over the built graph (output/vyzov.ttl and the ontology) in an embedded store.
+
+    \b
+    Examples:
+      kg query --example crew
+      kg query 'SELECT ?name WHERE { ?p a <https://schema.org/Person> ; <https://schema.org/name> ?name }'
+      kg query -f queries/conflicts.rq --format csv
+    """
+    from kg import query as q
+    from kg.errors import InputError
+    from kg.store import open_published
+
+    settings = Settings()
+    if list_examples:
+        for item in q.examples(settings.queries_dir):
+            click.echo(f"{item.name:<16} {item.description}")
+        return
+    given = [x for x in (query, query_file, example) if x is not None]
+    if len(given) != 1:
+        raise InputError("give exactly one of QUERY, --file or --example")
+    if example is not None:
+        text = q.example_text(settings.queries_dir, example)
+    elif query_file is not None:
+        try:
+            text = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{query_file}: cannot read: {exc}") from exc
+    else:
+        text = query or ""
+    click.echo(q.run(open_published(settings.output_dir), text, output_format), nl=False)
+
+
+@main.command()
+@click.argument("entity")
+@handles_errors
+def explain(entity: str) -> None:
+    """Everything the graph says about ENTITY, each fact with its sources and quotes.
+
+    ENTITY is a slug (person/klim-shipenko), an IRI, a Wikidata QID (Q27990623) or any name
+    form the sources use (Chipenko).
+
+    \b
+    Example:
+      kg explain Chipenko
+    """
+    from kg.explain import explain as run_explain
+    from kg.explain import render, resolve
+    from kg.store import open_published
+
+    settings = Settings()
+    store = open_published(settings.output_dir)
+    iri = resolve(store, entity, settings.base_iri)
+    click.echo(render(run_explain(store, iri, settings.kg), _compactor(settings)), nl=False)
+
+
+@main.command()
+@handles_errors
+def conflicts() -> None:
+    """List every property on which sources disagree, with values, sources and quotes.
+
+    \b
+    Example:
+      kg conflicts
+    """
+    from kg.query import example_text, rows_as_dicts
+    from kg.store import open_published
+
+    settings = Settings()
+    store = open_published(settings.output_dir)
+    rows = rows_as_dicts(store, example_text(settings.queries_dir, "conflicts"))
+    compact = _compactor(settings)
+    current = None
+    for row in rows:
+        head = (row["subject"], row["property"])
+        if head != current:
+            click.echo(f"{row['subject']} — {compact(row['property'])}")
+            current = head
+        click.echo(f"  {row['value']}  {row['article']}: “{row['exact']}”")
+    click.echo(f"{len({(r['subject'], r['property']) for r in rows})} conflict(s)")
 
 
 @main.command()

@@ -24,7 +24,7 @@ def test_version() -> None:
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
-    assert "Example:" in result.output
+    assert "Example:" in result.output or "Examples:" in result.output
 
 
 def test_build_prints_the_summary_and_writes_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,187 @@
+"""Everything the published graph says about one entity, with sources and quotes."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.config import OWL, SCHEMA, WD
+from kg.errors import InputError
+
+QID = re.compile(r"^Q[1-9][0-9]*$")
+
+_ENTITIES = f"""
+SELECT ?entity ?form WHERE {{
+  {{ ?entity <{SCHEMA}name> ?form }} UNION {{ ?entity <{SCHEMA}alternateName> ?form }}
+}}"""
+
+_STATEMENTS = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX schema: <https://schema.org/>
+PREFIX wikibase: <http://wikiba.se/ontology#>
+PREFIX kg: <KG>
+SELECT ?statement ?subject ?predicate ?object ?rank ?role ?when ?article ?exact ?start ?end WHERE {
+  { ?statement rdf:subject ?subject . FILTER (?subject = ?entity) }
+  UNION
+  { ?statement rdf:object ?object . FILTER (?object = ?entity) }
+  ?statement rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object ;
+    wikibase:rank ?rank ; prov:wasDerivedFrom ?reference .
+  OPTIONAL { ?statement kg:objectHasRole/schema:name ?role }
+  OPTIONAL { ?statement kg:pointInTime ?when }
+  ?reference oa:hasSource/schema:identifier ?article ;
+    oa:hasSelector ?quote , ?position .
+  ?quote oa:exact ?exact .
+  ?position oa:start ?start ; oa:end ?end .
+}
+"""
+
+
+@dataclass(frozen=True)
+class Quote:
+    article: str
+    exact: str
+    start: int
+    end: int
+
+
+@dataclass
+class Fact:
+    subject: str
+    predicate: str
+    value: ox.NamedNode | ox.Literal
+    rank: str
+    role: str | None
+    when: str | None
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class Explanation:
+    iri: str
+    names: dict[str, list[str]]
+    facts: list[Fact]
+    mentions: list[Fact]
+    conflicts: dict[str, list[Fact]]
+
+
+def resolve(store: ox.Store, wanted: str, base_iri: str) -> str:
+    """An entity IRI from a slug, an IRI, a Wikidata QID or any name form the sources use."""
+    text = wanted.strip().strip("<>")
+    if text.startswith(("http://", "https://")):
+        candidates = [text]
+    elif QID.match(text):
+        candidates = [
+            s["e"].value
+            for s in store.query(f"SELECT ?e WHERE {{ ?e <{OWL}sameAs> <{WD}{text}> }}")  # type: ignore[union-attr]
+        ]
+    elif "/" in text:
+        candidates = [f"{base_iri}id/{text}"]
+    else:
+        candidates = []
+    forms: dict[str, set[str]] = defaultdict(set)
+    for s in store.query(_ENTITIES):  # type: ignore[union-attr]
+        forms[s["entity"].value].add(s["form"].value)
+    for iri in candidates:
+        if iri in forms:
+            return iri
+    folded = text.casefold()
+    by_name = sorted(iri for iri, names in forms.items() if any(n.casefold() == folded for n in names))
+    if len(by_name) == 1:
+        return by_name[0]
+    if len(by_name) > 1:
+        raise InputError(f"{wanted!r} names several entities: {', '.join(by_name)}")
+    owner = {name.casefold(): iri for iri, names in forms.items() for name in names}
+    owner |= {_slug(iri, base_iri): iri for iri in forms}
+    close = difflib.get_close_matches(folded, owner, n=10, cutoff=0.6)
+    close += [key for key in owner if folded in key and key not in close]
+    suggestions = list(dict.fromkeys(_slug(owner[key], base_iri) for key in close))[:3]
+    hint = f" — did you mean {', '.join(suggestions)}?" if suggestions else ""
+    raise InputError(f"unknown entity {wanted!r}{hint}")
+
+
+def _slug(iri: str, base_iri: str) -> str:
+    return iri.removeprefix(base_iri + "id/")
+
+
+def explain(store: ox.Store, iri: str, kg_namespace: str) -> Explanation:
+    entity = ox.NamedNode(iri)
+    query = _STATEMENTS.replace("<KG>", f"<{kg_namespace}>")
+    facts: dict[str, Fact] = {}
+    for s in store.query(query.replace("?entity", str(entity))):  # type: ignore[union-attr]
+        key = s["statement"].value
+        fact = facts.get(key)
+        if fact is None:
+            fact = facts[key] = Fact(
+                subject=s["subject"].value,
+                predicate=s["predicate"].value,
+                value=s["object"],
+                rank=s["rank"].value.rsplit("#", 1)[-1].removesuffix("Rank").lower(),
+                role=s["role"].value if s["role"] else None,
+                when=s["when"].value if s["when"] else None,
+            )
+        quote = Quote(s["article"].value, s["exact"].value, int(s["start"].value), int(s["end"].value))
+        if quote not in fact.quotes:
+            fact.quotes.append(quote)
+    for fact in facts.values():
+        fact.quotes.sort(key=lambda q: (q.article, q.start))
+    own = sorted((f for f in facts.values() if f.subject == iri), key=lambda f: (f.predicate, str(f.value)))
+    mentions = sorted((f for f in facts.values() if f.subject != iri), key=lambda f: (f.subject, f.predicate))
+    names: dict[str, list[str]] = {}
+    for fact in own:
+        if fact.predicate in (SCHEMA + "name", SCHEMA + "alternateName"):
+            names[fact.value.value] = [f"{q.article}@{q.start}" for q in fact.quotes]
+    functional = {
+        s["p"].value
+        for s in store.query(f"SELECT ?p WHERE {{ ?p a <{OWL}FunctionalProperty> }}")  # type: ignore[union-attr]
+    }
+    by_property: dict[str, list[Fact]] = defaultdict(list)
+    for fact in own:
+        if fact.predicate in functional and fact.rank != "deprecated":
+            by_property[fact.predicate].append(fact)
+    conflicts = {p: fs for p, fs in by_property.items() if len({str(f.value) for f in fs}) > 1}
+    return Explanation(iri, names, own, mentions, conflicts)
+
+
+def render(explanation: Explanation, compact: Callable[[str], str]) -> str:
+    lines = [f"{compact(explanation.iri)}  <{explanation.iri}>", "", "name forms:"]
+    for form, places in explanation.names.items():
+        lines.append(f"  {form}  — {', '.join(places)}")
+    lines += ["", "facts:"]
+    for fact in explanation.facts:
+        if fact.predicate in (SCHEMA + "name", SCHEMA + "alternateName"):
+            continue
+        lines += _fact_lines(fact, compact, compact(fact.predicate))
+    if explanation.mentions:
+        lines += ["", "as a value of:"]
+        for fact in explanation.mentions:
+            lines += _fact_lines(fact, compact, f"{compact(fact.subject)} {compact(fact.predicate)}", value=False)
+    lines += ["", "conflicts:" if explanation.conflicts else "conflicts: none"]
+    for prop, facts in explanation.conflicts.items():
+        values = " vs ".join(_value(f.value, compact) for f in facts)
+        lines.append(f"  {compact(prop)}: {values}")
+    return "\n".join(lines) + "\n"
+
+
+def _value(term: ox.NamedNode | ox.Literal, compact: Callable[[str], str]) -> str:
+    return compact(term.value) if isinstance(term, ox.NamedNode) else term.value
+
+
+def _fact_lines(fact: Fact, compact: Callable[[str], str], head: str, value: bool = True) -> list[str]:
+    qualifiers = [q for q in (fact.role and f"role: {fact.role}", fact.when and f"point in time: {fact.when}") if q]
+    rank = "" if fact.rank == "normal" else f" ({fact.rank})"
+    shown = f" {_value(fact.value, compact)}" if value else ""
+    extra = f"  [{'; '.join(qualifiers)}]" if qualifiers else ""
+    lines = [f"  {head}{shown}{extra}{rank}"]
+    for q in fact.quotes:
+        lines.append(f"    {q.article} [{q.start}:{q.end}] “{q.exact}”")
+    return lines
+
+
+__all__ = ["Explanation", "Fact", "Quote", "explain", "render", "resolve"]

@@ -1,0 +1,95 @@
+"""SPARQL over the published graph: run a query and render its results for people or machines."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import InputError
+
+FORMATS = ("table", "csv", "tsv", "json")
+_MACHINE_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    description: str
+    path: Path
+
+
+def examples(queries_dir: Path) -> list[Example]:
+    """The shipped example queries: name, first comment line, path."""
+    found = []
+    for path in sorted(queries_dir.glob("*.rq")):
+        first = path.read_text(encoding="utf-8").splitlines()[0] if path.stat().st_size else ""
+        found.append(Example(path.stem, first.lstrip("# ").strip(), path))
+    return found
+
+
+def example_text(queries_dir: Path, name: str) -> str:
+    for example in examples(queries_dir):
+        if example.name == name:
+            return example.path.read_text(encoding="utf-8")
+    known = ", ".join(e.name for e in examples(queries_dir))
+    raise InputError(f"no example query named {name!r} (known: {known})")
+
+
+def run(store: ox.Store, text: str, output_format: str = "table") -> str:
+    """Run one SPARQL query; SELECT and ASK results in `output_format`, CONSTRUCT as N-Triples."""
+    if output_format not in FORMATS:
+        raise InputError(f"unknown format {output_format!r} (use one of {', '.join(FORMATS)})")
+    try:
+        results = store.query(text)
+    except SyntaxError as exc:
+        raise InputError(f"SPARQL syntax error: {exc}") from exc
+    if isinstance(results, ox.QueryTriples):
+        return ox.serialize(results, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[no-any-return]
+    if isinstance(results, ox.QueryBoolean):
+        if output_format == "table":
+            return "true\n" if bool(results) else "false\n"
+        return results.serialize(format=_MACHINE_FORMATS[output_format]).decode("utf-8")  # type: ignore[no-any-return]
+    if output_format != "table":
+        return results.serialize(format=_MACHINE_FORMATS[output_format]).decode("utf-8")  # type: ignore[no-any-return]
+    return table(results)
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+def table(results: ox.QuerySolutions) -> str:
+    """An aligned text table: plain values (no quotes or datatypes), one row per solution."""
+    names = [v.value for v in results.variables]
+    rows = [[_cell(solution[name]).replace("\n", " ") for name in names] for solution in results]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    out = io.StringIO()
+    out.write("  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+    return out.getvalue()
+
+
+def rows_as_dicts(store: ox.Store, text: str) -> list[dict[str, str]]:
+    """Plain values by variable name (for other modules)."""
+    results = store.query(text)
+    names = [v.value for v in results.variables]  # type: ignore[union-attr]
+    return [{n: _cell(s[n]) for n in names if s[n] is not None} for s in results]  # type: ignore[union-attr]
+
+
+__all__ = ["Example", "FORMATS", "example_text", "examples", "rows_as_dicts", "run", "table"]
