@@ -78,6 +78,29 @@ def build(quiet: bool, verbose: bool, no_shacl: bool) -> None:
                     click.echo(f"    {st.object.value} — {ref.source}: {ref.quote!r}")
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Treat warnings (contradictions) as failures.")
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL check of the merged graph.")
+@handles_errors
+def validate(files: tuple[Path, ...], output_format: str, strict: bool, no_shacl: bool) -> None:
+    """Check new facts files against the graph without changing anything.
+
+    Exit 0 when they conform (warnings allowed unless --strict), 1 when they do not, 2 when a
+    file cannot be read.
+
+    \b
+    Example:
+      kg validate new-claims.yaml --format json
+    """
+    from kg.validate import render_json, render_text, validate_facts
+
+    outcome = validate_facts(list(files), Settings(), shacl=not no_shacl)
+    click.echo(render_json(outcome) if output_format == "json" else render_text(outcome), nl=False)
+    sys.exit(outcome.exit_code(strict))
+
+
 def _compactor(settings: Settings) -> Callable[[str], str]:
     namespaces = sorted(settings.prefixes().items(), key=lambda kv: -len(kv[1]))
     entities = settings.base_iri + "id/"

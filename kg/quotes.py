@@ -87,4 +87,12 @@ def closest_passage(text: str, quote: str) -> str:
     ratio, neg_start = best_in(range(0, last + 1, step), (0.0, 0))
     around = range(max(0, -neg_start - step), min(last, -neg_start + step) + 1)
     ratio, neg_start = best_in(around, (ratio, neg_start))
-    return text[-neg_start : -neg_start + width]
+    start = -neg_start
+    # the passage may be a little shorter or longer than the quote
+    ends = range(max(start + 1, start + width - 4), min(len(text), start + width + 4) + 1)
+    scored = []
+    for end in ends:
+        matcher.set_seq1(text[start:end])
+        scored.append((matcher.ratio(), -abs(end - start - width), end))
+    _, _, end = max(scored)
+    return text[start:end].strip()

@@ -1,0 +1,107 @@
+"""kg validate: each rule with its code, exit codes, nothing changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from tests.conftest import ROOT
+
+RETURN_17 = """
+  - subject: mission/soyuz-ms-19
+    property: kg:plannedReturnDate
+    value: 2021-10-17
+    refs:
+      - {source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}
+"""
+AGE_36 = """
+  - subject: person/yulia-peresild
+    property: kg:age
+    value: 36
+    qualifiers: {point_in_time: 2021-10-05}
+    refs:
+      - {source: 000_d6db8baa69644283, quote: "Yulia Peresild, 37"}
+"""
+NATIONALITY = """
+  - subject: person/klim-shipenko
+    property: schema:nationality
+    value: country/russia
+    refs:
+      - {source: 004_ba6c03b084f54831, quote: "The film is directed by Russian filmmaker Klim Shipenko"}
+"""
+
+
+@pytest.fixture(autouse=True)
+def project_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KG_ROOT", str(ROOT))
+
+
+def run(tmp_path: Path, claims: str, *options: str) -> tuple[int, str]:
+    path = tmp_path / "new.yaml"
+    path.write_text("claims:" + claims, encoding="utf-8")
+    before = {p: p.read_bytes() for p in (ROOT / "facts").glob("*.yaml")}
+    result = CliRunner().invoke(main, ["validate", str(path), *options])
+    assert before == {p: p.read_bytes() for p in (ROOT / "facts").glob("*.yaml")}, "validate changed facts/"
+    return result.exit_code, result.output.replace(str(path), "new.yaml")
+
+
+def test_a_new_supported_fact_conforms(tmp_path: Path) -> None:
+    code, output = run(tmp_path, NATIONALITY.replace("004_ba6c03b084f54831", "001_b25d8b9e867eeac6").replace(
+        "The film is directed by Russian filmmaker Klim Shipenko", "Russian film director Klim Shipenko waves farewell"
+    ))
+    assert code == 0
+    assert output.splitlines()[-1].startswith("new.yaml: conforms (0 errors")
+
+
+def test_a_duplicate_is_info(tmp_path: Path) -> None:
+    code, output = run(tmp_path, RETURN_17)
+    assert code == 0
+    assert "new.yaml:2: info KG009: duplicate of the claim at facts/mission.yaml:" in output
+
+
+def test_a_contradiction_is_a_warning_naming_both_sources(tmp_path: Path) -> None:
+    code, output = run(tmp_path, AGE_36)
+    assert code == 0
+    assert ("new.yaml:2: warning KG010: contradicts facts/people.yaml:8: person/yulia-peresild has 37 "
+            "(source 000_d6db8baa69644283, 001_b25d8b9e867eeac6, 002_61f4a650ca5522b8, 003_1461edfbcc45c933), "
+            "this claim says 36 (source 000_d6db8baa69644283)") in output
+
+
+def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
+    code, _ = run(tmp_path, AGE_36, "--strict")
+    assert code == 1
+
+
+def test_an_unknown_entity_fails_with_a_suggestion(tmp_path: Path) -> None:
+    code, output = run(tmp_path, NATIONALITY.replace("person/klim-shipenko", "person/klim-chipenko"))
+    assert code == 1
+    assert "new.yaml:2: error KG002: unknown entity person/klim-chipenko — did you mean person/klim-shipenko?" in output
+    assert output.splitlines()[-1] == "new.yaml: does not conform (1 errors, 0 warnings, 0 info)"
+
+
+def test_a_quote_not_in_the_source_shows_the_closest_passage(tmp_path: Path) -> None:
+    code, output = run(tmp_path, NATIONALITY.replace("Russian filmmaker Klim Shipenko", "Russian film-maker Klim Shipenko"))
+    assert code == 1
+    assert ("new.yaml:6: error KG007: quote not found in source 004_ba6c03b084f54831: "
+            "'The film is directed by Russian film-maker Klim Shipenko'; closest passage: "
+            "'The film is directed by Russian filmmaker Klim Shipenko'") in output
+
+
+def test_json_output_for_machines(tmp_path: Path) -> None:
+    code, output = run(tmp_path, AGE_36, "--format", "json", "--no-shacl")
+    document = json.loads(output)
+    assert code == 0
+    assert document["conforms"] is True
+    assert [(p["rule"], p["severity"], p["line"]) for p in document["problems"]] == [("KG010", "warning", 2)]
+
+
+def test_unreadable_input_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_bytes(b"claims: [\xff\xfe")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.output == f"error: {path}: not UTF-8 text (byte 9)\n"
