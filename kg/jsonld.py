@@ -25,8 +25,15 @@ class _Compactor:
     def __init__(self, prefixes: dict[str, str]) -> None:
         # longest namespace first, so kg: (…/ontology#) wins over kgr: (…/)
         self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+        self.cache: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
+        compact = self.cache.get(iri)
+        if compact is None:
+            compact = self.cache[iri] = self._compact(iri)
+        return compact
+
+    def _compact(self, iri: str) -> str:
         for prefix, namespace in self.prefixes:
             if iri.startswith(namespace):
                 local = iri[len(namespace) :]
@@ -64,5 +71,8 @@ def to_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> bytes:
         else:
             key = compact.iri(triple.predicate.value)
             current.setdefault(key, []).append(compact.value(triple.object))  # type: ignore[union-attr, arg-type]
-    document = {"@context": dict(prefixes), "@graph": nodes}
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # One node object per line: diffable, and json's C encoder (indent= would force the slow
+    # pure-Python one) writes each line.
+    head = json.dumps({"@context": dict(prefixes)}, ensure_ascii=False, indent=1)[:-2]
+    body = ",\n".join(json.dumps(node, ensure_ascii=False) for node in nodes)
+    return f'{head},\n "@graph": [\n{body}\n]}}\n'.encode("utf-8")

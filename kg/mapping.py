@@ -72,10 +72,13 @@ class MappedGraph:
     metadata: list[ox.Triple]
     statements: list[Statement]
     problems: list[Problem]
+    _sorted: list[ox.Triple] | None = field(default=None, repr=False)
 
     def triples(self) -> list[ox.Triple]:
         """Layers (1)-(3) of the contract, sorted: what Turtle and JSON-LD carry."""
-        return sorted({*self.asserted, *self.provenance, *self.metadata}, key=_reading_order)
+        if self._sorted is None:
+            self._sorted = sorted({*self.asserted, *self.provenance, *self.metadata}, key=_reading_order)
+        return self._sorted
 
     def quads(self) -> list[ox.Quad]:
         """Plus layer (4): each asserted statement names a graph holding its one triple."""
