@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 KG     := $(BIN)/kg
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build test bench check-output clean help
+.PHONY: all build test bench docs clean help
 
 all: build ## create the virtual environment, install kg, build output/
 
@@ -29,3 +29,6 @@ bench: $(STAMP) ## time kg build against the bare pyoxigraph floor; writes bench
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache bench/work
+
+docs: $(STAMP) ## regenerate the README's command-line reference from --help
+	$(BIN)/python -m kg.clidoc
