@@ -26,6 +26,11 @@ from kg.void import describe
 from kg.wikidata_view import wikidata_view
 
 REFERENCE_TABLE = "reference/wikidata-ids.tsv"
+VALIDATORS = ("auto", "pyshacl", "fast")
+# Above this many triples `auto` validates with the compiled-SPARQL engine (kg.shacl_sparql):
+# pyshacl is the reference but grows to minutes at ~100k triples; both give the same report
+# (tests/test_shacl_sparql.py).
+PYSHACL_LIMIT = 50_000
 
 
 @dataclass
@@ -83,7 +88,7 @@ def raise_for(problems: list[Problem]) -> None:
         raise FactsError(f"{len(errors)} error(s) in facts:\n{shown}{more}")
 
 
-def build(settings: Settings, run_shacl: bool = True) -> BuildResult:
+def build(settings: Settings, run_shacl: bool = True, validator: str = "auto") -> BuildResult:
     """Everything but writing: fails on any facts error or SHACL violation."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -100,7 +105,14 @@ def build(settings: Settings, run_shacl: bool = True) -> BuildResult:
     report = None
     if run_shacl:
         t0 = time.perf_counter()
-        report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), settings)
+        engine = validator
+        if engine == "auto":
+            engine = "pyshacl" if len(graph.triples()) <= PYSHACL_LIMIT else "fast"
+        if engine == "fast":
+            from kg.shacl_sparql import validate_fast as run_validation
+        else:
+            run_validation = validate
+        report = run_validation(graph.triples(), vocabulary_layer(inputs.ontology.triples), settings)
         timings["validate"] = time.perf_counter() - t0
         if not report.conforms:
             shown = "\n".join(str(r) for r in report.violations[:50])
