@@ -130,7 +130,7 @@ def render(result: BuildResult, settings: Settings) -> dict[str, bytes]:
     graph = result.graph
     prefixes = publication_prefixes(settings, result.inputs.facts)
     triples = graph.triples()
-    quads = graph.quads()
+    named = graph.statement_graphs()
     class_counts = Counter(
         t.object.value for t in graph.asserted if t.predicate.value == RDF + "type"
     )
@@ -138,8 +138,8 @@ def render(result: BuildResult, settings: Settings) -> dict[str, bytes]:
         "vyzov.ttl": serialize.turtle(triples, prefixes),
         "vyzov.jsonld": serialize.jsonld(triples, prefixes),
         "context.jsonld": (json.dumps(context(prefixes), indent=1) + "\n").encode("utf-8"),
-        "vyzov.trig": serialize.trig(quads, prefixes),
-        "vyzov.nq": serialize.nquads(quads),
+        "vyzov.trig": serialize.trig(triples, named, prefixes),
+        "vyzov.nq": serialize.nquads(triples, named),
         "vyzov-wikidata.ttl": serialize.turtle(wikidata_view(graph, result.inputs.ontology), prefixes),
         "void.ttl": serialize.turtle(
             describe(

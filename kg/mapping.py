@@ -80,14 +80,13 @@ class MappedGraph:
             self._sorted = sorted({*self.asserted, *self.provenance, *self.metadata}, key=_reading_order)
         return self._sorted
 
-    def quads(self) -> list[ox.Quad]:
-        """Plus layer (4): each asserted statement names a graph holding its one triple."""
-        default = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in self.triples()]
-        named = sorted(
+    def statement_graphs(self) -> list[ox.Quad]:
+        """Layer (4): each asserted statement names a graph holding its one triple. The datasets
+        are the default graph (triples()) followed by these."""
+        return sorted(
             (ox.Quad(st.subject, st.predicate, st.object, st.iri) for st in self.statements if st.asserted),
             key=str,
         )
-        return default + named
 
 
 class Minter:
