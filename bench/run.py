@@ -178,18 +178,21 @@ def parse_config(argv: list[str]) -> Config:
     p.add_argument("--no-pyshacl", action="store_true", help="skip pyshacl everywhere")
     p.add_argument("--no-profile", action="store_true", help="skip the cProfile hotspot run")
     p.add_argument("--only", choices=("all", "seed", "scale", "report"), default="all")
-    p.add_argument("--work", type=Path, default=Path(env.get("KG_BENCH_WORK", HERE / "work")),
-                   help="scratch folder (default bench/work; env KG_BENCH_WORK)")
+    p.add_argument("--work", type=Path, default=None,
+                   help="scratch folder (default bench/work, --quick: bench/work/quick; env KG_BENCH_WORK)")
     p.add_argument("--out", type=Path, default=None, help="markdown output (default bench/results.md)")
     a = p.parse_args(argv)
+    work = a.work or Path(env.get("KG_BENCH_WORK", HERE / "work"))
     cfg = Config(timeout=a.timeout, budget=a.budget, pyshacl=not a.no_pyshacl, profile=not a.no_profile,
-                 quick=a.quick, work=a.work.resolve(), only=a.only)
+                 quick=a.quick, work=work.resolve(), only=a.only)
     if a.quick:
         cfg.runs = {1: 1, 10: 1}
         cfg.sizes = (10,)
         cfg.pyshacl = False
         cfg.profile = False
         cfg.budget = min(cfg.budget, 60)
+        if not a.work and "KG_BENCH_WORK" not in env:
+            cfg.work = HERE / "work" / "quick"  # never disturbs a full run going on in bench/work
         cfg.out = cfg.work / "results-quick.md"
     cfg.mem_gb = a.mem_gb
     if a.runs:
@@ -277,7 +280,9 @@ def _instrument(progress: Progress, state: dict[str, Any]) -> None:
     import kg.serialize as ks
 
     def wrap(owner: Any, name: str, label: str) -> None:
-        original = getattr(owner, name)
+        original = getattr(owner, name, None)
+        if original is None:  # kg changed: time what exists, never fail the measurement
+            return
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             start = now()
@@ -300,6 +305,7 @@ def _instrument(progress: Progress, state: dict[str, Any]) -> None:
     for fmt in ("turtle", "jsonld", "trig", "nquads"):
         wrap(ks, fmt, f"serialise: serialize.{fmt}")
     wrap(km.MappedGraph, "triples", "serialise: MappedGraph.triples (sort)")
+    wrap(km.MappedGraph, "quads", "serialise: MappedGraph.quads")  # older kg
     wrap(km.MappedGraph, "statement_graphs", "serialise: MappedGraph.statement_graphs")
 
 
@@ -1076,7 +1082,7 @@ def render_markdown(results: dict[str, Any]) -> str:
             "### Where the time goes inside build() (instrumented calls, last run)",
             "",
             "Each function build() calls, timed by a wrapper in the worker (a call inside another is "
-            "counted in both; `MappedGraph.triples` is called by render and again by `quads`).",
+            "counted in both; a function called twice is summed).",
             "",
         ]
         step_names: list[str] = []
@@ -1189,6 +1195,36 @@ def render_markdown(results: dict[str, Any]) -> str:
 # main
 
 
+def take_lock(work: Path) -> Path:
+    """One run per work folder: a second one would overwrite the snapshot the first is measuring."""
+    lock = work / ".lock"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                pid = int(lock.read_text().strip() or 0)
+            except (OSError, ValueError):
+                pid = 0
+            alive = False
+            if pid:
+                try:
+                    os.kill(pid, 0)
+                    alive = True
+                except ProcessLookupError:
+                    pass
+                except PermissionError:
+                    alive = True
+            if alive:
+                raise SystemExit(f"another bench run (pid {pid}) is using {work}; wait, or give --work DIR")
+            lock.unlink(missing_ok=True)  # left by a run that died
+            continue
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        return lock
+    raise SystemExit(f"cannot take {lock}")
+
+
 def load_saved(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -1211,6 +1247,14 @@ def main(argv: list[str]) -> int:
 
     cfg = parse_config(argv)
     cfg.work.mkdir(parents=True, exist_ok=True)
+    lock = take_lock(cfg.work)
+    try:
+        return run_all(cfg)
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def run_all(cfg: Config) -> int:
     saved_path = cfg.work / ("results-quick.json" if cfg.quick else "results.json")
     results = load_saved(saved_path) if cfg.only != "all" else {}
     started = now()

@@ -423,7 +423,7 @@ class _Compiler:
             for bound in sg.objects(node, sh(local)):
                 if not isinstance(bound, ox.Literal):
                     raise InputError(f"shape {_name(node)}: sh:{local} must be a literal")
-                out.append((lambda v, b=bound, o=op: f"(isLiteral({v}) && {_compare(v, o, str(b))})",
+                out.append((lambda v, b=bound, o=op: f"(isLiteral({v}) && {_compare(v, o, str(b), True)})",
                              lambda f, v, b=bound, w=word: f"Value is not {w} {self._n3(b)}"))
         for local, op, word in (("minLength", ">=", ">="), ("maxLength", "<=", "<=")):
             length = sg.one(node, sh(local))
@@ -726,7 +726,7 @@ def _pystr(v: str) -> str:
             f"LCASE(STR({v})), STR({v}))")
 
 
-def _compare(a: str, op: str, b: str) -> str:
+def _compare(a: str, op: str, b: str, by_value: bool = False) -> str:
     """`a op b` as pyshacl decides it, never an error: IRIs and string literals compare as Python strings
     and never with anything else; other literals as rdflib orders them: numbers by value (an ill-typed
     number by nothing), different datatypes by datatype IRI (a date is "less than" an integer), the same
@@ -738,6 +738,12 @@ def _compare(a: str, op: str, b: str) -> str:
         f"IF(DATATYPE({a}) != DATATYPE({b}), STR(DATATYPE({a})) {op} STR(DATATYPE({b})), "
         f"COALESCE({a} {op} {b}, STR({a}) {op} STR({b}))))"
     )
+    if by_value:  # pyshacl's compare_literal: a dateTime or time compares by Python value, or not at all
+        timed = " || ".join(
+            f"COALESCE(sameTerm(DATATYPE({a}), {t}) && sameTerm(DATATYPE({t}(STR({a}))), {t}), false)"
+            for t in (f"<{XSD}dateTime>", f"<{XSD}time>")
+        )
+        literals = f"IF({timed}, sameTerm(DATATYPE({a}), DATATYPE({b})) && {a} {op} {b}, {literals})"
     return (f"COALESCE(IF({s_a} != {s_b}, false, IF({s_a}, STR({a}) {op} STR({b}), "
             f"IF(isLiteral({a}) && isLiteral({b}), {literals}, false))), false)")
 
