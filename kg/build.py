@@ -88,11 +88,16 @@ def raise_for(problems: list[Problem]) -> None:
         raise FactsError(f"{len(errors)} error(s) in facts:\n{shown}{more}")
 
 
-def build(settings: Settings, run_shacl: bool = True, validator: str = "auto") -> BuildResult:
+def build(
+    settings: Settings,
+    run_shacl: bool = True,
+    validator: str = "auto",
+    extra_fact_files: list[Path] | None = None,
+) -> BuildResult:
     """Everything but writing: fails on any facts error or SHACL violation."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    inputs = load_inputs(settings)
+    inputs = load_inputs(settings, extra_fact_files)
     raise_for(inputs.facts.problems)
     timings["read"] = time.perf_counter() - t0
 
@@ -173,14 +178,20 @@ def publication_prefixes(settings: Settings, facts: Facts) -> dict[str, str]:
 
 def write_outputs(files: dict[str, bytes], output_dir: Path) -> None:
     """Write all files or none: each goes to a temporary file first, then all are renamed."""
-    output_dir.mkdir(parents=True, exist_ok=True)
+    write_atomically({output_dir / name: data for name, data in files.items()})
+
+
+def write_atomically(files: dict[Path, bytes]) -> None:
+    """Stage every file next to its destination, then rename them all; on any failure while
+    staging, nothing is replaced and the staged files are removed."""
     staged: list[tuple[Path, Path]] = []
     try:
-        for name, data in sorted(files.items()):
-            handle, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=output_dir)
+        for final, data in sorted(files.items()):
+            final.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(prefix=f".{final.name}.", dir=final.parent)
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
-            staged.append((Path(tmp), output_dir / name))
+            staged.append((Path(tmp), final))
         for tmp, final in staged:
             os.replace(tmp, final)
     finally:

@@ -104,6 +104,37 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool, no_shacl
     sys.exit(outcome.exit_code(strict))
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@handles_errors
+def add(files: tuple[Path, ...], dry_run: bool) -> None:
+    """Validate FILES, then copy them into facts/ and rebuild output/.
+
+    All or nothing: if validation or the build fails, not one byte of facts/ or output/ changes.
+
+    \b
+    Example:
+      kg add new-claims.yaml --dry-run
+    """
+    from kg.add import apply, plan_add
+    from kg.validate import render_text
+
+    settings = Settings()
+    plan = plan_add(list(files), settings)
+    if not plan.outcome.conforms:
+        click.echo(render_text(plan.outcome), nl=False)
+        click.echo("nothing added", err=True)
+        sys.exit(1)
+    verb = "would add" if dry_run else "added"
+    for target in plan.new_facts:
+        click.echo(f"{verb} {target.relative_to(settings.root)}")
+    click.echo(f"{'would change' if dry_run else 'changed'}: {', '.join(plan.changed_outputs) or 'no output file'}")
+    if not dry_run:
+        apply(plan, settings)
+    click.echo(plan.summary)
+
+
 def _compactor(settings: Settings) -> Callable[[str], str]:
     namespaces = sorted(settings.prefixes().items(), key=lambda kv: -len(kv[1]))
     entities = settings.base_iri + "id/"

@@ -423,7 +423,7 @@ class _Compiler:
             for bound in sg.objects(node, sh(local)):
                 if not isinstance(bound, ox.Literal):
                     raise InputError(f"shape {_name(node)}: sh:{local} must be a literal")
-                out.append((lambda v, b=bound, o=op: f"(isLiteral({v}) && {_compare(v, o, str(b), True)})",
+                out.append((lambda v, b=bound, o=op: _range_test(v, o, str(b)),
                              lambda f, v, b=bound, w=word: f"Value is not {w} {self._n3(b)}"))
         for local, op, word in (("minLength", ">=", ">="), ("maxLength", "<=", "<=")):
             length = sg.one(node, sh(local))
@@ -522,7 +522,7 @@ class _Compiler:
         for other in sg.objects(node, sh("lessThan")):
             if not isinstance(other, ox.NamedNode):
                 raise InputError(f"shape {_name(node)}: sh:lessThan must be an IRI")
-            less = _compare("?v", "<", "?o")
+            less = _less_than("?v", "?o")
             query = f"SELECT ?this ?v WHERE {{ {focus} ?this {p} ?v . ?this {other} ?o . FILTER(!({less})) }}"
 
             def rows(r: ox.QuerySolution, o=other) -> list[_Raw]:
@@ -726,31 +726,122 @@ def _pystr(v: str) -> str:
             f"LCASE(STR({v})), STR({v}))")
 
 
-def _compare(a: str, op: str, b: str, by_value: bool = False) -> str:
-    """`a op b` as pyshacl decides it, never an error: IRIs and string literals compare as Python strings
-    and never with anything else; other literals as rdflib orders them: numbers by value (an ill-typed
-    number by nothing), different datatypes by datatype IRI (a date is "less than" an integer), the same
-    datatype by value, else lexically. Blank nodes never compare."""
-    s_a, s_b = _stringish(a), _stringish(b)
-    numeric = ", ".join(f"<{XSD}{t}>" for t in NUMERIC)
-    literals = (
-        f"IF(DATATYPE({a}) IN ({numeric}) && DATATYPE({b}) IN ({numeric}), COALESCE({a} {op} {b}, false), "
-        f"IF(DATATYPE({a}) != DATATYPE({b}), STR(DATATYPE({a})) {op} STR(DATATYPE({b})), "
-        f"COALESCE({a} {op} {b}, STR({a}) {op} STR({b}))))"
+# ------------------------------------------------------------------ rdflib's ordering, in SPARQL
+# pyshacl orders values with rdflib: Literal.eq, Literal.__gt__ and, for sh:minInclusive & co,
+# pyshacl.rdfutil.compare_literal. These build SPARQL expressions that decide exactly as they do
+# (including rdflib's TypeErrors, which pyshacl turns into violations), on the store's literals.
+
+
+def _x(local: str) -> str:
+    return f"<{XSD}{local}>"
+
+
+def _dt(a: str) -> str:
+    """rdflib's datatype, with plain and language-tagged literals as xsd:string."""
+    return f'IF(LANG({a}) != "", {_x("string")}, DATATYPE({a}))'
+
+
+def _numeric(a: str) -> str:
+    return f"(DATATYPE({a}) IN ({', '.join(_x(t) for t in NUMERIC)}))"
+
+
+def _has_value(a: str) -> str:
+    """rdflib could map the lexical form to a Python value (it is not ill-typed and not of an unknown type)."""
+    casts = " || ".join(
+        f"(sameTerm(DATATYPE({a}), {_x(t)}) && COALESCE(sameTerm(DATATYPE({_x(t)}(STR({a}))), {_x(t)}), false))"
+        for t in sorted(c[len(XSD):] for c in CASTABLE)
     )
-    if by_value:  # pyshacl's compare_literal: a dateTime or time compares by Python value, or not at all
-        timed = " || ".join(
-            f"COALESCE(sameTerm(DATATYPE({a}), {t}) && sameTerm(DATATYPE({t}(STR({a}))), {t}), false)"
-            for t in (f"<{XSD}dateTime>", f"<{XSD}time>")
-        )
-        literals = f"IF({timed}, sameTerm(DATATYPE({a}), DATATYPE({b})) && {a} {op} {b}, {literals})"
-    return (f"COALESCE(IF({s_a} != {s_b}, false, IF({s_a}, STR({a}) {op} STR({b}), "
-            f"IF(isLiteral({a}) && isLiteral({b}), {literals}, false))), false)")
+    other = ", ".join(_x(t) for t in ("gYear", "gYearMonth", "base64Binary", "anyURI"))
+    return (f"({_stringish_literal(a)} || {casts} || DATATYPE({a}) IN ({other}) || "
+            f"(sameTerm(DATATYPE({a}), {_x('hexBinary')}) && REGEX(STR({a}), {HEX})))")
+
+
+def _aware(a: str) -> str:
+    return f'REGEX(STR({a}), "(Z|[+-][0-9][0-9]:[0-9][0-9])$")'
+
+
+def _timed(a: str) -> str:
+    """A valid xsd:dateTime or xsd:time: a Python datetime / time in rdflib."""
+    return " || ".join(
+        f"(sameTerm(DATATYPE({a}), {_x(t)}) && COALESCE(sameTerm(DATATYPE({_x(t)}(STR({a}))), {_x(t)}), false))"
+        for t in ("dateTime", "time")
+    )
+
+
+def _value_gt(a: str, b: str) -> str:
+    """a > b by value, for two literals of the same (non-numeric) datatype that both have a value."""
+    day = '"(Z|[+-][0-9][0-9]:[0-9][0-9])$"'
+    return (
+        f"IF({_dt(a)} = {_x('string')}, STR({a}) > STR({b}), "
+        f"IF({_timed(a)}, IF({_aware(a)} != {_aware(b)}, {_aware(a)}, COALESCE({a} > {b}, false)), "
+        f"IF(sameTerm(DATATYPE({a}), {_x('date')}), REPLACE(STR({a}), {day}, \"\") > REPLACE(STR({b}), {day}, \"\"), "
+        f"IF(sameTerm(DATATYPE({a}), {_x('hexBinary')}), LCASE(STR({a})) > LCASE(STR({b})), "
+        f"COALESCE({a} > {b}, STR({a}) > STR({b}))))))"
+    )
+
+
+def _value_eq(a: str, b: str) -> str:
+    day = '"(Z|[+-][0-9][0-9]:[0-9][0-9])$"'
+    return (
+        f"IF({_timed(a)}, {_aware(a)} = {_aware(b)} && COALESCE({a} = {b}, false), "
+        f"IF(sameTerm(DATATYPE({a}), {_x('date')}), REPLACE(STR({a}), {day}, \"\") = REPLACE(STR({b}), {day}, \"\"), "
+        f"IF(sameTerm(DATATYPE({a}), {_x('hexBinary')}), LCASE(STR({a})) = LCASE(STR({b})), "
+        f"COALESCE({a} = {b}, STR({a}) = STR({b})))))"
+    )
+
+
+def _eq(a: str, b: str) -> str:
+    """rdflib's Literal.eq as 0 (False), 1 (True) or 2 (TypeError)."""
+    return (
+        f"IF({_numeric(a)} && {_numeric(b)} && {_has_value(a)} && {_has_value(b)}, IF({a} = {b}, 1, 0), "
+        f"IF(LCASE(LANG({a})) != LCASE(LANG({b})), 0, "
+        f"IF({_dt(a)} = {_x('string')} && {_dt(b)} = {_x('string')}, IF(STR({a}) = STR({b}), 1, 0), "
+        f"IF({_dt(a)} != {_dt(b)}, 0, "
+        f"IF({_has_value(a)} && {_has_value(b)}, IF({_value_eq(a, b)}, 1, 0), "
+        f"IF(STR({a}) = STR({b}), 1, 2))))))"
+    )
+
+
+def _gt(a: str, b: str) -> str:
+    """rdflib's Literal.__gt__."""
+    return (
+        f"IF({_numeric(a)} && {_numeric(b)} && {_has_value(a)} && {_has_value(b)}, {a} > {b}, "
+        f"IF({_dt(a)} != {_dt(b)}, STR({_dt(a)}) > STR({_dt(b)}), "
+        f'IF(LANG({a}) != LANG({b}), IF(LANG({a}) = "", false, IF(LANG({b}) = "", true, LANG({a}) > LANG({b}))), '
+        f"IF({_has_value(a)} && {_has_value(b)}, {_value_gt(a, b)}, STR({a}) > STR({b})))))"
+    )
+
+
+def _range_test(v: str, op: str, bound: str) -> str:
+    """pyshacl's sh:minInclusive / maxInclusive / minExclusive / maxExclusive: true when v conforms."""
+    zero_ok = "true" if op in (">=", "<=") else "false"
+    above_ok = "true" if op in (">=", ">") else "false"
+    below_ok = "false" if op in (">=", ">") else "true"
+    eq = _eq(v, bound)
+    timed = (f"IF(sameTerm(DATATYPE({v}), DATATYPE({bound})) && {_aware(v)} = {_aware(bound)} && {_has_value(bound)}, "
+             f"IF({_value_eq(v, bound)}, {zero_ok}, IF({_value_gt(v, bound)}, {above_ok}, {below_ok})), false)")
+    literal = (f"IF({eq} = 2, false, IF({eq} = 1, {zero_ok}, IF({_timed(v)}, {timed}, "
+               f"IF({_gt(v, bound)}, {above_ok}, {below_ok}))))")
+    same = f"({_stringish_literal(v)} = {_stringish_literal(bound)})"
+    return f"COALESCE(isLiteral({v}) && {same} && {literal}, false)"
+
+
+def _less_than(v: str, o: str) -> str:
+    """pyshacl's sh:lessThan: IRIs and string values compare as Python strings (and with nothing else),
+    other literals with rdflib's `<` (not __gt__ and not eq; where eq raises, the reflected __gt__)."""
+    s_v, s_o = _stringish(v), _stringish(o)
+    literal = f"IF({_gt(v, o)}, false, IF({_eq(v, o)} = 2, {_gt(o, v)}, {_eq(v, o)} = 0))"
+    return (f"COALESCE(IF({s_v} != {s_o}, false, IF({s_v}, STR({v}) < STR({o}), "
+            f"IF(isLiteral({v}) && isLiteral({o}), {literal}, false))), false)")
+
+
+def _stringish_literal(v: str) -> str:
+    return f"(isLiteral({v}) && ({' || '.join(f'sameTerm(DATATYPE({v}), {d})' for d in STRINGISH)}))"
 
 
 def _stringish(v: str) -> str:
     """pyshacl's sh:lessThan compares IRIs and string literals as Python strings, the rest as values."""
-    return f"(isIRI({v}) || (isLiteral({v}) && ({' || '.join(f'sameTerm(DATATYPE({v}), {d})' for d in STRINGISH)})))"
+    return f"(isIRI({v}) || {_stringish_literal(v)})"
 
 
 def _python_regex(pattern: str, multiline: bool) -> str:

@@ -1,0 +1,46 @@
+"""kg add: validate new facts files, then merge them into facts/ and rebuild output/ — all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.build import build, write_atomically
+from kg.config import Settings
+from kg.errors import InputError
+from kg.validate import Outcome, validate_facts
+
+
+@dataclass(frozen=True)
+class Plan:
+    outcome: Outcome
+    new_facts: dict[Path, bytes]
+    output_files: dict[str, bytes]
+    changed_outputs: list[str]
+    summary: str
+
+
+def plan_add(paths: list[Path], settings: Settings) -> Plan:
+    """What `kg add` would do; raises nothing for invalid facts (see Plan.outcome)."""
+    outcome = validate_facts(paths, settings)
+    targets: dict[Path, bytes] = {}
+    for path in paths:
+        target = settings.facts_dir / path.name
+        if target.exists() or target in targets:
+            raise InputError(f"{target} exists already: rename {path.name} before adding it")
+        targets[target] = path.read_bytes()
+    if not outcome.conforms:
+        return Plan(outcome, targets, {}, [], "")
+    result = build(settings, extra_fact_files=paths)
+    changed = sorted(
+        name for name, data in result.files.items()
+        if not (settings.output_dir / name).exists() or (settings.output_dir / name).read_bytes() != data
+    )
+    return Plan(outcome, targets, result.files, changed, result.summary())
+
+
+def apply(plan: Plan, settings: Settings) -> None:
+    """Write the new facts files and every output file in one staged rename."""
+    files: dict[Path, bytes] = dict(plan.new_facts)
+    files |= {settings.output_dir / name: data for name, data in plan.output_files.items()}
+    write_atomically(files)

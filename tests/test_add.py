@@ -1,0 +1,75 @@
+"""kg add: all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from tests.helpers import scratch_project
+
+NEW_CLAIM = """claims:
+  - subject: person/klim-shipenko
+    property: schema:description
+    value: {text: "Had a challenging flight in a small capsule.", lang: en}
+    refs:
+      - {source: 001_b25d8b9e867eeac6, quote: "Director Klim Shipenko had a challenging flight in a small capsule"}
+"""
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for folder in ("facts", "output") for p in (root / folder).rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = scratch_project(tmp_path / "project")
+    monkeypatch.setenv("KG_ROOT", str(root))
+    assert CliRunner().invoke(main, ["build", "-q"]).exit_code == 0
+    return root
+
+
+def test_add_merges_and_rebuilds(project: Path, tmp_path: Path) -> None:
+    new = tmp_path / "shipenko-flight.yaml"
+    new.write_text(NEW_CLAIM, encoding="utf-8")
+    result = CliRunner().invoke(main, ["add", str(new)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "added facts/shipenko-flight.yaml"
+    assert (project / "facts" / "shipenko-flight.yaml").read_text(encoding="utf-8") == NEW_CLAIM
+    assert "Had a challenging flight in a small capsule." in (project / "output" / "vyzov.ttl").read_text(encoding="utf-8")
+
+
+def test_dry_run_changes_nothing(project: Path, tmp_path: Path) -> None:
+    new = tmp_path / "shipenko-flight.yaml"
+    new.write_text(NEW_CLAIM, encoding="utf-8")
+    before = snapshot(project)
+    result = CliRunner().invoke(main, ["add", "--dry-run", str(new)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "would add facts/shipenko-flight.yaml"
+    changed = lines[1].removeprefix("would change: ").split(", ")
+    assert {"vyzov.ttl", "vyzov.jsonld", "vyzov.trig", "vyzov.nq", "void.ttl"} <= set(changed)
+    assert "context.jsonld" not in changed
+    assert snapshot(project) == before
+
+
+def test_invalid_facts_change_not_one_byte(project: Path, tmp_path: Path) -> None:
+    new = tmp_path / "bad.yaml"
+    new.write_text(NEW_CLAIM.replace("small capsule", "tiny capsule"), encoding="utf-8")
+    before = snapshot(project)
+    result = CliRunner().invoke(main, ["add", str(new)])
+    assert result.exit_code == 1
+    assert "error KG007: quote not found in source 001_b25d8b9e867eeac6" in result.output
+    assert snapshot(project) == before
+
+
+def test_a_name_clash_is_refused(project: Path, tmp_path: Path) -> None:
+    new = tmp_path / "film.yaml"
+    new.write_text(NEW_CLAIM, encoding="utf-8")
+    before = snapshot(project)
+    result = CliRunner().invoke(main, ["add", str(new)])
+    assert result.exit_code == 2
+    assert result.output == f"error: {project / 'facts' / 'film.yaml'} exists already: rename film.yaml before adding it\n"
+    assert snapshot(project) == before
