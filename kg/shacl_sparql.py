@@ -793,7 +793,7 @@ def _value_eq(a: str, b: str) -> str:
 def _eq(a: str, b: str) -> str:
     """rdflib's Literal.eq as 0 (False), 1 (True) or 2 (TypeError)."""
     return (
-        f"IF({_numeric(a)} && {_numeric(b)} && {_has_value(a)} && {_has_value(b)}, IF({a} = {b}, 1, 0), "
+        f"IF({_numeric(a)} && {_numeric(b)} && {_has_value(a)} && {_has_value(b)}, IF(COALESCE({a} = {b}, false), 1, 0), "
         f"IF(LCASE(LANG({a})) != LCASE(LANG({b})), 0, "
         f"IF({_dt(a)} = {_x('string')} && {_dt(b)} = {_x('string')}, IF(STR({a}) = STR({b}), 1, 0), "
         f"IF({_dt(a)} != {_dt(b)}, 0, "
@@ -805,7 +805,7 @@ def _eq(a: str, b: str) -> str:
 def _gt(a: str, b: str) -> str:
     """rdflib's Literal.__gt__."""
     return (
-        f"IF({_numeric(a)} && {_numeric(b)} && {_has_value(a)} && {_has_value(b)}, {a} > {b}, "
+        f"IF({_numeric(a)} && {_numeric(b)} && {_has_value(a)} && {_has_value(b)}, COALESCE({a} > {b}, false), "
         f"IF({_dt(a)} != {_dt(b)}, STR({_dt(a)}) > STR({_dt(b)}), "
         f'IF(LANG({a}) != LANG({b}), IF(LANG({a}) = "", false, IF(LANG({b}) = "", true, LANG({a}) > LANG({b}))), '
         f"IF({_has_value(a)} && {_has_value(b)}, {_value_gt(a, b)}, STR({a}) > STR({b})))))"

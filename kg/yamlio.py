@@ -53,10 +53,16 @@ _LineLoader.add_constructor(
 )
 
 
+MAX_BYTES = 16 * 1024 * 1024  # a curated facts file is far smaller; refuse before parsing
+
+
 def load_yaml(path: Path, display: str | None = None) -> Any:
     """Parse one YAML file; errors name the file and line."""
     name = display or str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{name}: {size:,} bytes is more than the {MAX_BYTES:,} a kg YAML file may hold")
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
@@ -72,5 +78,9 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
         mark = exc.problem_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         raise InputError(f"{where}: YAML syntax error: {exc.problem}") from exc
+    except yaml.reader.ReaderError as exc:
+        raise InputError(
+            f"{name}: character U+{ord(exc.character):04X} at offset {exc.position} is not allowed in YAML"
+        ) from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: YAML error: {exc}") from exc
