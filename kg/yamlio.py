@@ -79,8 +79,7 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         raise InputError(f"{where}: YAML syntax error: {exc.problem}") from exc
     except yaml.reader.ReaderError as exc:
-        raise InputError(
-            f"{name}: character U+{ord(exc.character):04X} at offset {exc.position} is not allowed in YAML"
-        ) from exc
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise InputError(f"{name}: character U+{code:04X} at offset {exc.position} is not allowed in YAML") from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: YAML error: {exc}") from exc
