@@ -83,7 +83,8 @@ def build(quiet: bool, verbose: bool, no_shacl: bool, validator: str) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="text for people; json, or turtle (a SHACL sh:ValidationReport), for machines.")
 @click.option("--strict", is_flag=True, help="Treat warnings (contradictions) as failures.")
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL check of the merged graph.")
 @handles_errors
@@ -97,10 +98,12 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool, no_shacl
     Example:
       kg validate new-claims.yaml --format json
     """
-    from kg.validate import render_json, render_text, validate_facts
+    from kg.validate import render_json, render_text, render_turtle, validate_facts
 
-    outcome = validate_facts(list(files), Settings(), shacl=not no_shacl)
-    click.echo(render_json(outcome) if output_format == "json" else render_text(outcome), nl=False)
+    settings = Settings()
+    outcome = validate_facts(list(files), settings, shacl=not no_shacl)
+    renderers = {"text": render_text, "json": render_json, "turtle": lambda o: render_turtle(o, settings)}
+    click.echo(renderers[output_format](outcome), nl=False)
     sys.exit(outcome.exit_code(strict))
 
 

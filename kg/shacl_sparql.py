@@ -720,10 +720,22 @@ def _datatype_condition(v: str, datatype: object) -> str:
 
 
 def _pystr(v: str) -> str:
-    """The string pyshacl matches sh:pattern / sh:minLength against (rdflib lower-cases valid hexBinary)."""
-    hexbin = f"<{XSD}hexBinary>"
-    return (f"IF(isLiteral({v}) && sameTerm(DATATYPE({v}), {hexbin}) && REGEX(STR({v}), {HEX}), "
-            f"LCASE(STR({v})), STR({v}))")
+    """The string pyshacl matches sh:pattern / sh:minLength / sh:maxLength against: how rdflib prints the
+    store's literal. It differs from STR() for valid hexBinary (lower case), dates (no time zone), and
+    dateTimes and times (Z as +00:00, fractions of a second to six digits)."""
+    zone = '"(Z|[+-][0-9][0-9]:[0-9][0-9])$"'
+    timed = f'REPLACE(STR({v}), "Z$", "+00:00")'
+    fraction = (f'IF(CONTAINS({timed}, "."), CONCAT(STRBEFORE({timed}, "."), ".", '
+                f'SUBSTR(CONCAT(REPLACE(STRAFTER({timed}, "."), "[^0-9].*$", ""), "000000"), 1, 6), '
+                f'REPLACE(STRAFTER({timed}, "."), "^[0-9]*", "")), {timed})')
+    valid = {t: f"COALESCE(sameTerm(DATATYPE({_x(t)}(STR({v}))), {_x(t)}), false)" for t in ("date", "dateTime", "time")}
+    return (
+        f"IF(!isLiteral({v}), STR({v}), "
+        f"IF(sameTerm(DATATYPE({v}), {_x('hexBinary')}) && REGEX(STR({v}), {HEX}), LCASE(STR({v})), "
+        f"IF(sameTerm(DATATYPE({v}), {_x('date')}) && {valid['date']}, REPLACE(STR({v}), {zone}, \"\"), "
+        f"IF((sameTerm(DATATYPE({v}), {_x('dateTime')}) && {valid['dateTime']}) "
+        f"|| (sameTerm(DATATYPE({v}), {_x('time')}) && {valid['time']}), {fraction}, STR({v})))))"
+    )
 
 
 # ------------------------------------------------------------------ rdflib's ordering, in SPARQL

@@ -136,6 +136,37 @@ def render_text(outcome: Outcome) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_turtle(outcome: Outcome, settings: Settings) -> str:
+    """The problems as a SHACL sh:ValidationReport. A facts problem has no RDF focus node, so its
+    sh:focusNode is the literal "file:line"; sh:sourceConstraint names the kg rule (kg:KG007)."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from kg.config import RDF, SH, XSD
+
+    n = ox.NamedNode
+    report = n(settings.base_iri + "validation-report")
+    severities = {Severity.ERROR: "Violation", Severity.WARNING: "Warning", Severity.INFO: "Info"}
+    triples = [
+        ox.Triple(report, n(RDF + "type"), n(SH + "ValidationReport")),
+        ox.Triple(report, n(SH + "conforms"), ox.Literal("true" if outcome.conforms else "false", datatype=n(XSD + "boolean"))),
+    ]
+    for problem in outcome.problems:
+        node = n(f"{report.value}/{hashlib.sha256(str(problem).encode()).hexdigest()[:16]}")
+        where = f"{problem.file}:{problem.line}" if problem.line else (problem.file or "")
+        triples += [
+            ox.Triple(report, n(SH + "result"), node),
+            ox.Triple(node, n(RDF + "type"), n(SH + "ValidationResult")),
+            ox.Triple(node, n(SH + "resultSeverity"), n(SH + severities[problem.severity])),
+            ox.Triple(node, n(SH + "resultMessage"), ox.Literal(problem.message)),
+            ox.Triple(node, n(SH + "sourceConstraint"), n(settings.kg + problem.rule.value)),
+            ox.Triple(node, n(SH + "focusNode"), ox.Literal(where)),
+        ]
+    prefixes = {"sh": SH, "kg": settings.kg, "xsd": XSD}
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+
+
 def render_json(outcome: Outcome) -> str:
     document = {
         "conforms": outcome.conforms,

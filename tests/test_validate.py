@@ -105,3 +105,21 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 2
     assert result.output == f"error: {path}: not UTF-8 text (byte 9)\n"
+
+
+def test_turtle_output_is_a_shacl_validation_report(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    code, output = run(tmp_path, NATIONALITY.replace("person/klim-shipenko", "person/klim-chipenko"), "--format", "turtle")
+    assert code == 1
+    store = ox.Store()
+    store.load(output.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    rows = list(store.query("""
+        PREFIX sh: <http://www.w3.org/ns/shacl#>
+        SELECT ?conforms ?severity ?rule ?where WHERE {
+          ?report a sh:ValidationReport ; sh:conforms ?conforms ; sh:result ?r .
+          ?r sh:resultSeverity ?severity ; sh:sourceConstraint ?rule ; sh:focusNode ?where .
+        }"""))
+    assert [(r["conforms"].value, r["severity"].value, r["rule"].value, r["where"].value) for r in rows] == [
+        ("false", "http://www.w3.org/ns/shacl#Violation", "https://example.org/vyzov/ontology#KG002", "new.yaml:2")
+    ]
