@@ -416,7 +416,7 @@ class _Compiler:
         values = sg.one(node, sh("in"))
         if values is not None:
             members = sg.items(values, node, sh("in"))
-            out.append((lambda v, ms=members: "(" + (" || ".join(f"sameTerm({v}, {m})" for m in ms) or "false") + ")",
+            out.append((lambda v, ms=members: "(" + (" || ".join(_member(v, m) for m in ms) or "false") + ")",
                         lambda f, v, m=members: f"Value {self._n3(v, True)} not in list {[self._n3(x) for x in m]}"))
         for local, op, word in (("minInclusive", ">=", ">="), ("maxInclusive", "<=", "<="),
                                 ("minExclusive", ">", ">"), ("maxExclusive", "<", "<")):
@@ -717,6 +717,16 @@ def _datatype_condition(v: str, datatype: object) -> str:
     if datatype.value == XSD + "hexBinary":
         return same + f" && REGEX(STR({v}), {HEX}))"
     return same + ")"
+
+
+def _member(v: str, member: object) -> str:
+    """v is the sh:in member for pyshacl: the same rdflib term. Typed literals are equal when rdflib
+    prints them alike ("2021-10-05Z" and "2021-10-05" as xsd:date). (pyshacl on kg.validation's oxrdflib
+    graph also fails plain string members, which come back typed xsd:string there; not copied.)"""
+    if isinstance(member, ox.Literal) and not member.language and member.datatype != XSD_STRING:
+        printed = ox.Literal(_rdflib_lexical(member.value, member.datatype.value))
+        return f"(isLiteral({v}) && sameTerm(DATATYPE({v}), {member.datatype}) && {_pystr(v)} = {printed})"
+    return f"sameTerm({v}, {member})"
 
 
 def _pystr(v: str) -> str:
@@ -1092,18 +1102,36 @@ def _rewrite_select(text: str, focus: _Focus, shape: _Shape, where: str) -> tupl
 # ------------------------------------------------------------------ rendering like pyshacl
 
 
+_FAST_LEXICAL = {
+    XSD + "integer": re.compile(r"-?(0|[1-9][0-9]*)"),
+    XSD + "boolean": re.compile(r"true|false"),
+    XSD + "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+}
+_LEXICAL_CACHE: dict[tuple[str, str], str] = {}
+
+
+def _rdflib_lexical(lexical: str, datatype: str) -> str:
+    """How rdflib prints a typed literal (its canonical form); rdflib is imported only when needed."""
+    fast = _FAST_LEXICAL.get(datatype)
+    if fast is not None and fast.fullmatch(lexical):
+        return lexical
+    key = (lexical, datatype)
+    if key not in _LEXICAL_CACHE:
+        import rdflib
+
+        log = logging.getLogger("rdflib.term")
+        level = log.level
+        log.setLevel(logging.CRITICAL)  # rdflib logs a traceback for every ill-typed literal
+        try:
+            _LEXICAL_CACHE[key] = str(rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype)))
+        finally:
+            log.setLevel(level)
+    return _LEXICAL_CACHE[key]
+
+
 class _Renderer:
     """Print terms as kg.validation's report does. Its pyshacl runs on an Oxigraph-backed rdflib store,
     so it sees the store's canonical literals, which rdflib then prints in its own canonical form."""
-
-    FAST = {
-        XSD + "integer": re.compile(r"-?(0|[1-9][0-9]*)"),
-        XSD + "boolean": re.compile(r"true|false"),
-        XSD + "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
-    }
-
-    def __init__(self) -> None:
-        self.cache: dict[tuple[str, str], str] = {}
 
     def term(self, term: object) -> tuple[str, object]:
         if isinstance(term, ox.NamedNode):
@@ -1113,26 +1141,9 @@ class _Renderer:
                 return term.value, ox.Literal(term.value, language=term.language)
             if term.datatype == XSD_STRING:
                 return term.value, ox.Literal(term.value)
-            lexical = self._rdflib_lexical(term.value, term.datatype.value)
+            lexical = _rdflib_lexical(term.value, term.datatype.value)
             return lexical, ox.Literal(lexical, datatype=term.datatype)
         return str(term), None
-
-    def _rdflib_lexical(self, lexical: str, datatype: str) -> str:
-        fast = self.FAST.get(datatype)
-        if fast is not None and fast.fullmatch(lexical):
-            return lexical
-        key = (lexical, datatype)
-        if key not in self.cache:
-            import rdflib
-
-            log = logging.getLogger("rdflib.term")
-            level = log.level
-            log.setLevel(logging.CRITICAL)
-            try:
-                self.cache[key] = str(rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype)))
-            finally:
-                log.setLevel(level)
-        return self.cache[key]
 
 
 def _message(raw: _Raw, render: _Renderer) -> str:
