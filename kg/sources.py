@@ -25,6 +25,7 @@ class Source:
     language: str
     title: str | None = None
     date: str | None = None
+    retrieved: str | None = None  # when a copy was fetched: metadata, not published
 
 
 def sha256_hex(data: bytes) -> str:
@@ -91,5 +92,6 @@ def load_sources(sources_dir: Path) -> dict[str, Source]:
             language=_required(entry, "language", where),
             title=_optional(entry, "title", where),
             date=_optional(entry, "date", where),
+            retrieved=_optional(entry, "retrieved", where),
         )
     return sources
