@@ -14,9 +14,17 @@ def reference() -> str:
 
     from kg.cli import main
 
+    import click
+
     runner = CliRunner()
     parts = []
-    for args in [[], *([name] for name in sorted(main.commands))]:
+    invocations: list[list[str]] = [[]]
+    for name in sorted(main.commands):
+        invocations.append([name])
+        command = main.commands[name]
+        if isinstance(command, click.Group):
+            invocations += [[name, sub] for sub in sorted(command.commands)]
+    for args in invocations:
         result = runner.invoke(main, [*args, "--help"], prog_name="kg", terminal_width=100)
         title = " ".join(["kg", *args])
         parts.append(f"### `{title}`\n\n```text\n{result.output.rstrip()}\n```\n")
