@@ -7,6 +7,7 @@ import os
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,14 +94,19 @@ def build(
     run_shacl: bool = True,
     validator: str = "auto",
     extra_fact_files: list[Path] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Everything but writing: fails on any facts error or SHACL violation."""
+    """Everything but writing: fails on any facts error or SHACL violation. `on_stage` is told
+    the name of each stage as it starts (read, map, validate, serialise)."""
     timings: dict[str, float] = {}
+    stage = on_stage or (lambda name: None)
+    stage("read")
     t0 = time.perf_counter()
     inputs = load_inputs(settings, extra_fact_files)
     raise_for(inputs.facts.problems)
     timings["read"] = time.perf_counter() - t0
 
+    stage("map")
     t0 = time.perf_counter()
     graph = map_facts(inputs.facts, inputs.sources, settings)
     raise_for(graph.problems)
@@ -109,6 +115,7 @@ def build(
 
     report = None
     if run_shacl:
+        stage("validate")
         t0 = time.perf_counter()
         engine = validator
         if engine == "auto":
@@ -123,6 +130,7 @@ def build(
             shown = "\n".join(str(r) for r in report.violations[:50])
             raise ValidationFailed(f"SHACL: {len(report.violations)} violation(s):\n{shown}")
 
+    stage("serialise")
     t0 = time.perf_counter()
     result = BuildResult(inputs, graph, conflicts, report, timings=timings)
     result.files = render(result, settings)

@@ -31,6 +31,39 @@ def handles_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class StageProgress:
+    """A progress bar on stderr for builds that take more than a moment: nothing is drawn
+    until a stage starts after DELAY seconds, so small builds print only their summary."""
+
+    DELAY = 1.0
+
+    def __init__(self, stages: list[str], enabled: bool | None = None) -> None:
+        import time
+
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.stages = stages
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, stage: str) -> None:
+        import time
+
+        if self.enabled and self.bar is None and time.monotonic() - self.started >= self.DELAY:
+            self.bar = click.progressbar(length=len(self.stages), label="kg build", file=sys.stderr,
+                                         item_show_func=lambda s: s)
+            self.bar.__enter__()
+            self.bar.update(self.done)
+        self.done = self.stages.index(stage) if stage in self.stages else self.done
+        if self.bar is not None:
+            self.bar.update(self.done - self.bar.pos, stage)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.update(len(self.stages) - self.bar.pos)
+            self.bar.__exit__(None, None, None)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
@@ -64,8 +97,13 @@ def build(quiet: bool, verbose: bool, no_shacl: bool, validator: str) -> None:
     from kg.build import write_outputs
 
     settings = Settings()
-    result = run_build(settings, run_shacl=not no_shacl, validator=validator)
+    progress = None if quiet else StageProgress(["read", "map", "validate", "serialise", "write"])
+    result = run_build(settings, run_shacl=not no_shacl, validator=validator, on_stage=progress)
+    if progress:
+        progress("write")
     write_outputs(result.files, settings.output_dir)
+    if progress:
+        progress.finish()
     if quiet:
         return
     click.echo(result.summary())

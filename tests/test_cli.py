@@ -87,3 +87,29 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_yaml(path, "bomb.yaml")
     assert str(info.value) == "bomb.yaml:1: YAML anchors and aliases are not allowed"
+
+
+def test_build_reports_each_stage_in_order(tmp_path: Path) -> None:
+    from kg.build import build
+    from kg.config import Settings
+
+    seen: list[str] = []
+    build(Settings(root=scratch_project(tmp_path)), on_stage=seen.append)
+    assert seen == ["read", "map", "validate", "serialise"]
+
+
+def test_the_progress_bar_appears_only_after_a_moment(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg import cli
+
+    progress = cli.StageProgress(["read", "map", "validate", "serialise", "write"], enabled=True)
+    progress("read")
+    assert progress.bar is None
+    monkeypatch.setattr(cli.StageProgress, "DELAY", 0.0)
+    progress("map")
+    progress("serialise")
+    progress.finish()
+    assert progress.bar is not None and progress.bar.pos == 5
+    assert "kg build" in capsys.readouterr().err
+    quiet = cli.StageProgress(["read"], enabled=False)  # stderr is no terminal: never a bar
+    quiet("read")
+    assert quiet.bar is None
