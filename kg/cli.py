@@ -127,7 +127,8 @@ def build(quiet: bool, verbose: bool, no_shacl: bool, validator: str) -> None:
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL check of the merged graph.")
 @handles_errors
 def validate(files: tuple[Path, ...], output_format: str, strict: bool, no_shacl: bool) -> None:
-    """Check new facts files against the graph without changing anything.
+    """Check new facts (.yaml) or RDF files (.ttl, .trig, .jsonld, .nq, .nt) against the graph,
+    without changing anything.
 
     Exit 0 when they conform (warnings allowed unless --strict), 1 when they do not, 2 when a
     file cannot be read.
@@ -136,10 +137,10 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool, no_shacl
     Example:
       kg validate new-claims.yaml --format json
     """
-    from kg.validate import render_json, render_text, render_turtle, validate_facts
+    from kg.validate import render_json, render_text, render_turtle, validate_files
 
     settings = Settings()
-    outcome = validate_facts(list(files), settings, shacl=not no_shacl)
+    outcome = validate_files(list(files), settings, shacl=not no_shacl)
     renderers = {"text": render_text, "json": render_json, "turtle": lambda o: render_turtle(o, settings)}
     click.echo(renderers[output_format](outcome), nl=False)
     sys.exit(outcome.exit_code(strict))

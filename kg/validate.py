@@ -47,13 +47,29 @@ def _claim_key(claim: Claim) -> tuple[object, ...]:
     return (claim.subject, claim.property, claim.value, claim.role, claim.point_in_time)
 
 
-def validate_facts(paths: list[Path], settings: Settings, shacl: bool = True) -> Outcome:
-    """Validate facts files as if they were added to facts/; problems only for those files."""
+def validate_files(paths: list[Path], settings: Settings, shacl: bool = True) -> Outcome:
+    """Facts files (.yaml) and RDF files (.ttl, .trig, .jsonld, .nq, .nt), each checked as if it
+    joined the graph; nothing is changed."""
+    from kg.validate_rdf import is_rdf_file, validate_rdf_files
+
     for path in paths:
-        if path.suffix.lower() not in FACT_SUFFIXES:
-            raise InputError(f"{path}: kg validate reads facts files (.yaml); RDF input is not supported yet")
         if not path.is_file():
             raise InputError(f"{path}: no such file")
+        if path.suffix.lower() not in FACT_SUFFIXES and not is_rdf_file(path):
+            raise InputError(f"{path}: kg validate reads facts (.yaml) and RDF (.ttl, .trig, .jsonld, .nq, .nt) files")
+    rdf = [p for p in paths if is_rdf_file(p)]
+    facts = [p for p in paths if not is_rdf_file(p)]
+    problems: list[Problem] = list(validate_rdf_files(rdf, settings, shacl)) if rdf else []
+    names = [str(p) for p in rdf]
+    if facts:
+        outcome = validate_facts(facts, settings, shacl)
+        problems += outcome.problems
+        names += outcome.files
+    return Outcome(tuple(sorted(names)), tuple(problems))
+
+
+def validate_facts(paths: list[Path], settings: Settings, shacl: bool = True) -> Outcome:
+    """Validate facts files as if they were added to facts/; problems only for those files."""
     facts_dir = settings.facts_dir.resolve()
     extra = [p for p in paths if not p.resolve().is_relative_to(facts_dir)]
     inputs = load_inputs(settings, extra)

@@ -1,0 +1,146 @@
+"""Check RDF files (Turtle, TriG, JSON-LD, N-Quads, N-Triples) meant to join the graph."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.config import OWL, PROV, RDF, SCHEMA, Settings
+from kg.errors import InputError
+from kg.ontology import Ontology, load_ontology
+from kg.report import Problem, Rule, Severity, errors_of
+from kg.store import open_published
+
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+}
+MAX_BYTES = 64 * 1024 * 1024
+STRUCTURAL = {RDF + "type", SCHEMA + "name", SCHEMA + "alternateName", OWL + "sameAs", SCHEMA + "sameAs"}
+PROVENANCE_TYPES = {RDF + "Statement", "http://www.w3.org/ns/oa#SpecificResource",
+                    "http://www.w3.org/ns/oa#TextQuoteSelector", "http://www.w3.org/ns/oa#TextPositionSelector"}
+
+
+def is_rdf_file(path: Path) -> bool:
+    return path.suffix.lower() in FORMATS
+
+
+def parse_rdf(path: Path) -> list[ox.Triple]:
+    """All triples of the file (named graphs merged); a syntax error names file:line:column."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    if size > MAX_BYTES:
+        raise InputError(f"{path}: {size:,} bytes is more than the {MAX_BYTES:,} kg validate reads")
+    data = path.read_bytes()
+    try:
+        quads = list(ox.parse(data, format=FORMATS[path.suffix.lower()]))
+    except SyntaxError as exc:
+        text = str(exc)
+        if "remote contexts" in text:
+            raise InputError(f"{path}: a remote JSON-LD @context is refused (kg never fetches one); "
+                             "embed the context in the document") from exc
+        where = f"{path}:{exc.lineno}:{exc.offset}" if exc.lineno else str(path)
+        raise InputError(f"{where}: syntax error: {text}") from exc
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{path}: cannot parse: {exc}") from exc
+    return [q.triple for q in quads]
+
+
+def check_triples(
+    triples: list[ox.Triple], file: str, ontology: Ontology, known: dict[str, set[str]], settings: Settings
+) -> list[Problem]:
+    """Entities known (or defined here), properties declared, datatypes as the ontology says,
+    and a referenced statement for every new domain triple."""
+    entities = settings.base_iri + "id/"
+    problems: list[Problem] = []
+    defined_here = {t.subject.value for t in triples if t.predicate.value == SCHEMA + "name"}
+    provenance_nodes = {t.subject for t in triples if t.predicate.value == RDF + "type" and t.object.value in PROVENANCE_TYPES}
+    referenced = {
+        (str(s), str(p), str(o))
+        for st in {t.subject for t in triples if t.predicate.value == PROV + "wasDerivedFrom"}
+        for s in [_one(triples, st, RDF + "subject")]
+        for p in [_one(triples, st, RDF + "predicate")]
+        for o in [_one(triples, st, RDF + "object")]
+        if s is not None and p is not None and o is not None
+    }
+
+    def problem(rule: Rule, message: str) -> None:
+        if not any(p.message == message for p in problems):
+            problems.append(Problem(rule, Severity.ERROR, message, file, None))
+
+    for t in triples:
+        if t.subject in provenance_nodes:
+            continue
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(entities):
+                if term.value not in known and term.value not in defined_here:
+                    hint = _suggest(term.value.removeprefix(entities), known, entities)
+                    problem(Rule.UNKNOWN_ENTITY, f"unknown entity {term.value.removeprefix(entities)}" + hint)
+        prop = t.predicate.value
+        info = ontology.properties.get(prop)
+        if info is None and prop not in STRUCTURAL:
+            problem(Rule.UNKNOWN_PROPERTY, f"{ontology.compact(prop)} is not a property declared in ontology/")
+            continue
+        if info is not None and isinstance(t.object, ox.Literal) and info.is_literal:
+            datatype = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString" if t.object.language else t.object.datatype.value
+            if datatype not in info.ranges:
+                expected = " or ".join(ontology.compact(r) for r in info.ranges)
+                problem(Rule.WRONG_VALUE, f"{ontology.compact(prop)} expects {expected}, got {t.object}")
+        if info is not None and not info.is_literal and isinstance(t.object, ox.Literal):
+            problem(Rule.WRONG_VALUE, f"{ontology.compact(prop)} expects an entity, got the literal {t.object}")
+        if t.subject.value.startswith(entities) and prop not in (OWL + "sameAs", SCHEMA + "sameAs"):
+            if (str(t.subject), str(t.predicate), str(t.object)) not in referenced:
+                problem(Rule.MISSING_REFERENCE, f"{t} has no statement with a reference (prov:wasDerivedFrom) in the file")
+    return problems
+
+
+def _one(triples: list[ox.Triple], subject: object, predicate: str) -> object:
+    return next((t.object for t in triples if t.subject == subject and t.predicate.value == predicate), None)
+
+
+def _suggest(slug: str, known: dict[str, set[str]], entities: str) -> str:
+    keys = {iri.removeprefix(entities): iri for iri in known}
+    keys |= {name.casefold(): iri for iri, names in known.items() for name in names}
+    close = difflib.get_close_matches(slug.casefold(), keys, n=6, cutoff=0.75)
+    ids = list(dict.fromkeys(keys[k].removeprefix(entities) for k in close))[:3]
+    return f" — did you mean {', '.join(ids)}?" if ids else ""
+
+
+def known_entities(store: ox.Store) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    query = f"SELECT ?e ?n WHERE {{ {{ ?e <{SCHEMA}name> ?n }} UNION {{ ?e <{SCHEMA}alternateName> ?n }} }}"
+    for s in store.query(query):  # type: ignore[union-attr]
+        names.setdefault(s["e"].value, set()).add(s["n"].value)
+    return names
+
+
+def validate_rdf_files(paths: list[Path], settings: Settings, shacl: bool = True) -> list[Problem]:
+    """Problems of RDF files as they would join the published graph."""
+    from kg.validation import validate, vocabulary_layer
+
+    ontology = load_ontology(settings)
+    store = open_published(settings.output_dir)
+    known = known_entities(store)
+    problems: list[Problem] = []
+    new: list[ox.Triple] = []
+    for path in paths:
+        triples = parse_rdf(path)
+        problems += check_triples(triples, str(path), ontology, known, settings)
+        new += triples
+    if shacl and not errors_of(problems) and new:
+        published = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+        ontology_iris = {t.subject for t in ontology.triples}
+        published = [t for t in published if t.subject not in ontology_iris]
+        focus = sorted({t.subject.value for t in new if isinstance(t.subject, ox.NamedNode)})
+        report = validate([*published, *new], vocabulary_layer(ontology.triples), settings, focus_nodes=focus)
+        severity = {"violation": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+        problems += [Problem(Rule.SHACL, severity[r.severity], f"{r.focus}: {r.message}", None, None) for r in report.results]
+    return problems
