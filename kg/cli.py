@@ -188,23 +188,28 @@ def source() -> None:
 
 
 @source.command("add")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("location")
 @click.option("--key", help="The source key (default: from the file name).")
 @click.option("--title", help="The headline, as the text gives it.")
 @click.option("--date", help="The date the text states (YYYY-MM-DD).")
 @click.option("--language", default="en", show_default=True, help="Language of the text (BCP 47).")
 @handles_errors
-def source_add(path: Path, key: str | None, title: str | None, date: str | None, language: str) -> None:
-    """Register the text file PATH as a source: copied byte for byte, checksummed, duplicates refused.
+def source_add(location: str, key: str | None, title: str | None, date: str | None, language: str) -> None:
+    """Register LOCATION, a text file or an http(s) URL, as a source: stored byte for byte,
+    checksummed, duplicates refused. A web page is reduced to its main text (trafilatura).
 
     \b
-    Example:
+    Examples:
       kg source add ~/articles/reuters-2021-10-05.txt --language en
+      kg source add https://example.com/news/soyuz-landing.html --date 2021-10-17
     """
-    from kg.register import register_file
+    from kg.register import register_file, register_url
 
     settings = Settings()
-    registered = register_file(path, settings.sources_dir, key, title, date, language)
+    if location.startswith(("http://", "https://")):
+        registered = register_url(location, settings.sources_dir, key, title, date, language)
+    else:
+        registered = register_file(Path(location), settings.sources_dir, key, title, date, language)
     click.echo(f"registered {registered.key}: sources/{registered.file} sha256 {registered.sha256} "
                f"(retrieved {registered.retrieved})")
 

@@ -222,6 +222,8 @@ class _Mapper:
             ]
             if source.title:
                 self.metadata.append(ox.Triple(node, _iri(SCHEMA + "headline"), ox.Literal(source.title, language=source.language)))
+            if source.url:
+                self.metadata.append(ox.Triple(node, _iri(SCHEMA + "url"), _iri(source.url)))
             if source.date:
                 self.metadata.append(ox.Triple(node, _iri(SCHEMA + "datePublished"), ox.Literal(source.date, datatype=_iri(XSD + "date"))))
 

@@ -52,14 +52,31 @@ def register_file(
         raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
     if size > MAX_BYTES:
         raise InputError(f"{path}: {size:,} bytes is more than the {MAX_BYTES:,} a source text may hold")
-    raw = path.read_bytes()
+    return register_text(path.read_bytes(), str(path), key or derived_key(path.stem), sources_dir, title, date, language)
+
+
+def derived_key(name: str) -> str:
+    """A source key from a file or URL name: runs of other characters become '-'."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "article"
+
+
+def register_text(
+    raw: bytes,
+    origin: str,
+    key: str,
+    sources_dir: Path,
+    title: str | None = None,
+    date: str | None = None,
+    language: str = "en",
+    url: str | None = None,
+) -> Registered:
+    """Store `raw` (UTF-8 text) as a new source; `origin` names it in errors."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        raise InputError(f"{origin}: not UTF-8 text (byte {exc.start})") from exc
     if "\x00" in text or not text.strip():
-        raise InputError(f"{path}: not a text article (empty or holds NUL characters)")
-    key = key or re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.")
+        raise InputError(f"{origin}: not a text article (empty or holds NUL characters)")
     if not KEY_PATTERN.match(key):
         raise InputError(f"source key {key!r} may hold only letters, digits, '_', '.', '-'")
     if not LANG.match(language):
@@ -73,7 +90,7 @@ def register_file(
     digest = sha256_hex(raw)
     for source in existing.values():
         if source.sha256 == digest:
-            raise InputError(f"{path} is already registered as source {source.key} (same sha256)")
+            raise InputError(f"{origin} is already registered as source {source.key} (same sha256)")
     if key in existing:
         raise InputError(f"source key {key!r} is taken: give another with --key")
     file_name = f"{key}.txt"
@@ -88,6 +105,7 @@ def register_file(
         f"    language: {language}\n"
         f"    sha256: {digest}\n"
         f"    retrieved: \"{retrieved}\"\n"
+        + (f"    url: {_yaml_string(url)}\n" if url else "")
     )
     registry = sources_dir / REGISTRY_FILE
     current = registry.read_text(encoding="utf-8")
@@ -96,3 +114,56 @@ def register_file(
         registry: (current.rstrip("\n") + "\n" + entry).encode("utf-8"),
     })
     return Registered(key, file_name, digest, retrieved)
+
+
+TEXT_TYPES = ("text/plain", "text/html", "application/xhtml+xml")
+CONNECT_TIMEOUT, READ_TIMEOUT = 5, 20
+
+
+def fetch_article(url: str, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None]:
+    """GET an article: (UTF-8 text, the page's title). HTML is reduced to its main text with
+    trafilatura; timeouts, a size limit and the content type are enforced."""
+    import requests
+
+    if not url.startswith(("http://", "https://")):
+        raise InputError(f"{url}: only http(s) URLs can be fetched")
+    try:
+        with requests.get(url, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), stream=True,
+                          headers={"User-Agent": "kg (knowledge-graph publisher)"}) as response:
+            if response.status_code != 200:
+                raise InputError(f"{url}: HTTP {response.status_code} {response.reason}")
+            media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if media_type not in TEXT_TYPES:
+                raise InputError(f"{url}: content type {media_type or 'unknown'!r} is not an article "
+                                 f"({', '.join(TEXT_TYPES)})")
+            body = b""
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > max_bytes:
+                    raise InputError(f"{url}: more than {max_bytes:,} bytes; refused")
+            encoding = response.encoding or "utf-8"
+    except requests.RequestException as exc:
+        raise InputError(f"{url}: cannot fetch: {exc.__class__.__name__}") from exc
+    try:
+        text = body.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputError(f"{url}: cannot decode the page as {encoding}") from exc
+    if media_type == "text/plain":
+        return text.encode("utf-8"), None
+    import trafilatura
+
+    main_text = trafilatura.extract(text, include_comments=False, include_tables=False)
+    if not main_text:
+        raise InputError(f"{url}: no article text found in the page")
+    metadata = trafilatura.extract_metadata(text)
+    return (main_text.strip() + "\n").encode("utf-8"), (metadata.title if metadata else None)
+
+
+def register_url(url: str, sources_dir: Path, key: str | None = None, title: str | None = None,
+                 date: str | None = None, language: str = "en") -> Registered:
+    raw, page_title = fetch_article(url)
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    default_key = Path(parts.path).stem or parts.hostname or "article"
+    return register_text(raw, url, key or derived_key(default_key), sources_dir, title or page_title, date, language, url)

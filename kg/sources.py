@@ -26,6 +26,7 @@ class Source:
     title: str | None = None
     date: str | None = None
     retrieved: str | None = None  # when a copy was fetched: metadata, not published
+    url: str | None = None
 
 
 def sha256_hex(data: bytes) -> str:
@@ -93,5 +94,6 @@ def load_sources(sources_dir: Path) -> dict[str, Source]:
             title=_optional(entry, "title", where),
             date=_optional(entry, "date", where),
             retrieved=_optional(entry, "retrieved", where),
+            url=_optional(entry, "url", where),
         )
     return sources

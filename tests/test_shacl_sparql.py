@@ -775,6 +775,41 @@ def test_random_graphs(seed: int, frozen: Settings, frozen_vocabulary: list[ox.T
     assert fast.results  # random graphs always break something: the comparison is not vacuous
 
 
+VALUE_SHAPES = """
+ex:R a sh:NodeShape ; sh:targetSubjectsOf ex:v , ex:w ; sh:property ex:R-v , ex:R-w .
+ex:R-v sh:path ex:v ; sh:minInclusive "2021-01-01"^^xsd:date ;
+    sh:maxExclusive "2021-12-31T00:00:00Z"^^xsd:dateTime ; sh:lessThan ex:w ; sh:minLength 2 ; sh:maxLength 10 ;
+    sh:pattern "^2" ; sh:in ( 1 "a"@en "2021-10-05"^^xsd:date ) ;
+    sh:nodeKind sh:Literal ; sh:datatype xsd:date ; sh:message "v" .
+ex:R-w sh:path ex:w ; sh:minExclusive 0 ; sh:maxInclusive "z" ; sh:uniqueLang true ; sh:maxCount 2 ;
+    sh:or ( [ sh:datatype xsd:integer ] [ sh:datatype xsd:string ] [ sh:class ex:K ] ) ; sh:message "w" .
+ex:T a sh:NodeShape ; sh:targetSubjectsOf ex:t ; sh:property ex:T-t .
+ex:T-t sh:path ex:t ; sh:minInclusive "09:00:00"^^xsd:time ; sh:maxInclusive 10 ; sh:lessThan ex:v ; sh:message "t" .
+"""
+VALUES = [
+    "1", "0", "-5", "12.5", '"-5"^^xsd:decimal', '"a"', '"z"', '"zz"', '"a"@en', '"b"@en', '"c"@ru', "true",
+    '"2021-10-05"^^xsd:date', '"2021-01-01"^^xsd:date', '"2020-12-31"^^xsd:date', '"2021-12-30"^^xsd:date',
+    '"2021-10-05T09:22:00Z"^^xsd:dateTime', '"2021-10-05T09:22:00"^^xsd:dateTime',
+    '"2022-01-01T00:00:00.5Z"^^xsd:dateTime', '"09:00:00"^^xsd:time', '"10:30:00"^^xsd:time', '"2021"^^xsd:gYear',
+    '"abc"^^xsd:date', '"x"^^ex:custom', '"1e2"^^xsd:double', '"0012"^^xsd:integer', "ex:k", "ex:nk",
+    '"PT1H"^^xsd:duration', '"AB"^^xsd:hexBinary',
+    '"2021-10-05\\n"', '"2\\n"',
+]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_values_ordered_as_pyshacl_orders_them(seed: int, tmp_path: Path) -> None:
+    """Differential test for value ranges, sh:lessThan, lengths, patterns, sh:in, sh:or on values of many
+    datatypes (pyshacl orders them with rdflib: by value, by datatype IRI, lexically, or not at all)."""
+    rng = random.Random(seed)
+    lines = ["ex:k a ex:K ."]
+    for node in ("ex:a", "ex:b", "ex:c"):
+        for prop in ("ex:v", "ex:w", "ex:t"):
+            lines += [f"{node} {prop} {rng.choice(VALUES)} ." for _ in range(rng.choice([0, 1, 1, 2, 3]))]
+    slow, fast = both(parse("\n".join(lines)), [], custom_settings(tmp_path, VALUE_SHAPES))
+    assert fast.results
+
+
 CUSTOM_SHAPES = """
 ex:Coded a sh:NodeShape ;
     sh:targetNode ex:n1 , ex:absent ;

@@ -58,3 +58,83 @@ def test_refusals_change_nothing(project: Path, tmp_path: Path, content: bytes |
     assert result.exit_code == 2
     assert message in result.output
     assert snapshot(project) == before
+
+
+PAGE = """<html><head><title>Crew returns</title></head><body>
+<nav>Home | News | Sport | Weather</nav>
+<article><h1>Crew returns</h1>
+<p>The Soyuz MS-18 capsule landed in Kazakhstan on 17 October, bringing back the actress Yulia Peresild
+and the director Klim Shipenko after twelve days in orbit.</p>
+<p>They had shot scenes for the film The Challenge aboard the International Space Station.</p></article>
+<footer>Copyright 2021 Example News</footer></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """python -m http.server on a free loopback port, stopped by its process id."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    folder = tmp_path_factory.mktemp("site")
+    (folder / "landing.html").write_text(PAGE, encoding="utf-8")
+    (folder / "landing.txt").write_text("Crew returns\n\nThe capsule landed on 17 October.\n", encoding="utf-8")
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    (folder / "huge.txt").write_bytes(b"a" * (6 * 1024 * 1024))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(base + "/landing.txt", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+def test_a_web_page_is_reduced_to_its_main_text(project: Path, server: str) -> None:
+    result = CliRunner().invoke(main, ["source", "add", f"{server}/landing.html"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("registered landing: sources/landing.txt sha256 ")
+    source = load_sources(project / "sources")["landing"]
+    assert source.text.startswith("Crew returns\nThe Soyuz MS-18 capsule landed in Kazakhstan on 17 October")
+    assert "Home | News" not in source.text and "Copyright" not in source.text
+    assert (source.title, source.url, source.retrieved) == ("Crew returns", f"{server}/landing.html", "2021-10-17")
+
+
+def test_a_plain_text_url_is_stored_as_served(project: Path, server: str) -> None:
+    result = CliRunner().invoke(main, ["source", "add", f"{server}/landing.txt", "--key", "landing-text"])
+    assert result.exit_code == 0, result.output
+    assert load_sources(project / "sources")["landing-text"].text == "Crew returns\n\nThe capsule landed on 17 October.\n"
+
+
+@pytest.mark.parametrize(
+    "path,message",
+    [
+        ("/photo.png", "content type 'image/png' is not an article (text/plain, text/html, application/xhtml+xml)"),
+        ("/huge.txt", "more than 5,242,880 bytes; refused"),
+        ("/missing.html", "HTTP 404 File not found"),
+    ],
+)
+def test_bad_urls_are_refused_and_change_nothing(project: Path, server: str, path: str, message: str) -> None:
+    before = snapshot(project)
+    result = CliRunner().invoke(main, ["source", "add", server + path])
+    assert result.exit_code == 2
+    assert result.output == f"error: {server}{path}: {message}\n"
+    assert snapshot(project) == before
