@@ -852,7 +852,11 @@ def _range_test(v: str, op: str, bound: str) -> str:
     literal = (f"IF({eq} = 2, false, IF({eq} = 1, {zero_ok}, IF({_timed(v)}, {timed}, "
                f"IF({_gt(v, bound)}, {above_ok}, {below_ok}))))")
     same = f"({_stringish_literal(v)} = {_stringish_literal(bound)})"
-    return f"COALESCE(isLiteral({v}) && {same} && {literal}, false)"
+    gt, eq_ = f"COALESCE({v} > {bound}, false)", f"COALESCE({v} = {bound}, false)"
+    numbers = {">=": f"({gt} || {eq_})", ">": gt, "<=": f"!{gt}", "<": f"(!{gt} && !{eq_})"}[op]
+    # the common case first (two valid numbers: Python compares the values; NaN is neither > nor =)
+    return (f"IF(isNumeric({v}) && isNumeric({bound}), {numbers}, "
+            f"COALESCE(isLiteral({v}) && {same} && {literal}, false))")
 
 
 def _less_than(v: str, o: str) -> str:
@@ -860,8 +864,10 @@ def _less_than(v: str, o: str) -> str:
     other literals with rdflib's `<` (not __gt__ and not eq; where eq raises, the reflected __gt__)."""
     s_v, s_o = _stringish(v), _stringish(o)
     literal = f"IF({_gt(v, o)}, false, IF({_eq(v, o)} = 2, {_gt(o, v)}, {_eq(v, o)} = 0))"
-    return (f"COALESCE(IF({s_v} != {s_o}, false, IF({s_v}, STR({v}) < STR({o}), "
-            f"IF(isLiteral({v}) && isLiteral({o}), {literal}, false))), false)")
+    numbers = f"(!COALESCE({v} > {o}, false) && !COALESCE({v} = {o}, false))"
+    return (f"IF(isNumeric({v}) && isNumeric({o}), {numbers}, "
+            f"COALESCE(IF({s_v} != {s_o}, false, IF({s_v}, STR({v}) < STR({o}), "
+            f"IF(isLiteral({v}) && isLiteral({o}), {literal}, false))), false))")
 
 
 def _stringish_literal(v: str) -> str:
