@@ -926,7 +926,6 @@ def render_markdown(results: dict[str, Any]) -> str:
         floor_in = med(seed.get("floor_inprocess"))
         inproc = seed.get("inprocess", {})
         counts = inproc.get("counts", {})
-        stage_total = med(inproc.get("stages", {}).get("total"))
         lines += [
             "## A. Seed: `kg build` end to end against the pyoxigraph floor",
             "",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -177,7 +176,3 @@ def _to_oxigraph(term: object) -> ox.NamedNode | ox.Literal | None:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     return None
-
-
-def write_report(report: ShaclReport, path: Path) -> None:
-    path.write_bytes(report.turtle)
