@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kg.build import write_atomically
 from kg.errors import InputError
+from kg.files import read_limited
 from kg.sources import KEY_PATTERN, REGISTRY_FILE, load_sources, sha256_hex
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -46,13 +47,8 @@ def register_file(
     language: str = "en",
 ) -> Registered:
     """Copy the text into sources/ byte for byte and append its entry to sources.yaml."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: {size:,} bytes is more than the {MAX_BYTES:,} a source text may hold")
-    return register_text(path.read_bytes(), str(path), key or derived_key(path.stem), sources_dir, title, date, language)
+    raw = read_limited(path, MAX_BYTES, "a source text may hold")
+    return register_text(raw, str(path), key or derived_key(path.stem), sources_dir, title, date, language)
 
 
 def derived_key(name: str) -> str:

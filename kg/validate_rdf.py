@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from kg.config import OWL, PROV, RDF, SCHEMA, Settings
 from kg.errors import InputError
+from kg.files import read_limited
 from kg.ontology import Ontology, load_ontology
 from kg.report import Problem, Rule, Severity, errors_of
 from kg.store import open_published
@@ -33,13 +34,7 @@ def is_rdf_file(path: Path) -> bool:
 
 def parse_rdf(path: Path) -> list[ox.Triple]:
     """All triples of the file (named graphs merged); a syntax error names file:line:column."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: {size:,} bytes is more than the {MAX_BYTES:,} kg validate reads")
-    data = path.read_bytes()
+    data = read_limited(path, MAX_BYTES, "kg validate reads")
     try:
         quads = list(ox.parse(data, format=FORMATS[path.suffix.lower()]))
     except SyntaxError as exc:

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from kg.errors import InputError
+from kg.files import read_limited
 
 try:  # the C parser is ~10x faster on large fact files
     _BaseLoader: type = yaml.CSafeLoader
@@ -59,13 +60,7 @@ MAX_BYTES = 16 * 1024 * 1024  # a curated facts file is far smaller; refuse befo
 def load_yaml(path: Path, display: str | None = None) -> Any:
     """Parse one YAML file; errors name the file and line."""
     name = display or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{name}: {size:,} bytes is more than the {MAX_BYTES:,} a kg YAML file may hold")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
+    raw = read_limited(path, MAX_BYTES, "a kg YAML file may hold", name)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
