@@ -84,7 +84,7 @@ def validate(
     data.parse(data=_ntriples([*triples, *vocabulary]), format="nt")
     shapes = rdflib.Graph()
     shapes.parse(data=load_shapes_text(settings), format="turtle")
-    _, results_graph, _ = pyshacl.validate(
+    _, results_graph, text = pyshacl.validate(
         data,
         shacl_graph=shapes,
         inference="none",
@@ -93,6 +93,8 @@ def validate(
         inplace=True,
         focus_nodes=[rdflib.URIRef(iri) for iri in focus_nodes] if focus_nodes is not None else None,
     )
+    if not isinstance(results_graph, rdflib.Graph):  # pyshacl reports a broken shape this way
+        raise InputError(f"SHACL shapes could not be applied: {text}")
     return _report(results_graph, settings)
 
 
