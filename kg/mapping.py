@@ -119,8 +119,10 @@ class Minter:
     def reference(self, source: str, start: int, end: int) -> ox.NamedNode:
         return _iri(f"{self.base}reference/{_hash(f'{source} {start} {end}')}")
 
-    def quantity(self, amount: str, unit: str) -> ox.NamedNode:
-        return _iri(f"{self.base}value/{_hash(f'{amount} {unit}')}")
+    def quantity(self, subject: str, prop: str, amount: str, unit: str) -> ox.NamedNode:
+        """One node per claimed quantity, so that one person's height never carries the
+        references (or the rank) of another's claim of the same amount."""
+        return _iri(f"{self.base}value/{_hash(f'{subject} {prop} {amount} {unit}')}")
 
     def term(self, local: str) -> ox.NamedNode:
         return _iri(self.kg + local)
@@ -197,7 +199,7 @@ class _Mapper:
         return node
 
     def quantity(self, value: QuantityValue, claim: Claim) -> ox.NamedNode:
-        node = self.mint.quantity(value.amount, value.unit)
+        node = self.mint.quantity(claim.subject, claim.property, value.amount, value.unit)
         code, text = UNITS[value.unit]
         self.add(node, A, _iri(SCHEMA + "QuantitativeValue"), claim.refs)
         self.add(node, _iri(SCHEMA + "value"), ox.Literal(value.amount, datatype=_iri(XSD + "decimal")), claim.refs)

@@ -130,3 +130,38 @@ def test_each_facts_rule_has_its_code_and_message(tmp_path: Path, claim: str, ex
     refs = "" if "refs:" in claim else f", {DEFAULT_REFS}"
     message = _build_errors(tmp_path, SHIPENKO + f"claims:\n  - {{subject: person/klim-shipenko, {claim}{refs}}}\n")
     assert f"facts/claims.yaml:14: error {expected}" in message
+
+
+
+TWO_HEIGHTS = SHIPENKO + """  - id: person/anton-shkaplerov
+    type: schema:Person
+    names:
+      - text: Anton Shkaplerov
+        preferred: true
+        refs:
+          - {source: 001_b25d8b9e867eeac6, quote: "veteran Russian astronaut Anton Shkaplerov"}
+claims:
+  - subject: person/klim-shipenko
+    property: schema:height
+    value: {amount: 1.9, unit: m}
+    refs:
+      - {source: 001_b25d8b9e867eeac6, quote: "due to his height of 1.9 metres"}
+  - subject: person/anton-shkaplerov
+    property: schema:height
+    value: {amount: 1.9, unit: m}
+    rank: deprecated
+    refs:
+      - {source: 004_ba6c03b084f54831, quote: "Cosmonaut Anton Shkaplerov"}
+"""
+
+
+def test_equal_quantities_of_different_claims_are_separate_nodes(tmp_path: Path) -> None:
+    result = build(Settings(root=scratch_project(tmp_path, TWO_HEIGHTS)), run_shacl=False)
+    heights = {st.subject.value.rsplit("/", 1)[-1]: st for st in result.graph.statements
+               if st.predicate.value == "https://schema.org/height"}
+    assert heights["klim-shipenko"].object != heights["anton-shkaplerov"].object
+    shipenko_value = heights["klim-shipenko"].object
+    sources = {ref.source for st in result.graph.statements if st.subject == shipenko_value for ref in st.refs.values()}
+    assert sources == {"001_b25d8b9e867eeac6"}, "a deprecated claim's quote leaked onto another person's height"
+    ranks = {st.rank for st in result.graph.statements if st.subject == shipenko_value}
+    assert ranks == {"normal"}
