@@ -1010,7 +1010,7 @@ def render_markdown(results: dict[str, Any]) -> str:
                 + " | ".join(cells)
                 + f" | {_cell(st.get('total')) if total else '**not finished**: ' + (b.get('message') or b['status'])} | "
                 f"{_per_1k(total, triples)} | {fmt_s(floor)} | {fmt_ratio(total / floor) if total and floor else '—'} | "
-                f"{b.get('rss_mb', 0) / 1024:.1f} GB |"
+                + (f"{b.get('rss_mb', 0) / 1024:.1f} GB" if b.get('rss_mb', 0) >= 1024 else f"{b.get('rss_mb', 0):.0f} MB") + " |"
             )
         lines.append("")
         finished = [f for f in sizes if med(rows[f]["build"].get("stages", {}).get("total"))]
