@@ -12,13 +12,9 @@ import pyoxigraph as ox
 
 from kg.config import OWL, SCHEMA, WD
 from kg.errors import InputError
+from kg.store import name_forms
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
-
-_ENTITIES = f"""
-SELECT ?entity ?form WHERE {{
-  {{ ?entity <{SCHEMA}name> ?form }} UNION {{ ?entity <{SCHEMA}alternateName> ?form }}
-}}"""
 
 _STATEMENTS = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -85,9 +81,7 @@ def resolve(store: ox.Store, wanted: str, base_iri: str) -> str:
         candidates = [f"{base_iri}id/{text}"]
     else:
         candidates = []
-    forms: dict[str, set[str]] = defaultdict(set)
-    for s in store.query(_ENTITIES):  # type: ignore[union-attr]
-        forms[s["entity"].value].add(s["form"].value)
+    forms = name_forms(store)
     for iri in candidates:
         if iri in forms:
             return iri

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from kg.build import write_atomically
 from kg.errors import InputError
+from kg.facts import LANG_TAG
 from kg.files import read_limited
 from kg.sources import KEY_PATTERN, REGISTRY_FILE, load_sources, sha256_hex
 
 MAX_BYTES = 5 * 1024 * 1024
-LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def register_text(
         raise InputError(f"{origin}: not a text article (empty or holds NUL characters)")
     if not KEY_PATTERN.match(key):
         raise InputError(f"source key {key!r} may hold only letters, digits, '_', '.', '-'")
-    if not LANG.match(language):
+    if not LANG_TAG.match(language):
         raise InputError(f"language {language!r} is not a BCP 47 tag")
     if date is not None:
         try:

@@ -12,7 +12,7 @@ from kg.errors import InputError
 from kg.files import read_limited
 from kg.ontology import Ontology, load_ontology
 from kg.report import Problem, Rule, Severity, errors_of
-from kg.store import open_published
+from kg.store import name_forms, open_published
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -109,21 +109,13 @@ def _suggest(slug: str, known: dict[str, set[str]], entities: str) -> str:
     return f" — did you mean {', '.join(ids)}?" if ids else ""
 
 
-def known_entities(store: ox.Store) -> dict[str, set[str]]:
-    names: dict[str, set[str]] = {}
-    query = f"SELECT ?e ?n WHERE {{ {{ ?e <{SCHEMA}name> ?n }} UNION {{ ?e <{SCHEMA}alternateName> ?n }} }}"
-    for s in store.query(query):  # type: ignore[union-attr]
-        names.setdefault(s["e"].value, set()).add(s["n"].value)
-    return names
-
-
 def validate_rdf_files(paths: list[Path], settings: Settings, shacl: bool = True) -> list[Problem]:
     """Problems of RDF files as they would join the published graph."""
     from kg.validation import validate, vocabulary_layer
 
     ontology = load_ontology(settings)
     store = open_published(settings.output_dir)
-    known = known_entities(store)
+    known = name_forms(store)
     problems: list[Problem] = []
     new: list[ox.Triple] = []
     for path in paths:
