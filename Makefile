@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-build: $(STAMP) ## build the graph into output/ and print the summary
+build: $(STAMP) ## build the graph into output/, print the summary, load it into output/store
 	$(KG) build
+	$(KG) load --quiet
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest -q

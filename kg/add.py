@@ -8,6 +8,7 @@ from pathlib import Path
 from kg.build import build, write_atomically
 from kg.config import Settings
 from kg.errors import InputError
+from kg.store import holds_published, load_store
 from kg.validate import Outcome, validate_facts
 
 
@@ -43,4 +44,8 @@ def apply(plan: Plan, settings: Settings) -> None:
     """Write the new facts files and every output file in one staged rename."""
     files: dict[Path, bytes] = dict(plan.new_facts)
     files |= {settings.output_dir / name: data for name, data in plan.output_files.items()}
+    store = settings.store_dir
+    store_was_current = holds_published(store, settings.output_dir)
     write_atomically(files)
+    if store_was_current:
+        load_store(settings.output_dir, store)

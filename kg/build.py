@@ -38,7 +38,8 @@ PYSHACL_LIMIT = 50_000
 class Inputs:
     sources: dict[str, Source]
     ontology: Ontology
-    facts: Facts
+    facts: Facts = field(default_factory=Facts)
+    known_qids: set[str] | None = None
 
 
 @dataclass
@@ -71,14 +72,24 @@ class BuildResult:
         )
 
 
-def load_inputs(settings: Settings, extra_fact_files: list[Path] | None = None) -> Inputs:
-    sources = load_sources(settings.sources_dir)
-    ontology = load_ontology(settings)
+def verified_ids(settings: Settings) -> set[str] | None:
+    """The Wikidata IDs reference/wikidata-ids.tsv marks usable; None when there is no table."""
     table = settings.root / REFERENCE_TABLE
-    known = (usable_ids(table, "item") | usable_ids(table, "class")) if table.exists() else None
+    return (usable_ids(table, "item") | usable_ids(table, "class")) if table.exists() else None
+
+
+def load_registries(settings: Settings) -> Inputs:
+    """Sources (texts read on first use), ontology and verified Wikidata IDs; no facts yet."""
+    return Inputs(load_sources(settings.sources_dir), load_ontology(settings), known_qids=verified_ids(settings))
+
+
+def load_inputs(settings: Settings, extra_fact_files: list[Path] | None = None) -> Inputs:
+    inputs = load_registries(settings)
+    for source in inputs.sources.values():
+        source.text  # every text exists, is UTF-8 and matches its checksum, before any fact is read
     paths = fact_files(settings.facts_dir) + list(extra_fact_files or [])
-    facts = read_facts(paths, ontology, sources, known, settings.root)
-    return Inputs(sources, ontology, facts)
+    inputs.facts = read_facts(paths, inputs.ontology, inputs.sources, inputs.known_qids, settings.root)
+    return inputs
 
 
 def raise_for(problems: list[Problem]) -> None:

@@ -141,9 +141,38 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool, no_shacl
 
     settings = Settings()
     outcome = validate_files(list(files), settings, shacl=not no_shacl)
+    for note in outcome.notes:
+        click.echo(f"note: {note}", err=True)
     renderers = {"text": render_text, "json": render_json, "turtle": lambda o: render_turtle(o, settings)}
     click.echo(renderers[output_format](outcome), nl=False)
     sys.exit(outcome.exit_code(strict))
+
+
+@main.command()
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to keep the store (default: $KG_STORE, else output/store).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@handles_errors
+def load(store_dir: Path | None, quiet: bool) -> None:
+    """Load the built graph (output/vyzov.ttl and output/ontology.ttl) into a persistent
+    on-disk Oxigraph store, which kg query, explain, conflicts and validate then use.
+
+    The store is replaced only once the new one is complete. It goes out of date when output/
+    is rebuilt; kg query then reads output/ directly, and kg validate reads facts/, until the
+    next kg load.
+
+    \b
+    Example:
+      kg build && kg load
+      kg query --example crew      # answered from output/store
+    """
+    from kg.store import load_store
+
+    settings = Settings()
+    loaded = load_store(settings.output_dir, store_dir or settings.store_dir)
+    if not quiet:
+        where = loaded.path.relative_to(settings.root) if loaded.path.is_relative_to(settings.root) else loaded.path
+        click.echo(f"kg load: {loaded.triples} triples into {where}, {loaded.seconds:.2f}s")
 
 
 @main.command()
@@ -267,7 +296,7 @@ def query(query: str | None, query_file: Path | None, example: str | None, list_
             raise InputError(f"{query_file}: cannot read: {exc}") from exc
     else:
         text = query or ""
-    click.echo(q.run(open_published(settings.output_dir), text, output_format), nl=False)
+    click.echo(q.run(open_published(settings.output_dir, settings.store_dir), text, output_format), nl=False)
 
 
 @main.command()
@@ -288,7 +317,7 @@ def explain(entity: str) -> None:
     from kg.store import open_published
 
     settings = Settings()
-    store = open_published(settings.output_dir)
+    store = open_published(settings.output_dir, settings.store_dir)
     iri = resolve(store, entity, settings.base_iri)
     click.echo(render(run_explain(store, iri, settings.kg), _compactor(settings)), nl=False)
 
@@ -306,7 +335,7 @@ def conflicts() -> None:
     from kg.store import open_published
 
     settings = Settings()
-    store = open_published(settings.output_dir)
+    store = open_published(settings.output_dir, settings.store_dir)
     rows = rows_as_dicts(store, example_text(settings.queries_dir, "conflicts"))
     compact = _compactor(settings)
     current = None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 DEFAULT_BASE_IRI = "https://example.org/vyzov/"
 BASE_IRI_ENV = "KG_BASE_IRI"
+STORE_ENV = "KG_STORE"
 
 SCHEMA = "https://schema.org/"
 WD = "http://www.wikidata.org/entity/"
@@ -64,6 +65,11 @@ class Settings:
     @property
     def queries_dir(self) -> Path:
         return self.root / "queries"
+
+    @property
+    def store_dir(self) -> Path:
+        """The persistent store `kg load` writes and the other commands read (env KG_STORE)."""
+        return Path(os.environ[STORE_ENV]) if os.environ.get(STORE_ENV) else self.output_dir / "store"
 
     @property
     def kg(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -116,6 +116,7 @@ class _Reader:
     ontology: Ontology
     sources: dict[str, Source]
     known_qids: set[str] | None
+    known: Mapping[str, Entity] = field(default_factory=dict)  # entities of the graph these facts join
     facts: Facts = field(default_factory=Facts)
     file: str = ""
 
@@ -193,9 +194,10 @@ class _Reader:
         if not isinstance(entity_id, str) or not ENTITY_ID.match(entity_id):
             self.problem(Rule.FORMAT, f"entity id {entity_id!r} must look like kind/lowercase-slug", line)
             return
-        if entity_id in self.facts.entities:
-            other = self.facts.entities[entity_id]
-            self.problem(Rule.FORMAT, f"entity {entity_id} is defined twice (first at {other.file}:{other.line})", line)
+        other = self.entity_named(entity_id)
+        if other is not None:
+            first = f"{other.file}:{other.line}" if other.line else other.file
+            self.problem(Rule.FORMAT, f"entity {entity_id} is defined twice (first at {first})", line)
             return
         types = self.classes(raw.get("type"), line)
         wikidata = raw.get("wikidata")
@@ -416,22 +418,24 @@ class _Reader:
 
     # ------------------------------------------------------------------ cross-checks
 
+    def entity_named(self, entity_id: str) -> Entity | None:
+        return self.facts.entities.get(entity_id) or self.known.get(entity_id)
+
     def check_links(self) -> None:
         """Entity references must exist and have the class the property expects."""
-        entities = self.facts.entities
         for claim in self.facts.claims:
             self.file = claim.file
-            if claim.subject not in entities:
+            if self.entity_named(claim.subject) is None:
                 self.unknown_entity(claim.subject, claim.line)
             if isinstance(claim.value, EntityValue):
-                target = entities.get(claim.value.id)
+                target = self.entity_named(claim.value.id)
                 if target is None:
                     self.unknown_entity(claim.value.id, claim.line)
                 else:
                     ranges = self.ontology.properties[claim.property].ranges
                     self.expect_class(target, ranges, claim.line, self.ontology.compact(claim.property))
             if claim.role is not None:
-                role = entities.get(claim.role)
+                role = self.entity_named(claim.role)
                 if role is None:
                     self.unknown_entity(claim.role, claim.line)
                 else:
@@ -448,7 +452,7 @@ class _Reader:
     def unknown_entity(self, entity_id: str, line: int) -> None:
         from kg.suggest import suggest_entities
 
-        hint = suggest_entities(entity_id, self.facts.entities.values())
+        hint = suggest_entities(entity_id, [*self.facts.entities.values(), *self.known.values()])
         message = f"unknown entity {entity_id}" + (f" — did you mean {hint}?" if hint else "")
         self.problem(Rule.UNKNOWN_ENTITY, message, line)
 
@@ -463,9 +467,11 @@ def read_facts(
     sources: dict[str, Source],
     known_qids: set[str] | None = None,
     root: Path | None = None,
+    known: Mapping[str, Entity] | None = None,
 ) -> Facts:
-    """Read fact files; problems are collected in Facts.problems, never raised one by one."""
-    reader = _Reader(ontology, sources, known_qids)
+    """Read fact files; problems are collected in Facts.problems, never raised one by one.
+    Claims may use the `known` entities (of the graph the files would join) as well as their own."""
+    reader = _Reader(ontology, sources, known_qids, {} if known is None else known)
     for path in paths:
         display = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
         reader.file = display

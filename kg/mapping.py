@@ -53,6 +53,7 @@ class Statement:
     points_in_time: set[str] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    origin: str = ""  # file:line of the first claim, for messages
 
     @property
     def asserted(self) -> bool:
@@ -127,6 +128,19 @@ class Minter:
     def term(self, local: str) -> ox.NamedNode:
         return _iri(self.kg + local)
 
+    def value(self, value: Value, claim: Claim) -> ox.NamedNode | ox.Literal:
+        if isinstance(value, EntityValue):
+            return self.entity(value.id)
+        if isinstance(value, LiteralValue):
+            if value.lang:
+                return ox.Literal(value.lexical, language=value.lang)
+            return ox.Literal(value.lexical, datatype=_iri(value.datatype))
+        return self.quantity(claim.subject, claim.property, value.amount, value.unit)
+
+    def claim_statement(self, claim: Claim) -> ox.NamedNode:
+        return self.statement(self.entity(claim.subject), _iri(claim.property), self.value(claim.value, claim),
+                              claim.role, claim.point_in_time)
+
 
 class _Mapper:
     def __init__(self, settings: Settings, sources: dict[str, Source]) -> None:
@@ -153,7 +167,8 @@ class _Mapper:
         rank = claim.rank if claim else "normal"
         statement = self.statements.get(key)
         if statement is None:
-            statement = Statement(s, p, o, self.mint.statement(s, p, o, role, when), rank)
+            statement = Statement(s, p, o, self.mint.statement(s, p, o, role, when), rank,
+                                  origin=f"{claim.file}:{claim.line}" if claim else "")
             if when:
                 statement.points_in_time.add(when)
             if role:
@@ -189,23 +204,17 @@ class _Mapper:
                 self.metadata.append(ox.Triple(node, _iri(SCHEMA + "sameAs"), _iri(WIKIDATA_PAGE + entity.wikidata)))
 
     def value(self, value: Value, claim: Claim) -> ox.NamedNode | ox.Literal:
-        if isinstance(value, EntityValue):
-            return self.mint.entity(value.id)
-        if isinstance(value, LiteralValue):
-            if value.lang:
-                return ox.Literal(value.lexical, language=value.lang)
-            return ox.Literal(value.lexical, datatype=_iri(value.datatype))
-        node = self.quantity(value, claim)
-        return node
+        term = self.mint.value(value, claim)
+        if isinstance(value, QuantityValue):
+            self.quantity(term, value, claim)  # type: ignore[arg-type]
+        return term
 
-    def quantity(self, value: QuantityValue, claim: Claim) -> ox.NamedNode:
-        node = self.mint.quantity(claim.subject, claim.property, value.amount, value.unit)
+    def quantity(self, node: ox.NamedNode, value: QuantityValue, claim: Claim) -> None:
         code, text = UNITS[value.unit]
         self.add(node, A, _iri(SCHEMA + "QuantitativeValue"), claim.refs)
         self.add(node, _iri(SCHEMA + "value"), ox.Literal(value.amount, datatype=_iri(XSD + "decimal")), claim.refs)
         self.add(node, _iri(SCHEMA + "unitCode"), ox.Literal(code), claim.refs)
         self.add(node, _iri(SCHEMA + "unitText"), ox.Literal(text), claim.refs)
-        return node
 
     def claims(self, facts: Facts) -> None:
         for claim in facts.claims:

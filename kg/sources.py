@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from kg.errors import SourceError
@@ -16,17 +17,38 @@ KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 @dataclass(frozen=True)
 class Source:
-    """One article: its text is the ground truth for every quote that cites it."""
+    """One article: its text is the ground truth for every quote that cites it. The text is read
+    (and its checksum checked) when first used, so checking one new fact reads one article."""
 
     key: str
     file: str
-    text: str
+    path: Path
     sha256: str
     language: str
+    where: str
     title: str | None = None
     date: str | None = None
     retrieved: str | None = None  # when a copy was fetched: metadata, not published
     url: str | None = None
+
+    @cached_property
+    def text(self) -> str:
+        if self.path.resolve().parent != self.path.parent.resolve():
+            raise SourceError(f"{self.where}: source file {self.file!r} must lie in {self.path.parent}")
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"{self.where}: cannot read source text {self.file}: {exc.strerror}") from exc
+        actual = sha256_hex(raw)
+        if actual != self.sha256:
+            raise SourceError(
+                f"{self.where}: {self.file} has sha256 {actual}, the registry says {self.sha256}; "
+                "a source text must not change once claims quote it"
+            )
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{self.where}: {self.file} is not UTF-8 (byte {exc.start})") from exc
 
 
 def sha256_hex(data: bytes) -> str:
@@ -50,7 +72,8 @@ def _optional(entry: Located, field: str, where: str) -> str | None:
 
 
 def load_sources(sources_dir: Path) -> dict[str, Source]:
-    """Read the registry and every text; refuse unknown keys, traversal and altered texts."""
+    """Read the registry; refuse bad keys and traversal. Each text is checked when first read
+    (Source.text): a missing or altered text is a SourceError then."""
     registry_path = sources_dir / REGISTRY_FILE
     document = load_yaml(registry_path)
     entries = document.get("sources") if isinstance(document, dict) else None
@@ -67,30 +90,16 @@ def load_sources(sources_dir: Path) -> dict[str, Source]:
         if key in sources:
             raise SourceError(f"{where}: duplicate source key {key!r}")
         file_name = _required(entry, "file", where)
-        path = (sources_dir / file_name).resolve()
-        if path.parent != sources_dir.resolve():
+        path = sources_dir / file_name
+        if Path(file_name).name != file_name or file_name in (".", ".."):
             raise SourceError(f"{where}: source file {file_name!r} must lie in {sources_dir}")
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise SourceError(f"{where}: cannot read source text {file_name}: {exc.strerror}") from exc
-        expected = _required(entry, "sha256", where)
-        actual = sha256_hex(raw)
-        if actual != expected:
-            raise SourceError(
-                f"{where}: {file_name} has sha256 {actual}, the registry says {expected}; "
-                "a source text must not change once claims quote it"
-            )
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"{where}: {file_name} is not UTF-8 (byte {exc.start})") from exc
         sources[key] = Source(
             key=key,
             file=file_name,
-            text=text,
-            sha256=actual,
+            path=path,
+            sha256=_required(entry, "sha256", where),
             language=_required(entry, "language", where),
+            where=where,
             title=_optional(entry, "title", where),
             date=_optional(entry, "date", where),
             retrieved=_optional(entry, "retrieved", where),

@@ -1,7 +1,13 @@
-"""The published graph in an embedded pyoxigraph store: what query, explain and conflicts read."""
+"""The published graph in a pyoxigraph store: persistent on disk (`kg load`) or, when there is
+none or it is older than output/, loaded into memory from the published Turtle."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,15 +16,117 @@ from kg.config import SCHEMA
 from kg.errors import InputError
 
 PUBLISHED = ("vyzov.ttl", "ontology.ttl")
+MANIFEST = "kg-store.json"
+# What the published graph is built from: a store is only as current as the newest of these.
+INPUT_DIRS = ("facts", "sources", "ontology", "shapes", "reference")
 
 
-def open_published(output_dir: Path) -> ox.Store:
-    """An in-memory store holding the published Turtle and the ontology."""
-    store = ox.Store()
-    for name in PUBLISHED:
-        path = output_dir / name
+@dataclass(frozen=True)
+class Loaded:
+    path: Path
+    triples: int
+    seconds: float
+
+
+def _published_files(output_dir: Path) -> list[Path]:
+    paths = [output_dir / name for name in PUBLISHED]
+    for path in paths:
         if not path.exists():
             raise InputError(f"{path} does not exist: run 'kg build' first")
+    return paths
+
+
+def _stamp(path: Path) -> dict[str, int]:
+    info = path.stat()
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
+
+
+def load_store(output_dir: Path, store_dir: Path) -> Loaded:
+    """Bulk-load the published Turtle and the ontology into a persistent store. The new store is
+    written beside the old one and swapped in only when complete, so readers never see half."""
+    started = time.perf_counter()
+    paths = _published_files(output_dir)
+    if store_dir.exists() and not (store_dir / MANIFEST).exists() and any(store_dir.iterdir()):
+        raise InputError(f"{store_dir} exists and is not a kg store; choose another --store")
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = store_dir.with_name(f".{store_dir.name}.loading-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        store = ox.Store(str(staging))
+        for path in paths:
+            try:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+            except SyntaxError as exc:
+                raise InputError(f"{path}: {exc}") from exc
+        store.optimize()
+        triples = len(store)
+        del store
+        record = {"files": {p.name: _stamp(p) for p in paths}, "triples": triples}
+        (staging / MANIFEST).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+        retired = store_dir.with_name(f".{store_dir.name}.retired-{os.getpid()}")
+        if store_dir.exists():
+            os.replace(store_dir, retired)
+        os.replace(staging, store_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Loaded(store_dir, triples, time.perf_counter() - started)
+
+
+def manifest(store_dir: Path) -> dict | None:  # type: ignore[type-arg]
+    try:
+        return json.loads((store_dir / MANIFEST).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    except (OSError, ValueError):
+        return None
+
+
+def holds_published(store_dir: Path, output_dir: Path) -> bool:
+    """Was the store loaded from the files now in output/ (same size and modification time)?"""
+    recorded = manifest(store_dir)
+    if recorded is None:
+        return False
+    try:
+        return all(recorded["files"].get(name) == _stamp(output_dir / name) for name in PUBLISHED)
+    except (OSError, KeyError, AttributeError):
+        return False
+
+
+def newer_inputs(root: Path, output_dir: Path) -> list[Path]:
+    """Input files changed after output/vyzov.ttl was written: the graph does not show them yet."""
+    try:
+        built = (output_dir / PUBLISHED[0]).stat().st_mtime_ns
+    except OSError:
+        return []
+    newer: list[Path] = []
+    folders = [root / name for name in INPUT_DIRS]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif entry.stat().st_mtime_ns > built:
+                    newer.append(Path(entry.path))
+    return sorted(newer)
+
+
+def open_persistent(store_dir: Path) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(store_dir))
+    except OSError as exc:
+        raise InputError(f"{store_dir}: cannot open the store ({exc})") from exc
+
+
+def open_published(output_dir: Path, store_dir: Path | None = None) -> ox.Store:
+    """The persistent store when it holds the current output/, else the published Turtle and
+    the ontology loaded into memory."""
+    if store_dir is not None and holds_published(store_dir, output_dir):
+        return open_persistent(store_dir)
+    store = ox.Store()
+    for path in _published_files(output_dir):
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
     return store
 

@@ -6,12 +6,18 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.build import load_inputs
+import pyoxigraph as ox
+
+from kg.baseline import Baseline
+from kg.build import verified_ids
 from kg.config import Settings
 from kg.errors import InputError
-from kg.facts import Claim, EntityValue, LiteralValue, QuantityValue
-from kg.mapping import Minter, map_facts
+from kg.facts import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityValue, fact_files, read_facts
+from kg.mapping import MappedGraph, Minter, map_facts
+from kg.ontology import Ontology, load_ontology
+from kg.sources import load_sources
 from kg.report import Problem, Rule, Severity, errors_of
+from kg.store import MANIFEST, holds_published, newer_inputs, open_persistent
 
 FACT_SUFFIXES = (".yaml", ".yml")
 
@@ -20,6 +26,7 @@ FACT_SUFFIXES = (".yaml", ".yml")
 class Outcome:
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()  # what the check ran against, when that is worth knowing
 
     @property
     def conforms(self) -> bool:
@@ -40,11 +47,7 @@ def _value_text(claim: Claim) -> str:
     if isinstance(value, LiteralValue):
         return value.lexical
     assert isinstance(value, QuantityValue)
-    return f"{value.amount} {value.unit}"
-
-
-def _claim_key(claim: Claim) -> tuple[object, ...]:
-    return (claim.subject, claim.property, claim.value, claim.role, claim.point_in_time)
+    return f"{value.amount} {UNITS[value.unit][1]}"
 
 
 def validate_files(paths: list[Path], settings: Settings, shacl: bool = True) -> Outcome:
@@ -61,84 +64,110 @@ def validate_files(paths: list[Path], settings: Settings, shacl: bool = True) ->
     facts = [p for p in paths if not is_rdf_file(p)]
     problems: list[Problem] = list(validate_rdf_files(rdf, settings, shacl)) if rdf else []
     names = [str(p) for p in rdf]
+    notes: list[str] = []
     if facts:
         outcome = validate_facts(facts, settings, shacl)
         problems += outcome.problems
         names += outcome.files
-    return Outcome(tuple(sorted(names)), tuple(problems))
+        notes += outcome.notes
+    return Outcome(tuple(sorted(names)), tuple(problems), tuple(notes))
+
+
+def open_baseline(
+    settings: Settings, checked: list[Path], ontology: Ontology, known_qids: set[str] | None
+) -> tuple[Baseline, list[str]]:
+    """The graph the checked files would join: the store `kg load` wrote when it is current
+    (a few index lookups per fact, whatever the graph's size), else facts/ read and mapped
+    now. Facts files inside facts/ are left out of it, so that they are checked against the rest."""
+    facts_dir = settings.facts_dir.resolve()
+    inside = {p.resolve() for p in checked if p.resolve().is_relative_to(facts_dir)}
+    store_dir = settings.store_dir
+    notes = []
+    if not inside and holds_published(store_dir, settings.output_dir):
+        newer = newer_inputs(settings.root, settings.output_dir)
+        if not newer:
+            return Baseline(open_persistent(store_dir), settings), []
+        notes.append(f"{_display(newer[0], settings.root)} changed after the last build: checked against "
+                     "facts/ instead of the store (run 'kg build' and 'kg load' to check faster)")
+    elif (store_dir / MANIFEST).exists() and not inside:
+        notes.append(f"{_display(store_dir, settings.root)} is older than output/: checked against facts/ "
+                     "instead (run 'kg load' to check faster)")
+    sources = load_sources(settings.sources_dir)
+    paths = [p for p in fact_files(settings.facts_dir) if p.resolve() not in inside]
+    facts = read_facts(paths, ontology, sources, known_qids, settings.root)
+    graph = map_facts(facts, sources, settings)
+    mint = Minter(settings)
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in [*graph.triples(), *ontology.triples])
+    locations = {st.iri.value: st.origin for st in graph.statements}
+    locations |= {mint.entity(e.id).value: f"{e.file}:{e.line}" for e in facts.entities.values()}
+    return Baseline(store, settings, locations, sources), notes
 
 
 def validate_facts(paths: list[Path], settings: Settings, shacl: bool = True) -> Outcome:
     """Validate facts files as if they were added to facts/; problems only for those files."""
-    facts_dir = settings.facts_dir.resolve()
-    extra = [p for p in paths if not p.resolve().is_relative_to(facts_dir)]
-    inputs = load_inputs(settings, extra)
+    ontology, known_qids = load_ontology(settings), verified_ids(settings)
+    baseline, notes = open_baseline(settings, paths, ontology, known_qids)
+    facts = read_facts(paths, ontology, baseline.sources, known_qids, settings.root, known=baseline.entities)
     shown = {_display(p, settings.root) for p in paths}
-    problems = [p for p in inputs.facts.problems if p.file in shown]
-
-    new = [c for c in inputs.facts.claims if c.file in shown]
-    existing = [c for c in inputs.facts.claims if c.file not in shown]
-    problems += _against_existing(new, existing, inputs.ontology.properties)
-
+    cited = {r.source for c in facts.claims for r in c.refs}
+    cited |= {r.source for e in facts.entities.values() for n in e.names for r in n.refs}
+    new = map_facts(facts, {key: baseline.sources[key] for key in sorted(cited)}, settings)
+    problems = [*facts.problems, *new.problems]
+    problems += _against_baseline(facts.claims, baseline, ontology.properties, Minter(settings))
     if shacl and not errors_of(problems):
-        problems += _shacl(inputs, new, shown, settings)
-    return Outcome(tuple(sorted(shown)), tuple(problems))
+        problems += _shacl(facts, new, baseline, ontology, settings)
+    return Outcome(tuple(sorted(shown)), tuple(problems), tuple(notes))
 
 
 def _display(path: Path, root: Path) -> str:
     return str(path.relative_to(root)) if path.is_absolute() and path.is_relative_to(root) else str(path)
 
 
-def _against_existing(new: list[Claim], existing: list[Claim], properties: dict) -> list[Problem]:  # type: ignore[type-arg]
-    by_key = {_claim_key(c): c for c in existing}
-    by_subject_property: dict[tuple[str, str], list[Claim]] = {}
-    for claim in existing:
-        if claim.rank != "deprecated":
-            by_subject_property.setdefault((claim.subject, claim.property), []).append(claim)
+def _against_baseline(claims: list[Claim], baseline: Baseline, properties: dict, mint: Minter) -> list[Problem]:  # type: ignore[type-arg]
     problems = []
-    for claim in new:
-        same = by_key.get(_claim_key(claim))
-        if same is not None:
-            problems.append(Problem(
-                Rule.DUPLICATE, Severity.INFO,
-                f"duplicate of the claim at {same.file}:{same.line}; its references will be merged",
-                claim.file, claim.line,
-            ))
+    for claim in claims:
+        statement = mint.claim_statement(claim)
+        rank = baseline.rank(statement)
+        if rank is not None:
+            where = baseline.where(statement.value)
+            if rank != claim.rank:
+                problems.append(Problem(
+                    Rule.FORMAT, Severity.ERROR,
+                    f"the same triple has rank {rank} at {where} and {claim.rank} here; give every claim "
+                    "of one triple the same rank", claim.file, claim.line,
+                ))
+            else:
+                problems.append(Problem(
+                    Rule.DUPLICATE, Severity.INFO,
+                    f"duplicate of the claim at {where}; its references will be merged", claim.file, claim.line,
+                ))
             continue
         info = properties.get(claim.property)
         if info is None or not info.functional or claim.rank == "deprecated":
             continue
-        for other in by_subject_property.get((claim.subject, claim.property), []):
-            if other.value != claim.value:
-                theirs = ", ".join(sorted({r.source for r in other.refs}))
-                ours = ", ".join(sorted({r.source for r in claim.refs}))
-                problems.append(Problem(
-                    Rule.CONFLICT, Severity.WARNING,
-                    f"contradicts {other.file}:{other.line}: {claim.subject} has {_value_text(other)} "
-                    f"(source {theirs}), this claim says {_value_text(claim)} (source {ours})",
-                    claim.file, claim.line,
-                ))
+        subject, prop = mint.entity(claim.subject), ox.NamedNode(claim.property)
+        ours = ", ".join(sorted({r.source for r in claim.refs}))
+        for rival in baseline.rivals(subject, prop, mint.value(claim.value, claim)):
+            problems.append(Problem(
+                Rule.CONFLICT, Severity.WARNING,
+                f"contradicts {rival.where}: {claim.subject} has {rival.value} (source {', '.join(rival.sources)}), "
+                f"this claim says {_value_text(claim)} (source {ours})",
+                claim.file, claim.line,
+            ))
     return problems
 
 
-def _shacl(inputs, new: list[Claim], shown: set[str], settings: Settings) -> list[Problem]:  # type: ignore[no-untyped-def]
-    """SHACL over the merged graph, re-validating only the nodes the new facts touch."""
-    from kg.validation import validate, vocabulary_layer
+def _shacl(facts: Facts, new: MappedGraph, baseline: Baseline, ontology: Ontology, settings: Settings) -> list[Problem]:
+    from kg.validation import validate_joining
 
-    graph = map_facts(inputs.facts, inputs.sources, settings)
     mint = Minter(settings)
-    touched = {mint.entity(c.subject).value for c in new}
-    touched |= {mint.entity(e.id).value for e in inputs.facts.entities.values() if e.file in shown}
-    touched |= {st.iri.value for st in graph.statements if st.subject.value in touched}
-    touched |= {r.value for st in graph.statements if st.subject.value in touched for r in st.refs}
+    touched = {mint.entity(c.subject).value for c in facts.claims}
+    touched |= {mint.entity(e).value for e in facts.entities}
+    touched |= {st.iri.value for st in new.statements} | {r.value for st in new.statements for r in st.refs}
     if not touched:
         return []
-    report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), settings, focus_nodes=sorted(touched))
-    severity = {"violation": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
-    return [
-        Problem(Rule.SHACL, severity[r.severity], f"{r.focus}: {r.message}", None, None)
-        for r in report.results
-    ]
+    return validate_joining(new.triples(), touched, baseline, ontology.triples, settings)
 
 
 def render_text(outcome: Outcome) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.baseline import Baseline
 from kg.config import OWL, PROV, RDF, SCHEMA, Settings
 from kg.errors import InputError
 from kg.files import read_limited
@@ -111,10 +112,10 @@ def _suggest(slug: str, known: dict[str, set[str]], entities: str) -> str:
 
 def validate_rdf_files(paths: list[Path], settings: Settings, shacl: bool = True) -> list[Problem]:
     """Problems of RDF files as they would join the published graph."""
-    from kg.validation import validate, vocabulary_layer
+    from kg.validation import validate_joining
 
     ontology = load_ontology(settings)
-    store = open_published(settings.output_dir)
+    store = open_published(settings.output_dir, settings.store_dir)
     known = name_forms(store)
     problems: list[Problem] = []
     new: list[ox.Triple] = []
@@ -123,11 +124,6 @@ def validate_rdf_files(paths: list[Path], settings: Settings, shacl: bool = True
         problems += check_triples(triples, str(path), ontology, known, settings)
         new += triples
     if shacl and not errors_of(problems) and new:
-        published = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-        ontology_iris = {t.subject for t in ontology.triples}
-        published = [t for t in published if t.subject not in ontology_iris]
-        focus = sorted({t.subject.value for t in new if isinstance(t.subject, ox.NamedNode)})
-        report = validate([*published, *new], vocabulary_layer(ontology.triples), settings, focus_nodes=focus)
-        severity = {"violation": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
-        problems += [Problem(Rule.SHACL, severity[r.severity], f"{r.focus}: {r.message}", None, None) for r in report.results]
+        touched = {t.subject.value for t in new if isinstance(t.subject, ox.NamedNode)}
+        problems += validate_joining(new, touched, Baseline(store, settings), ontology.triples, settings)
     return problems

@@ -5,11 +5,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.config import OWL, RDF, RDFS, SH, Settings
 from kg.errors import InputError
+from kg.report import Problem, Rule, Severity
+
+if TYPE_CHECKING:
+    from kg.baseline import Baseline
 
 SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 
@@ -96,6 +101,26 @@ def validate(
     if not isinstance(results_graph, rdflib.Graph):  # pyshacl reports a broken shape this way
         raise InputError(f"SHACL shapes could not be applied: {text}")
     return _report(results_graph, settings)
+
+
+def validate_joining(
+    new: list[ox.Triple], touched: set[str], baseline: Baseline, ontology_triples: list[ox.Triple], settings: Settings
+) -> list[Problem]:
+    """SHACL over new triples and the part of the graph they join (Baseline.neighbourhood),
+    validating only the touched nodes, their statements and references: checking one fact
+    costs the same against a graph of any size."""
+    from kg.shacl_sparql import validate_fast
+
+    pointed = {t.object.value for t in new if isinstance(t.object, ox.NamedNode)}
+    existing, focus = baseline.neighbourhood(touched, pointed)
+    vocabulary = {t.subject for t in ontology_triples}
+    existing = [t for t in existing if t.subject not in vocabulary]
+    # The compiled engine validates every node of this small graph; the nodes around the focus
+    # lack their own context (their statements), so only the focus nodes' results count.
+    report = validate_fast([*existing, *new], vocabulary_layer(ontology_triples), settings)
+    results = [r for r in report.results if r.focus in focus]
+    severity = {"violation": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+    return [Problem(Rule.SHACL, severity[r.severity], f"{r.focus}: {r.message}", None, None) for r in results]
 
 
 def _ntriples(triples: list[ox.Triple]) -> str:

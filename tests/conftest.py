@@ -12,6 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "output"
 
 
+@pytest.fixture(autouse=True)
+def no_local_store(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests read output/ unless they load a store themselves: a developer's output/store
+    (from `make`) must not change what they see."""
+    monkeypatch.setenv("KG_STORE", str(tmp_path_factory.getbasetemp() / "no-store"))
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from tests.conftest import ROOT
+from tests.helpers import scratch_project
 
 RETURN_17 = """
   - subject: mission/soyuz-ms-19
@@ -35,17 +37,45 @@ NATIONALITY = """
 """
 
 
-@pytest.fixture(autouse=True)
-def project_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KG_ROOT", str(ROOT))
+@pytest.fixture(scope="session")
+def loaded_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project, built, with its graph loaded into output/store by kg load."""
+    root = scratch_project(tmp_path_factory.mktemp("loaded"))
+    env = {"KG_ROOT": str(root), "KG_STORE": ""}
+    assert CliRunner().invoke(main, ["build", "-q"], env=env).exit_code == 0
+    result = CliRunner().invoke(main, ["load"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("kg load: 7048 triples into output/store, ")
+    return root
+
+
+# Each test runs against both baselines: facts/ read and mapped on the spot (no store), and the
+# persistent store kg load wrote. The one difference: only facts/ knows the file:line of a claim;
+# the store names the existing statement by its IRI.
+EXISTING = {
+    "facts": {"return": "facts/mission.yaml:", "age": "facts/people.yaml:8"},
+    "store": {"return": "<https://example.org/vyzov/statement/86e9cc24ccb43d86>",
+              "age": "<https://example.org/vyzov/statement/391a5e7fd7774b1d>"},
+}
+
+
+@pytest.fixture(autouse=True, params=["facts", "store"])
+def baseline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "store":
+        monkeypatch.setenv("KG_ROOT", str(request.getfixturevalue("loaded_project")))
+        monkeypatch.delenv("KG_STORE")
+    else:
+        monkeypatch.setenv("KG_ROOT", str(ROOT))
+    return request.param  # type: ignore[no-any-return]
 
 
 def run(tmp_path: Path, claims: str, *options: str) -> tuple[int, str]:
     path = tmp_path / "new.yaml"
     path.write_text("claims:" + claims, encoding="utf-8")
-    before = {p: p.read_bytes() for p in (ROOT / "facts").glob("*.yaml")}
+    facts = Path(os.environ["KG_ROOT"]) / "facts"
+    before = {p: p.read_bytes() for p in facts.glob("*.yaml")}
     result = CliRunner().invoke(main, ["validate", str(path), *options])
-    assert before == {p: p.read_bytes() for p in (ROOT / "facts").glob("*.yaml")}, "validate changed facts/"
+    assert before == {p: p.read_bytes() for p in facts.glob("*.yaml")}, "validate changed facts/"
     return result.exit_code, result.output.replace(str(path), "new.yaml")
 
 
@@ -57,16 +87,16 @@ def test_a_new_supported_fact_conforms(tmp_path: Path) -> None:
     assert output.splitlines()[-1].startswith("new.yaml: conforms (0 errors")
 
 
-def test_a_duplicate_is_info(tmp_path: Path) -> None:
+def test_a_duplicate_is_info(tmp_path: Path, baseline: str) -> None:
     code, output = run(tmp_path, RETURN_17)
     assert code == 0
-    assert "new.yaml:2: info KG009: duplicate of the claim at facts/mission.yaml:" in output
+    assert f"new.yaml:2: info KG009: duplicate of the claim at {EXISTING[baseline]['return']}" in output
 
 
-def test_a_contradiction_is_a_warning_naming_both_sources(tmp_path: Path) -> None:
+def test_a_contradiction_is_a_warning_naming_both_sources(tmp_path: Path, baseline: str) -> None:
     code, output = run(tmp_path, AGE_36)
     assert code == 0
-    assert ("new.yaml:2: warning KG010: contradicts facts/people.yaml:8: person/yulia-peresild has 37 "
+    assert (f"new.yaml:2: warning KG010: contradicts {EXISTING[baseline]['age']}: person/yulia-peresild has 37 "
             "(source 000_d6db8baa69644283, 001_b25d8b9e867eeac6, 002_61f4a650ca5522b8, 003_1461edfbcc45c933), "
             "this claim says 36 (source 000_d6db8baa69644283)") in output
 

@@ -1,0 +1,205 @@
+"""The graph new facts would join, as a pyoxigraph store: its entities, its statements and the
+neighbourhood of any node, each answered with a few index lookups however large the graph is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.config import OWL, PROV, RDF, SCHEMA, WD, WIKIBASE, Settings
+from kg.facts import Entity, Name
+from kg.sources import Source
+
+_DEFAULT = ox.DefaultGraph()
+_TYPE = ox.NamedNode(RDF + "type")
+_SUBJECT = ox.NamedNode(RDF + "subject")
+_PREDICATE = ox.NamedNode(RDF + "predicate")
+_OBJECT = ox.NamedNode(RDF + "object")
+_RANK = ox.NamedNode(WIKIBASE + "rank")
+_DEPRECATED = ox.NamedNode(WIKIBASE + "DeprecatedRank")
+_DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
+_PRIMARY = ox.NamedNode(PROV + "hadPrimarySource")
+_IDENTIFIER = ox.NamedNode(SCHEMA + "identifier")
+_NAME = ox.NamedNode(SCHEMA + "name")
+_ALTERNATE = ox.NamedNode(SCHEMA + "alternateName")
+_SAME_AS = ox.NamedNode(OWL + "sameAs")
+_VALUE = ox.NamedNode(SCHEMA + "value")
+_UNIT = ox.NamedNode(SCHEMA + "unitText")
+_TEXT = ox.NamedNode(SCHEMA + "text")
+_LANGUAGE = ox.NamedNode(SCHEMA + "inLanguage")
+_HEADLINE = ox.NamedNode(SCHEMA + "headline")
+_PUBLISHED = ox.NamedNode(SCHEMA + "datePublished")
+_RANKS = {WIKIBASE + "PreferredRank": "preferred", WIKIBASE + "NormalRank": "normal", WIKIBASE + "DeprecatedRank": "deprecated"}
+
+
+@dataclass(frozen=True)
+class Rival:
+    """An existing statement giving another value for the same subject and property."""
+
+    statement: str
+    value: str
+    sources: tuple[str, ...]
+    where: str
+
+
+class Baseline:
+    """`locations` names where curated claims and entities come from (statement or entity IRI ->
+    "file:line") when the baseline was read from facts/; a loaded store knows only IRIs."""
+
+    def __init__(self, store: ox.Store, settings: Settings, locations: Mapping[str, str] | None = None,
+                 sources: Mapping[str, Source] | None = None) -> None:
+        self.store = store
+        self.entity_space = settings.base_iri + "id/"
+        self.source_space = settings.base_iri + "source/"
+        self.sha256 = ox.NamedNode(settings.kg + "sha256")
+        self.locations = locations or {}
+        self.entities = StoredEntities(self)
+        self.sources: Mapping[str, Source] = StoredSources(self) if sources is None else sources
+
+    def _objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list[ox.NamedNode | ox.Literal]:
+        return [q.object for q in self.store.quads_for_pattern(subject, predicate, None, _DEFAULT)]
+
+    def where(self, iri: str) -> str:
+        return self.locations.get(iri) or f"<{iri}>"
+
+    def rank(self, statement: ox.NamedNode) -> str | None:
+        ranks = self._objects(statement, _RANK)
+        return _RANKS.get(ranks[0].value) if ranks else None
+
+    def entity_id(self, term: ox.NamedNode | ox.Literal) -> str | None:
+        if isinstance(term, ox.NamedNode) and term.value.startswith(self.entity_space):
+            return term.value[len(self.entity_space):]
+        return None
+
+    def value_text(self, term: ox.NamedNode | ox.Literal) -> str:
+        """An object as the facts format writes it: entity id, lexical form, or 'amount unit'."""
+        if isinstance(term, ox.Literal):
+            return term.value
+        entity = self.entity_id(term)
+        if entity is not None:
+            return entity
+        amount, unit = self._objects(term, _VALUE), self._objects(term, _UNIT)
+        if amount:
+            return f"{amount[0].value} {unit[0].value if unit else ''}".strip()
+        return term.value
+
+    def rivals(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> list[Rival]:
+        """Asserted (not deprecated) statements of (s, p) with a value other than o."""
+        found = []
+        for quad in self.store.quads_for_pattern(None, _SUBJECT, s, _DEFAULT):
+            statement = quad.subject
+            if not isinstance(statement, ox.NamedNode) or self._objects(statement, _PREDICATE) != [p]:
+                continue
+            values = self._objects(statement, _OBJECT)
+            if not values or values[0] == o or _DEPRECATED in self._objects(statement, _RANK):
+                continue
+            sources = sorted(self._source_key(src) for src in self._objects(statement, _PRIMARY))
+            found.append(Rival(statement.value, self.value_text(values[0]), tuple(sources), self.where(statement.value)))
+        return sorted(found, key=lambda r: r.statement)
+
+    def _source_key(self, source: ox.NamedNode | ox.Literal) -> str:
+        keys = self._objects(source, _IDENTIFIER) if isinstance(source, ox.NamedNode) else []
+        return keys[0].value if keys else source.value
+
+    def neighbourhood(self, nodes: Iterable[str], pointed_at: Iterable[str] = ()) -> tuple[list[ox.Triple], set[str]]:
+        """What SHACL reads when it validates these nodes: their statements and references, the
+        triples of all of them, and of everything those triples (or new ones, `pointed_at`)
+        point at: types, selectors, quoted articles. Returns the triples and the focus nodes
+        (the nodes, their statements and references)."""
+        focus = {ox.NamedNode(n) for n in nodes}
+        for node in list(focus):
+            for quad in self.store.quads_for_pattern(None, _SUBJECT, node, _DEFAULT):
+                focus.add(quad.subject)  # type: ignore[arg-type]
+        for node in list(focus):
+            focus.update(self._objects(node, _DERIVED))  # type: ignore[arg-type]
+        triples: set[ox.Triple] = set()
+        pointed = {ox.NamedNode(n) for n in pointed_at}
+        for node in focus:
+            for quad in self.store.quads_for_pattern(node, None, None, _DEFAULT):
+                triples.add(quad.triple)
+                if isinstance(quad.object, ox.NamedNode) and quad.object not in focus:
+                    pointed.add(quad.object)
+        for node in pointed:
+            triples.update(q.triple for q in self.store.quads_for_pattern(node, None, None, _DEFAULT))
+        return sorted(triples, key=str), {n.value for n in focus}
+
+
+class StoredEntities(Mapping[str, Entity]):
+    """The baseline's entities by id (kind/slug), read from the store on demand."""
+
+    def __init__(self, baseline: Baseline) -> None:
+        self.baseline = baseline
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        node = ox.NamedNode(self.baseline.entity_space + entity_id)
+        objects = self.baseline._objects
+        types = tuple(sorted(t.value for t in objects(node, _TYPE)))
+        if not types:
+            raise KeyError(entity_id)
+        names = tuple(
+            Name(n.value, n.language or "", preferred, ())
+            for predicate, preferred in ((_NAME, True), (_ALTERNATE, False))
+            for n in objects(node, predicate)
+            if isinstance(n, ox.Literal)
+        )
+        qids = [s.value[len(WD):] for s in objects(node, _SAME_AS) if s.value.startswith(WD)]
+        where = self.baseline.where(node.value)
+        file, _, line = where.rpartition(":") if where[-1:].isdigit() else (where, "", "0")
+        return Entity(entity_id, types, qids[0] if qids else None, names, file, int(line))
+
+    def __iter__(self) -> Iterator[str]:
+        seen = set()
+        for quad in self.baseline.store.quads_for_pattern(None, _TYPE, None, _DEFAULT):
+            entity = self.baseline.entity_id(quad.subject)  # type: ignore[arg-type]
+            if entity is not None and entity not in seen:
+                seen.add(entity)
+                yield entity
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def values(self) -> list[Entity]:  # type: ignore[override]
+        """Every entity with its name forms (types left out): one pass, for did-you-mean."""
+        names: dict[str, list[Name]] = {}
+        for predicate, preferred in ((_NAME, True), (_ALTERNATE, False)):
+            for quad in self.baseline.store.quads_for_pattern(None, predicate, None, _DEFAULT):
+                entity = self.baseline.entity_id(quad.subject)  # type: ignore[arg-type]
+                if entity is not None:
+                    names.setdefault(entity, []).append(Name(quad.object.value, "", preferred, ()))
+        return [Entity(e, (), None, tuple(n), "", 0) for e, n in sorted(names.items())]
+
+
+
+class StoredSources(Mapping[str, Source]):
+    """The baseline's source articles by key, with the text the graph publishes (checked
+    against its sha256 when the graph was built)."""
+
+    def __init__(self, baseline: Baseline) -> None:
+        self.baseline = baseline
+
+    def __getitem__(self, key: str) -> Source:
+        node = ox.NamedNode(self.baseline.source_space + key)
+        objects = self.baseline._objects
+
+        def first(predicate: ox.NamedNode) -> str | None:
+            found = objects(node, predicate)
+            return found[0].value if found else None
+
+        text, sha256 = first(_TEXT), first(self.baseline.sha256)
+        if text is None or sha256 is None:
+            raise KeyError(key)
+        source = Source(key, key, Path(key), sha256, first(_LANGUAGE) or "", f"<{node.value}>",
+                        title=first(_HEADLINE), date=first(_PUBLISHED))
+        source.__dict__["text"] = text  # the cached_property's slot: no file to read
+        return source
+
+    def __iter__(self) -> Iterator[str]:
+        for quad in self.baseline.store.quads_for_pattern(None, _IDENTIFIER, None, _DEFAULT):
+            if quad.subject.value.startswith(self.baseline.source_space):
+                yield quad.object.value
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
