@@ -204,12 +204,15 @@ def write_atomically(files: dict[Path, bytes]) -> None:
     """Stage every file next to its destination, then rename them all; on any failure while
     staging, nothing is replaced and the staged files are removed."""
     staged: list[tuple[Path, Path]] = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for final, data in sorted(files.items()):
             final.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(prefix=f".{final.name}.", dir=final.parent)
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide published files from a web server
             staged.append((Path(tmp), final))
         for tmp, final in staged:
             os.replace(tmp, final)

@@ -165,3 +165,17 @@ def test_equal_quantities_of_different_claims_are_separate_nodes(tmp_path: Path)
     assert sources == {"001_b25d8b9e867eeac6"}, "a deprecated claim's quote leaked onto another person's height"
     ranks = {st.rank for st in result.graph.statements if st.subject == shipenko_value}
     assert ranks == {"normal"}
+
+
+def test_written_files_are_readable_as_the_umask_allows(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from kg.build import write_outputs
+
+    old = os.umask(0o022)
+    try:
+        write_outputs({"a.ttl": b"<urn:a> <urn:b> <urn:c> .\n"}, tmp_path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "a.ttl").stat().st_mode) == 0o644

@@ -153,3 +153,38 @@ def test_turtle_output_is_a_shacl_validation_report(tmp_path: Path) -> None:
     assert [(r["conforms"].value, r["severity"].value, r["rule"].value, r["where"].value) for r in rows] == [
         ("false", "http://www.w3.org/ns/shacl#Violation", "https://example.org/vyzov/ontology#KG002", "new.yaml:2")
     ]
+
+
+NEW_MOVIE = """
+entities:
+  - id: film/cruise-liman-movie
+    type: schema:Movie
+    names:
+      - text: Hollywood project
+        preferred: true
+        lang: en
+        refs: [{source: 001_b25d8b9e867eeac6, quote: "outpace a Hollywood project"}]
+"""
+FILM_PRODUCED_BY_CHANNEL_ONE = """
+  - subject: film/vyzov
+    property: schema:producer
+    value: org/roscosmos
+    refs:
+      - {source: 004_ba6c03b084f54831, quote: "The film is directed by Russian filmmaker Klim Shipenko"}
+"""
+
+
+def test_a_claim_about_a_node_is_checked_with_that_node_s_existing_facts(tmp_path: Path) -> None:
+    """SHACL sees the film's director and every statement about the film although only the new
+    claim is mapped: no false 'Movie needs a director' from a partial view."""
+    code, output = run(tmp_path, FILM_PRODUCED_BY_CHANNEL_ONE)
+    assert (code, output.splitlines()[-1]) == (0, "new.yaml: conforms (0 errors, 0 warnings, 0 info)"), output
+
+
+def test_shacl_finds_what_the_facts_reader_cannot(tmp_path: Path) -> None:
+    path = tmp_path / "movie.yaml"
+    path.write_text(NEW_MOVIE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert ("error KG011: https://example.org/vyzov/id/film/cruise-liman-movie: "
+            "a movie needs a director who is a schema:Person") in result.output
