@@ -323,7 +323,7 @@ def _counts(result: Any) -> dict[str, Any]:
 
 
 def worker_build(root: Path, runs: int, budget: float, progress: Progress, gc_off: bool) -> None:
-    from kg.build import build
+    from kg.build import build, write_outputs
     from kg.config import Settings
 
     settings = Settings(root=root)
@@ -348,11 +348,9 @@ def worker_build(root: Path, runs: int, budget: float, progress: Progress, gc_of
             break
     assert result is not None
     counts = _counts(result)
-    nq = result.files.get("vyzov.nq", b"")
-    counts["quads"] = nq.count(b"\n")
-    out = root / "output"
-    out.mkdir(exist_ok=True)
-    (out / "vyzov.nq").write_bytes(nq)
+    counts["quads"] = result.files.get("vyzov.nq", b"").count(b"\n")
+    # every file, as kg build writes them: the floor reads vyzov.nq, kg load vyzov.ttl + ontology.ttl
+    write_outputs(result.files, root / "output")
     progress.emit(event="counts", **counts, rss_mb=_rss_mb())
 
 
@@ -759,6 +757,35 @@ def _linear_estimate(out: dict[int, Any], engine: str, factor: int) -> tuple[flo
     return None
 
 
+ONE_FACT = """claims:
+  - subject: film/vyzov{sfx}
+    property: schema:producer
+    value: org/roscosmos{sfx}
+    refs:
+      - {{source: 004_ba6c03b084f54831{sfx}, quote: "The film is directed by Russian filmmaker"}}
+"""
+
+
+def check_one_fact(cfg: Config, root: Path, factor: int, runs: int) -> dict[str, Any]:
+    """`kg load` once, then `kg validate` of one new fact (a claim no copy holds) against the
+    store, beside `python -c 'import kg'` and `kg --help`: what start-up costs and what the
+    check itself adds on top of it."""
+    from synth import suffix
+
+    env = dict(os.environ, KG_ROOT=str(root))
+    env.pop("KG_STORE", None)
+    env.pop("KG_BASE_IRI", None)
+    kg, py = kg_command(), str(python_for_kg())
+    fact = cfg.work / f"one-fact-{factor}x.yaml"
+    fact.write_text(ONE_FACT.format(sfx="" if factor == 1 else suffix(factor // 2)), encoding="utf-8")
+    out: dict[str, Any] = {"factor": factor}
+    out["load"] = time_command([*kg, "load", "-q"], 1, cfg, env)
+    out["import_kg"] = time_command([py, "-c", "import kg"], runs, cfg, env)
+    out["help"] = time_command([*kg, "--help"], runs, cfg, env)
+    out["validate"] = time_command([*kg, "validate", str(fact)], runs, cfg, env)
+    return out
+
+
 def part_scale(cfg: Config, results: dict[str, Any]) -> dict[str, Any]:
     from synth import make_corpus
 
@@ -800,6 +827,14 @@ def part_scale(cfg: Config, results: dict[str, Any]) -> dict[str, Any]:
             entry["floor"] = stats([e["total"] for e in done], runs, w.status, w.message)
         elif factor == 1 and "seed" in results:
             entry["floor"] = results["seed"].get("floor_inprocess")
+
+        if b["status"] == "ok" and (root / "output" / "vyzov.ttl").exists():
+            check_runs = max(runs, 5)
+            log(f"{factor}x: kg load, then kg validate of one new fact ({check_runs} runs)")
+            entry["check"] = check_one_fact(cfg, root, factor, check_runs)
+            c = entry["check"]
+            log(f"{factor}x: load {fmt_s(med(c['load']))}, validate {fmt_s(med(c['validate']))} "
+                f"({c['validate']['status']} {c['validate'].get('note', '')}), import kg {fmt_s(med(c['import_kg']))}")
 
         # validation: each engine once per size, unless it cannot fit (then say why)
         for engine, wanted in (("pyshacl", cfg.pyshacl), ("fast", fast)):
@@ -1185,6 +1220,31 @@ def render_markdown(results: dict[str, Any]) -> str:
                 for name, entry in gco["build"]["stages"].items():
                     lines.append(f"| {name} | {fmt_s(med(ref.get(name)))} | {fmt_s(med(entry))} |")
                 lines.append("")
+    if scale:
+        checks = {int(k): v["check"] for k, v in scale.items() if str(k).isdigit() and v.get("check")}
+        if checks:
+            lines += [
+                "## D. Checking one new fact: `kg validate` against the loaded store",
+                "",
+                "`kg load` once (bulk load of output/vyzov.ttl + ontology into output/store), then "
+                "`kg validate` of one new claim (a producer of the film, quoted; no copy holds it), "
+                "whole commands. *Beyond start-up* is validate minus `python -c 'import kg'`; the "
+                "target is under 1 s at 1000x.",
+                "",
+                "| size | triples | `kg load` | `python -c 'import kg'` | `kg --help` | `kg validate` one fact "
+                "| beyond start-up | validate / import |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|",
+            ]
+            for factor, c in sorted(checks.items()):
+                triples = (scale.get(factor) or scale.get(str(factor)) or {}).get("build", {}).get("counts", {}).get("triples")
+                validate_s, import_s = med(c.get("validate")), med(c.get("import_kg"))
+                beyond = fmt_s(validate_s - import_s) if validate_s and import_s else "—"
+                lines.append(
+                    f"| {'seed' if factor == 1 else f'{factor}x'} | {fmt_int(triples)} | {_cell(c.get('load'))} "
+                    f"| {_cell(c.get('import_kg'))} | {_cell(c.get('help'))} | {_cell(c.get('validate'))} "
+                    f"| {beyond} | {_ratio(validate_s, import_s)} |"
+                )
+            lines.append("")
     for note in results.get("notes", []):
         lines.append(f"- {note}")
     return "\n".join(lines).rstrip() + "\n"
