@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from kg.config import SCHEMA
 from kg.errors import InputError
 
 PUBLISHED = ("vyzov.ttl", "ontology.ttl")
+_NAME = ox.NamedNode(SCHEMA + "name")
+_ALTERNATE = ox.NamedNode(SCHEMA + "alternateName")
 MANIFEST = "kg-store.json"
 # What the published graph is built from: a store is only as current as the newest of these.
 INPUT_DIRS = ("facts", "sources", "ontology", "shapes", "reference")
@@ -138,3 +141,43 @@ def name_forms(store: ox.Store) -> dict[str, set[str]]:
     for s in store.query(query):  # type: ignore[union-attr]
         names.setdefault(s["e"].value, set()).add(s["n"].value)
     return names
+
+
+class NameForms(Mapping[str, set[str]]):
+    """name_forms() answered lazily: membership and lookup of one entity are index lookups; the
+    whole table (for did-you-mean) is read only when iterated."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self._all: dict[str, set[str]] | None = None
+
+    def __getitem__(self, iri: str) -> set[str]:
+        node = ox.NamedNode(iri)
+        found = {
+            q.object.value
+            for predicate in (_NAME, _ALTERNATE)
+            for q in self.store.quads_for_pattern(node, predicate, None, ox.DefaultGraph())
+        }
+        if not found:
+            raise KeyError(iri)
+        return found
+
+    def __contains__(self, iri: object) -> bool:
+        if not isinstance(iri, str):
+            return False
+        try:
+            self[iri]
+        except (KeyError, ValueError):
+            return False
+        return True
+
+    def _table(self) -> dict[str, set[str]]:
+        if self._all is None:
+            self._all = name_forms(self.store)
+        return self._all
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())

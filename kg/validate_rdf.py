@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,7 +14,7 @@ from kg.errors import InputError
 from kg.files import read_limited
 from kg.ontology import Ontology, load_ontology
 from kg.report import Problem, Rule, Severity, errors_of
-from kg.store import name_forms, open_published
+from kg.store import NameForms, open_published
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -51,7 +52,7 @@ def parse_rdf(path: Path) -> list[ox.Triple]:
 
 
 def check_triples(
-    triples: list[ox.Triple], file: str, ontology: Ontology, known: dict[str, set[str]], settings: Settings
+    triples: list[ox.Triple], file: str, ontology: Ontology, known: Mapping[str, set[str]], settings: Settings
 ) -> list[Problem]:
     """Entities known (or defined here), properties declared, datatypes as the ontology says,
     and a referenced statement for every new domain triple."""
@@ -102,7 +103,7 @@ def _one(triples: list[ox.Triple], subject: object, predicate: str) -> object:
     return next((t.object for t in triples if t.subject == subject and t.predicate.value == predicate), None)
 
 
-def _suggest(slug: str, known: dict[str, set[str]], entities: str) -> str:
+def _suggest(slug: str, known: Mapping[str, set[str]], entities: str) -> str:
     keys = {iri.removeprefix(entities): iri for iri in known}
     keys |= {name.casefold(): iri for iri, names in known.items() for name in names}
     close = difflib.get_close_matches(slug.casefold(), keys, n=6, cutoff=0.75)
@@ -116,7 +117,7 @@ def validate_rdf_files(paths: list[Path], settings: Settings, shacl: bool = True
 
     ontology = load_ontology(settings)
     store = open_published(settings.output_dir, settings.store_dir)
-    known = name_forms(store)
+    known = NameForms(store)
     problems: list[Problem] = []
     new: list[ox.Triple] = []
     for path in paths:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "output"
@@ -50,3 +51,30 @@ def source_texts() -> dict[str, str]:
         entry["key"]: (ROOT / "sources" / entry["file"]).read_bytes().decode("utf-8")
         for entry in registry["sources"]
     }
+
+
+@pytest.fixture(scope="session")
+def loaded_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project, built, with its graph loaded into output/store by kg load."""
+    from kg.cli import main
+    from tests.helpers import scratch_project
+
+    root = scratch_project(tmp_path_factory.mktemp("loaded"))
+    env = {"KG_ROOT": str(root), "KG_STORE": ""}
+    assert CliRunner().invoke(main, ["build", "-q"], env=env).exit_code == 0
+    result = CliRunner().invoke(main, ["load"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("kg load: 7048 triples into output/store, ")
+    return root
+
+
+@pytest.fixture(params=["facts", "store"])
+def baseline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test against both baselines kg validate knows: the project's facts/ read on the spot
+    (ROOT, no store), and a built copy whose graph kg load put into a store."""
+    if request.param == "store":
+        monkeypatch.setenv("KG_ROOT", str(request.getfixturevalue("loaded_project")))
+        monkeypatch.delenv("KG_STORE")
+    else:
+        monkeypatch.setenv("KG_ROOT", str(ROOT))
+    return request.param  # type: ignore[no-any-return]

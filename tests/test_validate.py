@@ -10,8 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from tests.conftest import ROOT
-from tests.helpers import scratch_project
 
 RETURN_17 = """
   - subject: mission/soyuz-ms-19
@@ -37,18 +35,6 @@ NATIONALITY = """
 """
 
 
-@pytest.fixture(scope="session")
-def loaded_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project, built, with its graph loaded into output/store by kg load."""
-    root = scratch_project(tmp_path_factory.mktemp("loaded"))
-    env = {"KG_ROOT": str(root), "KG_STORE": ""}
-    assert CliRunner().invoke(main, ["build", "-q"], env=env).exit_code == 0
-    result = CliRunner().invoke(main, ["load"], env=env)
-    assert result.exit_code == 0, result.output
-    assert result.output.startswith("kg load: 7048 triples into output/store, ")
-    return root
-
-
 # Each test runs against both baselines: facts/ read and mapped on the spot (no store), and the
 # persistent store kg load wrote. The one difference: only facts/ knows the file:line of a claim;
 # the store names the existing statement by its IRI.
@@ -59,14 +45,7 @@ EXISTING = {
 }
 
 
-@pytest.fixture(autouse=True, params=["facts", "store"])
-def baseline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "store":
-        monkeypatch.setenv("KG_ROOT", str(request.getfixturevalue("loaded_project")))
-        monkeypatch.delenv("KG_STORE")
-    else:
-        monkeypatch.setenv("KG_ROOT", str(ROOT))
-    return request.param  # type: ignore[no-any-return]
+pytestmark = pytest.mark.usefixtures("baseline")
 
 
 def run(tmp_path: Path, claims: str, *options: str) -> tuple[int, str]:

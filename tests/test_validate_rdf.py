@@ -8,7 +8,6 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from tests.conftest import ROOT
 
 PREFIXES = """@prefix schema: <https://schema.org/> .
 @prefix kg: <https://example.org/vyzov/ontology#> .
@@ -31,9 +30,7 @@ person:anton-shkaplerov schema:nationality country:russia .
 """
 
 
-@pytest.fixture(autouse=True)
-def project_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KG_ROOT", str(ROOT))
+pytestmark = pytest.mark.usefixtures("baseline")  # each test against facts/ and against a loaded store
 
 
 def run(tmp_path: Path, name: str, content: str | bytes) -> tuple[int, str]:
