@@ -333,3 +333,23 @@ def stats() -> None:
     settings = Settings()
     for key, value in graph_stats(settings.output_dir / "vyzov.nq").items():
         click.echo(f"{key:<20} {value}")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: output/site; the folder is replaced).")
+@handles_errors
+def site(out_dir: Path | None) -> None:
+    """Write the browsable site: a page per entity, source article, statement and reference,
+    each with its Turtle, JSON-LD, N-Triples and N-Quads; an index, the example queries with
+    their results, the ontology. Static files with relative links: host them anywhere.
+
+    \b
+    Example:
+      kg site && kg serve
+    """
+    from kg.site import build_site
+
+    settings = Settings()
+    result = build_site(settings, out_dir, warn=lambda message: click.echo(f"warning: {message}", err=True))
+    click.echo(result.summary())
