@@ -23,7 +23,7 @@ from kg.site.pages import Links, Renderer, Term
 from kg.site.rdf import data_files
 from kg.store import open_published
 
-MARKER = ".kg-site"
+MARKER = layout.MARKER_NAME
 COPIED = ("vyzov.ttl", "vyzov.jsonld", "vyzov.nq", "void.ttl")
 STYLE = Path(__file__).parent / "style.css"
 _CONFLICTS = f"""

@@ -22,6 +22,7 @@ DATA_SUFFIXES = {
 }
 SPACES = ("id/", "statement/", "source/", "reference/", "value/")
 ONTOLOGY = "ontology"
+MARKER_NAME = ".kg-site"
 _SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
 
