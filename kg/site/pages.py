@@ -53,7 +53,7 @@ class Links:
 
     def page(self, iri: str) -> str | None:
         loc = self.graph.locate(iri)
-        if loc is None:
+        if loc is None or (iri not in self.graph.by_subject and iri != self.graph.base + layout.ONTOLOGY):
             return None
         return layout.href(self.stem, loc.stem, anchor=loc.anchor)
 
