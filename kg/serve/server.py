@@ -18,12 +18,12 @@ from kg.store import PUBLISHED
 # Media types a resource IRI can be negotiated to, in the server's order of preference.
 RESOURCE_TYPES = {
     "text/html": HTML,
-    "application/xhtml+xml": HTML,
     "text/turtle": ".ttl",
     "application/ld+json": ".jsonld",
     "application/n-triples": ".nt",
     "application/n-quads": ".nq",
     "application/json": ".jsonld",
+    "application/xhtml+xml": HTML,
 }
 CONTENT_TYPES = {
     HTML: "text/html; charset=utf-8",
