@@ -268,3 +268,23 @@ def test_a_slow_query_is_stopped_with_503_and_the_next_one_works(server: str) ->
     assert "3 s limit" in response.text
     after = requests.get(server + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=60)
     assert after.status_code == 200 and after.json()["boolean"] is True
+
+
+def test_serve_without_a_site_or_on_a_taken_port_is_a_clear_error(tmp_path: Path, site_dir: Path) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--port", "0", "--site", str(tmp_path / "none")])
+    assert result.exit_code == 2
+    assert "holds no site: run 'kg site' first" in result.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port), "--site", str(site_dir)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "Traceback" not in result.output

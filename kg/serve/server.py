@@ -205,11 +205,10 @@ def make_server(site: Path, output_dir: Path, host: str = "127.0.0.1", port: int
     for name in PUBLISHED:
         if not (output_dir / name).is_file():
             raise InputError(f"{output_dir / name} does not exist: run 'kg build' first")
-    service = QueryService(output_dir, limits)
-    handler = type("SiteHandler", (Handler,), {"site": site, "service": service, "quiet": quiet})
+    handler: type[Handler] = type("SiteHandler", (Handler,), {"site": site, "quiet": quiet})
     try:
         server = Server((host, port), handler)
     except OSError as exc:
-        service.close()
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    return server, service
+    handler.service = QueryService(output_dir, limits)
+    return server, handler.service
