@@ -368,9 +368,10 @@ def site(out_dir: Path | None) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
 @handles_errors
 def serve(host: str, port: int, site_dir: Path | None, timeout: float, max_rows: int, quiet: bool) -> None:
-    """Serve the site and answer the minted IRIs: GET /id/... is a 303 See Other to the page
-    or data file the Accept header prefers (406 when none fits); a read-only SPARQL 1.1
-    endpoint at /sparql (GET or POST) with a time and a result size limit. Stop with Ctrl-C.
+    """Serve the site and answer the minted IRIs: GET /id/... (also under the base IRI's path,
+    e.g. /vyzov/id/...) is a 303 See Other to the page or data file the Accept header prefers
+    (406 when none fits); a read-only SPARQL 1.1 endpoint at /sparql (GET or POST) with a time
+    and a result size limit. Stop with Ctrl-C.
 
     \b
     Examples:
@@ -384,8 +385,10 @@ def serve(host: str, port: int, site_dir: Path | None, timeout: float, max_rows:
 
     settings = Settings()
     limits = Limits(timeout=timeout, max_rows=max_rows)
+    from urllib.parse import urlsplit
+
     server, service = make_server(site_dir or settings.output_dir / "site", settings.output_dir, host, port,
-                                  limits, quiet)
+                                  limits, quiet, mount=urlsplit(settings.base_iri).path)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     bound_host, bound_port = server.server_address[:2]
     click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops")

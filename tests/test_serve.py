@@ -288,3 +288,11 @@ def test_serve_without_a_site_or_on_a_taken_port_is_a_clear_error(tmp_path: Path
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_base_iri_path_works_as_a_prefix(server: str) -> None:
+    status, headers, _ = _raw(server, "GET", f"/vyzov/{ENTITY}", {"Accept": "text/turtle"})
+    assert (status, headers["Location"]) == (303, f"/vyzov/{ENTITY}.ttl")
+    response = requests.get(f"{server}vyzov/{ENTITY}", timeout=30)
+    assert response.status_code == 200 and response.url == f"{server}vyzov/{ENTITY}.html"
+    assert requests.get(f"{server}vyzov/style.css", timeout=30).status_code == 200

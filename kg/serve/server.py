@@ -66,6 +66,8 @@ class Handler(BaseHTTPRequestHandler):
     site: Path
     service: QueryService
     quiet = False
+    mount = ""
+    prefix = ""
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         if not self.quiet:
@@ -102,7 +104,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _get(self) -> None:
         split = urlsplit(self.path)
-        relative = safe_relative(split.path)
+        relative = self._relative(split.path)
         if relative == "sparql":
             self._sparql_get(split.query)
             return
@@ -123,13 +125,24 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._error(404, f"not found: /{relative}")
 
+    def _relative(self, path: str) -> str:
+        """The site path; the base IRI's own path (/vyzov/ for https://example.org/vyzov/) is
+        accepted as a prefix too, so the minted IRIs resolve as they are written."""
+        relative = safe_relative(path)
+        mount = self.mount.strip("/")
+        if mount and (relative == mount or relative.startswith(mount + "/")):
+            self.prefix = "/" + mount
+            return relative[len(mount) + 1:]
+        self.prefix = ""
+        return relative
+
     def _negotiate(self, relative: str) -> None:
         chosen = negotiate(self.headers.get("Accept"), list(RESOURCE_TYPES))
         if chosen is None:
             offered = ", ".join(dict.fromkeys(RESOURCE_TYPES))
             self._error(406, f"/{relative} is available as {offered}", {"Vary": "Accept"})
             return
-        location = f"/{relative}{RESOURCE_TYPES[chosen]}"
+        location = f"{self.prefix}/{relative}{RESOURCE_TYPES[chosen]}"
         self._send(text_answer(303, f"See {location}"), {"Location": location, "Vary": "Accept"})
 
     def _sparql_get(self, query_string: str) -> None:
@@ -138,7 +151,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         try:
-            relative = safe_relative(urlsplit(self.path).path)
+            relative = self._relative(urlsplit(self.path).path)
         except (BadPath, UnicodeDecodeError) as exc:
             self._error(400, f"bad path: {exc}")
             return
@@ -197,7 +210,7 @@ class Server(ThreadingHTTPServer):
 
 
 def make_server(site: Path, output_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-                limits: Limits | None = None, quiet: bool = False) -> tuple[Server, QueryService]:
+                limits: Limits | None = None, quiet: bool = False, mount: str = "") -> tuple[Server, QueryService]:
     """A server (not yet serving) and its query service; close both when done."""
     site = site.resolve()
     if not (site / "index.html").is_file():
@@ -205,7 +218,7 @@ def make_server(site: Path, output_dir: Path, host: str = "127.0.0.1", port: int
     for name in PUBLISHED:
         if not (output_dir / name).is_file():
             raise InputError(f"{output_dir / name} does not exist: run 'kg build' first")
-    handler: type[Handler] = type("SiteHandler", (Handler,), {"site": site, "quiet": quiet})
+    handler: type[Handler] = type("SiteHandler", (Handler,), {"site": site, "quiet": quiet, "mount": mount})
     try:
         server = Server((host, port), handler)
     except OSError as exc:
