@@ -77,7 +77,7 @@ def render_site(settings: Settings) -> SiteResult:
             svg = None
             if wanted & set(graph.types(iri)):
                 edges = picture.neighbourhood(graph, iri, classes)
-                if edges:
+                if len(edges) >= picture.MIN_EDGES:
                     pictured.append(iri)
                     if draw:
                         links = Links(graph, loc.stem)
