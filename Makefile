@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 KG     := $(BIN)/kg
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build test bench docs clean help
+.PHONY: all build test bench docs clean help serve
 
 all: build ## create the virtual environment, install kg, build output/
 
@@ -18,12 +18,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-build: $(STAMP) ## build the graph into output/, print the summary, load it into output/store
+build: $(STAMP) ## build the graph into output/, load it into output/store, write the site into output/site/
 	$(KG) build
 	$(KG) load --quiet
+	$(KG) site
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest -q
+
+serve: $(STAMP) ## serve output/site/ and SPARQL on http://127.0.0.1:8000/
+	$(KG) serve
 
 bench: $(STAMP) ## time kg build against the bare pyoxigraph floor; writes bench/results.md
 	$(BIN)/python bench/run.py

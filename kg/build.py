@@ -187,8 +187,13 @@ def render(result: BuildResult, settings: Settings) -> dict[str, bytes]:
 
 def publication_prefixes(settings: Settings, facts: Facts) -> dict[str, str]:
     """The base prefixes plus one per minted IRI space (person:, statement:, …) for readability."""
+    return minted_prefixes(settings, {e.split("/", 1)[0] for e in facts.entities})
+
+
+def minted_prefixes(settings: Settings, kinds: set[str]) -> dict[str, str]:
+    """The base prefixes plus one per entity kind and one per other minted IRI space."""
     prefixes = settings.prefixes()
-    spaces = {kind: f"id/{kind}/" for kind in sorted({e.split("/", 1)[0] for e in facts.entities})}
+    spaces = {kind: f"id/{kind}/" for kind in sorted(kinds)}
     spaces |= {"statement": "statement/", "reference": "reference/", "source": "source/", "value": "value/"}
     for name, path in spaces.items():
         prefixes.setdefault(name, settings.base_iri + path)

@@ -24,9 +24,7 @@ PREFIX schema: <https://schema.org/>
 PREFIX wikibase: <http://wikiba.se/ontology#>
 PREFIX kg: <KG>
 SELECT ?statement ?subject ?predicate ?object ?rank ?role ?when ?article ?exact ?start ?end WHERE {
-  { ?statement rdf:subject ?subject . FILTER (?subject = ?entity) }
-  UNION
-  { ?statement rdf:object ?object . FILTER (?object = ?entity) }
+  { ?statement rdf:subject ?entity } UNION { ?statement rdf:object ?entity }
   ?statement rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object ;
     wikibase:rank ?rank ; prov:wasDerivedFrom ?reference .
   OPTIONAL { ?statement kg:objectHasRole/schema:name ?role }
@@ -56,6 +54,7 @@ class Fact:
     role: str | None
     when: str | None
     quotes: list[Quote] = field(default_factory=list)
+    statement: str = ""
 
 
 @dataclass
@@ -119,6 +118,7 @@ def explain(store: ox.Store, iri: str, kg_namespace: str) -> Explanation:
                 rank=s["rank"].value.rsplit("#", 1)[-1].removesuffix("Rank").lower(),
                 role=s["role"].value if s["role"] else None,
                 when=s["when"].value if s["when"] else None,
+                statement=key,
             )
         quote = Quote(s["article"].value, s["exact"].value, int(s["start"].value), int(s["end"].value))
         if quote not in fact.quotes:

@@ -78,3 +78,23 @@ def baseline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     else:
         monkeypatch.setenv("KG_ROOT", str(ROOT))
     return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site kg site writes for the published output, in a temporary folder."""
+    from kg.config import Settings
+    from kg.site import build_site
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    build_site(Settings(root=ROOT), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def server(site_dir: Path):
+    """A real `kg serve` on a free loopback port (--port 0); yields its base URL, stopped by pid."""
+    from tests.helpers import running_server
+
+    with running_server(site_dir, "--timeout", "3", "--max-rows", "5000") as url:
+        yield url

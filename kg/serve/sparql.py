@@ -1,0 +1,204 @@
+"""A read-only SPARQL 1.1 query service with a time limit and a result size limit.
+
+pyoxigraph cannot interrupt a running query, so each query runs in a worker process that holds
+its own copy of the published graph; a query that outlives the time limit is stopped by killing
+its worker (a fresh one replaces it) and the client gets 503. The workers' stores are private
+in-memory copies: nothing a query does reaches output/."""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import re
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from kg.serve.conneg import negotiate
+
+RESULTS_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+)
+GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.IGNORECASE)
+_HIDDEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|#[^\n\r]*",
+    re.S,
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_bytes: int = 16 * 1024 * 1024
+    max_query_chars: int = 32_768
+    workers: int = 2
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def text_answer(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+def uses_service(query: str) -> bool:
+    """Whether the query calls SERVICE (federation would make the server fetch other URLs).
+    Strings, IRIs and comments are blanked out first, so a literal mentioning 'service' passes."""
+    return bool(_SERVICE.search(_HIDDEN.sub(" ", query)))
+
+
+def _worker(conn: Connection, output_dir: str, limits: Limits, store_dir: str | None) -> None:
+    from kg.store import open_published
+
+    # the persistent store (read-only, shared by every worker) when it holds the current output/
+    store = open_published(Path(output_dir), Path(store_dir) if store_dir else None)
+    while True:
+        try:
+            query, results_type, graph_type = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = _answer(store, query, results_type, graph_type, limits)
+        except Exception as exc:  # noqa: BLE001 - a worker must answer, never die on a query
+            answer = text_answer(500, f"query failed: {type(exc).__name__}: {exc}")
+        try:
+            conn.send(answer)
+        except (EOFError, OSError):
+            return
+
+
+def _answer(store: Any, query: str, results_type: str | None, graph_type: str | None, limits: Limits) -> Answer:
+    import pyoxigraph as ox
+
+    try:
+        results = store.query(query)
+    except SyntaxError as exc:
+        return text_answer(400, f"SPARQL syntax error (only queries are accepted, no updates): {exc}")
+    except (OSError, ValueError) as exc:
+        return text_answer(400, f"query failed: {exc}")
+    too_many = text_answer(413, f"the result has more than {limits.max_rows:,} rows; narrow the query or add a LIMIT")
+    if isinstance(results, ox.QueryTriples):
+        if graph_type is None:
+            return text_answer(406, f"a graph result is available as {', '.join(GRAPH_TYPES)}")
+        triples = []
+        for triple in results:
+            triples.append(triple)
+            if len(triples) > limits.max_rows:
+                return too_many
+        body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(graph_type))
+        content_type = graph_type
+    else:
+        if results_type is None:
+            return text_answer(406, f"SELECT and ASK results are available as {', '.join(RESULTS_TYPES)}")
+        media = "application/sparql-results+json" if results_type == "application/json" else results_type
+        fmt = ox.QueryResultsFormat.from_media_type(media)
+        if isinstance(results, ox.QuerySolutions):
+            count = 0
+            for _ in results:
+                count += 1
+                if count > limits.max_rows:
+                    return too_many
+            results = store.query(query)
+        body = results.serialize(format=fmt)
+        content_type = results_type
+    if len(body) > limits.max_bytes:
+        return text_answer(413, f"the result is larger than {limits.max_bytes:,} bytes; narrow the query")
+    if content_type.startswith("text/") or content_type.endswith(("+json", "+xml", "/json")):
+        content_type += "; charset=utf-8"
+    return Answer(200, content_type, body)
+
+
+class _Worker:
+    def __init__(self, context: Any, output_dir: Path, limits: Limits, store_dir: Path | None) -> None:
+        self.conn, child = context.Pipe()
+        store = str(store_dir) if store_dir else None
+        self.process = context.Process(target=_worker, args=(child, str(output_dir), limits, store), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryService:
+    """A small pool of query workers. `ask` blocks for at most about twice the time limit: once
+    waiting for a free worker, once for the answer."""
+
+    def __init__(self, output_dir: Path, limits: Limits | None = None, store_dir: Path | None = None) -> None:
+        self.output_dir = output_dir
+        self.store_dir = store_dir
+        self.limits = limits or Limits()
+        self.context = multiprocessing.get_context("spawn")
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.lock = threading.Lock()
+        self.workers: list[_Worker] = []
+        for _ in range(self.limits.workers):
+            self.idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self.context, self.output_dir, self.limits, self.store_dir)
+        with self.lock:
+            self.workers.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.stop()
+        with self.lock:
+            if worker in self.workers:
+                self.workers.remove(worker)
+
+    def ask(self, query: str, accept: str | None) -> Answer:
+        if len(query) > self.limits.max_query_chars:
+            return text_answer(413, f"the query is longer than {self.limits.max_query_chars:,} characters")
+        if not query.strip():
+            return text_answer(400, "the query is empty")
+        if uses_service(query):
+            return text_answer(403, "SERVICE (federated query) is not allowed on this endpoint")
+        results_type = negotiate(accept, RESULTS_TYPES)
+        graph_type = negotiate(accept, GRAPH_TYPES)
+        if results_type is None and graph_type is None:
+            offered = ", ".join(RESULTS_TYPES + GRAPH_TYPES)
+            return text_answer(406, f"no result format the Accept header allows; offered: {offered}")
+        try:
+            worker = self.idle.get(timeout=self.limits.timeout)
+        except queue.Empty:
+            return text_answer(503, "all query workers are busy; try again shortly")
+        try:
+            worker.conn.send((query, results_type, graph_type))
+            if worker.conn.poll(self.limits.timeout):
+                answer: Answer = worker.conn.recv()
+                self.idle.put(worker)
+                return answer
+            message = f"the query ran longer than the {self.limits.timeout:g} s limit and was stopped"
+        except (EOFError, OSError):
+            message = "the query worker stopped; try again"
+        self._retire(worker)
+        self.idle.put(self._spawn())
+        return text_answer(503, message)
+
+    def close(self) -> None:
+        with self.lock:
+            workers = list(self.workers)
+            self.workers.clear()
+        for worker in workers:
+            worker.stop()

@@ -1,0 +1,194 @@
+"""The published graph indexed for the site: triples by subject and object, labels, quoted spans,
+and the resources that get a page. Everything is read from output/ (vyzov.ttl, ontology.ttl)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.config import OA, PROV, RDF, RDFS, SCHEMA, Settings
+from kg.errors import InputError
+from kg.site.layout import Location, locate
+
+TYPE = RDF + "type"
+ENTITY_SPACES = ("id/", "value/")
+
+
+@dataclass(frozen=True)
+class Span:
+    """One quoted span of a source article (one reference node)."""
+
+    reference: str
+    source: str
+    start: int
+    end: int
+    exact: str
+    statements: tuple[str, ...]
+
+
+@dataclass
+class SiteGraph:
+    settings: Settings
+    store: ox.Store
+    ontology: list[ox.Triple]
+    by_subject: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    by_object: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        return self.settings.base_iri
+
+    def locate(self, iri: str) -> Location | None:
+        return locate(iri, self.base)
+
+    def objects(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal]:
+        return sorted(
+            (t.object for t in self.by_subject.get(subject, ()) if t.predicate.value == predicate), key=str
+        )  # type: ignore[misc]
+
+    def first(self, subject: str, predicate: str) -> str | None:
+        values = self.objects(subject, predicate)
+        return values[0].value if values else None
+
+    def types(self, subject: str) -> list[str]:
+        return [o.value for o in self.objects(subject, TYPE)]
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri) or _local_name(iri)
+
+    def resources(self) -> list[str]:
+        """Every minted IRI that gets a page of its own (fragments live on their parent's page)."""
+        return sorted(s for s in self.by_subject if (loc := self.locate(s)) is not None and not loc.anchor)
+
+    def entities(self) -> list[str]:
+        return [r for r in self.resources() if r[len(self.base):].startswith("id/")]
+
+    def sources(self) -> list[str]:
+        return [r for r in self.resources() if r[len(self.base):].startswith("source/")]
+
+    def kind(self, iri: str) -> str:
+        """entity, statement, source, reference or ontology."""
+        path = iri[len(self.base):]
+        if path.startswith(ENTITY_SPACES):
+            return "entity"
+        return path.split("/", 1)[0].split("#", 1)[0]
+
+    def entity_kinds(self) -> set[str]:
+        return {e[len(self.base) + 3:].split("/", 1)[0] for e in self.entities()}
+
+    def spans(self, source: str) -> list[Span]:
+        """The quoted spans of one article, by position."""
+        found = []
+        for t in self.by_object.get(source, ()):
+            if t.predicate.value != OA + "hasSource":
+                continue
+            reference = t.subject.value
+            exact = start = end = None
+            for selector in self.objects(reference, OA + "hasSelector"):
+                exact = exact or self.first(selector.value, OA + "exact")
+                start = start or self.first(selector.value, OA + "start")
+                end = end or self.first(selector.value, OA + "end")
+            if exact is None or start is None or end is None:
+                raise InputError(f"reference <{reference}> lacks its quote or position selector")
+            statements = tuple(sorted(
+                s.subject.value for s in self.by_object.get(reference, ())
+                if s.predicate.value == PROV + "wasDerivedFrom"
+            ))
+            found.append(Span(reference, source, int(start), int(end), exact, statements))
+        return sorted(found, key=lambda s: (s.start, s.end))
+
+    def description(self, iri: str) -> list[ox.Triple]:
+        """What a resource's data files hold (a concise bounded description): its own triples;
+        for an entity also every statement about it or pointing at it; for an entity or a
+        statement the references of those statements and their two selectors; for a reference its
+        selectors. Source articles are linked, not copied."""
+        kind = self.kind(iri)
+        subjects = {iri}
+        if kind == "entity":
+            for t in self.by_object.get(iri, ()):
+                if t.predicate.value in (RDF + "subject", RDF + "object"):
+                    subjects.add(t.subject.value)
+        if kind in ("entity", "statement"):
+            for statement in list(subjects):
+                for ref in self.objects(statement, PROV + "wasDerivedFrom"):
+                    subjects.add(ref.value)
+        for ref in list(subjects):
+            for selector in self.objects(ref, OA + "hasSelector"):
+                subjects.add(selector.value)
+        triples = [t for s in subjects for t in self.by_subject.get(s, ())]
+        return sorted(triples, key=reading_order)
+
+
+def reading_order(triple: ox.Triple) -> tuple[str, bool, str, str]:
+    """By subject, its rdf:type first, then by predicate and object (as the published files)."""
+    return (str(triple.subject), triple.predicate.value != TYPE, str(triple.predicate), str(triple.object))
+
+
+def _local_name(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri.rstrip("/"):
+            return iri.rstrip("/").rsplit(sep, 1)[-1]
+    return iri
+
+
+def _best(values: list[ox.Literal]) -> str:
+    """English first, then any language, alphabetically: one stable label per resource."""
+    return sorted(values, key=lambda v: (v.language not in ("en", None), v.language or "", v.value))[0].value
+
+
+def load(settings: Settings, store: ox.Store) -> SiteGraph:
+    ontology_path = settings.output_dir / "ontology.ttl"
+    ontology = _parse(ontology_path)
+    graph = SiteGraph(settings, store, ontology)
+    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+    by_object: dict[str, list[ox.Triple]] = defaultdict(list)
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+        if isinstance(quad.subject, ox.NamedNode):
+            by_subject[quad.subject.value].append(triple)
+        if isinstance(quad.object, ox.NamedNode):
+            by_object[quad.object.value].append(triple)
+    graph.by_subject = {s: sorted(ts, key=reading_order) for s, ts in by_subject.items()}
+    graph.by_object = {o: sorted(ts, key=reading_order) for o, ts in by_object.items()}
+    graph.labels = _labels(graph)
+    return graph
+
+
+def _parse(path: Path) -> list[ox.Triple]:
+    if not path.exists():
+        raise InputError(f"{path} does not exist: run 'kg build' first")
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+
+
+def _labels(graph: SiteGraph) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for subject in graph.by_subject:
+        literals = [o for o in graph.objects(subject, SCHEMA + "name") if isinstance(o, ox.Literal)]
+        literals = literals or [o for o in graph.objects(subject, RDFS + "label") if isinstance(o, ox.Literal)]
+        literals = literals or [o for o in graph.objects(subject, SCHEMA + "headline") if isinstance(o, ox.Literal)]
+        if literals:
+            labels[subject] = _best(literals)
+    for subject in graph.by_subject:
+        if subject in labels or not subject.startswith(graph.base):
+            continue
+        path = subject[len(graph.base):]
+        if path.startswith("statement/"):
+            s, p, o = (graph.objects(subject, RDF + x) for x in ("subject", "predicate", "object"))
+            if s and p and o:
+                obj = labels.get(o[0].value, _local_name(o[0].value)) if isinstance(o[0], ox.NamedNode) else o[0].value
+                labels[subject] = (f"{labels.get(s[0].value, _local_name(s[0].value))} — "
+                                   f"{labels.get(p[0].value, _local_name(p[0].value))} — {obj}")
+        elif path.startswith("value/"):
+            amount = graph.first(subject, SCHEMA + "value")
+            if amount:
+                labels[subject] = f"{amount} {graph.first(subject, SCHEMA + 'unitText') or ''}".strip()
+        elif path.startswith("reference/") and "#" not in path:
+            exact = next(filter(None, (graph.first(sel.value, OA + "exact")
+                                       for sel in graph.objects(subject, OA + "hasSelector"))), None)
+            if exact:
+                labels[subject] = f"“{exact}”"
+    return labels
