@@ -83,6 +83,15 @@ def credentials(url: str) -> tuple[str, str] | None:
     return (found[0], found[1]) if found else None
 
 
+class _NoAuth(AuthBase):
+    """No Authorization header; stops requests from sending netrc credentials as basic auth
+    before the store has said which scheme it wants (Virtuoso answers such a request with a
+    401 that carries no challenge)."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
 def _auth_for(scheme: str, creds: tuple[str, str]) -> AuthBase:
     return HTTPDigestAuth(*creds) if scheme == "digest" else HTTPBasicAuth(*creds)
 
@@ -126,7 +135,7 @@ class Client:
             attempt += 1
             try:
                 response = self.session.request(method, url, params=params, headers=headers,
-                                                data=body() if body else None, auth=self.auth,
+                                                data=body() if body else None, auth=self.auth or _NoAuth(),
                                                 timeout=self.timeout, verify=self.verify)
             except requests.exceptions.SSLError as exc:
                 raise EndpointError(f"{step}: TLS verification failed for {url}: {exc}") from exc

@@ -203,9 +203,15 @@ def test_the_server_killed_in_mid_upload_leaves_the_previous_graph(server: Serve
     assert restarted.count(GRAPH) == EXPECTED
 
 
-def test_wrong_credentials_change_nothing(virtuoso: Server) -> None:
+def test_netrc_credentials_then_wrong_ones_change_nothing(virtuoso: Server, tmp_path: Path) -> None:
     server = virtuoso
-    published(server)
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1 login {server.user} password {server.password}\n")
+    netrc.chmod(0o600)
+    first = CliRunner().invoke(main, ["publish", "--endpoint", server.store_url],
+                               env={"KG_ENDPOINT_USER": "", "KG_ENDPOINT_PASSWORD": "", "NETRC": str(netrc)})
+    assert first.exit_code == 0, first.output
+    assert server.count(GRAPH) == EXPECTED
     result = kg(server, "publish", env={"KG_ENDPOINT_PASSWORD": "wrong"})
     assert result.exit_code == 1
     assert re.fullmatch(r"error: publish failed at count the published graph: HTTP 401 Unauthorized from "
@@ -243,3 +249,27 @@ def test_nquads_replace_the_statement_graphs(server: Server) -> None:
     assert all(g.startswith(GRAPH + "statement/") for g in graphs - {GRAPH})
     assert server.count(GRAPH) == EXPECTED
     assert server.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"] == "7400"
+
+
+def test_credentials_in_the_url_are_refused_and_not_printed() -> None:
+    result = CliRunner().invoke(main, ["publish", "--endpoint", "http://dba:hunter2@127.0.0.1:1/store"])
+    assert result.exit_code == 2
+    assert result.output == ("error: credentials do not belong in the URL: set KG_ENDPOINT_USER and "
+                             "KG_ENDPOINT_PASSWORD or use a netrc file\n")
+
+
+def test_an_unreachable_store_is_exit_1_and_changes_nothing() -> None:
+    from tests.servers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/store"
+    result = CliRunner().invoke(main, ["publish", "--endpoint", url, "--retries", "0"])
+    assert result.exit_code == 1
+    assert result.output == (f"error: publish failed at count the published graph: http://127.0.0.1:"
+                             f"{url.split(':')[2].split('/')[0]}/query did not answer: connection refused; "
+                             "nothing was changed\n")
+
+
+def test_graph_without_endpoint_is_misuse() -> None:
+    result = CliRunner().invoke(main, ["query", "--example", "crew", "--graph", GRAPH])
+    assert result.exit_code == 2
+    assert result.output == "error: --graph and --all-graphs need --endpoint\n"
