@@ -52,7 +52,7 @@ def build_synthetic(scale: int, work: Path) -> Path:
 
 
 def kg_publish(server: Server, output: Path) -> None:
-    client = Client(endpoints(server.store_url), auth="none", retries=0)
+    client = Client(endpoints(server.store_url), auth="none", retries=0, timeout=7200)
     publish(client, plan(published_files(output, "turtle"), GRAPH))
     client.close()
 

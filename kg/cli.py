@@ -236,8 +236,8 @@ def _remote_options(command: F) -> F:
                      show_default=True, help="HTTP authentication; auto follows the store's 401 challenge. "
                      "Credentials come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, else ~/.netrc ($NETRC)."),
         click.option("--insecure", is_flag=True, help="Do not verify the server's TLS certificate."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
-                     help="Seconds to wait for each HTTP response."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=600.0, show_default=True,
+                     help="Seconds to wait for each HTTP response (a MOVE of millions of triples takes minutes)."),
     ]):
         command = option(command)
     return command

@@ -105,7 +105,7 @@ class Client:
     """Requests to one store with one session: auth picked once, retries with backoff on
     connection failures, timeouts and 5xx (never on 4xx)."""
 
-    def __init__(self, urls: Endpoints, auth: str = "auto", verify: bool = True, timeout: float = 300.0,
+    def __init__(self, urls: Endpoints, auth: str = "auto", verify: bool = True, timeout: float = 600.0,
                  retries: int = 3, backoff: float = 0.5) -> None:
         if auth not in AUTH_MODES:
             raise InputError(f"unknown auth mode {auth!r} (use one of {', '.join(AUTH_MODES)})")
@@ -136,7 +136,8 @@ class Client:
             try:
                 response = self.session.request(method, url, params=params, headers=headers,
                                                 data=body() if body else None, auth=self.auth or _NoAuth(),
-                                                timeout=self.timeout, verify=self.verify)
+                                                timeout=(min(self.timeout, 30.0), self.timeout),
+                                                verify=self.verify)
             except requests.exceptions.SSLError as exc:
                 raise EndpointError(f"{step}: TLS verification failed for {url}: {exc}") from exc
             except requests.exceptions.RequestException as exc:
