@@ -127,6 +127,16 @@ class _Reader:
     def __len__(self) -> int:
         return self.length
 
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Rewound by requests' digest auth when a challenge comes after the body was sent."""
+        before = self.file.tell()
+        after = self.file.seek(offset, whence)
+        self.progress(after - before)
+        return after
+
     def close(self) -> None:
         self.file.close()
 
