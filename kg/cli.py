@@ -6,13 +6,16 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kg import __version__
 from kg.config import Settings
 from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from kg.endpoint import Client
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -244,7 +247,7 @@ def _remote_options(command: F) -> F:
 
 
 def _client(endpoint: str, query_endpoint: str | None, update_endpoint: str | None, auth: str, insecure: bool,
-            timeout: float, retries: int = 3) -> Any:
+            timeout: float, retries: int = 3) -> Client:
     from kg.endpoint import Client, endpoints
 
     return Client(endpoints(endpoint, query_endpoint, update_endpoint), auth=auth, verify=not insecure,

@@ -95,6 +95,17 @@ def test_republish_replaces_never_duplicates(server: Server) -> None:
     assert staging_graphs(server) == set()
 
 
+def test_progress_reports_every_byte_of_the_upload(server: Server) -> None:
+    client = Client(endpoints(server.store_url))
+    client.creds = (server.user, server.password or "") if server.user else None
+    the_plan = plan(published_files(ROOT / "output", "turtle"), GRAPH)
+    seen: list[tuple[int, int]] = []
+    result = publish(client, the_plan, on_progress=lambda sent, total: seen.append((sent, total)))
+    assert result.previous == 0 and server.count(GRAPH) == EXPECTED
+    assert seen[-1] == (the_plan.size, the_plan.size)
+    assert [s for s, _ in seen] == sorted(s for s, _ in seen) and len(seen) > 10
+
+
 def test_dry_run_changes_nothing(server: Server) -> None:
     result = kg(server, "publish", "--dry-run")
     assert result.exit_code == 0, result.output
