@@ -294,6 +294,8 @@ def query(query: str | None, query_file: Path | None, example: str | None, list_
         raise InputError("give exactly one of QUERY, --file or --example")
     if endpoint is None and (graph is not None or all_graphs):
         raise InputError("--graph and --all-graphs need --endpoint")
+    if graph is not None and all_graphs:
+        raise InputError("give --graph or --all-graphs, not both")
     if example is not None:
         text = q.example_text(settings.queries_dir, example)
     elif query_file is not None:

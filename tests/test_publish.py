@@ -284,3 +284,6 @@ def test_graph_without_endpoint_is_misuse() -> None:
     result = CliRunner().invoke(main, ["query", "--example", "crew", "--graph", GRAPH])
     assert result.exit_code == 2
     assert result.output == "error: --graph and --all-graphs need --endpoint\n"
+    both = CliRunner().invoke(main, ["query", "--example", "crew", "--endpoint", "http://127.0.0.1:1/query",
+                                     "--graph", GRAPH, "--all-graphs"])
+    assert both.exit_code == 2 and both.output == "error: give --graph or --all-graphs, not both\n"
