@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -33,6 +34,7 @@ if str(ROOT) not in sys.path:
 import requests  # noqa: E402
 
 from kg.endpoint import Client, endpoints  # noqa: E402
+from kg.errors import PublishError  # noqa: E402
 from kg.publish import expected_count, plan, publish, published_files  # noqa: E402
 from tests.servers import Server, start_oxigraph  # noqa: E402
 
@@ -51,10 +53,36 @@ def build_synthetic(scale: int, work: Path) -> Path:
     return root / "output"
 
 
+class _TimedClient(Client):
+    """A client that records how long each step of a publish takes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.steps: dict[str, float] = {}
+
+    def send(self, step: str, *args: Any, **kwargs: Any) -> requests.Response:
+        started = time.perf_counter()
+        try:
+            return super().send(step, *args, **kwargs)
+        finally:
+            self.steps[step] = self.steps.get(step, 0.0) + time.perf_counter() - started
+
+
+STEPS: dict[str, list[float]] = {}
+LIMIT = 1800.0  # seconds a single request may take before kg publish is recorded as not finished
+
+
 def kg_publish(server: Server, output: Path) -> None:
-    client = Client(endpoints(server.store_url), auth="none", retries=0, timeout=7200)
-    publish(client, plan(published_files(output, "turtle"), GRAPH))
-    client.close()
+    client = _TimedClient(endpoints(server.store_url), auth="none", retries=0, timeout=LIMIT)
+    started = time.perf_counter()
+    the_plan = plan(published_files(output, "turtle"), GRAPH)
+    STEPS.setdefault("count the files (local)", []).append(time.perf_counter() - started)
+    try:
+        publish(client, the_plan)
+    finally:
+        for step, seconds in client.steps.items():
+            STEPS.setdefault(step, []).append(seconds)
+        client.close()
 
 
 def bare_put(server: Server, output: Path) -> None:
@@ -82,18 +110,31 @@ def timed(action: Callable[[Server, Path], None], output: Path, triples: int) ->
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def measure(label: str, output: Path, runs: int) -> list[str]:
+def _cell(rates: list[float]) -> str:
+    return f"{statistics.median(rates):,.0f} ({min(rates):,.0f}–{max(rates):,.0f})" if rates else "—"
+
+
+def measure(label: str, output: Path, runs: int) -> tuple[str, str]:
+    """One table row (rates) and one row of median seconds per publish step."""
     triples = expected_count(published_files(output, "turtle"))
     size = sum(p.stat().st_size for p in published_files(output, "turtle"))
     rates: dict[str, list[float]] = {"kg": [], "bare": []}
+    failed = ""
+    STEPS.clear()
     for _ in range(runs):
-        rates["kg"].append(timed(kg_publish, output, triples))
+        try:
+            rates["kg"].append(timed(kg_publish, output, triples))
+        except PublishError as exc:
+            failed = str(exc).split(";")[0]
+            print(f"  {label}: kg publish did not finish: {failed}", file=sys.stderr)
         rates["bare"].append(timed(bare_put, output, triples))
-        print(f"  {label}: kg {rates['kg'][-1]:,.0f} /s, bare PUT {rates['bare'][-1]:,.0f} /s", file=sys.stderr)
-    kg, bare = statistics.median(rates["kg"]), statistics.median(rates["bare"])
-    return [f"| {label} | {triples:,} | {size / 1e6:,.1f} MB | {runs} | **{kg:,.0f}** "
-            f"({min(rates['kg']):,.0f}–{max(rates['kg']):,.0f}) | {bare:,.0f} "
-            f"({min(rates['bare']):,.0f}–{max(rates['bare']):,.0f}) | {kg / bare:.2f} |"]
+        print(f"  {label}: kg {rates['kg'][-1] if rates['kg'] else 0:,.0f} /s, "
+              f"bare PUT {rates['bare'][-1]:,.0f} /s", file=sys.stderr)
+    kg = _cell(rates["kg"]) if rates["kg"] else f"not finished ({failed})"
+    ratio = f"{statistics.median(rates['kg']) / statistics.median(rates['bare']):.2f}" if rates["kg"] else "—"
+    row = f"| {label} | {triples:,} | {size / 1e6:,.1f} MB | {runs} | **{kg}** | {_cell(rates['bare'])} | {ratio} |"
+    steps = "; ".join(f"{step} {statistics.median(v):.2f} s" for step, v in STEPS.items())
+    return row, f"| {label} | {steps} |"
 
 
 def run_publish_bench(scale: int = 1000, runs: tuple[int, int] = (5, 1), work: Path | None = None) -> str:
@@ -101,16 +142,22 @@ def run_publish_bench(scale: int = 1000, runs: tuple[int, int] = (5, 1), work: P
     work = work or HERE / "work" / "publish"
     work.mkdir(parents=True, exist_ok=True)
     print(f"seed: {runs[0]} runs", file=sys.stderr)
-    lines = measure("seed", ROOT / "output", runs[0])
+    rows = [measure("seed", ROOT / "output", runs[0])]
     print(f"{scale}x: building", file=sys.stderr)
     synthetic = build_synthetic(scale, work)
-    lines += measure(f"{scale}x synthetic", synthetic, runs[1])
+    rows.append(measure(f"{scale}x synthetic", synthetic, runs[1]))
     load = os.getloadavg()[0]
     return "\n".join([
         "| graph | triples | Turtle | runs | kg publish, triples/s (min–max) | bare PUT, triples/s (min–max) "
         "| kg / bare |",
         "|---|---|---|---|---|---|---|",
-        *lines,
+        *(row for row, _ in rows),
+        "",
+        "Where a kg publish spends its time (median seconds per step):",
+        "",
+        "| graph | steps |",
+        "|---|---|",
+        *(steps for _, steps in rows),
         "",
         f"Oxigraph server {_oxigraph_version()}, a fresh server per run, load average at the end {load:.2f}.",
     ]) + "\n"
@@ -130,7 +177,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", default="5,1", help="runs for the seed and the synthetic graph (default 5,1)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default bench/work/publish)")
     parser.add_argument("--out", type=Path, default=None, help="also write the table to this file")
+    parser.add_argument("--limit", type=float, default=LIMIT,
+                        help="seconds one request of kg publish may take (default 1800); beyond: not finished")
     args = parser.parse_args(argv)
+    globals()["LIMIT"] = args.limit
     seed_runs, synthetic_runs = (int(x) for x in args.runs.split(","))
     table = run_publish_bench(args.scale, (seed_runs, synthetic_runs), args.work)
     print(table)
