@@ -6,8 +6,8 @@ graph `--scale` times the seed, beside a bare HTTP PUT of the same files (the fl
     .venv/bin/python bench/publish.py --scale 10 --runs 3,1 --out /tmp/publish.md
 
 Every run gets a fresh Oxigraph server (a new database folder, a free loopback port), so runs do
-not share caches or graphs: kg publish = upload into a staging graph + count + MOVE onto the empty
-target; the floor = `requests.put` of vyzov.ttl into a graph and `requests.post` of ontology.ttl.
+not share caches or graphs: kg publish = upload into a staging graph + count + COPY onto the empty
+target + drop the staging graph; the floor = `requests.put` of vyzov.ttl into a graph and `requests.post` of ontology.ttl.
 Both send the same bytes; triples/s = the triples of the two files / wall-clock seconds.
 """
 

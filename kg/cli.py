@@ -240,7 +240,7 @@ def _remote_options(command: F) -> F:
                      "Credentials come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, else ~/.netrc ($NETRC)."),
         click.option("--insecure", is_flag=True, help="Do not verify the server's TLS certificate."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=600.0, show_default=True,
-                     help="Seconds to wait for each HTTP response (a MOVE of millions of triples takes minutes)."),
+                     help="Seconds to wait for each HTTP response (a COPY of millions of triples takes minutes)."),
     ]):
         command = option(command)
     return command
@@ -333,8 +333,9 @@ def query(query: str | None, query_file: Path | None, example: str | None, list_
 def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | None, graph: str | None, fmt: str,
             retries: int, dry_run: bool, auth: str, insecure: bool, timeout: float) -> None:
     """Upload the built graph (output/) to a triple store and replace the published graph in
-    one step: upload into a staging graph, check its triple count, then SPARQL MOVE it onto
-    --graph. On any failure the published graph is left as it was (exit 1).
+    one step: upload into a staging graph, check its triple count, then SPARQL COPY it onto
+    --graph in one update and drop the staging graph. On any failure the published graph is
+    left as it was (exit 1).
 
     \b
     Example:

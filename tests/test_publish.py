@@ -131,16 +131,16 @@ def proxied(proxy: FaultProxy, server: Server) -> str:
     return proxy.url + urlsplit(server.store_url).path
 
 
-def is_move(method: str, path: str, form: str | None) -> bool:
-    return form is not None and form.startswith("update=MOVE")
+def is_swap(method: str, path: str, form: str | None) -> bool:
+    return form is not None and form.startswith("update=COPY")
 
 
-@pytest.mark.parametrize("fault", ["500 on MOVE", "500 on every upload", "reset on every upload"])
+@pytest.mark.parametrize("fault", ["500 on the swap", "500 on every upload", "reset on every upload"])
 def test_a_fault_in_mid_publish_keeps_the_previous_graph(server: Server, fault: str) -> None:
     published(server)
     with FaultProxy(server.store_url.rsplit("/", 1)[0]) as proxy:
-        if fault == "500 on MOVE":
-            proxy.rule = lambda m, p, f: 500 if is_move(m, p, f) else None
+        if fault == "500 on the swap":
+            proxy.rule = lambda m, p, f: 500 if is_swap(m, p, f) else None
         elif fault == "500 on every upload":
             proxy.rule = lambda m, p, f: 500 if m in ("PUT", "POST") and f is None else None
         else:
@@ -148,9 +148,9 @@ def test_a_fault_in_mid_publish_keeps_the_previous_graph(server: Server, fault: 
         result = kg(server, "publish", "--retries", "1", url=proxied(proxy, server))
         uploads = [s for s in proxy.seen if s[0] == "PUT"]
     assert result.exit_code == 1, result.output
-    if fault == "500 on MOVE":
+    if fault == "500 on the swap":
         assert "error: publish failed at replace the published graph: HTTP 500 Internal Server Error" in result.output
-        assert len([s for s in proxy.seen if s[2] == 500]) == 1, "a MOVE is never retried"
+        assert len([s for s in proxy.seen if s[2] == 500]) == 1, "the swap is never retried"
     elif fault == "500 on every upload":
         assert "error: publish failed at upload vyzov.ttl: HTTP 500 Internal Server Error" in result.output
         assert len(uploads) == 2, "one retry after a 5xx"
