@@ -248,8 +248,8 @@ def publish(client: Client, plan: PublishPlan, *, dry_run: bool = False, on_prog
     one update, then drop the staging graph(s). COPY rather than MOVE: the transaction that
     readers wait for is half the size (MOVE also deletes the source inside it).
 
-    The COPY is never retried: a COPY or MOVE whose source is missing empties the target on some stores
-    (Virtuoso), so an update whose answer was lost must not be sent again."""
+    The COPY is never retried: a COPY whose source is missing empties the target (Oxigraph and
+    Virtuoso both), so an update whose answer was lost must not be sent again."""
     if plan.graph_prefix is not None and not client.urls.accepts_datasets:
         raise InputError(f"the Graph Store endpoint {client.urls.store} takes Turtle only ({client.urls.layout}): "
                          "publish with --format turtle")
