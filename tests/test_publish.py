@@ -287,3 +287,10 @@ def test_graph_without_endpoint_is_misuse() -> None:
     both = CliRunner().invoke(main, ["query", "--example", "crew", "--endpoint", "http://127.0.0.1:1/query",
                                      "--graph", GRAPH, "--all-graphs"])
     assert both.exit_code == 2 and both.output == "error: give --graph or --all-graphs, not both\n"
+
+
+def test_publish_before_build_is_misuse(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["publish", "--endpoint", "http://127.0.0.1:1/store"],
+                                env={"KG_ROOT": str(tmp_path)})
+    assert result.exit_code == 2
+    assert result.output == f"error: {tmp_path}/output/vyzov.ttl does not exist: run 'kg build' first\n"
