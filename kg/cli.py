@@ -6,13 +6,16 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kg import __version__
 from kg.config import Settings
 from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from kg.endpoint import Client
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -258,6 +261,28 @@ def _compactor(settings: Settings) -> Callable[[str], str]:
     return compact
 
 
+def _remote_options(command: F) -> F:
+    """Options shared by the commands that talk to a remote store."""
+    for option in reversed([
+        click.option("--auth", type=click.Choice(["auto", "basic", "digest", "none"]), default="auto",
+                     show_default=True, help="HTTP authentication; auto follows the store's 401 challenge. "
+                     "Credentials come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, else ~/.netrc ($NETRC)."),
+        click.option("--insecure", is_flag=True, help="Do not verify the server's TLS certificate."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=600.0, show_default=True,
+                     help="Seconds to wait for each HTTP response (a COPY of millions of triples takes minutes)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _client(endpoint: str, query_endpoint: str | None, update_endpoint: str | None, auth: str, insecure: bool,
+            timeout: float, retries: int = 3) -> Client:
+    from kg.endpoint import Client, endpoints
+
+    return Client(endpoints(endpoint, query_endpoint, update_endpoint), auth=auth, verify=not insecure,
+                  timeout=timeout, retries=retries)
+
+
 @main.command()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False, path_type=Path), help="Read the query from a .rq file.")
@@ -265,19 +290,28 @@ def _compactor(settings: Settings) -> Callable[[str], str]:
 @click.option("--list-examples", is_flag=True, help="List the shipped example queries.")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True, help="Result format (json: SPARQL 1.1 Query Results JSON).")
+@click.option("--endpoint", metavar="URL", help="Query this remote SPARQL endpoint instead (SPARQL 1.1 Protocol). "
+              "A Graph Store URL that kg publish takes (Oxigraph .../store, Virtuoso .../sparql-graph-crud-auth) "
+              "is mapped to its query endpoint.")
+@click.option("--graph", metavar="IRI", help="With --endpoint: the graph to query as the default graph "
+              "(default: the base IRI, where kg publish puts the graph).")
+@click.option("--all-graphs", is_flag=True, help="With --endpoint: query the endpoint's own default dataset.")
+@_remote_options
 @handles_errors
-def query(query: str | None, query_file: Path | None, example: str | None, list_examples: bool, output_format: str) -> None:
-    """Run SPARQL over the built graph (output/vyzov.ttl and the ontology) in an embedded store.
+def query(query: str | None, query_file: Path | None, example: str | None, list_examples: bool, output_format: str,
+          endpoint: str | None, graph: str | None, all_graphs: bool, auth: str, insecure: bool, timeout: float) -> None:
+    """Run SPARQL over the built graph (output/vyzov.ttl and the ontology) in an embedded store,
+    or with --endpoint over the graph a triple store holds.
 
     \b
     Examples:
       kg query --example crew
       kg query 'SELECT ?name WHERE { ?p a <https://schema.org/Person> ; <https://schema.org/name> ?name }'
       kg query -f queries/conflicts.rq --format csv
+      kg query --endpoint http://localhost:7878/query --example crew --format tsv
     """
     from kg import query as q
     from kg.errors import InputError
-    from kg.store import open_published
 
     settings = Settings()
     if list_examples:
@@ -287,6 +321,10 @@ def query(query: str | None, query_file: Path | None, example: str | None, list_
     given = [x for x in (query, query_file, example) if x is not None]
     if len(given) != 1:
         raise InputError("give exactly one of QUERY, --file or --example")
+    if endpoint is None and (graph is not None or all_graphs):
+        raise InputError("--graph and --all-graphs need --endpoint")
+    if graph is not None and all_graphs:
+        raise InputError("give --graph or --all-graphs, not both")
     if example is not None:
         text = q.example_text(settings.queries_dir, example)
     elif query_file is not None:
@@ -296,7 +334,85 @@ def query(query: str | None, query_file: Path | None, example: str | None, list_
             raise InputError(f"{query_file}: cannot read: {exc}") from exc
     else:
         text = query or ""
+    if endpoint is not None:
+        client = _client(endpoint, None, None, auth, insecure, timeout)
+        default_graph = None if all_graphs else (graph or settings.base_iri)
+        click.echo(q.run_remote(client, text, output_format, default_graph), nl=False)
+        return
+    from kg.store import open_published
+
     click.echo(q.run(open_published(settings.output_dir, settings.store_dir), text, output_format), nl=False)
+
+
+@main.command()
+@click.option("--endpoint", metavar="URL", required=True,
+              help="The store's Graph Store Protocol URL (Oxigraph: http://host:7878/store; "
+                   "Virtuoso: http://host:8890/sparql-graph-crud-auth).")
+@click.option("--query-endpoint", metavar="URL", help="SPARQL query URL (default: from the layout of --endpoint).")
+@click.option("--update-endpoint", metavar="URL", help="SPARQL Update URL (default: from the layout of --endpoint).")
+@click.option("--graph", metavar="IRI", help="The graph to replace (default: the base IRI).")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nquads"]), default="turtle", show_default=True,
+              help="turtle: vyzov.ttl and the ontology into --graph; nquads: vyzov.nq, whose statement graphs "
+                   "replace their namesakes (stores that take datasets, not Virtuoso).")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Retries, with exponential backoff, after a timeout, a dropped connection or a 5xx answer.")
+@click.option("--dry-run", is_flag=True, help="Count and connect, say what would happen; change nothing.")
+@_remote_options
+@handles_errors
+def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | None, graph: str | None, fmt: str,
+            retries: int, dry_run: bool, auth: str, insecure: bool, timeout: float) -> None:
+    """Upload the built graph (output/) to a triple store and replace the published graph in
+    one step: upload into a staging graph, check its triple count, then SPARQL COPY it onto
+    --graph in one update and drop the staging graph. On any failure the published graph is
+    left as it was (exit 1).
+
+    \b
+    Example:
+      export KG_ENDPOINT_USER=dba KG_ENDPOINT_PASSWORD=...
+      kg publish --endpoint http://localhost:8890/sparql-graph-crud-auth --graph https://example.org/vyzov/
+    """
+    from kg import publish as pub
+
+    settings = Settings()
+    files = pub.published_files(settings.output_dir, fmt)
+    client = _client(endpoint, query_endpoint, update_endpoint, auth, insecure, timeout, retries)
+    the_plan = pub.plan(files, graph or settings.base_iri)
+    bar = UploadProgress()
+    try:
+        result = pub.publish(client, the_plan, dry_run=dry_run, on_progress=bar,
+                             statement_prefix=settings.base_iri + "statement/")
+    finally:
+        bar.finish()
+        client.close()
+    click.echo(result.summary(endpoint))
+
+
+class UploadProgress:
+    """A progress bar in bytes on stderr, drawn only when an upload lasts more than DELAY seconds."""
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        import time
+
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, sent: int, total: int) -> None:
+        import time
+
+        if not self.enabled:
+            return
+        if self.bar is None and time.monotonic() - self.started >= self.DELAY:
+            self.bar = click.progressbar(length=total, label="kg publish", file=sys.stderr)
+            self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.update(min(sent, total) - self.bar.pos)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 @main.command()

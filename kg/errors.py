@@ -38,3 +38,13 @@ class ValidationFailed(KgError):
     """The graph does not conform to the SHACL shapes."""
 
     exit_code = 1
+
+
+class EndpointError(KgError):
+    """A remote SPARQL or Graph Store endpoint could not be reached or refused a request."""
+
+    exit_code = 1
+
+
+class PublishError(EndpointError):
+    """A publish did not complete; the previously published graph is left as it was."""

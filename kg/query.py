@@ -5,16 +5,24 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
+from kg.errors import EndpointError, InputError
+
+if TYPE_CHECKING:
+    from kg.endpoint import Client
 
 FORMATS = ("table", "csv", "tsv", "json")
 _MACHINE_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
     "json": ox.QueryResultsFormat.JSON,
+}
+_RDF_MEDIA = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
 }
 
 
@@ -44,12 +52,37 @@ def example_text(queries_dir: Path, name: str) -> str:
 
 def run(store: ox.Store, text: str, output_format: str = "table") -> str:
     """Run one SPARQL query; SELECT and ASK results in `output_format`, CONSTRUCT as N-Triples."""
-    if output_format not in FORMATS:
-        raise InputError(f"unknown format {output_format!r} (use one of {', '.join(FORMATS)})")
+    _check_format(output_format)
     try:
         results = store.query(text)
     except SyntaxError as exc:
         raise InputError(f"SPARQL syntax error: {exc}") from exc
+    return render(results, output_format)
+
+
+def run_remote(client: Client, text: str, output_format: str = "table", default_graph: str | None = None) -> str:
+    """The same as `run`, against a remote SPARQL endpoint (SPARQL 1.1 Protocol)."""
+    _check_format(output_format)
+    response = client.select("query", text, default_graph)
+    media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    try:
+        if media in _RDF_MEDIA:
+            triples = ox.parse(response.content, format=_RDF_MEDIA[media])
+            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[no-any-return]
+        results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointError(f"query: {client.urls.query} answered {media or 'no content type'} "
+                            f"that is not SPARQL JSON results: {exc}") from exc
+    return render(results, output_format)
+
+
+def _check_format(output_format: str) -> None:
+    if output_format not in FORMATS:
+        raise InputError(f"unknown format {output_format!r} (use one of {', '.join(FORMATS)})")
+
+
+def render(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, output_format: str) -> str:
+    """Query results as text: a table for people, CSV/TSV/JSON for machines, N-Triples for graphs."""
     if isinstance(results, ox.QueryTriples):
         return ox.serialize(results, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[no-any-return]
     if isinstance(results, ox.QueryBoolean):
@@ -92,4 +125,4 @@ def rows_as_dicts(store: ox.Store, text: str) -> list[dict[str, str]]:
     return [{n: _cell(s[n]) for n in names if s[n] is not None} for s in results]  # type: ignore[union-attr]
 
 
-__all__ = ["Example", "FORMATS", "example_text", "examples", "rows_as_dicts", "run", "table"]
+__all__ = ["Example", "FORMATS", "example_text", "examples", "render", "rows_as_dicts", "run", "run_remote", "table"]

@@ -1,0 +1,296 @@
+"""Publish the built graph to a triple store with the Graph Store HTTP Protocol, atomically from
+a reader's side: upload into a staging graph, check its triple count, then replace the target
+with one SPARQL Update (COPY), then drop the staging graph; on any failure before the COPY the
+staging graph is dropped and the target is untouched."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from kg.endpoint import Client
+from kg.errors import EndpointError, InputError, PublishError
+
+FORMATS = ("turtle", "nquads")
+_FILES = {"turtle": ("vyzov.ttl", "ontology.ttl"), "nquads": ("vyzov.nq", "ontology.ttl")}
+_MEDIA = {".ttl": "text/turtle", ".nq": "application/n-quads"}
+_RDF_FORMAT = {".ttl": ox.RdfFormat.TURTLE, ".nq": ox.RdfFormat.N_QUADS}
+_BATCH = 20_000
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    """What a publish sends where: files, target and staging graphs, the triple count expected."""
+
+    files: list[Path]
+    graph: str
+    staging: str
+    expected: int
+    graph_prefix: str | None = None
+
+    @property
+    def size(self) -> int:
+        return sum(f.stat().st_size for f in self.files)
+
+
+@dataclass
+class PublishResult:
+    plan: PublishPlan
+    previous: int
+    seconds: float = 0.0
+    dry_run: bool = False
+    named_graphs: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self, url: str) -> str:
+        plan = self.plan
+        what = f"{plan.expected:,} triples ({', '.join(f.name for f in plan.files)})"
+        if self.named_graphs:
+            what += f" in <{plan.graph}> and {self.named_graphs:,} named graphs"
+        if self.dry_run:
+            return (f"kg publish --dry-run: would upload {what} to {url} into staging graph <{plan.staging}>, "
+                    f"check the count, then COPY it onto <{plan.graph}> (now {self.previous:,} triples)")
+        rate = plan.expected / self.seconds if self.seconds else 0.0
+        warnings = "".join(f"; warning: {note}" for note in self.notes if note)
+        return (f"kg publish: {what} to <{plan.graph}> at {url} in {self.seconds:.2f}s "
+                f"({rate:,.0f} triples/s); replaced {self.previous:,} triples{warnings}")
+
+
+def published_files(output_dir: Path, fmt: str) -> list[Path]:
+    """The built files a publish sends: the graph and the ontology `kg query` loads beside it."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    files = [output_dir / name for name in _FILES[fmt]]
+    for path in files:
+        if not path.is_file():
+            raise InputError(f"{path} does not exist: run 'kg build' first")
+    return files
+
+
+def staging_graph(graph: str) -> str:
+    """A fresh graph IRI next to the target: the target plus a random suffix."""
+    return f"{graph}{'-' if '#' in graph else '#'}kg-staging-{secrets.token_hex(8)}"
+
+
+def _quads(path: Path, source: IO[bytes] | None = None) -> Iterator[ox.Quad]:
+    try:
+        if source is None:
+            yield from ox.parse(path=str(path), format=_RDF_FORMAT[path.suffix])
+        else:
+            yield from ox.parse(source, format=_RDF_FORMAT[path.suffix])
+    except SyntaxError as exc:
+        raise InputError(f"{path}: {exc}") from exc
+
+
+def expected_count(files: list[Path]) -> int:
+    """Distinct quads the files give, streaming the first (large) file and holding only the
+    others (the small ontology) in memory; quads of the default graph of each are one graph."""
+    small: set[ox.Quad] = set()
+    for path in files[1:]:
+        small.update(ox.Quad(q.subject, q.predicate, q.object) for q in _quads(path))
+    count = 0
+    for quad in _quads(files[0]):
+        count += 1
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            small.discard(quad)
+    return count + len(small)
+
+
+def plan(files: list[Path], graph: str) -> PublishPlan:
+    prefix = None
+    if files[0].suffix == ".nq":
+        prefix = staging_graph(graph) + "-"
+    return PublishPlan(files, graph, staging_graph(graph) if prefix is None else prefix + "default",
+                       expected_count(files), prefix)
+
+
+class _Reader:
+    """A file read in chunks by requests (streamed, never held whole), counting bytes sent."""
+
+    def __init__(self, path: Path, progress: Callable[[int], None]) -> None:
+        self.file = path.open("rb")
+        self.length = path.stat().st_size
+        self.progress = progress
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(size)
+        self.progress(len(data))
+        return data
+
+    def __len__(self) -> int:
+        return self.length
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Rewound by requests' digest auth when a challenge comes after the body was sent."""
+        before = self.file.tell()
+        after = self.file.seek(offset, whence)
+        self.progress(after - before)
+        return after
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _Uploader:
+    def __init__(self, client: Client, plan: PublishPlan, on_progress: Progress | None) -> None:
+        self.client = client
+        self.plan = plan
+        self.on_progress = on_progress
+        self.sent = 0
+        self.named: dict[str, str] = {}
+        self.readers: list[_Reader] = []
+
+    def _advance(self, n: int) -> None:
+        self.sent += n
+        if self.on_progress:
+            self.on_progress(self.sent, self.plan.size)
+
+    def _reader(self, path: Path) -> _Reader:
+        reader = _Reader(path, self._advance)
+        self.readers.append(reader)
+        return reader
+
+    def _restart(self, done_before: int) -> None:
+        for reader in self.readers:
+            reader.close()
+        self.readers.clear()
+        self.sent = done_before
+
+    def upload_graph(self, path: Path, method: str) -> None:
+        done = self.sent
+
+        def body() -> _Reader:
+            self._restart(done)
+            return self._reader(path)
+
+        self.client.send(f"upload {path.name}", method, self.client.urls.store, params={"graph": self.plan.staging},
+                         headers={"Content-Type": _MEDIA[path.suffix]}, body=body)
+
+    def upload_dataset(self, path: Path) -> None:
+        """N-Quads with every graph renamed to a staging graph, streamed in batches."""
+        done = self.sent
+        prefix = self.plan.graph_prefix or ""
+
+        def staged(quad: ox.Quad) -> ox.Quad:
+            name = quad.graph_name
+            if isinstance(name, ox.DefaultGraph):
+                graph = ox.NamedNode(self.plan.staging)
+            else:
+                key = name.value
+                if key not in self.named:
+                    self.named[key] = f"{prefix}{len(self.named)}"
+                graph = ox.NamedNode(self.named[key])
+            return ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+
+        def chunks() -> Iterator[bytes]:
+            self._restart(done)
+            batch: list[ox.Quad] = []
+            for quad in _quads(path, self._reader(path)):  # type: ignore[arg-type]
+                batch.append(staged(quad))
+                if len(batch) >= _BATCH:
+                    yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS)
+                    batch = []
+            if batch:
+                yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS)
+
+        self.client.send(f"upload {path.name}", "POST", self.client.urls.store,
+                         headers={"Content-Type": "application/n-quads"}, body=chunks)
+
+    def close(self) -> None:
+        self._restart(self.sent)
+
+
+def _swap(plan: PublishPlan, named: dict[str, str], statement_prefix: str | None) -> str:
+    """One SPARQL Update replacing the target (and, for a dataset, kg's named graphs)."""
+    operations = []
+    if named and statement_prefix:
+        operations.append(f'DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+                          f'FILTER(STRSTARTS(STR(?g), "{statement_prefix}")) }}')
+    operations.append(f"COPY <{plan.staging}> TO <{plan.graph}>")
+    operations += [f"COPY <{staged}> TO <{graph}>" for graph, staged in named.items()]
+    return " ;\n".join(operations)
+
+
+def _drop_staging(client: Client, plan: PublishPlan, named: dict[str, str]) -> str | None:
+    graphs = [plan.staging, *named.values()]
+    try:
+        client.update("remove staging graph", " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs), retry=True)
+    except EndpointError as exc:
+        return f"the staging graph <{plan.staging}> could not be removed ({exc})"
+    return None
+
+
+def _after_failure(client: Client, plan: PublishPlan, previous: int) -> str:
+    """After a failed COPY: did it run anyway (its answer lost)? Say what the target holds."""
+    try:
+        now = client.count("recount", f"GRAPH <{plan.graph}> {{ ?s ?p ?o }}")
+    except EndpointError:
+        return "; the store did not answer afterwards, so whether the COPY ran is unknown"
+    if now == previous:
+        return "; the published graph is unchanged"
+    return f"; the published graph now holds {now:,} triples (it held {previous:,})"
+
+
+def publish(client: Client, plan: PublishPlan, *, dry_run: bool = False, on_progress: Progress | None = None,
+            statement_prefix: str | None = None) -> PublishResult:
+    """Upload `plan.files` into the staging graph(s), check the count, COPY onto the target in
+    one update, then drop the staging graph(s). COPY rather than MOVE: the transaction that
+    readers wait for is half the size (MOVE also deletes the source inside it).
+
+    The COPY is never retried: a COPY whose source is missing empties the target (Oxigraph and
+    Virtuoso both), so an update whose answer was lost must not be sent again."""
+    if plan.graph_prefix is not None and not client.urls.accepts_datasets:
+        raise InputError(f"the Graph Store endpoint {client.urls.store} takes Turtle only ({client.urls.layout}): "
+                         "publish with --format turtle")
+    try:
+        previous = client.count("count the published graph", f"GRAPH <{plan.graph}> {{ ?s ?p ?o }}")
+    except EndpointError as exc:
+        raise PublishError(f"publish failed at {exc}; nothing was changed") from exc
+    result = PublishResult(plan, previous, dry_run=dry_run)
+    if dry_run:
+        return result
+    started = time.monotonic()
+    uploader = _Uploader(client, plan, on_progress)
+    swapping = False
+    try:
+        try:
+            for index, path in enumerate(plan.files):
+                if path.suffix == ".nq":
+                    uploader.upload_dataset(path)
+                else:
+                    uploader.upload_graph(path, "PUT" if index == 0 else "POST")
+            if plan.graph_prefix is None:
+                found = client.count("check the staging graph", f"GRAPH <{plan.staging}> {{ ?s ?p ?o }}")
+            else:
+                found = client.count("check the staging graphs", f'GRAPH ?g {{ ?s ?p ?o }} '
+                                     f'FILTER(STRSTARTS(STR(?g), "{plan.graph_prefix}"))')
+            if found != plan.expected:
+                raise PublishError(f"check the staging graph: the store holds {found:,} triples, "
+                                   f"expected {plan.expected:,}")
+            swapping = True
+            client.update("replace the published graph", _swap(plan, uploader.named, statement_prefix))
+        finally:
+            uploader.close()
+            result.notes.append(_drop_staging(client, plan, uploader.named) or "")
+    except EndpointError as exc:
+        kept = _after_failure(client, plan, previous) if swapping else "; the published graph is unchanged"
+        cleanup = "".join(f"; {note}" for note in result.notes if note)
+        raise PublishError(f"publish failed at {exc}{kept}{cleanup}") from exc
+    result.seconds = time.monotonic() - started
+    result.named_graphs = len(uploader.named)
+    return result
+
+
+__all__ = ["FORMATS", "PublishPlan", "PublishResult", "expected_count", "plan", "publish", "published_files",
+           "staging_graph"]
