@@ -177,7 +177,7 @@ def parse_config(argv: list[str]) -> Config:
                    help="seconds per row for repeated runs (default 300; env KG_BENCH_BUDGET)")
     p.add_argument("--no-pyshacl", action="store_true", help="skip pyshacl everywhere")
     p.add_argument("--no-profile", action="store_true", help="skip the cProfile hotspot run")
-    p.add_argument("--only", choices=("all", "seed", "scale", "report"), default="all")
+    p.add_argument("--only", choices=("all", "seed", "scale", "publish", "report"), default="all")
     p.add_argument("--work", type=Path, default=None,
                    help="scratch folder (default bench/work, --quick: bench/work/quick; env KG_BENCH_WORK)")
     p.add_argument("--out", type=Path, default=None, help="markdown output (default bench/results.md)")
@@ -880,6 +880,28 @@ def part_scale(cfg: Config, results: dict[str, Any]) -> dict[str, Any]:
 
 
 # =============================================================================================
+# part E: publishing to an Oxigraph server (bench/publish.py, its own process)
+
+
+def part_publish(cfg: Config) -> dict[str, Any]:
+    """kg publish against a bare HTTP PUT of the same files, seed and the largest size, each on
+    a fresh Oxigraph server; bench/publish.py runs in its own process (it starts servers)."""
+    scale = max(cfg.sizes)
+    runs = f"{cfg.runs_for(1)},1"
+    table = cfg.work / "publish.md"
+    table.unlink(missing_ok=True)
+    log(f"publish: seed and {scale}x into Oxigraph server, kg publish vs bare PUT (runs {runs})")
+    cmd = [str(python_for_kg()), str(HERE / "publish.py"), "--scale", str(scale), "--runs", runs,
+           "--work", str(cfg.work / "publish"), "--out", str(table)]
+    proc = run_proc(cmd, timeout=max(cfg.timeout, 3 * 3600))
+    status = "ok" if proc.rc == 0 and table.exists() else ("timeout" if proc.timed_out else "failed")
+    log(f"publish: {status} in {fmt_s(proc.seconds)}")
+    return {"status": status, "scale": scale, "seconds": proc.seconds,
+            "table": table.read_text(encoding="utf-8") if table.exists() else "",
+            "note": "" if status == "ok" else tail(proc.stderr or proc.stdout)}
+
+
+# =============================================================================================
 # report
 
 
@@ -1245,6 +1267,18 @@ def render_markdown(results: dict[str, Any]) -> str:
                     f"| {beyond} | {_ratio(validate_s, import_s)} |"
                 )
             lines.append("")
+    pub = results.get("publish")
+    if pub:
+        lines += [
+            f"## E. `kg publish` into an Oxigraph server, seed and {pub.get('scale')}x",
+            "",
+            "bench/publish.py: each run on a fresh `oxigraph serve` (new database, free loopback port). "
+            "kg publish = count the files, upload into a staging graph, count it, COPY onto the target, "
+            "drop the staging graph; the floor = a bare `requests.put` of the same files into the target. "
+            "Its own notes: bench/publish-results.md.",
+            "",
+        ]
+        lines += [pub["table"].rstrip(), ""] if pub.get("table") else [f"not measured: {pub.get('status')}: {pub.get('note')}", ""]
     for note in results.get("notes", []):
         lines.append(f"- {note}")
     return "\n".join(lines).rstrip() + "\n"
@@ -1334,6 +1368,8 @@ def run_all(cfg: Config) -> int:
         scale = part_scale(cfg, results)
         results["scale"] = {str(k): v for k, v in scale.items()}
         results["scale"]["snapshot"] = snap["id"]
+    if cfg.only in ("all", "publish"):
+        results["publish"] = part_publish(cfg)
     if cfg.only != "report":
         results["snapshot"] = snap
         results["changed_during_run"] = changed_since(snap)
