@@ -59,14 +59,14 @@ class Baseline:
         self.entities = StoredEntities(self)
         self.sources: Mapping[str, Source] = StoredSources(self) if sources is None else sources
 
-    def _objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list[ox.NamedNode | ox.Literal]:
+    def objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list[ox.NamedNode | ox.Literal]:
         return [q.object for q in self.store.quads_for_pattern(subject, predicate, None, _DEFAULT)]
 
     def where(self, iri: str) -> str:
         return self.locations.get(iri) or f"<{iri}>"
 
     def rank(self, statement: ox.NamedNode) -> str | None:
-        ranks = self._objects(statement, _RANK)
+        ranks = self.objects(statement, _RANK)
         return _RANKS.get(ranks[0].value) if ranks else None
 
     def entity_id(self, term: ox.NamedNode | ox.Literal) -> str | None:
@@ -81,7 +81,7 @@ class Baseline:
         entity = self.entity_id(term)
         if entity is not None:
             return entity
-        amount, unit = self._objects(term, _VALUE), self._objects(term, _UNIT)
+        amount, unit = self.objects(term, _VALUE), self.objects(term, _UNIT)
         if amount:
             return f"{amount[0].value} {unit[0].value if unit else ''}".strip()
         return term.value
@@ -91,17 +91,17 @@ class Baseline:
         found = []
         for quad in self.store.quads_for_pattern(None, _SUBJECT, s, _DEFAULT):
             statement = quad.subject
-            if not isinstance(statement, ox.NamedNode) or self._objects(statement, _PREDICATE) != [p]:
+            if not isinstance(statement, ox.NamedNode) or self.objects(statement, _PREDICATE) != [p]:
                 continue
-            values = self._objects(statement, _OBJECT)
-            if not values or values[0] == o or _DEPRECATED in self._objects(statement, _RANK):
+            values = self.objects(statement, _OBJECT)
+            if not values or values[0] == o or _DEPRECATED in self.objects(statement, _RANK):
                 continue
-            sources = sorted(self._source_key(src) for src in self._objects(statement, _PRIMARY))
+            sources = sorted(self._source_key(src) for src in self.objects(statement, _PRIMARY))
             found.append(Rival(statement.value, self.value_text(values[0]), tuple(sources), self.where(statement.value)))
         return sorted(found, key=lambda r: r.statement)
 
     def _source_key(self, source: ox.NamedNode | ox.Literal) -> str:
-        keys = self._objects(source, _IDENTIFIER) if isinstance(source, ox.NamedNode) else []
+        keys = self.objects(source, _IDENTIFIER) if isinstance(source, ox.NamedNode) else []
         return keys[0].value if keys else source.value
 
     def neighbourhood(self, nodes: Iterable[str], pointed_at: Iterable[str] = ()) -> tuple[list[ox.Triple], set[str]]:
@@ -114,7 +114,7 @@ class Baseline:
             for quad in self.store.quads_for_pattern(None, _SUBJECT, node, _DEFAULT):
                 focus.add(quad.subject)  # type: ignore[arg-type]
         for node in list(focus):
-            focus.update(self._objects(node, _DERIVED))  # type: ignore[arg-type]
+            focus.update(self.objects(node, _DERIVED))  # type: ignore[arg-type]
         triples: set[ox.Triple] = set()
         pointed = {ox.NamedNode(n) for n in pointed_at}
         for node in focus:
@@ -135,7 +135,7 @@ class StoredEntities(Mapping[str, Entity]):
 
     def __getitem__(self, entity_id: str) -> Entity:
         node = ox.NamedNode(self.baseline.entity_space + entity_id)
-        objects = self.baseline._objects
+        objects = self.baseline.objects
         types = tuple(sorted(t.value for t in objects(node, _TYPE)))
         if not types:
             raise KeyError(entity_id)
@@ -182,7 +182,7 @@ class StoredSources(Mapping[str, Source]):
 
     def __getitem__(self, key: str) -> Source:
         node = ox.NamedNode(self.baseline.source_space + key)
-        objects = self.baseline._objects
+        objects = self.baseline.objects
 
         def first(predicate: ox.NamedNode) -> str | None:
             found = objects(node, predicate)
