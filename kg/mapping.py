@@ -31,7 +31,7 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
-def _reading_order(triple: ox.Triple) -> tuple[str, bool, str, str]:
+def reading_order(triple: ox.Triple) -> tuple[str, bool, str, str]:
     """By subject (so each node is written once), its rdf:type first, then by predicate."""
     return (str(triple.subject), triple.predicate.value != RDF + "type", str(triple.predicate), str(triple.object))
 
@@ -78,7 +78,7 @@ class MappedGraph:
     def triples(self) -> list[ox.Triple]:
         """Layers (1)-(3) of the contract, sorted: what Turtle and JSON-LD carry."""
         if self._sorted is None:
-            self._sorted = sorted({*self.asserted, *self.provenance, *self.metadata}, key=_reading_order)
+            self._sorted = sorted({*self.asserted, *self.provenance, *self.metadata}, key=reading_order)
         return self._sorted
 
     def statement_graphs(self) -> list[ox.Quad]:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from kg.endpoint import Client
 from kg.errors import EndpointError, InputError, PublishError
+from kg.store import built
 
 FORMATS = ("turtle", "nquads")
 _FILES = {"turtle": ("vyzov.ttl", "ontology.ttl"), "nquads": ("vyzov.nq", "ontology.ttl")}
@@ -68,11 +69,7 @@ def published_files(output_dir: Path, fmt: str) -> list[Path]:
     """The built files a publish sends: the graph and the ontology `kg query` loads beside it."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
-    files = [output_dir / name for name in _FILES[fmt]]
-    for path in files:
-        if not path.is_file():
-            raise InputError(f"{path} does not exist: run 'kg build' first")
-    return files
+    return built(output_dir, *_FILES[fmt])
 
 
 def staging_graph(graph: str) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
+from kg.store import built
 
 COUNT_QUERIES = {
     "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
@@ -19,8 +19,7 @@ COUNT_QUERIES = {
 
 
 def graph_stats(nquads: Path) -> dict[str, int]:
-    if not nquads.exists():
-        raise InputError(f"{nquads} does not exist: run 'kg build' first")
+    built(nquads.parent, nquads.name)
     store = ox.Store()
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     out = {}

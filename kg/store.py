@@ -31,10 +31,11 @@ class Loaded:
     seconds: float
 
 
-def _published_files(output_dir: Path) -> list[Path]:
-    paths = [output_dir / name for name in PUBLISHED]
+def built(output_dir: Path, *names: str) -> list[Path]:
+    """These files of output/, each of which must exist: else the user has a build to run."""
+    paths = [output_dir / name for name in names]
     for path in paths:
-        if not path.exists():
+        if not path.is_file():
             raise InputError(f"{path} does not exist: run 'kg build' first")
     return paths
 
@@ -48,7 +49,7 @@ def load_store(output_dir: Path, store_dir: Path) -> Loaded:
     """Bulk-load the published Turtle and the ontology into a persistent store. The new store is
     written beside the old one and swapped in only when complete, so readers never see half."""
     started = time.perf_counter()
-    paths = _published_files(output_dir)
+    paths = built(output_dir, *PUBLISHED)
     if store_dir.exists() and not (store_dir / MANIFEST).exists() and any(store_dir.iterdir()):
         raise InputError(f"{store_dir} exists and is not a kg store; choose another --store")
     store_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -129,7 +130,7 @@ def open_published(output_dir: Path, store_dir: Path | None = None) -> ox.Store:
     if store_dir is not None and holds_published(store_dir, output_dir):
         return open_persistent(store_dir)
     store = ox.Store()
-    for path in _published_files(output_dir):
+    for path in built(output_dir, *PUBLISHED):
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
     return store
 

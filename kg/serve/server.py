@@ -13,7 +13,7 @@ from kg.errors import InputError
 from kg.serve.conneg import BadAccept, negotiate
 from kg.serve.sparql import Answer, Limits, QueryService, text_answer
 from kg.site.layout import HTML, MARKER_NAME
-from kg.store import PUBLISHED
+from kg.store import PUBLISHED, built
 
 # Media types a resource IRI can be negotiated to, in the server's order of preference.
 RESOURCE_TYPES = {
@@ -216,9 +216,7 @@ def make_server(site: Path, output_dir: Path, host: str = "127.0.0.1", port: int
     site = site.resolve()
     if not (site / "index.html").is_file():
         raise InputError(f"{site} holds no site: run 'kg site' first")
-    for name in PUBLISHED:
-        if not (output_dir / name).is_file():
-            raise InputError(f"{output_dir / name} does not exist: run 'kg build' first")
+    built(output_dir, *PUBLISHED)
     handler: type[Handler] = type("SiteHandler", (Handler,), {"site": site, "quiet": quiet, "mount": mount})
     try:
         server = Server((host, port), handler)

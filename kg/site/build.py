@@ -16,9 +16,10 @@ import pyoxigraph as ox
 from kg.build import minted_prefixes
 from kg.config import OWL, SCHEMA, Settings
 from kg.errors import InputError
+from kg.mapping import reading_order
 from kg.query import examples
 from kg.site import layout, picture
-from kg.site.model import SiteGraph, load, reading_order
+from kg.site.model import SiteGraph, load
 from kg.site.pages import Links, Renderer, Term
 from kg.site.rdf import data_files
 from kg.store import open_published

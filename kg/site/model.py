@@ -11,7 +11,9 @@ import pyoxigraph as ox
 
 from kg.config import OA, PROV, RDF, RDFS, SCHEMA, Settings
 from kg.errors import InputError
+from kg.mapping import reading_order
 from kg.site.layout import Location, locate
+from kg.store import built
 
 TYPE = RDF + "type"
 ENTITY_SPACES = ("id/", "value/")
@@ -123,11 +125,6 @@ class SiteGraph:
         return sorted(triples, key=reading_order)
 
 
-def reading_order(triple: ox.Triple) -> tuple[str, bool, str, str]:
-    """By subject, its rdf:type first, then by predicate and object (as the published files)."""
-    return (str(triple.subject), triple.predicate.value != TYPE, str(triple.predicate), str(triple.object))
-
-
 def _local_name(iri: str) -> str:
     for sep in ("#", "/"):
         if sep in iri.rstrip("/"):
@@ -141,8 +138,7 @@ def _best(values: list[ox.Literal]) -> str:
 
 
 def load(settings: Settings, store: ox.Store) -> SiteGraph:
-    ontology_path = settings.output_dir / "ontology.ttl"
-    ontology = _parse(ontology_path)
+    ontology = _parse(built(settings.output_dir, "ontology.ttl")[0])
     graph = SiteGraph(settings, store, ontology)
     by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
     by_object: dict[str, list[ox.Triple]] = defaultdict(list)
@@ -159,8 +155,6 @@ def load(settings: Settings, store: ox.Store) -> SiteGraph:
 
 
 def _parse(path: Path) -> list[ox.Triple]:
-    if not path.exists():
-        raise InputError(f"{path} does not exist: run 'kg build' first")
     return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
 
 
