@@ -36,4 +36,4 @@ clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache bench/work
 
 docs: $(STAMP) ## regenerate the README's command-line reference from --help
-	$(BIN)/python -m kg.clidoc
+	$(BIN)/python -m kg.cli.docs

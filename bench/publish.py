@@ -33,9 +33,9 @@ if str(ROOT) not in sys.path:
 
 import requests  # noqa: E402
 
-from kg.endpoint import Client, endpoints  # noqa: E402
 from kg.errors import PublishError  # noqa: E402
-from kg.publish import expected_count, plan, publish, published_files  # noqa: E402
+from kg.remote.endpoint import Client, endpoints  # noqa: E402
+from kg.remote.publish import expected_count, plan, publish, published_files  # noqa: E402
 from tests.servers import Server, start_oxigraph  # noqa: E402
 
 GRAPH = "https://example.org/vyzov/"

@@ -277,7 +277,7 @@ def _instrument(progress: Progress, state: dict[str, Any]) -> None:
     build() itself records are still the ones reported when it completes)."""
     import kg.build as kb
     import kg.mapping as km
-    import kg.serialize as ks
+    import kg.outputs.rdf as ks
 
     def wrap(owner: Any, name: str, label: str) -> None:
         original = getattr(owner, name, None)
@@ -324,7 +324,7 @@ def _counts(result: Any) -> dict[str, Any]:
 
 def worker_build(root: Path, runs: int, budget: float, progress: Progress, gc_off: bool) -> None:
     from kg.build import build, write_outputs
-    from kg.config import Settings
+    from kg.project import Settings
 
     settings = Settings(root=root)
     state = {"run": 0}
@@ -356,13 +356,13 @@ def worker_build(root: Path, runs: int, budget: float, progress: Progress, gc_of
 
 def worker_validate(root: Path, runs: int, budget: float, progress: Progress, engine: str) -> None:
     from kg.build import build
-    from kg.config import Settings
-    from kg.validation import vocabulary_layer
+    from kg.project import Settings
+    from kg.shacl.shapes import vocabulary_layer
 
     if engine == "pyshacl":
-        from kg.validation import validate as run
+        from kg.shacl.pyshacl_engine import validate as run
     else:
-        from kg.shacl_sparql import validate_fast as run  # type: ignore[import-not-found]
+        from kg.shacl.compiled import validate_fast as run  # type: ignore[import-not-found]
     settings = Settings(root=root)
     t0 = now()
     result = build(settings, run_shacl=False)
@@ -392,7 +392,7 @@ def _fast_breakdown(triples: list[Any], vocabulary: list[Any], settings: Any, pr
     """Diagnostic: time each compiled query of the fast engine alone (uses its internals; skipped
     quietly when they change)."""
     try:
-        from kg import shacl_sparql as fs  # type: ignore[import-not-found]
+        from kg.shacl import compiled as fs  # type: ignore[import-not-found]
 
         store = fs.load_store([*triples, *vocabulary])
         checks = fs.compile_checks(store, settings)
@@ -436,7 +436,7 @@ def floor_once(src: Path, prefixes: dict[str, str]) -> dict[str, float]:
 
 
 def worker_floor(src: Path, runs: int, budget: float, progress: Progress) -> None:
-    from kg.config import Settings
+    from kg.project import Settings
 
     prefixes = Settings(root=ROOT).prefixes()
     started = now()
@@ -453,7 +453,7 @@ def worker_profile(root: Path, progress: Progress, top: int = 25) -> None:
     import pstats
 
     from kg.build import build
-    from kg.config import Settings
+    from kg.project import Settings
 
     settings = Settings(root=root)
     profiler = cProfile.Profile()
@@ -659,7 +659,7 @@ def part_seed(cfg: Config) -> dict[str, Any]:
     out["floor_inprocess"] = stats([e["total"] for e in runs_ev], runs, w.status if w.status != "ok" else "ok", w.message)
     out["floor_parts"] = {k: statistics.median(e[k] for e in runs_ev) for k in ("parse", "turtle", "nquads")} if runs_ev else {}
     out["floor_quads"] = runs_ev[0]["quads"] if runs_ev else None
-    from kg.config import Settings  # only for the prefixes (kg is importable: same venv or ROOT on the path)
+    from kg.project import Settings  # only for the prefixes (kg is importable: same venv or ROOT on the path)
 
     code = FLOOR_CODE.replace("PREFIXES", repr(Settings(root=ROOT).prefixes()))
     floor_dir = cfg.work / "floor"

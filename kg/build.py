@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.config import RDF, Settings
 from kg.conflicts import Conflict, find_conflicts
 from kg.errors import FactsError, ValidationFailed
-from kg.facts import Facts, fact_files, read_facts
+from kg.files import write_atomically
+from kg.inputs.facts import fact_files, read_facts
+from kg.inputs.ontology import Ontology, load_ontology
+from kg.inputs.sources import load_sources
+from kg.inputs.wikidata_ids import usable_ids
 from kg.mapping import MappedGraph, map_facts
-from kg.ontology import Ontology, load_ontology
-from kg.reference import usable_ids
-from kg.report import Problem, errors_of
-from kg import serialize
-from kg.jsonld import context
-from kg.sources import Source, load_sources
-from kg.validation import ShaclReport, validate, vocabulary_layer
-from kg.void import describe
-from kg.wikidata_view import wikidata_view
+from kg.model import Facts, Source
+from kg.namespaces import RDF
+from kg.outputs import rdf as serialize
+from kg.outputs.jsonld import context
+from kg.outputs.void import describe
+from kg.outputs.wikidata import wikidata_view
+from kg.project import Settings
+from kg.rules import Problem, errors_of
+from kg.shacl import ShaclReport, validate
+from kg.shacl.shapes import vocabulary_layer
 
 REFERENCE_TABLE = "reference/wikidata-ids.tsv"
 VALIDATORS = ("auto", "pyshacl", "fast")
@@ -131,11 +133,7 @@ def build(
         engine = validator
         if engine == "auto":
             engine = "pyshacl" if len(graph.triples()) <= PYSHACL_LIMIT else "fast"
-        if engine == "fast":
-            from kg.shacl_sparql import validate_fast as run_validation
-        else:
-            run_validation = validate
-        report = run_validation(graph.triples(), vocabulary_layer(inputs.ontology.triples), settings)
+        report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), settings, engine=engine)
         timings["validate"] = time.perf_counter() - t0
         if not report.conforms:
             shown = "\n".join(str(r) for r in report.violations[:50])
@@ -203,25 +201,3 @@ def minted_prefixes(settings: Settings, kinds: set[str]) -> dict[str, str]:
 def write_outputs(files: dict[str, bytes], output_dir: Path) -> None:
     """Write all files or none: each goes to a temporary file first, then all are renamed."""
     write_atomically({output_dir / name: data for name, data in files.items()})
-
-
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Stage every file next to its destination, then rename them all; on any failure while
-    staging, nothing is replaced and the staged files are removed."""
-    staged: list[tuple[Path, Path]] = []
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        for final, data in sorted(files.items()):
-            final.parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(prefix=f".{final.name}.", dir=final.parent)
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide published files from a web server
-            staged.append((Path(tmp), final))
-        for tmp, final in staged:
-            os.replace(tmp, final)
-    finally:
-        for tmp, _ in staged:
-            if tmp.exists():
-                tmp.unlink()

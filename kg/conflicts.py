@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from kg.inputs.ontology import Ontology
 from kg.mapping import Statement
-from kg.ontology import Ontology
 
 
 @dataclass(frozen=True)

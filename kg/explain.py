@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.config import OWL, SCHEMA, WD
 from kg.errors import InputError
+from kg.namespaces import OWL, SCHEMA, WD
 from kg.store import name_forms
 
 QID = re.compile(r"^Q[1-9][0-9]*$")

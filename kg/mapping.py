@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.config import OA, OWL, PROV, RDF, SCHEMA, WD, WIKIBASE, WIKIDATA_PAGE, XSD, Settings
-from kg.facts import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityValue, Reference, Value
-from kg.report import Problem, Rule, Severity
-from kg.sources import Source
+from kg.model import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityValue, Reference, Source, Value
+from kg.namespaces import OA, OWL, PROV, RDF, SCHEMA, WD, WIKIBASE, WIKIDATA_PAGE, XSD
+from kg.project import Settings
+from kg.rules import Problem, Rule, Severity
 
 A = ox.NamedNode(RDF + "type")
 RANK_IRIS = {

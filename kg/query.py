@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from kg.errors import EndpointError, InputError
 
 if TYPE_CHECKING:
-    from kg.endpoint import Client
+    from kg.remote.endpoint import Client
 
 FORMATS = ("table", "csv", "tsv", "json")
 _MACHINE_FORMATS = {

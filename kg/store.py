@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.config import SCHEMA
 from kg.errors import InputError
+from kg.namespaces import SCHEMA
 
 PUBLISHED = ("vyzov.ttl", "ontology.ttl")
 _NAME = ox.NamedNode(SCHEMA + "name")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kg.facts import Entity
+    from kg.model import Entity
 
 
 def _normalise(text: str) -> str:

@@ -83,7 +83,7 @@ def baseline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site kg site writes for the published output, in a temporary folder."""
-    from kg.config import Settings
+    from kg.project import Settings
     from kg.site import build_site
 
     out = tmp_path_factory.mktemp("site") / "site"

@@ -6,10 +6,12 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import load_inputs
-from kg.config import OA, Settings
 from kg.mapping import map_facts
-from kg.shacl_sparql import validate_fast
-from kg.validation import validate, vocabulary_layer
+from kg.namespaces import OA
+from kg.project import Settings
+from kg.shacl.compiled import validate_fast
+from kg.shacl.pyshacl_engine import validate
+from kg.shacl.shapes import vocabulary_layer
 from tests.conftest import ROOT
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from kg.config import SCHEMA, Settings
+from kg.namespaces import SCHEMA
+from kg.project import Settings
 from tests.conftest import ROOT
 from tests.helpers import require_tool
 

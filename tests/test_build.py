@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
-from kg.config import Settings
 from kg.errors import FactsError
+from kg.project import Settings
 from tests.conftest import OUTPUT, ROOT
 from tests.helpers import scratch_project
 

@@ -79,7 +79,7 @@ def test_stats_counts_the_published_dataset(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
     from kg.errors import InputError
-    from kg.yamlio import load_yaml
+    from kg.inputs.yamlio import load_yaml
 
     path = tmp_path / "bomb.yaml"
     path.write_text('a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n', encoding="utf-8")
@@ -90,7 +90,7 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
 
 def test_build_reports_each_stage_in_order(tmp_path: Path) -> None:
     from kg.build import build
-    from kg.config import Settings
+    from kg.project import Settings
 
     seen: list[str] = []
     build(Settings(root=scratch_project(tmp_path)), on_stage=seen.append)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.clidoc import updated
+from kg.cli.docs import updated
 from tests.conftest import ROOT
 
 

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kg.cli import main
-from kg.config import Settings
-from kg.endpoint import Client, endpoints
 from kg.errors import PublishError
-from kg.publish import expected_count, plan, publish, published_files
+from kg.project import Settings
 from kg.query import run
+from kg.remote.endpoint import Client, endpoints
+from kg.remote.publish import expected_count, plan, publish, published_files
 from kg.store import open_published
 from tests.conftest import ROOT
 from tests.proxy import FaultProxy

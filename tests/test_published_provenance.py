@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 import yaml
-from rdflib.compare import isomorphic, graph_diff, to_isomorphic
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from tests.conftest import OUTPUT, ROOT
 

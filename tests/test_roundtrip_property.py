@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.build import build
-from kg.config import Settings
-from kg.validate import validate_facts
+from kg.check.facts import validate_facts
+from kg.project import Settings
 from tests.helpers import scratch_project
 
 QUOTE = {"source": "001_b25d8b9e867eeac6", "quote": "38-year-old director Klim Shipenko"}

@@ -19,10 +19,13 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import build
-from kg.config import OA, OWL, PROV, RDF, SCHEMA, Settings
 from kg.errors import InputError, KgError
-from kg.shacl_sparql import validate_fast
-from kg.validation import ShaclReport, validate, vocabulary_layer
+from kg.namespaces import OA, OWL, PROV, RDF, SCHEMA
+from kg.project import Settings
+from kg.shacl import ShaclReport
+from kg.shacl.compiled import validate_fast
+from kg.shacl.pyshacl_engine import validate
+from kg.shacl.shapes import vocabulary_layer
 
 PROJECT = Settings()
 BASE = PROJECT.base_iri

@@ -17,7 +17,8 @@ import rdflib
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.config import RDF, SCHEMA, Settings
+from kg.namespaces import RDF, SCHEMA
+from kg.project import Settings
 from kg.site import render_site
 from kg.site.model import Span
 from kg.site.pages import environment, highlighted

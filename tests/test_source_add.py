@@ -8,9 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.sources import load_sources
+from kg.inputs.sources import load_sources
 from tests.helpers import scratch_project
-
 
 
 @pytest.fixture

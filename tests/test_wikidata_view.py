@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.reference import usable_ids
+from kg.inputs.wikidata_ids import usable_ids
 from tests.conftest import OUTPUT, ROOT
 
 WDT = "http://www.wikidata.org/prop/direct/"

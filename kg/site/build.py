@@ -14,9 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.build import minted_prefixes
-from kg.config import OWL, SCHEMA, Settings
 from kg.errors import InputError
 from kg.mapping import reading_order
+from kg.namespaces import OWL, SCHEMA
+from kg.project import Settings
 from kg.query import examples
 from kg.site import layout, picture
 from kg.site.model import SiteGraph, load

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.config import OA, PROV, RDF, RDFS, SCHEMA, Settings
 from kg.errors import InputError
 from kg.mapping import reading_order
+from kg.namespaces import OA, PROV, RDF, RDFS, SCHEMA
+from kg.project import Settings
 from kg.site.layout import Location, locate
 from kg.store import built
 

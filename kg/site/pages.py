@@ -11,12 +11,12 @@ import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from kg.config import OA, OWL, PROV, RDF, RDFS, SCHEMA, WIKIBASE, XSD
 from kg.explain import Fact, explain
+from kg.namespaces import OA, OWL, PROV, RDF, RDFS, SCHEMA, WIKIBASE, XSD
 from kg.query import Example
 from kg.site import layout
 from kg.site.layout import DATA_SUFFIXES, span_anchor
-from kg.site.model import Span, SiteGraph
+from kg.site.model import SiteGraph, Span
 from kg.site.rdf import schema_org_jsonld
 
 NAME_PREDICATES = (SCHEMA + "name", SCHEMA + "alternateName")

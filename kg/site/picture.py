@@ -8,8 +8,8 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kg.config import RDF, SCHEMA
 from kg.errors import InputError
+from kg.namespaces import RDF, SCHEMA
 from kg.site.model import SiteGraph
 
 # The classes (with their subclasses) whose members are drawn around a pictured entity.

@@ -7,8 +7,8 @@ import json
 
 import pyoxigraph as ox
 
-from kg import serialize
-from kg.config import RDF, SCHEMA, WIKIBASE, XSD
+from kg.namespaces import RDF, SCHEMA, WIKIBASE, XSD
+from kg.outputs import rdf as serialize
 
 TYPE = RDF + "type"
 DEPRECATED = WIKIBASE + "DeprecatedRank"

@@ -45,9 +45,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.config import OWL, RDF, RDFS, SH, XSD, Settings
 from kg.errors import InputError
-from kg.validation import SEVERITIES, ShaclReport, ShaclResult, _skolemised_turtle, load_shapes_text
+from kg.namespaces import OWL, RDF, RDFS, SH, XSD
+from kg.project import Settings
+from kg.shacl.report import SEVERITIES, ShaclReport, ShaclResult, report_turtle
+from kg.shacl.shapes import load_shapes_text
 
 KNOWN_DIFFERENCES = """\
 Where pyshacl (as kg.validation runs it) and this engine can disagree; none arises in data kg builds.
@@ -1223,4 +1225,4 @@ def validate_fast(triples: Iterable[ox.Triple], vocabulary: Iterable[ox.Triple],
             )
         )
     results.sort(key=lambda r: (r.severity, r.focus, r.path or "", r.value or "", r.shape, r.message))
-    return ShaclReport(tuple(results), _skolemised_turtle(results, settings))
+    return ShaclReport(tuple(results), report_turtle(results, settings))

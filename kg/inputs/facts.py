@@ -10,104 +10,34 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from kg.config import RDF, SCHEMA, XSD
 from kg.errors import InputError
-from kg.ontology import Ontology
-from kg.quotes import QuoteAmbiguous, QuoteNotFound, Span, closest_passage, locate
-from kg.report import Problem, Rule, Severity
-from kg.sources import Source
-from kg.yamlio import Located, load_yaml
+from kg.files import display_path
+from kg.inputs.ontology import Ontology
+from kg.inputs.quotes import QuoteAmbiguous, QuoteNotFound, closest_passage, locate
+from kg.inputs.yamlio import Located, load_yaml
+from kg.model import (
+    RANKS,
+    UNITS,
+    Claim,
+    Entity,
+    EntityValue,
+    Facts,
+    LiteralValue,
+    Name,
+    QuantityValue,
+    Reference,
+    Source,
+    Value,
+)
+from kg.namespaces import RDF, SCHEMA, XSD
+from kg.rules import Problem, Rule, Severity
 
 ENTITY_ID = re.compile(r"^[a-z][a-z0-9]*/[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 QID = re.compile(r"^Q[1-9][0-9]*$")
 DURATION = re.compile(r"^-?P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$")
-RANKS = ("normal", "preferred", "deprecated")
 QUANTITY = SCHEMA + "QuantitativeValue"
 ROLE = SCHEMA + "Role"
-
-# unit key -> (UN/CEFACT common code, unit text)
-UNITS: dict[str, tuple[str, str]] = {
-    "m": ("MTR", "m"),
-    "cm": ("CMT", "cm"),
-    "kg": ("KGM", "kg"),
-    "day": ("DAY", "day"),
-    "hour": ("HUR", "h"),
-}
-
-
-@dataclass(frozen=True)
-class Reference:
-    source: str
-    quote: str
-    span: Span
-    file: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Name:
-    text: str
-    lang: str
-    preferred: bool
-    refs: tuple[Reference, ...]
-
-
-@dataclass(frozen=True)
-class Entity:
-    id: str
-    types: tuple[str, ...]
-    wikidata: str | None
-    names: tuple[Name, ...]
-    file: str
-    line: int
-
-    @property
-    def preferred_name(self) -> Name:
-        return next(n for n in self.names if n.preferred)
-
-
-@dataclass(frozen=True)
-class EntityValue:
-    id: str
-
-
-@dataclass(frozen=True)
-class LiteralValue:
-    lexical: str
-    datatype: str
-    lang: str | None = None
-
-
-@dataclass(frozen=True)
-class QuantityValue:
-    amount: str
-    unit: str
-
-
-Value = EntityValue | LiteralValue | QuantityValue
-
-
-@dataclass(frozen=True)
-class Claim:
-    subject: str
-    property: str
-    value: Value
-    refs: tuple[Reference, ...]
-    file: str
-    line: int
-    point_in_time: str | None = None
-    role: str | None = None
-    rank: str = "normal"
-    note: str | None = None
-
-
-@dataclass
-class Facts:
-    entities: dict[str, Entity] = field(default_factory=dict)
-    claims: list[Claim] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
 
 @dataclass
 class _Reader:
@@ -473,7 +403,7 @@ def read_facts(
     Claims may use the `known` entities (of the graph the files would join) as well as their own."""
     reader = _Reader(ontology, sources, known_qids, {} if known is None else known)
     for path in paths:
-        display = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+        display = display_path(path, root) if root else str(path)
         reader.file = display
         document = load_yaml(path, display)
         if document is None:

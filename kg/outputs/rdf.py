@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.jsonld import to_jsonld
+from kg.outputs.jsonld import to_jsonld
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,

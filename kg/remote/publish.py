@@ -14,8 +14,8 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from kg.endpoint import Client
 from kg.errors import EndpointError, InputError, PublishError
+from kg.remote.endpoint import Client
 from kg.store import built
 
 FORMATS = ("turtle", "nquads")

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kg import __version__
-from kg.config import Settings
 from kg.errors import KgError
+from kg.files import display_path
+from kg.project import Settings
 
 if TYPE_CHECKING:
-    from kg.endpoint import Client
+    from kg.remote.endpoint import Client
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -140,7 +141,8 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool, no_shacl
     Example:
       kg validate new-claims.yaml --format json
     """
-    from kg.validate import render_json, render_text, render_turtle, validate_files
+    from kg.check import validate_files
+    from kg.check.outcome import render_json, render_text, render_turtle
 
     settings = Settings()
     outcome = validate_files(list(files), settings, shacl=not no_shacl)
@@ -174,7 +176,7 @@ def load(store_dir: Path | None, quiet: bool) -> None:
     settings = Settings()
     loaded = load_store(settings.output_dir, store_dir or settings.store_dir)
     if not quiet:
-        where = loaded.path.relative_to(settings.root) if loaded.path.is_relative_to(settings.root) else loaded.path
+        where = display_path(loaded.path, settings.root)
         click.echo(f"kg load: {loaded.triples} triples into {where}, {loaded.seconds:.2f}s")
 
 
@@ -192,7 +194,7 @@ def add(files: tuple[Path, ...], dry_run: bool) -> None:
       kg add new-claims.yaml --dry-run
     """
     from kg.add import apply, plan_add
-    from kg.validate import render_text
+    from kg.check.outcome import render_text
 
     settings = Settings()
     plan = plan_add(list(files), settings)
@@ -202,7 +204,7 @@ def add(files: tuple[Path, ...], dry_run: bool) -> None:
         sys.exit(1)
     verb = "would add" if dry_run else "added"
     for target in plan.new_facts:
-        click.echo(f"{verb} {target.relative_to(settings.root)}")
+        click.echo(f"{verb} {display_path(target, settings.root)}")
     click.echo(f"{'would change' if dry_run else 'changed'}: {', '.join(plan.changed_outputs) or 'no output file'}")
     if not dry_run:
         apply(plan, settings)
@@ -235,7 +237,7 @@ def source_add(location: str, key: str | None, title: str | None, date: str | No
       kg source add ~/articles/reuters-2021-10-05.txt --language en
       kg source add https://example.com/news/soyuz-landing.html --date 2021-10-17
     """
-    from kg.register import register_file, register_url
+    from kg.inputs.register import register_file, register_url
 
     settings = Settings()
     if location.startswith(("http://", "https://")):
@@ -277,7 +279,7 @@ def _remote_options(command: F) -> F:
 
 def _client(endpoint: str, query_endpoint: str | None, update_endpoint: str | None, auth: str, insecure: bool,
             timeout: float, retries: int = 3) -> Client:
-    from kg.endpoint import Client, endpoints
+    from kg.remote.endpoint import Client, endpoints
 
     return Client(endpoints(endpoint, query_endpoint, update_endpoint), auth=auth, verify=not insecure,
                   timeout=timeout, retries=retries)
@@ -371,7 +373,7 @@ def publish(endpoint: str, query_endpoint: str | None, update_endpoint: str | No
       export KG_ENDPOINT_USER=dba KG_ENDPOINT_PASSWORD=...
       kg publish --endpoint http://localhost:8890/sparql-graph-crud-auth --graph https://example.org/vyzov/
     """
-    from kg import publish as pub
+    from kg.remote import publish as pub
 
     settings = Settings()
     files = pub.published_files(settings.output_dir, fmt)

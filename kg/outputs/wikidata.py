@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.config import OWL, RDF, RDFS, SCHEMA, WD, WDT
+from kg.inputs.ontology import Ontology
 from kg.mapping import MappedGraph
-from kg.ontology import Ontology
+from kg.namespaces import OWL, RDF, RDFS, SCHEMA, WD, WDT
 
 INSTANCE_OF = WDT + "P31"
 

@@ -1,4 +1,4 @@
-"""Where things are and which IRIs kg mints: the one place to change them."""
+"""The project kg works on: where its folders are and which IRIs it mints."""
 
 from __future__ import annotations
 
@@ -6,33 +6,17 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.namespaces import DCAT, DCTERMS, OA, OWL, PQ, PROV, RDF, RDFS, SCHEMA, SH, SKOS, VOID, WD, WDT, WIKIBASE, XSD
+
 DEFAULT_BASE_IRI = "https://example.org/vyzov/"
 BASE_IRI_ENV = "KG_BASE_IRI"
 STORE_ENV = "KG_STORE"
-
-SCHEMA = "https://schema.org/"
-WD = "http://www.wikidata.org/entity/"
-WDT = "http://www.wikidata.org/prop/direct/"
-WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
-PROV = "http://www.w3.org/ns/prov#"
-OA = "http://www.w3.org/ns/oa#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-SH = "http://www.w3.org/ns/shacl#"
-WIKIBASE = "http://wikiba.se/ontology#"
-PQ = "http://www.wikidata.org/prop/qualifier/"
 
 
 def project_root() -> Path:
     """The project folder: KG_ROOT if set, else the folder holding this package."""
     env = os.environ.get("KG_ROOT")
-    return Path(env) if env else Path(__file__).resolve().parent.parent
+    return Path(env) if env else Path(__file__).resolve().parent.parent.parent
 
 
 @dataclass(frozen=True)

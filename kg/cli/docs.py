@@ -10,11 +10,10 @@ END = "<!-- cli-reference:end -->"
 
 
 def reference() -> str:
+    import click
     from click.testing import CliRunner
 
     from kg.cli import main
-
-    import click
 
     runner = CliRunner()
     parts = []
@@ -42,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     import sys
 
     args = sys.argv[1:] if argv is None else argv
-    path = Path(__file__).resolve().parent.parent / "README.md"
+    path = Path(__file__).resolve().parent.parent.parent / "README.md"
     text = path.read_text(encoding="utf-8")
     new = updated(text)
     if "--check" in args:

@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.build import write_atomically
 from kg.errors import InputError
-from kg.facts import LANG_TAG
-from kg.files import read_limited
-from kg.sources import KEY_PATTERN, REGISTRY_FILE, load_sources, sha256_hex
+from kg.files import read_limited, write_atomically
+from kg.inputs.facts import LANG_TAG
+from kg.inputs.sources import KEY_PATTERN, REGISTRY_FILE, load_sources
+from kg.model import sha256_hex
 
 MAX_BYTES = 5 * 1024 * 1024
 

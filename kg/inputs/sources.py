@@ -2,57 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from kg.errors import SourceError
-from kg.yamlio import Located, load_yaml
+from kg.inputs.yamlio import Located, load_yaml
+from kg.model import Source
 
 REGISTRY_FILE = "sources.yaml"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-
-
-@dataclass(frozen=True)
-class Source:
-    """One article: its text is the ground truth for every quote that cites it. The text is read
-    (and its checksum checked) when first used, so checking one new fact reads one article."""
-
-    key: str
-    file: str
-    path: Path
-    sha256: str
-    language: str
-    where: str
-    title: str | None = None
-    date: str | None = None
-    retrieved: str | None = None  # when a copy was fetched: metadata, not published
-    url: str | None = None
-
-    @cached_property
-    def text(self) -> str:
-        if self.path.resolve().parent != self.path.parent.resolve():
-            raise SourceError(f"{self.where}: source file {self.file!r} must lie in {self.path.parent}")
-        try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            raise SourceError(f"{self.where}: cannot read source text {self.file}: {exc.strerror}") from exc
-        actual = sha256_hex(raw)
-        if actual != self.sha256:
-            raise SourceError(
-                f"{self.where}: {self.file} has sha256 {actual}, the registry says {self.sha256}; "
-                "a source text must not change once claims quote it"
-            )
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"{self.where}: {self.file} is not UTF-8 (byte {exc.start})") from exc
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _required(entry: Located, field: str, where: str) -> str:

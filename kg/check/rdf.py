@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.baseline import Baseline
-from kg.config import OWL, PROV, RDF, SCHEMA, Settings
+from kg.check.baseline import Baseline
 from kg.errors import InputError
 from kg.files import read_limited
-from kg.ontology import Ontology, load_ontology
-from kg.report import Problem, Rule, Severity, errors_of
+from kg.inputs.ontology import Ontology, load_ontology
+from kg.namespaces import OWL, PROV, RDF, SCHEMA
+from kg.project import Settings
+from kg.rules import Problem, Rule, Severity, errors_of
 from kg.store import NameForms, open_published
 
 FORMATS = {
@@ -113,7 +114,7 @@ def _suggest(slug: str, known: Mapping[str, set[str]], entities: str) -> str:
 
 def validate_rdf_files(paths: list[Path], settings: Settings, shacl: bool = True) -> list[Problem]:
     """Problems of RDF files as they would join the published graph."""
-    from kg.validation import validate_joining
+    from kg.check.neighbourhood import validate_joining
 
     ontology = load_ontology(settings)
     store = open_published(settings.output_dir, settings.store_dir)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.config import RDF, XSD
+from kg.namespaces import RDF, XSD
 
 TYPE = RDF + "type"
 STRING = XSD + "string"

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.config import OWL, RDF, RDFS, SCHEMA, Settings
 from kg.errors import InputError
+from kg.namespaces import OWL, RDF, RDFS, SCHEMA
+from kg.project import Settings
 
 DATATYPE_NAMESPACES = ("http://www.w3.org/2001/XMLSchema#", RDF)
 

@@ -9,7 +9,8 @@ import os
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.config import DCAT, DCTERMS, RDF, SCHEMA, VOID, XSD, Settings
+from kg.namespaces import DCAT, DCTERMS, RDF, SCHEMA, VOID, XSD
+from kg.project import Settings
 
 A = ox.NamedNode(RDF + "type")
 LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"

@@ -9,9 +9,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.config import OWL, PROV, RDF, SCHEMA, WD, WIKIBASE, Settings
-from kg.facts import Entity, Name
-from kg.sources import Source
+from kg.files import display_path
+from kg.inputs.facts import fact_files, read_facts
+from kg.inputs.ontology import Ontology
+from kg.inputs.sources import load_sources
+from kg.mapping import Minter, map_facts
+from kg.model import Entity, Name, Source
+from kg.namespaces import OWL, PROV, RDF, SCHEMA, WD, WIKIBASE
+from kg.project import Settings
+from kg.store import MANIFEST, holds_published, newer_inputs, open_persistent
 
 _DEFAULT = ox.DefaultGraph()
 _TYPE = ox.NamedNode(RDF + "type")
@@ -203,3 +209,34 @@ class StoredSources(Mapping[str, Source]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+def open_baseline(
+    settings: Settings, checked: list[Path], ontology: Ontology, known_qids: set[str] | None
+) -> tuple[Baseline, list[str]]:
+    """The graph the checked files would join: the store `kg load` wrote when it is current
+    (a few index lookups per fact, whatever the graph's size), else facts/ read and mapped
+    now. Facts files inside facts/ are left out of it, so that they are checked against the rest."""
+    facts_dir = settings.facts_dir.resolve()
+    inside = {p.resolve() for p in checked if p.resolve().is_relative_to(facts_dir)}
+    store_dir = settings.store_dir
+    notes = []
+    if not inside and holds_published(store_dir, settings.output_dir):
+        newer = newer_inputs(settings.root, settings.output_dir)
+        if not newer:
+            return Baseline(open_persistent(store_dir), settings), []
+        notes.append(f"{display_path(newer[0], settings.root)} changed after the last build: checked against "
+                     "facts/ instead of the store (run 'kg build' and 'kg load' to check faster)")
+    elif (store_dir / MANIFEST).exists() and not inside:
+        notes.append(f"{display_path(store_dir, settings.root)} is older than output/: checked against facts/ "
+                     "instead (run 'kg load' to check faster)")
+    sources = load_sources(settings.sources_dir)
+    paths = [p for p in fact_files(settings.facts_dir) if p.resolve() not in inside]
+    facts = read_facts(paths, ontology, sources, known_qids, settings.root)
+    graph = map_facts(facts, sources, settings)
+    mint = Minter(settings)
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in [*graph.triples(), *ontology.triples])
+    locations = {st.iri.value: st.origin for st in graph.statements}
+    locations |= {mint.entity(e.id).value: f"{e.file}:{e.line}" for e in facts.entities.values()}
+    return Baseline(store, settings, locations, sources), notes

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from kg.model import Span
 
 CONTEXT_CHARS = 32
-
-
-@dataclass(frozen=True)
-class Span:
-    """A quoted span: zero-based code-point offsets, end exclusive, with its context."""
-
-    start: int
-    end: int
-    exact: str
-    prefix: str
-    suffix: str
 
 
 class QuoteNotFound(Exception):

@@ -1,0 +1,92 @@
+"""Check new facts against the curated ones without changing anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.build import verified_ids
+from kg.check.baseline import Baseline, open_baseline
+from kg.check.outcome import Outcome
+from kg.files import display_path
+from kg.inputs.facts import read_facts
+from kg.inputs.ontology import Ontology, load_ontology
+from kg.mapping import MappedGraph, Minter, map_facts
+from kg.model import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityValue
+from kg.project import Settings
+from kg.rules import Problem, Rule, Severity, errors_of
+
+
+def _value_text(claim: Claim) -> str:
+    value = claim.value
+    if isinstance(value, EntityValue):
+        return value.id
+    if isinstance(value, LiteralValue):
+        return value.lexical
+    assert isinstance(value, QuantityValue)
+    return f"{value.amount} {UNITS[value.unit][1]}"
+
+
+def validate_facts(paths: list[Path], settings: Settings, shacl: bool = True) -> Outcome:
+    """Validate facts files as if they were added to facts/; problems only for those files."""
+    ontology, known_qids = load_ontology(settings), verified_ids(settings)
+    baseline, notes = open_baseline(settings, paths, ontology, known_qids)
+    facts = read_facts(paths, ontology, baseline.sources, known_qids, settings.root, known=baseline.entities)
+    shown = {display_path(p, settings.root) for p in paths}
+    cited = {r.source for c in facts.claims for r in c.refs}
+    cited |= {r.source for e in facts.entities.values() for n in e.names for r in n.refs}
+    new = map_facts(facts, {key: baseline.sources[key] for key in sorted(cited)}, settings)
+    problems = [*facts.problems, *new.problems]
+    problems += _against_baseline(facts.claims, baseline, ontology.properties, Minter(settings))
+    if shacl and not errors_of(problems):
+        problems += _shacl(facts, new, baseline, ontology, settings)
+    return Outcome(tuple(sorted(shown)), tuple(problems), tuple(notes))
+
+
+def _against_baseline(claims: list[Claim], baseline: Baseline, properties: dict, mint: Minter) -> list[Problem]:  # type: ignore[type-arg]
+    problems = []
+    for claim in claims:
+        statement = mint.claim_statement(claim)
+        rank = baseline.rank(statement)
+        if rank is not None:
+            where = baseline.where(statement.value)
+            if rank != claim.rank:
+                problems.append(Problem(
+                    Rule.FORMAT, Severity.ERROR,
+                    f"the same triple has rank {rank} at {where} and {claim.rank} here; give every claim "
+                    "of one triple the same rank", claim.file, claim.line,
+                ))
+            else:
+                problems.append(Problem(
+                    Rule.DUPLICATE, Severity.INFO,
+                    f"duplicate of the claim at {where}; its references will be merged", claim.file, claim.line,
+                ))
+            continue
+        info = properties.get(claim.property)
+        if info is None or not info.functional or claim.rank == "deprecated":
+            continue
+        subject, prop = mint.entity(claim.subject), ox.NamedNode(claim.property)
+        ours = ", ".join(sorted({r.source for r in claim.refs}))
+        for rival in baseline.rivals(subject, prop, mint.value(claim.value, claim)):
+            problems.append(Problem(
+                Rule.CONFLICT, Severity.WARNING,
+                f"contradicts {rival.where}: {claim.subject} has {rival.value} (source {', '.join(rival.sources)}), "
+                f"this claim says {_value_text(claim)} (source {ours})",
+                claim.file, claim.line,
+            ))
+    return problems
+
+
+def _shacl(facts: Facts, new: MappedGraph, baseline: Baseline, ontology: Ontology, settings: Settings) -> list[Problem]:
+    from kg.check.neighbourhood import validate_joining
+
+    mint = Minter(settings)
+    touched = {mint.entity(c.subject).value for c in facts.claims}
+    touched |= {mint.entity(e).value for e in facts.entities}
+    touched |= {st.iri.value for st in new.statements} | {r.value for st in new.statements for r in st.refs}
+    if not touched:
+        return []
+    return validate_joining(new.triples(), touched, baseline, ontology.triples, settings)
+
+

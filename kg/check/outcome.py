@@ -1,0 +1,81 @@
+"""The result of checking new facts or RDF files, and how it is shown: text, JSON, SHACL Turtle."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from kg.project import Settings
+from kg.rules import Problem, Severity, errors_of
+
+
+@dataclass(frozen=True)
+class Outcome:
+    files: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()  # what the check ran against, when that is worth knowing
+
+    @property
+    def conforms(self) -> bool:
+        return not errors_of(list(self.problems))
+
+    def exit_code(self, strict: bool = False) -> int:
+        if not self.conforms:
+            return 1
+        if strict and any(p.severity is Severity.WARNING for p in self.problems):
+            return 1
+        return 0
+
+
+def render_text(outcome: Outcome) -> str:
+    lines = [str(p) for p in outcome.problems]
+    counts = {s: sum(p.severity is s for p in outcome.problems) for s in Severity}
+    verdict = "conforms" if outcome.conforms else "does not conform"
+    lines.append(
+        f"{', '.join(outcome.files)}: {verdict} ({counts[Severity.ERROR]} errors, "
+        f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info)"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_turtle(outcome: Outcome, settings: Settings) -> str:
+    """The problems as a SHACL sh:ValidationReport. A facts problem has no RDF focus node, so its
+    sh:focusNode is the literal "file:line"; sh:sourceConstraint names the kg rule (kg:KG007)."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from kg.namespaces import RDF, SH, XSD
+
+    n = ox.NamedNode
+    report = n(settings.base_iri + "validation-report")
+    severities = {Severity.ERROR: "Violation", Severity.WARNING: "Warning", Severity.INFO: "Info"}
+    triples = [
+        ox.Triple(report, n(RDF + "type"), n(SH + "ValidationReport")),
+        ox.Triple(report, n(SH + "conforms"), ox.Literal("true" if outcome.conforms else "false", datatype=n(XSD + "boolean"))),
+    ]
+    for problem in outcome.problems:
+        node = n(f"{report.value}/{hashlib.sha256(str(problem).encode()).hexdigest()[:16]}")
+        where = f"{problem.file}:{problem.line}" if problem.line else (problem.file or "")
+        triples += [
+            ox.Triple(report, n(SH + "result"), node),
+            ox.Triple(node, n(RDF + "type"), n(SH + "ValidationResult")),
+            ox.Triple(node, n(SH + "resultSeverity"), n(SH + severities[problem.severity])),
+            ox.Triple(node, n(SH + "resultMessage"), ox.Literal(problem.message)),
+            ox.Triple(node, n(SH + "sourceConstraint"), n(settings.kg + problem.rule.value)),
+            ox.Triple(node, n(SH + "focusNode"), ox.Literal(where)),
+        ]
+    prefixes = {"sh": SH, "kg": settings.kg, "xsd": XSD}
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+
+
+def render_json(outcome: Outcome) -> str:
+    document = {
+        "conforms": outcome.conforms,
+        "files": list(outcome.files),
+        "problems": [
+            {"rule": p.rule.value, "severity": p.severity.value, "message": p.message, "file": p.file, "line": p.line}
+            for p in outcome.problems
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

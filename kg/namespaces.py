@@ -1,0 +1,21 @@
+"""The namespaces of the vocabularies kg writes: one constant per namespace IRI."""
+
+from __future__ import annotations
+
+SCHEMA = "https://schema.org/"
+WD = "http://www.wikidata.org/entity/"
+WDT = "http://www.wikidata.org/prop/direct/"
+WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
+PROV = "http://www.w3.org/ns/prov#"
+OA = "http://www.w3.org/ns/oa#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SH = "http://www.w3.org/ns/shacl#"
+WIKIBASE = "http://wikiba.se/ontology#"
+PQ = "http://www.wikidata.org/prop/qualifier/"

@@ -1,0 +1,85 @@
+"""One SHACL report model for both engines: results, severities, and the report as Turtle."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.namespaces import RDF, SH
+from kg.project import Settings
+
+SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
+
+
+@dataclass(frozen=True)
+class ShaclResult:
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str
+    value_term: ox.NamedNode | ox.Literal | None = field(default=None, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        value = f" = {self.value}" if self.value is not None else ""
+        return f"{self.severity}: <{self.focus}>{path}{value}: {self.message} [{self.shape}]"
+
+
+@dataclass(frozen=True)
+class ShaclReport:
+    results: tuple[ShaclResult, ...]
+    turtle: bytes
+
+    @property
+    def violations(self) -> list[ShaclResult]:
+        return [r for r in self.results if r.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[ShaclResult]:
+        return [r for r in self.results if r.severity == "warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+def report_turtle(results: list[ShaclResult], settings: Settings) -> bytes:
+    """The report as Turtle with IRIs instead of blank nodes, named by content: byte-stable."""
+    n = ox.NamedNode
+    base = settings.base_iri + "shacl-report"
+    report = n(base)
+    severity_iri = {v: k for k, v in SEVERITIES.items()}
+    triples = [
+        ox.Triple(report, n(RDF + "type"), n(SH + "ValidationReport")),
+        ox.Triple(report, n(SH + "conforms"), ox.Literal(
+            "false" if any(r.severity == "violation" for r in results) else "true",
+            datatype=n("http://www.w3.org/2001/XMLSchema#boolean"))),
+    ]
+    for r in results:
+        digest = hashlib.sha256(repr(r).encode("utf-8")).hexdigest()[:16]
+        node = n(f"{base}/{digest}")
+        triples += [
+            ox.Triple(report, n(SH + "result"), node),
+            ox.Triple(node, n(RDF + "type"), n(SH + "ValidationResult")),
+            ox.Triple(node, n(SH + "resultSeverity"), n(severity_iri[r.severity])),
+            ox.Triple(node, n(SH + "focusNode"), _term(r.focus)),
+            ox.Triple(node, n(SH + "resultMessage"), ox.Literal(r.message)),
+        ]
+        if r.shape.startswith(("http:", "https:")):
+            triples.append(ox.Triple(node, n(SH + "sourceShape"), n(r.shape)))
+        if r.path:
+            triples.append(ox.Triple(node, n(SH + "resultPath"), n(r.path)))
+        if r.value_term is not None:
+            triples.append(ox.Triple(node, n(SH + "value"), r.value_term))
+    prefixes = {"sh": SH, **settings.prefixes()}
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes)  # type: ignore[no-any-return]
+
+
+def _term(value: str) -> ox.NamedNode | ox.Literal:
+    if value.startswith(("http://", "https://")) and " " not in value:
+        return ox.NamedNode(value)
+    return ox.Literal(value)
