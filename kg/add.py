@@ -10,7 +10,7 @@ from kg.check.facts import validate_facts
 from kg.check.outcome import Outcome
 from kg.errors import InputError
 from kg.files import write_atomically
-from kg.project import Settings
+from kg.project import Project
 from kg.store import holds_published, load_store
 
 
@@ -23,31 +23,30 @@ class Plan:
     summary: str
 
 
-def plan_add(paths: list[Path], settings: Settings) -> Plan:
+def plan_add(paths: list[Path], project: Project) -> Plan:
     """What `kg add` would do; raises nothing for invalid facts (see Plan.outcome)."""
-    outcome = validate_facts(paths, settings)
+    outcome = validate_facts(paths, project)
     targets: dict[Path, bytes] = {}
     for path in paths:
-        target = settings.facts_dir / path.name
+        target = project.facts_dir / path.name
         if target.exists() or target in targets:
             raise InputError(f"{target} exists already: rename {path.name} before adding it")
         targets[target] = path.read_bytes()
     if not outcome.conforms:
         return Plan(outcome, targets, {}, [], "")
-    result = build(settings, extra_fact_files=paths)
+    result = build(project, extra_fact_files=paths)
     changed = sorted(
         name for name, data in result.files.items()
-        if not (settings.output_dir / name).exists() or (settings.output_dir / name).read_bytes() != data
+        if not (project.output_dir / name).exists() or (project.output_dir / name).read_bytes() != data
     )
     return Plan(outcome, targets, result.files, changed, result.summary())
 
 
-def apply(plan: Plan, settings: Settings) -> None:
+def apply(plan: Plan, project: Project) -> None:
     """Write the new facts files and every output file in one staged rename."""
     files: dict[Path, bytes] = dict(plan.new_facts)
-    files |= {settings.output_dir / name: data for name, data in plan.output_files.items()}
-    store = settings.store_dir
-    store_was_current = holds_published(store, settings.output_dir)
+    files |= {project.output_dir / name: data for name, data in plan.output_files.items()}
+    store_was_current = holds_published(project)
     write_atomically(files)
     if store_was_current:
-        load_store(settings.output_dir, store)
+        load_store(project)

@@ -9,26 +9,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.conflicts import Conflict, find_conflicts
+from kg.conflicts import Conflict, mapped_conflicts
 from kg.errors import FactsError, ValidationFailed
 from kg.files import write_atomically
 from kg.inputs.facts import fact_files, read_facts
 from kg.inputs.ontology import Ontology, load_ontology
 from kg.inputs.sources import load_sources
-from kg.inputs.wikidata_ids import usable_ids
-from kg.mapping import MappedGraph, map_facts
+from kg.inputs.wikidata_ids import verified_ids
+from kg.mapping import MappedGraph, map_facts, reading_order
 from kg.model import Facts, Source
 from kg.namespaces import RDF
+from kg.outputs import OUTPUTS
 from kg.outputs import rdf as serialize
 from kg.outputs.jsonld import context
 from kg.outputs.void import describe
 from kg.outputs.wikidata import wikidata_view
-from kg.project import Settings
+from kg.project import Project
 from kg.rules import Problem, errors_of
 from kg.shacl import ShaclReport, validate
 from kg.shacl.shapes import vocabulary_layer
 
-REFERENCE_TABLE = "reference/wikidata-ids.tsv"
 VALIDATORS = ("auto", "pyshacl", "fast")
 # Above this many triples `auto` validates with the compiled-SPARQL engine (kg.shacl_sparql):
 # pyshacl is the reference but grows to minutes at ~100k triples; both give the same report
@@ -74,23 +74,17 @@ class BuildResult:
         )
 
 
-def verified_ids(settings: Settings) -> set[str] | None:
-    """The Wikidata IDs reference/wikidata-ids.tsv marks usable; None when there is no table."""
-    table = settings.root / REFERENCE_TABLE
-    return (usable_ids(table, "item") | usable_ids(table, "class")) if table.exists() else None
-
-
-def load_registries(settings: Settings) -> Inputs:
+def load_registries(project: Project) -> Inputs:
     """Sources (texts read on first use), ontology and verified Wikidata IDs; no facts yet."""
-    return Inputs(load_sources(settings.sources_dir), load_ontology(settings), known_qids=verified_ids(settings))
+    return Inputs(load_sources(project.sources_dir), load_ontology(project), known_qids=verified_ids(project.reference_table))
 
 
-def load_inputs(settings: Settings, extra_fact_files: list[Path] | None = None) -> Inputs:
-    inputs = load_registries(settings)
+def load_inputs(project: Project, extra_fact_files: list[Path] | None = None) -> Inputs:
+    inputs = load_registries(project)
     for source in inputs.sources.values():
         source.text  # every text exists, is UTF-8 and matches its checksum, before any fact is read
-    paths = fact_files(settings.facts_dir) + list(extra_fact_files or [])
-    inputs.facts = read_facts(paths, inputs.ontology, inputs.sources, inputs.known_qids, settings.root)
+    paths = fact_files(project.facts_dir) + list(extra_fact_files or [])
+    inputs.facts = read_facts(paths, inputs.ontology, inputs.sources, inputs.known_qids, project.root)
     return inputs
 
 
@@ -103,7 +97,7 @@ def raise_for(problems: list[Problem]) -> None:
 
 
 def build(
-    settings: Settings,
+    project: Project,
     run_shacl: bool = True,
     validator: str = "auto",
     extra_fact_files: list[Path] | None = None,
@@ -115,15 +109,15 @@ def build(
     stage = on_stage or (lambda name: None)
     stage("read")
     t0 = time.perf_counter()
-    inputs = load_inputs(settings, extra_fact_files)
+    inputs = load_inputs(project, extra_fact_files)
     raise_for(inputs.facts.problems)
     timings["read"] = time.perf_counter() - t0
 
     stage("map")
     t0 = time.perf_counter()
-    graph = map_facts(inputs.facts, inputs.sources, settings)
+    graph = map_facts(inputs.facts, inputs.sources, project)
     raise_for(graph.problems)
-    conflicts = find_conflicts(graph.statements, inputs.ontology)
+    conflicts = mapped_conflicts(graph.statements, inputs.ontology.functional)
     timings["map"] = time.perf_counter() - t0
 
     report = None
@@ -133,7 +127,7 @@ def build(
         engine = validator
         if engine == "auto":
             engine = "pyshacl" if len(graph.triples()) <= PYSHACL_LIMIT else "fast"
-        report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), settings, engine=engine)
+        report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), project, engine=engine)
         timings["validate"] = time.perf_counter() - t0
         if not report.conforms:
             shown = "\n".join(str(r) for r in report.violations[:50])
@@ -142,59 +136,56 @@ def build(
     stage("serialise")
     t0 = time.perf_counter()
     result = BuildResult(inputs, graph, conflicts, report, timings=timings)
-    result.files = render(result, settings)
+    result.files = render(result, project)
     timings["serialise"] = time.perf_counter() - t0
     return result
 
 
-def render(result: BuildResult, settings: Settings) -> dict[str, bytes]:
-    """Every output file's bytes, by name."""
+def render(result: BuildResult, project: Project) -> dict[str, bytes]:
+    """Every output file's bytes, by file name (kg.outputs names them)."""
     graph = result.graph
-    prefixes = publication_prefixes(settings, result.inputs.facts)
+    prefixes = publication_prefixes(project, result.inputs.facts)
     triples = graph.triples()
     named = graph.statement_graphs()
     class_counts = Counter(
         t.object.value for t in graph.asserted if t.predicate.value == RDF + "type"
     )
-    files = {
-        "vyzov.ttl": serialize.turtle(triples, prefixes),
-        "vyzov.jsonld": serialize.jsonld(triples, prefixes),
-        "context.jsonld": (json.dumps(context(prefixes), indent=1) + "\n").encode("utf-8"),
-        "vyzov.trig": serialize.trig(triples, named, prefixes),
-        "vyzov.nq": serialize.nquads(triples, named),
-        "vyzov-wikidata.ttl": serialize.turtle(wikidata_view(graph, result.inputs.ontology), prefixes),
-        "void.ttl": serialize.turtle(
-            describe(
-                settings,
-                len(triples),
-                len(result.inputs.facts.entities),
-                sorted(result.inputs.sources),
-                dict(class_counts),
-            ),
+    written = {
+        "graph": lambda: serialize.turtle(triples, prefixes),
+        "graph-jsonld": lambda: serialize.jsonld(triples, prefixes),
+        "context": lambda: (json.dumps(context(prefixes), indent=1) + "\n").encode("utf-8"),
+        "dataset-trig": lambda: serialize.trig(triples, named, prefixes),
+        "dataset-nquads": lambda: serialize.nquads(triples, named),
+        "wikidata": lambda: serialize.turtle(wikidata_view(graph, result.inputs.ontology), prefixes),
+        "void": lambda: serialize.turtle(
+            describe(project, len(triples), len(result.inputs.facts.entities), sorted(result.inputs.sources),
+                     dict(class_counts)),
             prefixes,
         ),
+        "shacl-report": lambda: result.report.turtle if result.report is not None else None,
+        "ontology": lambda: serialize.turtle(sorted(result.inputs.ontology.triples, key=reading_order),
+                                             project.prefixes()),
     }
-    if result.report is not None:
-        files["shacl-report.ttl"] = result.report.turtle
-    files["ontology.ttl"] = b"\n".join(
-        settings.rebase(p.read_text(encoding="utf-8")).encode("utf-8")
-        for p in sorted(settings.ontology_dir.glob("*.ttl"))
-    )
+    files = {}
+    for out in OUTPUTS:
+        data = written[out.key]()
+        if data is not None:
+            files[out.name(project)] = data
     return files
 
 
-def publication_prefixes(settings: Settings, facts: Facts) -> dict[str, str]:
+def publication_prefixes(project: Project, facts: Facts) -> dict[str, str]:
     """The base prefixes plus one per minted IRI space (person:, statement:, …) for readability."""
-    return minted_prefixes(settings, {e.split("/", 1)[0] for e in facts.entities})
+    return minted_prefixes(project, {e.split("/", 1)[0] for e in facts.entities})
 
 
-def minted_prefixes(settings: Settings, kinds: set[str]) -> dict[str, str]:
+def minted_prefixes(project: Project, kinds: set[str]) -> dict[str, str]:
     """The base prefixes plus one per entity kind and one per other minted IRI space."""
-    prefixes = settings.prefixes()
+    prefixes = project.prefixes()
     spaces = {kind: f"id/{kind}/" for kind in sorted(kinds)}
     spaces |= {"statement": "statement/", "reference": "reference/", "source": "source/", "value": "value/"}
     for name, path in spaces.items():
-        prefixes.setdefault(name, settings.base_iri + path)
+        prefixes.setdefault(name, project.base_iri + path)
     return prefixes
 
 

@@ -13,6 +13,10 @@ class InputError(KgError):
     """A file could not be read or parsed, or a command was misused."""
 
 
+class ProjectError(InputError):
+    """No project was found, or its kg.toml cannot be read or says something impossible."""
+
+
 class SourceError(KgError):
     """A source article is missing, altered (checksum) or described wrongly."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg.conflicts import stored_conflicts
 from kg.errors import InputError
 from kg.namespaces import OWL, SCHEMA, WD
 from kg.store import name_forms
@@ -131,15 +131,10 @@ def explain(store: ox.Store, iri: str, kg_namespace: str) -> Explanation:
     for fact in own:
         if fact.predicate in (SCHEMA + "name", SCHEMA + "alternateName"):
             names[fact.value.value] = [f"{q.article}@{q.start}" for q in fact.quotes]
-    functional = {
-        s["p"].value
-        for s in store.query(f"SELECT ?p WHERE {{ ?p a <{OWL}FunctionalProperty> }}")  # type: ignore[union-attr]
-    }
-    by_property: dict[str, list[Fact]] = defaultdict(list)
-    for fact in own:
-        if fact.predicate in functional and fact.rank != "deprecated":
-            by_property[fact.predicate].append(fact)
-    conflicts = {p: fs for p, fs in by_property.items() if len({str(f.value) for f in fs}) > 1}
+    conflicts = {}
+    for conflict in stored_conflicts(store, subject=iri):
+        disputed = {e.statement for e in conflict.evidence}
+        conflicts[conflict.property] = [f for f in own if f.statement in disputed]
     return Explanation(iri, names, own, mentions, conflicts)
 
 

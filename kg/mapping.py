@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from kg.model import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityValue, Reference, Source, Value
-from kg.namespaces import OA, OWL, PROV, RDF, SCHEMA, WD, WIKIBASE, WIKIDATA_PAGE, XSD
-from kg.project import Settings
+from kg.namespaces import DCTERMS, OA, OWL, PROV, RDF, SCHEMA, WD, WIKIBASE, WIKIDATA_PAGE, XSD
+from kg.project import Project
 from kg.rules import Problem, Rule, Severity
 
 A = ox.NamedNode(RDF + "type")
@@ -21,6 +22,7 @@ RANK_IRIS = {
     "deprecated": ox.NamedNode(WIKIBASE + "DeprecatedRank"),
 }
 HASH_CHARS = 16
+_REIFICATION = {RDF + "subject", RDF + "predicate", RDF + "object", WIKIBASE + "rank"}
 
 
 def _iri(value: str) -> ox.NamedNode:
@@ -84,18 +86,62 @@ class MappedGraph:
     def statement_graphs(self) -> list[ox.Quad]:
         """Layer (4): each asserted statement names a graph holding its one triple. The datasets
         are the default graph (triples()) followed by these."""
-        return sorted(
-            (ox.Quad(st.subject, st.predicate, st.object, st.iri) for st in self.statements if st.asserted),
-            key=str,
-        )
+        return statement_quads(self.statements)
+
+
+class Reification(Protocol):
+    """What layer (4) needs of a statement: its triple, its IRI, whether it is asserted."""
+
+    @property
+    def subject(self) -> ox.NamedNode: ...
+    @property
+    def predicate(self) -> ox.NamedNode: ...
+    @property
+    def object(self) -> ox.NamedNode | ox.Literal: ...
+    @property
+    def iri(self) -> ox.NamedNode: ...
+    @property
+    def asserted(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ReadStatement:
+    """A statement node read back from published triples."""
+
+    iri: ox.NamedNode
+    subject: ox.NamedNode
+    predicate: ox.NamedNode
+    object: ox.NamedNode | ox.Literal
+    asserted: bool
+
+
+def statement_quads(statements: Iterable[Reification]) -> list[ox.Quad]:
+    """One quad per asserted statement: its triple in the graph the statement IRI names."""
+    return sorted(
+        (ox.Quad(st.subject, st.predicate, st.object, st.iri) for st in statements if st.asserted), key=str
+    )
+
+
+def read_statements(triples: Iterable[ox.Triple]) -> list[ReadStatement]:
+    """The statement nodes among published triples, in one pass."""
+    parts: dict[ox.NamedNode, dict[str, ox.NamedNode | ox.Literal]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.NamedNode) and t.predicate.value in _REIFICATION:
+            parts.setdefault(t.subject, {})[t.predicate.value] = t.object  # type: ignore[assignment]
+    found = []
+    for iri, p in parts.items():
+        s, pred, o = p.get(RDF + "subject"), p.get(RDF + "predicate"), p.get(RDF + "object")
+        if isinstance(s, ox.NamedNode) and isinstance(pred, ox.NamedNode) and o is not None:
+            found.append(ReadStatement(iri, s, pred, o, p.get(WIKIBASE + "rank") != RANK_IRIS["deprecated"]))
+    return found
 
 
 class Minter:
     """The IRIs kg mints, all under one base IRI."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.base = settings.base_iri
-        self.kg = settings.kg
+    def __init__(self, project: Project) -> None:
+        self.base = project.base_iri
+        self.kg = project.kg
 
     def entity(self, entity_id: str) -> ox.NamedNode:
         return _iri(f"{self.base}id/{entity_id}")
@@ -143,8 +189,9 @@ class Minter:
 
 
 class _Mapper:
-    def __init__(self, settings: Settings, sources: dict[str, Source]) -> None:
-        self.mint = Minter(settings)
+    def __init__(self, project: Project, sources: dict[str, Source]) -> None:
+        self.project = project
+        self.mint = Minter(project)
         self.sources = sources
         self.statements: dict[tuple[str, str, str], Statement] = {}
         self.metadata: list[ox.Triple] = []
@@ -222,21 +269,35 @@ class _Mapper:
             self.add(self.mint.entity(claim.subject), _iri(claim.property), obj, claim.refs, claim)
 
     def source_triples(self) -> None:
+        """Each article: what it is, its checksum and language, what it says of its title and date,
+        where it is published and who holds its rights; its full text only where the project
+        may republish it (kg.toml sources.text = "full")."""
         for source in self.sources.values():
             node = self.mint.source(source.key)
             self.metadata += [
                 ox.Triple(node, A, _iri(SCHEMA + "NewsArticle")),
                 ox.Triple(node, _iri(SCHEMA + "identifier"), ox.Literal(source.key)),
-                ox.Triple(node, _iri(SCHEMA + "text"), ox.Literal(source.text)),
                 ox.Triple(node, _iri(SCHEMA + "inLanguage"), ox.Literal(source.language)),
                 ox.Triple(node, self.mint.term("sha256"), ox.Literal(source.sha256, datatype=_iri(XSD + "hexBinary"))),
             ]
+            if self.project.publishes_text:
+                self.metadata.append(ox.Triple(node, _iri(SCHEMA + "text"), ox.Literal(source.text)))
             if source.title:
                 self.metadata.append(ox.Triple(node, _iri(SCHEMA + "headline"), ox.Literal(source.title, language=source.language)))
             if source.url:
                 self.metadata.append(ox.Triple(node, _iri(SCHEMA + "url"), _iri(source.url)))
             if source.date:
                 self.metadata.append(ox.Triple(node, _iri(SCHEMA + "datePublished"), ox.Literal(source.date, datatype=_iri(XSD + "date"))))
+            if source.publisher:
+                publisher = _iri(node.value + "#publisher")
+                self.metadata += [
+                    ox.Triple(node, _iri(SCHEMA + "publisher"), publisher),
+                    ox.Triple(publisher, A, _iri(SCHEMA + "Organization")),
+                    ox.Triple(publisher, _iri(SCHEMA + "name"), ox.Literal(source.publisher, language=source.language)),
+                ]
+            rights = source.rights or self.project.source_rights
+            if rights:
+                self.metadata.append(ox.Triple(node, _iri(DCTERMS + "rights"), ox.Literal(rights)))
 
     def provenance(self) -> list[ox.Triple]:
         out: list[ox.Triple] = []
@@ -277,9 +338,9 @@ class _Mapper:
         return out
 
 
-def map_facts(facts: Facts, sources: dict[str, Source], settings: Settings) -> MappedGraph:
+def map_facts(facts: Facts, sources: dict[str, Source], project: Project) -> MappedGraph:
     """The whole graph for these facts and sources."""
-    mapper = _Mapper(settings, sources)
+    mapper = _Mapper(project, sources)
     mapper.entities(facts)
     mapper.claims(facts)
     mapper.source_triples()

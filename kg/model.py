@@ -42,6 +42,8 @@ class Source:
     date: str | None = None
     retrieved: str | None = None  # when a copy was fetched: metadata, not published
     url: str | None = None
+    publisher: str | None = None
+    rights: str | None = None
 
     @cached_property
     def text(self) -> str:

@@ -19,7 +19,7 @@ COUNT_QUERIES = {
 
 
 def graph_stats(nquads: Path) -> dict[str, int]:
-    built(nquads.parent, nquads.name)
+    built(nquads)
     store = ox.Store()
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     out = {}

@@ -15,13 +15,14 @@ import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.namespaces import SCHEMA
+from kg.outputs import output_path
+from kg.project import PROJECT_FILE, Project
 
-PUBLISHED = ("vyzov.ttl", "ontology.ttl")
 _NAME = ox.NamedNode(SCHEMA + "name")
 _ALTERNATE = ox.NamedNode(SCHEMA + "alternateName")
 MANIFEST = "kg-store.json"
-# What the published graph is built from: a store is only as current as the newest of these.
-INPUT_DIRS = ("facts", "sources", "ontology", "shapes", "reference")
+# What a store holds and `kg query` reads: the graph and the ontology beside it.
+LOADED = ("graph", "ontology")
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,17 @@ class Loaded:
     seconds: float
 
 
-def built(output_dir: Path, *names: str) -> list[Path]:
+def built(*paths: Path) -> list[Path]:
     """These files of output/, each of which must exist: else the user has a build to run."""
-    paths = [output_dir / name for name in names]
     for path in paths:
         if not path.is_file():
             raise InputError(f"{path} does not exist: run 'kg build' first")
-    return paths
+    return list(paths)
+
+
+def loaded_files(project: Project) -> list[Path]:
+    """The published files a store holds (the graph, the ontology), each of which must exist."""
+    return built(*(output_path(project, key) for key in LOADED))
 
 
 def _stamp(path: Path) -> dict[str, int]:
@@ -45,11 +50,12 @@ def _stamp(path: Path) -> dict[str, int]:
     return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
 
 
-def load_store(output_dir: Path, store_dir: Path) -> Loaded:
+def load_store(project: Project, store_dir: Path | None = None) -> Loaded:
     """Bulk-load the published Turtle and the ontology into a persistent store. The new store is
     written beside the old one and swapped in only when complete, so readers never see half."""
     started = time.perf_counter()
-    paths = built(output_dir, *PUBLISHED)
+    store_dir = store_dir or project.store_dir
+    paths = loaded_files(project)
     if store_dir.exists() and not (store_dir / MANIFEST).exists() and any(store_dir.iterdir()):
         raise InputError(f"{store_dir} exists and is not a kg store; choose another --store")
     store_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -84,25 +90,27 @@ def manifest(store_dir: Path) -> dict | None:  # type: ignore[type-arg]
         return None
 
 
-def holds_published(store_dir: Path, output_dir: Path) -> bool:
+def holds_published(project: Project, store_dir: Path | None = None) -> bool:
     """Was the store loaded from the files now in output/ (same size and modification time)?"""
-    recorded = manifest(store_dir)
+    recorded = manifest(store_dir or project.store_dir)
     if recorded is None:
         return False
     try:
-        return all(recorded["files"].get(name) == _stamp(output_dir / name) for name in PUBLISHED)
+        paths = [output_path(project, key) for key in LOADED]
+        return all(recorded["files"].get(path.name) == _stamp(path) for path in paths)
     except (OSError, KeyError, AttributeError):
         return False
 
 
-def newer_inputs(root: Path, output_dir: Path) -> list[Path]:
-    """Input files changed after output/vyzov.ttl was written: the graph does not show them yet."""
+def newer_inputs(project: Project) -> list[Path]:
+    """Input files changed after the graph was written: the graph does not show them yet."""
     try:
-        built = (output_dir / PUBLISHED[0]).stat().st_mtime_ns
+        built = output_path(project, "graph").stat().st_mtime_ns
     except OSError:
         return []
-    newer: list[Path] = []
-    folders = [root / name for name in INPUT_DIRS]
+    project_file = project.root / PROJECT_FILE
+    newer: list[Path] = [project_file] if project_file.stat().st_mtime_ns > built else []
+    folders = list(project.input_dirs)
     while folders:
         try:
             entries = os.scandir(folders.pop())
@@ -124,13 +132,13 @@ def open_persistent(store_dir: Path) -> ox.Store:
         raise InputError(f"{store_dir}: cannot open the store ({exc})") from exc
 
 
-def open_published(output_dir: Path, store_dir: Path | None = None) -> ox.Store:
-    """The persistent store when it holds the current output/, else the published Turtle and
-    the ontology loaded into memory."""
-    if store_dir is not None and holds_published(store_dir, output_dir):
-        return open_persistent(store_dir)
+def open_published(project: Project, *, use_store: bool = True) -> ox.Store:
+    """The persistent store when it holds the current output/ (and `use_store`), else the
+    published Turtle and the ontology loaded into memory."""
+    if use_store and holds_published(project):
+        return open_persistent(project.store_dir)
     store = ox.Store()
-    for path in built(output_dir, *PUBLISHED):
+    for path in loaded_files(project):
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
     return store
 

@@ -60,7 +60,7 @@ def loaded_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.helpers import scratch_project
 
     root = scratch_project(tmp_path_factory.mktemp("loaded"))
-    env = {"KG_ROOT": str(root), "KG_STORE": ""}
+    env = {"KG_PROJECT": str(root), "KG_STORE": ""}
     assert CliRunner().invoke(main, ["build", "-q"], env=env).exit_code == 0
     result = CliRunner().invoke(main, ["load"], env=env)
     assert result.exit_code == 0, result.output
@@ -73,21 +73,21 @@ def baseline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     """Run a test against both baselines kg validate knows: the project's facts/ read on the spot
     (ROOT, no store), and a built copy whose graph kg load put into a store."""
     if request.param == "store":
-        monkeypatch.setenv("KG_ROOT", str(request.getfixturevalue("loaded_project")))
+        monkeypatch.setenv("KG_PROJECT", str(request.getfixturevalue("loaded_project")))
         monkeypatch.delenv("KG_STORE")
     else:
-        monkeypatch.setenv("KG_ROOT", str(ROOT))
+        monkeypatch.setenv("KG_PROJECT", str(ROOT))
     return request.param  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site kg site writes for the published output, in a temporary folder."""
-    from kg.project import Settings
+    from kg.project import open_project
     from kg.site import build_site
 
     out = tmp_path_factory.mktemp("site") / "site"
-    build_site(Settings(root=ROOT), out)
+    build_site(open_project(ROOT), out)
     return out
 
 

@@ -12,6 +12,8 @@ from tests.conftest import ROOT
 
 def scratch_project(tmp_path: Path, facts_yaml: str | None = None) -> Path:
     """A copy of the project's inputs under tmp_path; facts/ holds only `facts_yaml` if given."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "kg.toml", tmp_path / "kg.toml")
     for folder in ("sources", "ontology", "shapes", "reference", "queries"):
         if (ROOT / folder).exists():
             shutil.copytree(ROOT / folder, tmp_path / folder)

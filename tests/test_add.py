@@ -26,7 +26,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = scratch_project(tmp_path / "project")
-    monkeypatch.setenv("KG_ROOT", str(root))
+    monkeypatch.setenv("KG_PROJECT", str(root))
     assert CliRunner().invoke(main, ["build", "-q"]).exit_code == 0
     return root
 

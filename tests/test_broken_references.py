@@ -8,15 +8,14 @@ import pytest
 from kg.build import load_inputs
 from kg.mapping import map_facts
 from kg.namespaces import OA
-from kg.project import Settings
-from kg.shacl.compiled import validate_fast
-from kg.shacl.pyshacl_engine import validate
+from kg.project import open_project
+from kg.shacl import ENGINES, validate
 from kg.shacl.shapes import vocabulary_layer
 from tests.conftest import ROOT
 
 
 def _broken(kind: str) -> tuple[list[ox.Triple], list[ox.Triple], str]:
-    settings = Settings(root=ROOT)
+    settings = open_project(ROOT)
     inputs = load_inputs(settings)
     triples = map_facts(inputs.facts, inputs.sources, settings).triples()
     quote = next(t for t in triples if t.predicate.value == OA + "exact")
@@ -28,13 +27,13 @@ def _broken(kind: str) -> tuple[list[ox.Triple], list[ox.Triple], str]:
     return triples, vocabulary_layer(inputs.ontology.triples), reference
 
 
-@pytest.mark.parametrize("engine", [validate, validate_fast], ids=["pyshacl", "fast"])
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("kind,shape", [
     ("wrong-exact", "https://example.org/vyzov/shapes#QuotedSpan"),
     ("missing-selector", "https://example.org/vyzov/shapes#QuotedSpan"),
 ])
 def test_broken_reference_is_a_violation(engine, kind: str, shape: str) -> None:  # type: ignore[no-untyped-def]
     triples, vocabulary, reference = _broken(kind)
-    report = engine(triples, vocabulary, Settings(root=ROOT))
+    report = validate(triples, vocabulary, open_project(ROOT), engine=engine)
     assert not report.conforms
     assert (reference, shape) in {(r.focus, r.shape) for r in report.violations}

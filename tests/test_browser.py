@@ -11,7 +11,7 @@ import pytest
 import rdflib
 
 from kg.namespaces import SCHEMA
-from kg.project import Settings
+from kg.project import open_project
 from tests.conftest import ROOT
 from tests.helpers import require_tool
 
@@ -19,7 +19,7 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-FILM = Settings().base_iri + "id/film/vyzov"
+FILM = open_project(ROOT).base_iri + "id/film/vyzov"
 TARGET_BACKGROUND = "rgb(255, 179, 71)"
 
 

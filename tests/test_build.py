@@ -9,7 +9,7 @@ import pytest
 
 from kg.build import build
 from kg.errors import FactsError
-from kg.project import Settings
+from kg.project import open_project
 from tests.conftest import OUTPUT, ROOT
 from tests.helpers import scratch_project
 
@@ -30,7 +30,7 @@ entities:
 
 @pytest.fixture(scope="module")
 def built():
-    return build(Settings(root=ROOT))
+    return build(open_project(ROOT))
 
 
 def test_committed_output_is_what_a_rebuild_writes(built) -> None:
@@ -41,7 +41,7 @@ def test_committed_output_is_what_a_rebuild_writes(built) -> None:
 
 
 def test_rebuild_is_byte_identical(built) -> None:
-    again = build(Settings(root=ROOT), run_shacl=False)
+    again = build(open_project(ROOT), run_shacl=False)
     assert {k: v for k, v in built.files.items() if k != "shacl-report.ttl"} == again.files
 
 
@@ -56,7 +56,7 @@ def test_the_return_date_conflict_is_reported_with_both_sources(built) -> None:
     conflicts = {c.property.rsplit("#", 1)[-1]: c for c in built.conflicts}
     conflict = conflicts["plannedReturnDate"]
     assert conflict.values == ["2021-10-16", "2021-10-17"]
-    assert [sorted(ref.source for ref in st.refs.values()) for st in conflict.statements] == [
+    assert [sorted(source for source, _ in e.quotes) for e in conflict.evidence] == [
         ["001_b25d8b9e867eeac6"],
         ["002_61f4a650ca5522b8"],
     ]
@@ -65,7 +65,7 @@ def test_the_return_date_conflict_is_reported_with_both_sources(built) -> None:
 def _build_errors(tmp_path: Path, facts: str) -> str:
     root = scratch_project(tmp_path, facts)
     with pytest.raises(FactsError) as info:
-        build(Settings(root=root), run_shacl=False)
+        build(open_project(root), run_shacl=False)
     return str(info.value)
 
 
@@ -156,7 +156,7 @@ claims:
 
 
 def test_equal_quantities_of_different_claims_are_separate_nodes(tmp_path: Path) -> None:
-    result = build(Settings(root=scratch_project(tmp_path, TWO_HEIGHTS)), run_shacl=False)
+    result = build(open_project(scratch_project(tmp_path, TWO_HEIGHTS)), run_shacl=False)
     heights = {st.subject.value.rsplit("/", 1)[-1]: st for st in result.graph.statements
                if st.predicate.value == "https://schema.org/height"}
     assert heights["klim-shipenko"].object != heights["anton-shkaplerov"].object

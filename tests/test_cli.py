@@ -28,7 +28,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 
 def test_build_prints_the_summary_and_writes_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = scratch_project(tmp_path)
-    monkeypatch.setenv("KG_ROOT", str(root))
+    monkeypatch.setenv("KG_PROJECT", str(root))
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
@@ -52,7 +52,7 @@ def test_build_with_a_bad_quote_exits_1_and_writes_nothing(tmp_path: Path, monke
         "      - {source: 000_d6db8baa69644283, quote: \"no such words\"}\n",
         encoding="utf-8",
     )
-    monkeypatch.setenv("KG_ROOT", str(root))
+    monkeypatch.setenv("KG_PROJECT", str(root))
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 1
     assert "facts/zz-bad.yaml:6: error KG007: quote not found in source 000_d6db8baa69644283: 'no such words'" in result.output
@@ -62,14 +62,14 @@ def test_build_with_a_bad_quote_exits_1_and_writes_nothing(tmp_path: Path, monke
 def test_build_with_unreadable_yaml_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = scratch_project(tmp_path)
     (root / "facts" / "zz-broken.yaml").write_text("claims: [\n", encoding="utf-8")
-    monkeypatch.setenv("KG_ROOT", str(root))
+    monkeypatch.setenv("KG_PROJECT", str(root))
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 2
     assert result.output.startswith("error: facts/zz-broken.yaml:2:1: YAML syntax error:")
 
 
 def test_stats_counts_the_published_dataset(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KG_ROOT", str(ROOT))
+    monkeypatch.setenv("KG_PROJECT", str(ROOT))
     result = CliRunner().invoke(main, ["stats"])
     assert result.exit_code == 0
     lines = dict(line.split(None, 1) for line in result.output.splitlines() if not line.startswith("named"))
@@ -90,25 +90,25 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
 
 def test_build_reports_each_stage_in_order(tmp_path: Path) -> None:
     from kg.build import build
-    from kg.project import Settings
+    from kg.project import open_project
 
     seen: list[str] = []
-    build(Settings(root=scratch_project(tmp_path)), on_stage=seen.append)
+    build(open_project(scratch_project(tmp_path)), on_stage=seen.append)
     assert seen == ["read", "map", "validate", "serialise"]
 
 
 def test_the_progress_bar_appears_only_after_a_moment(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg import cli
+    from kg.cli.progress import StageProgress
 
-    progress = cli.StageProgress(["read", "map", "validate", "serialise", "write"], enabled=True)
+    progress = StageProgress(["read", "map", "validate", "serialise", "write"], enabled=True)
     progress("read")
     assert progress.bar is None
-    monkeypatch.setattr(cli.StageProgress, "DELAY", 0.0)
+    monkeypatch.setattr(StageProgress, "DELAY", 0.0)
     progress("map")
     progress("serialise")
     progress.finish()
     assert progress.bar is not None and progress.bar.pos == 5
     assert "kg build" in capsys.readouterr().err
-    quiet = cli.StageProgress(["read"], enabled=False)  # stderr is no terminal: never a bar
+    quiet = StageProgress(["read"], enabled=False)  # stderr is no terminal: never a bar
     quiet("read")
     assert quiet.bar is None

@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 
 @pytest.fixture(autouse=True)
 def project_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KG_ROOT", str(ROOT))
+    monkeypatch.setenv("KG_PROJECT", str(ROOT))
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -98,7 +98,7 @@ def test_conflicts_lists_values_sources_and_quotes() -> None:
     code, output = invoke("conflicts")
     assert code == 0
     assert output == (
-        "Soyuz MS-19 — kg:plannedReturnDate\n"
+        "Soyuz MS-19 (mission/soyuz-ms-19) — kg:plannedReturnDate\n"
         "  2021-10-16  001_b25d8b9e867eeac6: “After 12 days in space, they are set to return to Earth on "
         "October 16 with another Russian cosmonaut.”\n"
         "  2021-10-17  002_61f4a650ca5522b8: “before returning to Earth on October 17th”\n"

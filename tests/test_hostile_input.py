@@ -14,7 +14,7 @@ from tests.helpers import scratch_project
 
 @pytest.fixture(autouse=True)
 def project_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KG_ROOT", str(ROOT))
+    monkeypatch.setenv("KG_PROJECT", str(ROOT))
 
 
 def validate(path: Path) -> tuple[int, str]:
@@ -59,7 +59,7 @@ def test_source_keys_cannot_traverse_paths(tmp_path: Path, monkeypatch: pytest.M
     root = scratch_project(tmp_path)
     registry = root / "sources" / "sources.yaml"
     registry.write_text(registry.read_text(encoding="utf-8").replace("key: 000_d6db8baa69644283", f"key: '{key}'"), encoding="utf-8")
-    monkeypatch.setenv("KG_ROOT", str(root))
+    monkeypatch.setenv("KG_PROJECT", str(root))
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 2
     assert "sources/sources.yaml:6:" in result.output
@@ -70,7 +70,7 @@ def test_a_source_file_outside_sources_is_refused(tmp_path: Path, monkeypatch: p
     root = scratch_project(tmp_path)
     registry = root / "sources" / "sources.yaml"
     registry.write_text(registry.read_text(encoding="utf-8").replace("file: 000_d6db8baa69644283.txt", "file: ../facts/film.yaml"), encoding="utf-8")
-    monkeypatch.setenv("KG_ROOT", str(root))
+    monkeypatch.setenv("KG_PROJECT", str(root))
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 2
     assert "source file '../facts/film.yaml' must lie in" in result.output
@@ -80,7 +80,7 @@ def test_an_altered_source_text_is_refused(tmp_path: Path, monkeypatch: pytest.M
     root = scratch_project(tmp_path)
     text = root / "sources" / "000_d6db8baa69644283.txt"
     text.write_bytes(text.read_bytes().replace(b"Chipenko", b"Shipenko"))
-    monkeypatch.setenv("KG_ROOT", str(root))
+    monkeypatch.setenv("KG_PROJECT", str(root))
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 2
     assert "000_d6db8baa69644283.txt has sha256 " in result.output

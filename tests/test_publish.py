@@ -13,17 +13,18 @@ from click.testing import CliRunner, Result
 
 from kg.cli import main
 from kg.errors import PublishError
-from kg.project import Settings
+from kg.project import open_project
 from kg.query import run
 from kg.remote.endpoint import Client, endpoints
 from kg.remote.publish import expected_count, plan, publish, published_files
 from kg.store import open_published
 from tests.conftest import ROOT
+from tests.helpers import scratch_project
 from tests.proxy import FaultProxy
 from tests.servers import STARTERS, Server
 
-GRAPH = Settings().base_iri
-EXPECTED = expected_count(published_files(ROOT / "output", "turtle"))
+GRAPH = open_project(ROOT).base_iri
+EXPECTED = expected_count(published_files(open_project(ROOT), "turtle"))
 EXAMPLES = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
 
 
@@ -76,7 +77,7 @@ def test_publish_then_every_example_answers_remotely_as_embedded(server: Server)
     assert result.exit_code == 0, result.output
     assert re.match(rf"kg publish: 7,048 triples \(vyzov.ttl, ontology.ttl\) to <{GRAPH}> at ", result.output)
     assert result.output.rstrip().endswith("replaced 0 triples")
-    embedded = open_published(ROOT / "output")
+    embedded = open_published(open_project(ROOT), use_store=False)
     for name in EXAMPLES:
         text = (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
         remote = kg(server, "query", "--example", name, "--format", "tsv")
@@ -98,7 +99,7 @@ def test_republish_replaces_never_duplicates(server: Server) -> None:
 def test_progress_reports_every_byte_of_the_upload(server: Server) -> None:
     client = Client(endpoints(server.store_url))
     client.creds = (server.user, server.password or "") if server.user else None
-    the_plan = plan(published_files(ROOT / "output", "turtle"), GRAPH)
+    the_plan = plan(published_files(open_project(ROOT), "turtle"), GRAPH)
     seen: list[tuple[int, int]] = []
     result = publish(client, the_plan, on_progress=lambda sent, total: seen.append((sent, total)))
     assert result.previous == 0 and server.count(GRAPH) == EXPECTED
@@ -204,7 +205,7 @@ def test_the_server_killed_in_mid_upload_leaves_the_previous_graph(server: Serve
             server.kill()
 
     with pytest.raises(PublishError) as caught:
-        publish(client, plan(published_files(ROOT / "output", "turtle"), GRAPH), on_progress=kill_at_first_bytes)
+        publish(client, plan(published_files(open_project(ROOT), "turtle"), GRAPH), on_progress=kill_at_first_bytes)
     message = str(caught.value)
     assert message.startswith("publish failed at upload vyzov.ttl: ")
     assert "did not answer (after 2 attempts)" in message
@@ -290,7 +291,8 @@ def test_graph_without_endpoint_is_misuse() -> None:
 
 
 def test_publish_before_build_is_misuse(tmp_path: Path) -> None:
+    root = scratch_project(tmp_path / "unbuilt")
     result = CliRunner().invoke(main, ["publish", "--endpoint", "http://127.0.0.1:1/store"],
-                                env={"KG_ROOT": str(tmp_path)})
+                                env={"KG_PROJECT": str(root)})
     assert result.exit_code == 2
-    assert result.output == f"error: {tmp_path}/output/vyzov.ttl does not exist: run 'kg build' first\n"
+    assert result.output == f"error: {root}/output/vyzov.ttl does not exist: run 'kg build' first\n"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from kg.build import build
 from kg.check.facts import validate_facts
-from kg.project import Settings
+from kg.project import open_project
 from tests.helpers import scratch_project
 
 QUOTE = {"source": "001_b25d8b9e867eeac6", "quote": "38-year-old director Klim Shipenko"}
@@ -54,7 +54,7 @@ def _triples(data: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:
 def test_accepted_claims_build_and_round_trip(project: Path, claim: dict[str, object]) -> None:
     path = project / "candidate.yaml"
     path.write_text(yaml.safe_dump({"claims": [claim]}, allow_unicode=True), encoding="utf-8")
-    config = Settings(root=project)
+    config = open_project(project)
     outcome = validate_facts([path], config, shacl=False)
     assert outcome.conforms, [str(p) for p in outcome.problems]  # the strategy draws only well-typed claims
     result = build(config, run_shacl=False, extra_fact_files=[path])

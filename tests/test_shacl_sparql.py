@@ -20,14 +20,16 @@ import pytest
 
 from kg.build import build
 from kg.errors import InputError, KgError
+from kg.inputs.ontology import Vocabulary, read_vocabulary
 from kg.namespaces import OA, OWL, PROV, RDF, SCHEMA
-from kg.project import Settings
+from kg.project import Project, open_project
 from kg.shacl import ShaclReport
 from kg.shacl.compiled import validate_fast
 from kg.shacl.pyshacl_engine import validate
-from kg.shacl.shapes import vocabulary_layer
+from kg.shacl.shapes import load_shapes, vocabulary_layer
+from tests.conftest import ROOT
 
-PROJECT = Settings()
+PROJECT = open_project(ROOT)
 BASE = PROJECT.base_iri
 KG = PROJECT.kg
 KGSH = BASE + "shapes#"
@@ -322,24 +324,30 @@ def full(report: ShaclReport) -> list[tuple]:
 
 
 def both(
-    triples: list[ox.Triple], vocabulary: list[ox.Triple], settings: Settings, live: bool = False
+    triples: list[ox.Triple], vocabulary: list[ox.Triple], settings: Project, live: bool = False
 ) -> tuple[ShaclReport, ShaclReport]:
     """Both engines on the same input; they must agree on everything, messages and report bytes included.
     With live shapes (shapes/ is being edited by someone else), shapes pyshacl refuses must be refused
     by validate_fast too, and the comparison is skipped."""
+    shapes = load_shapes(settings) if live else own_shapes(settings)
     try:
-        slow = validate(triples, vocabulary, settings)
+        slow = validate(triples, vocabulary, settings, shapes)
     except Exception as e:  # noqa: BLE001 - pyshacl fails in many ways on shapes it refuses
         if not live:
             raise
         with pytest.raises(InputError):
-            validate_fast(triples, vocabulary, settings)
+            validate_fast(triples, vocabulary, settings, shapes)
         pytest.skip(f"pyshacl refuses shapes/ as it is now ({type(e).__name__}: {e}); so does validate_fast")
-    fast = validate_fast(triples, vocabulary, settings)
+    fast = validate_fast(triples, vocabulary, settings, shapes)
     assert full(fast) == full(slow)
     assert fast.conforms == slow.conforms
     assert fast.turtle == slow.turtle
     return slow, fast
+
+
+def own_shapes(project: Project) -> Vocabulary:
+    """The test's shapes only (its project's shapes/), without the ones kg ships."""
+    return read_vocabulary(sorted(project.shapes_dir.glob("*.ttl")), project)
 
 
 FROZEN_VOCABULARY = """
@@ -354,12 +362,12 @@ kg:shootingDuration a owl:FunctionalProperty . kg:age a owl:FunctionalProperty .
 
 
 @pytest.fixture(scope="module")
-def frozen(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def frozen(tmp_path_factory: pytest.TempPathFactory) -> Project:
     root = tmp_path_factory.mktemp("frozen")
     (root / "shapes").mkdir()
     for name, text in FROZEN_SHAPES.items():
         (root / "shapes" / name).write_text(text, encoding="utf-8")
-    return Settings(root=root, base_iri=BASE)
+    return Project(root=root, name="test", title="Test", base_iri=BASE, source_text="full")
 
 
 @pytest.fixture(scope="module")
@@ -371,10 +379,10 @@ def parse(turtle: str) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(PREFIXES + textwrap.dedent(turtle), format=ox.RdfFormat.TURTLE)]
 
 
-def custom_settings(tmp_path: Path, shapes: str) -> Settings:
+def custom_settings(tmp_path: Path, shapes: str) -> Project:
     (tmp_path / "shapes").mkdir(exist_ok=True)
     (tmp_path / "shapes" / "custom.ttl").write_text(PREFIXES + textwrap.dedent(shapes), encoding="utf-8")
-    return Settings(root=tmp_path, base_iri=BASE)
+    return Project(root=tmp_path, name="test", title="Test", base_iri=BASE, source_text="full")
 
 
 # ------------------------------------------------------------------ 1. realistic graphs from the build
@@ -456,7 +464,7 @@ def small_build(tmp_path_factory: pytest.TempPathFactory):
     (root / "shapes").mkdir()
     for name, text in FROZEN_SHAPES.items():
         (root / "shapes" / name).write_text(text, encoding="utf-8")
-    settings = Settings(root=root, base_iri=BASE)
+    settings = Project(root=root, name="test", title="Test", base_iri=BASE, source_text="full")
     return settings, build(settings, run_shacl=False)
 
 
@@ -694,7 +702,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("turtle", "expected"), CASES)
-def test_constraint(turtle: str, expected: list[tuple], frozen: Settings, frozen_vocabulary: list[ox.Triple]) -> None:
+def test_constraint(turtle: str, expected: list[tuple], frozen: Project, frozen_vocabulary: list[ox.Triple]) -> None:
     slow, fast = both(parse(turtle), frozen_vocabulary, frozen)
     watched = {KGSH + shape for *_, shape in expected}
     want = sorted(((s, f, p, v, KGSH + shape) for s, f, p, v, shape in expected), key=repr)
@@ -705,7 +713,7 @@ def test_constraint(turtle: str, expected: list[tuple], frozen: Settings, frozen
         assert got == want
 
 
-def test_sparql_messages_substitute_bindings(frozen: Settings, frozen_vocabulary: list[ox.Triple]) -> None:
+def test_sparql_messages_substitute_bindings(frozen: Project, frozen_vocabulary: list[ox.Triple]) -> None:
     turtle = next(c.values[0] for c in CASES if c.id == "sparql-exact-is-not-the-slice")
     slow, fast = both(parse(turtle), frozen_vocabulary, frozen)
     messages = sorted(r.message for r in fast.results if r.shape == KGSH + "Reference")
@@ -772,7 +780,7 @@ def random_graph(seed: int) -> str:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_random_graphs(seed: int, frozen: Settings, frozen_vocabulary: list[ox.Triple]) -> None:
+def test_random_graphs(seed: int, frozen: Project, frozen_vocabulary: list[ox.Triple]) -> None:
     """Differential test: random, mostly invalid graphs; the engines must give the same report."""
     slow, fast = both(parse(random_graph(seed)), frozen_vocabulary, frozen)
     assert fast.results  # random graphs always break something: the comparison is not vacuous
@@ -930,4 +938,4 @@ def test_unsupported_construct_raises_input_error(tmp_path: Path, shapes: str, d
     settings = custom_settings(tmp_path, shapes)
     triples = parse(data or "ex:c a ex:C .")
     with pytest.raises(InputError, match=message):
-        validate_fast(triples, [], settings)
+        validate_fast(triples, [], settings, own_shapes(settings))

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.namespaces import RDF, SCHEMA
-from kg.project import Settings
+from kg.project import open_project
 from kg.site import render_site
 from kg.site.model import Span
 from kg.site.pages import environment, highlighted
@@ -26,7 +26,7 @@ from kg.site.rdf import schema_org_jsonld
 from tests.conftest import ROOT
 from tests.helpers import require_tool
 
-BASE = Settings().base_iri
+BASE = open_project(ROOT).base_iri
 FILM = "id/film/vyzov"
 MISSION = "id/mission/soyuz-ms-19"
 
@@ -207,7 +207,7 @@ def test_film_and_mission_pages_show_their_neighbourhood(site_dir: Path) -> None
 
 
 def test_rebuild_is_byte_identical(site_dir: Path) -> None:
-    again = render_site(Settings(root=ROOT)).files
+    again = render_site(open_project(ROOT)).files
     on_disk = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
     assert set(again) == set(on_disk)
     assert [name for name in sorted(again) if again[name] != on_disk[name]] == []

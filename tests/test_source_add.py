@@ -15,7 +15,7 @@ from tests.helpers import scratch_project
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = scratch_project(tmp_path / "project")
-    monkeypatch.setenv("KG_ROOT", str(root))
+    monkeypatch.setenv("KG_PROJECT", str(root))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1634428800")  # 2021-10-17
     return root
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.project import open_project
 from kg.query import examples, run
 from kg.store import holds_published, load_store, open_published
 from tests.helpers import scratch_project
@@ -18,7 +19,7 @@ from tests.helpers import scratch_project
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = scratch_project(tmp_path / "project")
-    monkeypatch.setenv("KG_ROOT", str(root))
+    monkeypatch.setenv("KG_PROJECT", str(root))
     monkeypatch.delenv("KG_STORE")
     assert CliRunner().invoke(main, ["build", "-q"]).exit_code == 0
     return root
@@ -34,11 +35,11 @@ def test_load_writes_a_store_that_query_reads(project: Path) -> None:
     assert code == 0
     assert output.startswith("kg load: 7048 triples into output/store, ")
     store_dir = project / "output" / "store"
-    assert holds_published(store_dir, project / "output")
-    store = open_published(project / "output", store_dir)
+    assert holds_published(open_project(project), store_dir)
+    store = open_published(open_project(project))
     with pytest.raises(RuntimeError, match="read-write"):  # opened read-only: proof it is the persistent one
         store.add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:p"), ox.Literal("x")))
-    in_memory = open_published(project / "output")
+    in_memory = open_published(open_project(project), use_store=False)
     assert set(store) == set(in_memory)
     for example in examples(project / "queries"):
         text = example.path.read_text(encoding="utf-8")
@@ -49,7 +50,7 @@ def test_load_writes_a_store_that_query_reads(project: Path) -> None:
 
 def test_reloading_replaces_the_store_and_leaves_no_staging(project: Path) -> None:
     invoke("load")
-    first = load_store(project / "output", project / "output" / "store")
+    first = load_store(open_project(project))
     assert first.triples == 7048
     leftovers = sorted(p.name for p in (project / "output").iterdir() if p.name.startswith(".store"))
     assert leftovers == []
@@ -59,8 +60,8 @@ def test_reloading_replaces_the_store_and_leaves_no_staging(project: Path) -> No
 def test_a_rebuild_makes_the_store_stale_and_commands_fall_back(project: Path) -> None:
     invoke("load")
     assert invoke("build", "-q")[0] == 0
-    assert not holds_published(project / "output" / "store", project / "output")
-    store = open_published(project / "output", project / "output" / "store")
+    assert not holds_published(open_project(project))
+    store = open_published(open_project(project))
     store.add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:p"), ox.Literal("x")))  # in memory: writable
     claim = project / "new.yaml"
     claim.write_text("claims:\n", encoding="utf-8")
@@ -84,7 +85,7 @@ def test_an_input_changed_after_the_build_is_not_checked_against_the_store(proje
 
 def test_load_needs_a_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = scratch_project(tmp_path / "unbuilt")
-    monkeypatch.setenv("KG_ROOT", str(root))
+    monkeypatch.setenv("KG_PROJECT", str(root))
     code, output = invoke("load")
     assert (code, output) == (2, f"error: {root / 'output' / 'vyzov.ttl'} does not exist: run 'kg build' first\n")
 
@@ -104,7 +105,7 @@ def test_kg_store_names_another_place(project: Path, tmp_path: Path, monkeypatch
     code, output = invoke("load")
     assert code == 0
     assert output.startswith(f"kg load: 7048 triples into {elsewhere}, ")
-    assert holds_published(elsewhere, project / "output")
+    assert holds_published(open_project(project), elsewhere)
 
 
 def test_add_reloads_a_current_store(project: Path) -> None:
@@ -118,7 +119,7 @@ def test_add_reloads_a_current_store(project: Path) -> None:
     code, output = invoke("add", str(new))
     assert code == 0, output
     store_dir = project / "output" / "store"
-    assert holds_published(store_dir, project / "output")
+    assert holds_published(open_project(project), store_dir)
     answer = ox.Store.read_only(str(store_dir)).query(
         "ASK { <https://example.org/vyzov/id/film/vyzov> <https://schema.org/producer> "
         "<https://example.org/vyzov/id/org/roscosmos> }")

@@ -51,7 +51,7 @@ pytestmark = pytest.mark.usefixtures("baseline")
 def run(tmp_path: Path, claims: str, *options: str) -> tuple[int, str]:
     path = tmp_path / "new.yaml"
     path.write_text("claims:" + claims, encoding="utf-8")
-    facts = Path(os.environ["KG_ROOT"]) / "facts"
+    facts = Path(os.environ["KG_PROJECT"]) / "facts"
     before = {p: p.read_bytes() for p in facts.glob("*.yaml")}
     result = CliRunner().invoke(main, ["validate", str(path), *options])
     assert before == {p: p.read_bytes() for p in facts.glob("*.yaml")}, "validate changed facts/"

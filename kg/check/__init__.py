@@ -7,13 +7,13 @@ from pathlib import Path
 
 from kg.check.outcome import Outcome
 from kg.errors import InputError
-from kg.project import Settings
+from kg.project import Project
 from kg.rules import Problem
 
 FACT_SUFFIXES = (".yaml", ".yml")
 
 
-def validate_files(paths: list[Path], settings: Settings, shacl: bool = True) -> Outcome:
+def validate_files(paths: list[Path], project: Project, shacl: bool = True) -> Outcome:
     """Facts files (.yaml) and RDF files (.ttl, .trig, .jsonld, .nq, .nt), each checked as if it
     joined the graph; nothing is changed."""
     from kg.check.facts import validate_facts
@@ -26,11 +26,11 @@ def validate_files(paths: list[Path], settings: Settings, shacl: bool = True) ->
             raise InputError(f"{path}: kg validate reads facts (.yaml) and RDF (.ttl, .trig, .jsonld, .nq, .nt) files")
     rdf = [p for p in paths if is_rdf_file(p)]
     facts = [p for p in paths if not is_rdf_file(p)]
-    problems: list[Problem] = list(validate_rdf_files(rdf, settings, shacl)) if rdf else []
+    problems: list[Problem] = list(validate_rdf_files(rdf, project, shacl)) if rdf else []
     names = [str(p) for p in rdf]
     notes: list[str] = []
     if facts:
-        outcome = validate_facts(facts, settings, shacl)
+        outcome = validate_facts(facts, project, shacl)
         problems += outcome.problems
         names += outcome.files
         notes += outcome.notes

@@ -4,11 +4,11 @@ neighbourhood of any node, each answered with a few index lookups however large 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.conflicts import Evidence
 from kg.files import display_path
 from kg.inputs.facts import fact_files, read_facts
 from kg.inputs.ontology import Ontology
@@ -16,7 +16,7 @@ from kg.inputs.sources import load_sources
 from kg.mapping import Minter, map_facts
 from kg.model import Entity, Name, Source
 from kg.namespaces import OWL, PROV, RDF, SCHEMA, WD, WIKIBASE
-from kg.project import Settings
+from kg.project import Project
 from kg.store import MANIFEST, holds_published, newer_inputs, open_persistent
 
 _DEFAULT = ox.DefaultGraph()
@@ -41,26 +41,16 @@ _PUBLISHED = ox.NamedNode(SCHEMA + "datePublished")
 _RANKS = {WIKIBASE + "PreferredRank": "preferred", WIKIBASE + "NormalRank": "normal", WIKIBASE + "DeprecatedRank": "deprecated"}
 
 
-@dataclass(frozen=True)
-class Rival:
-    """An existing statement giving another value for the same subject and property."""
-
-    statement: str
-    value: str
-    sources: tuple[str, ...]
-    where: str
-
-
 class Baseline:
     """`locations` names where curated claims and entities come from (statement or entity IRI ->
     "file:line") when the baseline was read from facts/; a loaded store knows only IRIs."""
 
-    def __init__(self, store: ox.Store, settings: Settings, locations: Mapping[str, str] | None = None,
+    def __init__(self, store: ox.Store, project: Project, locations: Mapping[str, str] | None = None,
                  sources: Mapping[str, Source] | None = None) -> None:
         self.store = store
-        self.entity_space = settings.base_iri + "id/"
-        self.source_space = settings.base_iri + "source/"
-        self.sha256 = ox.NamedNode(settings.kg + "sha256")
+        self.entity_space = project.base_iri + "id/"
+        self.source_space = project.base_iri + "source/"
+        self.sha256 = ox.NamedNode(project.kg + "sha256")
         self.locations = locations or {}
         self.entities = StoredEntities(self)
         self.sources: Mapping[str, Source] = StoredSources(self) if sources is None else sources
@@ -92,19 +82,19 @@ class Baseline:
             return f"{amount[0].value} {unit[0].value if unit else ''}".strip()
         return term.value
 
-    def rivals(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> list[Rival]:
-        """Asserted (not deprecated) statements of (s, p) with a value other than o."""
+    def evidence(self, s: ox.NamedNode, p: ox.NamedNode) -> list[Evidence]:
+        """The asserted (not deprecated) statements of (s, p), with the sources they cite."""
         found = []
         for quad in self.store.quads_for_pattern(None, _SUBJECT, s, _DEFAULT):
             statement = quad.subject
             if not isinstance(statement, ox.NamedNode) or self.objects(statement, _PREDICATE) != [p]:
                 continue
             values = self.objects(statement, _OBJECT)
-            if not values or values[0] == o or _DEPRECATED in self.objects(statement, _RANK):
+            if not values or _DEPRECATED in self.objects(statement, _RANK):
                 continue
             sources = sorted(self._source_key(src) for src in self.objects(statement, _PRIMARY))
-            found.append(Rival(statement.value, self.value_text(values[0]), tuple(sources), self.where(statement.value)))
-        return sorted(found, key=lambda r: r.statement)
+            found.append(Evidence(s.value, p.value, values[0], statement.value, tuple((key, "") for key in sources)))
+        return sorted(found, key=lambda e: e.statement)
 
     def _source_key(self, source: ox.NamedNode | ox.Literal) -> str:
         keys = self.objects(source, _IDENTIFIER) if isinstance(source, ox.NamedNode) else []
@@ -212,31 +202,31 @@ class StoredSources(Mapping[str, Source]):
 
 
 def open_baseline(
-    settings: Settings, checked: list[Path], ontology: Ontology, known_qids: set[str] | None
+    project: Project, checked: list[Path], ontology: Ontology, known_qids: set[str] | None
 ) -> tuple[Baseline, list[str]]:
     """The graph the checked files would join: the store `kg load` wrote when it is current
     (a few index lookups per fact, whatever the graph's size), else facts/ read and mapped
     now. Facts files inside facts/ are left out of it, so that they are checked against the rest."""
-    facts_dir = settings.facts_dir.resolve()
+    facts_dir = project.facts_dir.resolve()
     inside = {p.resolve() for p in checked if p.resolve().is_relative_to(facts_dir)}
-    store_dir = settings.store_dir
+    store_dir = project.store_dir
     notes = []
-    if not inside and holds_published(store_dir, settings.output_dir):
-        newer = newer_inputs(settings.root, settings.output_dir)
+    if not inside and holds_published(project):
+        newer = newer_inputs(project)
         if not newer:
-            return Baseline(open_persistent(store_dir), settings), []
-        notes.append(f"{display_path(newer[0], settings.root)} changed after the last build: checked against "
+            return Baseline(open_persistent(store_dir), project), []
+        notes.append(f"{display_path(newer[0], project.root)} changed after the last build: checked against "
                      "facts/ instead of the store (run 'kg build' and 'kg load' to check faster)")
     elif (store_dir / MANIFEST).exists() and not inside:
-        notes.append(f"{display_path(store_dir, settings.root)} is older than output/: checked against facts/ "
+        notes.append(f"{display_path(store_dir, project.root)} is older than output/: checked against facts/ "
                      "instead (run 'kg load' to check faster)")
-    sources = load_sources(settings.sources_dir)
-    paths = [p for p in fact_files(settings.facts_dir) if p.resolve() not in inside]
-    facts = read_facts(paths, ontology, sources, known_qids, settings.root)
-    graph = map_facts(facts, sources, settings)
-    mint = Minter(settings)
+    sources = load_sources(project.sources_dir)
+    paths = [p for p in fact_files(project.facts_dir) if p.resolve() not in inside]
+    facts = read_facts(paths, ontology, sources, known_qids, project.root)
+    graph = map_facts(facts, sources, project)
+    mint = Minter(project)
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in [*graph.triples(), *ontology.triples])
     locations = {st.iri.value: st.origin for st in graph.statements}
     locations |= {mint.entity(e.id).value: f"{e.file}:{e.line}" for e in facts.entities.values()}
-    return Baseline(store, settings, locations, sources), notes
+    return Baseline(store, project, locations, sources), notes

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.build import verified_ids
 from kg.check.baseline import Baseline, open_baseline
 from kg.check.outcome import Outcome
+from kg.conflicts import Evidence, group_conflicts
 from kg.files import display_path
 from kg.inputs.facts import read_facts
 from kg.inputs.ontology import Ontology, load_ontology
+from kg.inputs.wikidata_ids import verified_ids
 from kg.mapping import MappedGraph, Minter, map_facts
 from kg.model import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityValue
-from kg.project import Settings
+from kg.project import Project
 from kg.rules import Problem, Rule, Severity, errors_of
 
 
@@ -28,23 +29,23 @@ def _value_text(claim: Claim) -> str:
     return f"{value.amount} {UNITS[value.unit][1]}"
 
 
-def validate_facts(paths: list[Path], settings: Settings, shacl: bool = True) -> Outcome:
+def validate_facts(paths: list[Path], project: Project, shacl: bool = True) -> Outcome:
     """Validate facts files as if they were added to facts/; problems only for those files."""
-    ontology, known_qids = load_ontology(settings), verified_ids(settings)
-    baseline, notes = open_baseline(settings, paths, ontology, known_qids)
-    facts = read_facts(paths, ontology, baseline.sources, known_qids, settings.root, known=baseline.entities)
-    shown = {display_path(p, settings.root) for p in paths}
+    ontology, known_qids = load_ontology(project), verified_ids(project.reference_table)
+    baseline, notes = open_baseline(project, paths, ontology, known_qids)
+    facts = read_facts(paths, ontology, baseline.sources, known_qids, project.root, known=baseline.entities)
+    shown = {display_path(p, project.root) for p in paths}
     cited = {r.source for c in facts.claims for r in c.refs}
     cited |= {r.source for e in facts.entities.values() for n in e.names for r in n.refs}
-    new = map_facts(facts, {key: baseline.sources[key] for key in sorted(cited)}, settings)
+    new = map_facts(facts, {key: baseline.sources[key] for key in sorted(cited)}, project)
     problems = [*facts.problems, *new.problems]
-    problems += _against_baseline(facts.claims, baseline, ontology.properties, Minter(settings))
+    problems += _against_baseline(facts.claims, baseline, ontology.functional, Minter(project))
     if shacl and not errors_of(problems):
-        problems += _shacl(facts, new, baseline, ontology, settings)
+        problems += _shacl(facts, new, baseline, ontology, project)
     return Outcome(tuple(sorted(shown)), tuple(problems), tuple(notes))
 
 
-def _against_baseline(claims: list[Claim], baseline: Baseline, properties: dict, mint: Minter) -> list[Problem]:  # type: ignore[type-arg]
+def _against_baseline(claims: list[Claim], baseline: Baseline, functional: frozenset[str], mint: Minter) -> list[Problem]:
     problems = []
     for claim in claims:
         statement = mint.claim_statement(claim)
@@ -63,30 +64,34 @@ def _against_baseline(claims: list[Claim], baseline: Baseline, properties: dict,
                     f"duplicate of the claim at {where}; its references will be merged", claim.file, claim.line,
                 ))
             continue
-        info = properties.get(claim.property)
-        if info is None or not info.functional or claim.rank == "deprecated":
+        if claim.rank == "deprecated":
             continue
-        subject, prop = mint.entity(claim.subject), ox.NamedNode(claim.property)
-        ours = ", ".join(sorted({r.source for r in claim.refs}))
-        for rival in baseline.rivals(subject, prop, mint.value(claim.value, claim)):
-            problems.append(Problem(
-                Rule.CONFLICT, Severity.WARNING,
-                f"contradicts {rival.where}: {claim.subject} has {rival.value} (source {', '.join(rival.sources)}), "
-                f"this claim says {_value_text(claim)} (source {ours})",
-                claim.file, claim.line,
-            ))
+        subject, prop, value = mint.entity(claim.subject), ox.NamedNode(claim.property), mint.value(claim.value, claim)
+        ours = Evidence(subject.value, prop.value, value, statement.value, tuple((r.source, r.quote) for r in claim.refs))
+        for conflict in group_conflicts([*baseline.evidence(subject, prop), ours], functional):
+            sources = ", ".join(sorted({source for source, _ in ours.quotes}))
+            for rival in conflict.evidence:
+                if rival.value == value:
+                    continue
+                problems.append(Problem(
+                    Rule.CONFLICT, Severity.WARNING,
+                    f"contradicts {baseline.where(rival.statement)}: {claim.subject} has {baseline.value_text(rival.value)} "
+                    f"(source {', '.join(source for source, _ in rival.quotes)}), this claim says {_value_text(claim)} "
+                    f"(source {sources})",
+                    claim.file, claim.line,
+                ))
     return problems
 
 
-def _shacl(facts: Facts, new: MappedGraph, baseline: Baseline, ontology: Ontology, settings: Settings) -> list[Problem]:
+def _shacl(facts: Facts, new: MappedGraph, baseline: Baseline, ontology: Ontology, project: Project) -> list[Problem]:
     from kg.check.neighbourhood import validate_joining
 
-    mint = Minter(settings)
+    mint = Minter(project)
     touched = {mint.entity(c.subject).value for c in facts.claims}
     touched |= {mint.entity(e).value for e in facts.entities}
     touched |= {st.iri.value for st in new.statements} | {r.value for st in new.statements for r in st.refs}
     if not touched:
         return []
-    return validate_joining(new.triples(), touched, baseline, ontology.triples, settings)
+    return validate_joining(new.triples(), touched, baseline, ontology.triples, project)
 
 

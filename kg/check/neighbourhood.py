@@ -6,14 +6,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.check.baseline import Baseline
-from kg.project import Settings
+from kg.project import Project
 from kg.rules import Problem, Rule, Severity
 from kg.shacl import validate
 from kg.shacl.shapes import vocabulary_layer
 
 
 def validate_joining(
-    new: list[ox.Triple], touched: set[str], baseline: Baseline, ontology_triples: list[ox.Triple], settings: Settings
+    new: list[ox.Triple], touched: set[str], baseline: Baseline, ontology_triples: list[ox.Triple], project: Project
 ) -> list[Problem]:
     """SHACL over new triples and the part of the graph they join (Baseline.neighbourhood),
     validating only the touched nodes, their statements and references: checking one fact
@@ -24,7 +24,7 @@ def validate_joining(
     existing = [t for t in existing if t.subject not in vocabulary]
     # The compiled engine validates every node of this small graph; the nodes around the focus
     # lack their own context (their statements), so only the focus nodes' results count.
-    report = validate([*existing, *new], vocabulary_layer(ontology_triples), settings, engine="fast")
+    report = validate([*existing, *new], vocabulary_layer(ontology_triples), project, engine="fast")
     results = [r for r in report.results if r.focus in focus]
     severity = {"violation": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
     return [Problem(Rule.SHACL, severity[r.severity], f"{r.focus}: {r.message}", None, None) for r in results]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from kg.project import Settings
+from kg.project import Project
 from kg.rules import Problem, Severity, errors_of
 
 
@@ -38,7 +38,7 @@ def render_text(outcome: Outcome) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_turtle(outcome: Outcome, settings: Settings) -> str:
+def render_turtle(outcome: Outcome, project: Project) -> str:
     """The problems as a SHACL sh:ValidationReport. A facts problem has no RDF focus node, so its
     sh:focusNode is the literal "file:line"; sh:sourceConstraint names the kg rule (kg:KG007)."""
     import hashlib
@@ -48,7 +48,7 @@ def render_turtle(outcome: Outcome, settings: Settings) -> str:
     from kg.namespaces import RDF, SH, XSD
 
     n = ox.NamedNode
-    report = n(settings.base_iri + "validation-report")
+    report = n(project.base_iri + "validation-report")
     severities = {Severity.ERROR: "Violation", Severity.WARNING: "Warning", Severity.INFO: "Info"}
     triples = [
         ox.Triple(report, n(RDF + "type"), n(SH + "ValidationReport")),
@@ -62,10 +62,10 @@ def render_turtle(outcome: Outcome, settings: Settings) -> str:
             ox.Triple(node, n(RDF + "type"), n(SH + "ValidationResult")),
             ox.Triple(node, n(SH + "resultSeverity"), n(SH + severities[problem.severity])),
             ox.Triple(node, n(SH + "resultMessage"), ox.Literal(problem.message)),
-            ox.Triple(node, n(SH + "sourceConstraint"), n(settings.kg + problem.rule.value)),
+            ox.Triple(node, n(SH + "sourceConstraint"), n(project.kg + problem.rule.value)),
             ox.Triple(node, n(SH + "focusNode"), ox.Literal(where)),
         ]
-    prefixes = {"sh": SH, "kg": settings.kg, "xsd": XSD}
+    prefixes = {"sh": SH, "kg": project.kg, "xsd": XSD}
     return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
 
 

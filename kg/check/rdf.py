@@ -13,7 +13,7 @@ from kg.errors import InputError
 from kg.files import read_limited
 from kg.inputs.ontology import Ontology, load_ontology
 from kg.namespaces import OWL, PROV, RDF, SCHEMA
-from kg.project import Settings
+from kg.project import Project
 from kg.rules import Problem, Rule, Severity, errors_of
 from kg.store import NameForms, open_published
 
@@ -53,11 +53,11 @@ def parse_rdf(path: Path) -> list[ox.Triple]:
 
 
 def check_triples(
-    triples: list[ox.Triple], file: str, ontology: Ontology, known: Mapping[str, set[str]], settings: Settings
+    triples: list[ox.Triple], file: str, ontology: Ontology, known: Mapping[str, set[str]], project: Project
 ) -> list[Problem]:
     """Entities known (or defined here), properties declared, datatypes as the ontology says,
     and a referenced statement for every new domain triple."""
-    entities = settings.base_iri + "id/"
+    entities = project.base_iri + "id/"
     problems: list[Problem] = []
     defined_here = {t.subject.value for t in triples if t.predicate.value == SCHEMA + "name"}
     provenance_nodes = {t.subject for t in triples if t.predicate.value == RDF + "type" and t.object.value in PROVENANCE_TYPES}
@@ -112,20 +112,20 @@ def _suggest(slug: str, known: Mapping[str, set[str]], entities: str) -> str:
     return f" — did you mean {', '.join(ids)}?" if ids else ""
 
 
-def validate_rdf_files(paths: list[Path], settings: Settings, shacl: bool = True) -> list[Problem]:
+def validate_rdf_files(paths: list[Path], project: Project, shacl: bool = True) -> list[Problem]:
     """Problems of RDF files as they would join the published graph."""
     from kg.check.neighbourhood import validate_joining
 
-    ontology = load_ontology(settings)
-    store = open_published(settings.output_dir, settings.store_dir)
+    ontology = load_ontology(project)
+    store = open_published(project)
     known = NameForms(store)
     problems: list[Problem] = []
     new: list[ox.Triple] = []
     for path in paths:
         triples = parse_rdf(path)
-        problems += check_triples(triples, str(path), ontology, known, settings)
+        problems += check_triples(triples, str(path), ontology, known, project)
         new += triples
     if shacl and not errors_of(problems) and new:
         touched = {t.subject.value for t in new if isinstance(t.subject, ox.NamedNode)}
-        problems += validate_joining(new, touched, Baseline(store, settings), ontology.triples, settings)
+        problems += validate_joining(new, touched, Baseline(store, project), ontology.triples, project)
     return problems

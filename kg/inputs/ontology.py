@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.namespaces import OWL, RDF, RDFS, SCHEMA
-from kg.project import Settings
+from kg.files import display_path, read_limited
+from kg.namespaces import OWL, RDF, RDFS, SCHEMA, Compactor
+from kg.project import Project
 
+MAX_BYTES = 16 * 1024 * 1024
 DATATYPE_NAMESPACES = ("http://www.w3.org/2001/XMLSchema#", RDF)
 
 
@@ -40,11 +44,17 @@ class Ontology:
             raise InputError(f"{curie!r} is not a CURIE with a known prefix ({', '.join(self.prefixes)})")
         return self.prefixes[prefix] + local
 
+    @cached_property
+    def compactor(self) -> Compactor:
+        return Compactor(self.prefixes)
+
     def compact(self, iri: str) -> str:
-        for prefix, namespace in self.prefixes.items():
-            if iri.startswith(namespace):
-                return f"{prefix}:{iri[len(namespace):]}"
-        return f"<{iri}>"
+        return self.compactor(iri)
+
+    @cached_property
+    def functional(self) -> frozenset[str]:
+        """The properties declared owl:FunctionalProperty: one value expected, two are a conflict."""
+        return frozenset(iri for iri, info in self.properties.items() if info.functional)
 
     def is_class(self, iri: str) -> bool:
         return iri in self.superclasses
@@ -53,16 +63,54 @@ class Ontology:
         return cls == ancestor or ancestor in self.superclasses.get(cls, set())
 
 
-def load_ontology(settings: Settings) -> Ontology:
-    """Parse every ontology/*.ttl with pyoxigraph and index classes and properties."""
+VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Triples read from Turtle files, with the prefixes those files declare (IRIs resolved)."""
+
+    triples: tuple[ox.Triple, ...]
+    prefixes: dict[str, str]
+
+
+def ontology_files(project: Project) -> list[Path]:
+    """kg's own model vocabulary (shipped with kg), then the project's ontology/*.ttl."""
+    return [VOCAB_DIR / "ontology.ttl", *sorted(project.ontology_dir.glob("*.ttl"))]
+
+
+def shape_files(project: Project) -> list[Path]:
+    """kg's own shapes (entities, provenance, conflicts), then the project's shapes/*.ttl."""
+    return [*sorted((VOCAB_DIR / "shapes").glob("*.ttl")), *sorted(project.shapes_dir.glob("*.ttl"))]
+
+
+def read_vocabulary(paths: list[Path], project: Project, *, blank_nodes: bool = True) -> Vocabulary:
+    """Parse Turtle files with relative IRIs resolved against the project's base IRI (so
+    `@prefix kg: <ontology#>` is the project's ontology namespace); errors name file:line."""
     triples: list[ox.Triple] = []
-    for path in sorted(settings.ontology_dir.glob("*.ttl")):
-        text = settings.rebase(path.read_text(encoding="utf-8"))
+    prefixes: dict[str, str] = {}
+    for path in paths:
+        display = display_path(path, project.root)
+        data = read_limited(path, MAX_BYTES, "a vocabulary file may hold", display)
+        parser = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=project.base_iri)
         try:
-            triples.extend(ox.parse(text, format=ox.RdfFormat.TURTLE))  # type: ignore[arg-type]
+            for quad in parser:
+                if not blank_nodes and (isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)):
+                    raise InputError(f"{display}: blank nodes are not allowed here (published output has none): "
+                                     "give the node an IRI")
+                triples.append(quad.triple)
         except SyntaxError as exc:
-            raise InputError(f"{path}: {exc}") from exc
-    return index_ontology(triples, settings.prefixes())
+            where = f"{display}:{exc.lineno}:{exc.offset}" if exc.lineno else display
+            raise InputError(f"{where}: Turtle syntax error: {exc.msg}") from exc
+        for prefix, namespace in parser.prefixes.items():
+            prefixes.setdefault(prefix, namespace)
+    return Vocabulary(tuple(triples), prefixes)
+
+
+def load_ontology(project: Project) -> Ontology:
+    """kg's model vocabulary and the project's ontology/*.ttl, classes and properties indexed."""
+    vocabulary = read_vocabulary(ontology_files(project), project, blank_nodes=False)
+    return index_ontology(list(vocabulary.triples), project.prefixes())
 
 
 def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontology:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import InputError
@@ -15,6 +15,18 @@ from kg.inputs.sources import KEY_PATTERN, REGISTRY_FILE, load_sources
 from kg.model import sha256_hex
 
 MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Description:
+    """What the registry records of an article besides its text, as the curator states it."""
+
+    title: str | None = None
+    date: str | None = None
+    language: str = "en"
+    url: str | None = None
+    publisher: str | None = None
+    rights: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,17 +50,11 @@ def _yaml_string(value: str | None) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def register_file(
-    path: Path,
-    sources_dir: Path,
-    key: str | None = None,
-    title: str | None = None,
-    date: str | None = None,
-    language: str = "en",
-) -> Registered:
+def register_file(path: Path, sources_dir: Path, key: str | None = None,
+                  description: Description = Description()) -> Registered:
     """Copy the text into sources/ byte for byte and append its entry to sources.yaml."""
     raw = read_limited(path, MAX_BYTES, "a source text may hold")
-    return register_text(raw, str(path), key or derived_key(path.stem), sources_dir, title, date, language)
+    return register_text(raw, str(path), key or derived_key(path.stem), sources_dir, description)
 
 
 def derived_key(name: str) -> str:
@@ -56,16 +62,8 @@ def derived_key(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "article"
 
 
-def register_text(
-    raw: bytes,
-    origin: str,
-    key: str,
-    sources_dir: Path,
-    title: str | None = None,
-    date: str | None = None,
-    language: str = "en",
-    url: str | None = None,
-) -> Registered:
+def register_text(raw: bytes, origin: str, key: str, sources_dir: Path,
+                  description: Description = Description()) -> Registered:
     """Store `raw` (UTF-8 text) as a new source; `origin` names it in errors."""
     try:
         text = raw.decode("utf-8")
@@ -75,13 +73,15 @@ def register_text(
         raise InputError(f"{origin}: not a text article (empty or holds NUL characters)")
     if not KEY_PATTERN.match(key):
         raise InputError(f"source key {key!r} may hold only letters, digits, '_', '.', '-'")
-    if not LANG_TAG.match(language):
-        raise InputError(f"language {language!r} is not a BCP 47 tag")
-    if date is not None:
+    if not LANG_TAG.match(description.language):
+        raise InputError(f"language {description.language!r} is not a BCP 47 tag")
+    if description.date is not None:
         try:
-            dt.date.fromisoformat(date)
+            dt.date.fromisoformat(description.date)
         except ValueError as exc:
-            raise InputError(f"date {date!r} is not YYYY-MM-DD") from exc
+            raise InputError(f"date {description.date!r} is not YYYY-MM-DD") from exc
+    if description.url is not None and not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", description.url):
+        raise InputError(f"url {description.url!r} is not an http(s) URL")
     existing = load_sources(sources_dir)
     digest = sha256_hex(raw)
     for source in existing.values():
@@ -96,15 +96,18 @@ def register_text(
     entry = (
         f"  - key: {key}\n"
         f"    file: {file_name}\n"
-        f"    title: {_yaml_string(title)}\n"
-        f"    date: {_yaml_string(date)}\n"
-        f"    language: {language}\n"
+        f"    title: {_yaml_string(description.title)}\n"
+        f"    date: {_yaml_string(description.date)}\n"
+        f"    language: {description.language}\n"
         f"    sha256: {digest}\n"
         f"    retrieved: \"{retrieved}\"\n"
-        + (f"    url: {_yaml_string(url)}\n" if url else "")
+        + "".join(f"    {name}: {_yaml_string(value)}\n" for name, value in (
+            ("url", description.url), ("publisher", description.publisher), ("rights", description.rights)) if value)
     )
     registry = sources_dir / REGISTRY_FILE
-    current = registry.read_text(encoding="utf-8")
+    # An empty registry may say `sources: []` (or nothing): entries then start a block list.
+    current = re.sub(r"^sources:[ \t]*(?:\[[ \t]*\])?[ \t]*$", "sources:", registry.read_text(encoding="utf-8"),
+                     count=1, flags=re.M)
     write_atomically({
         sources_dir / file_name: raw,
         registry: (current.rstrip("\n") + "\n" + entry).encode("utf-8"),
@@ -155,11 +158,12 @@ def fetch_article(url: str, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | No
     return (main_text.strip() + "\n").encode("utf-8"), (metadata.title if metadata else None)
 
 
-def register_url(url: str, sources_dir: Path, key: str | None = None, title: str | None = None,
-                 date: str | None = None, language: str = "en") -> Registered:
+def register_url(url: str, sources_dir: Path, key: str | None = None,
+                 description: Description = Description()) -> Registered:
     raw, page_title = fetch_article(url)
     from urllib.parse import urlparse
 
     parts = urlparse(url)
     default_key = Path(parts.path).stem or parts.hostname or "article"
-    return register_text(raw, url, key or derived_key(default_key), sources_dir, title or page_title, date, language, url)
+    described = replace(description, title=description.title or page_title, url=description.url or url)
+    return register_text(raw, url, key or derived_key(default_key), sources_dir, described)

@@ -34,7 +34,9 @@ def load_sources(sources_dir: Path) -> dict[str, Source]:
     (Source.text): a missing or altered text is a SourceError then."""
     registry_path = sources_dir / REGISTRY_FILE
     document = load_yaml(registry_path)
-    entries = document.get("sources") if isinstance(document, dict) else None
+    entries = document.get("sources", False) if isinstance(document, dict) else False
+    if entries is None:  # `sources:` with no entry yet
+        entries = []
     if not isinstance(entries, list):
         raise SourceError(f"{registry_path}: expected a 'sources:' list")
     sources: dict[str, Source] = {}
@@ -62,5 +64,7 @@ def load_sources(sources_dir: Path) -> dict[str, Source]:
             date=_optional(entry, "date", where),
             retrieved=_optional(entry, "retrieved", where),
             url=_optional(entry, "url", where),
+            publisher=_optional(entry, "publisher", where),
+            rights=_optional(entry, "rights", where),
         )
     return sources

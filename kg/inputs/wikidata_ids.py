@@ -33,3 +33,8 @@ def usable_ids(path: Path, kind: str | None = None) -> set[str]:
         for row in read_reference_table(path)
         if row.id and row.status in USABLE and (kind is None or row.kind == kind)
     }
+
+
+def verified_ids(table: Path) -> set[str] | None:
+    """The item and class IDs the reference table marks usable; None when there is no table."""
+    return (usable_ids(table, "item") | usable_ids(table, "class")) if table.exists() else None

@@ -1,0 +1,82 @@
+"""The published files and the RDF formats they are written in: one registry that build, VoID,
+the site, serve, load and publish all read, instead of tables of their own.
+
+Writers live beside it: kg.outputs.rdf (Turtle, TriG, N-Quads, N-Triples), kg.outputs.jsonld,
+kg.outputs.wikidata (the Wikidata-vocabulary view) and kg.outputs.void (VoID/DCAT)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.project import Project
+
+
+@dataclass(frozen=True)
+class Format:
+    """An RDF serialisation: its file suffix and IANA media type."""
+
+    name: str
+    suffix: str
+    media_type: str
+    quads: bool = False
+
+
+TURTLE = Format("turtle", ".ttl", "text/turtle")
+JSONLD = Format("jsonld", ".jsonld", "application/ld+json")
+TRIG = Format("trig", ".trig", "application/trig", quads=True)
+NQUADS = Format("nquads", ".nq", "application/n-quads", quads=True)
+NTRIPLES = Format("ntriples", ".nt", "application/n-triples")
+FORMATS = (TURTLE, JSONLD, TRIG, NQUADS, NTRIPLES)
+# What each resource of the site is also written as, next to its page.
+RESOURCE_FORMATS = (TURTLE, JSONLD, NTRIPLES, NQUADS)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One published file of output/: its name (`{stem}` is the project's output stem), its
+    format, and whether VoID lists it as a distribution of the dataset."""
+
+    key: str
+    pattern: str
+    format: Format
+    distribution: bool
+    what: str
+
+    def name(self, project: Project) -> str:
+        return self.pattern.format(stem=project.stem)
+
+    def path(self, project: Project) -> Path:
+        return project.output_dir / self.name(project)
+
+
+OUTPUTS = (
+    Output("graph", "{stem}.ttl", TURTLE, True,
+           "the graph: asserted triples, statement nodes, references with quoted spans, source articles"),
+    Output("graph-jsonld", "{stem}.jsonld", JSONLD, True, "the same RDF graph as compacted JSON-LD"),
+    Output("context", "context.jsonld", JSONLD, False, "the JSON-LD context, also embedded in the JSON-LD"),
+    Output("dataset-trig", "{stem}.trig", TRIG, True, "the graph plus one named graph per statement"),
+    Output("dataset-nquads", "{stem}.nq", NQUADS, True, "the same dataset as N-Quads"),
+    Output("wikidata", "{stem}-wikidata.ttl", TURTLE, True, "the asserted facts in Wikidata's vocabulary"),
+    Output("void", "void.ttl", TURTLE, False, "the VoID/DCAT description of the dataset"),
+    Output("shacl-report", "shacl-report.ttl", TURTLE, False, "the SHACL validation report"),
+    Output("ontology", "ontology.ttl", TURTLE, False, "kg's model vocabulary and the project's ontology"),
+)
+_BY_KEY = {output.key: output for output in OUTPUTS}
+
+
+def output(key: str) -> Output:
+    return _BY_KEY[key]
+
+
+def output_path(project: Project, key: str) -> Path:
+    """Where the published file `key` (graph, dataset-nquads, ontology, …) of the project is."""
+    return _BY_KEY[key].path(project)
+
+
+def format_for_suffix(suffix: str) -> Format | None:
+    return next((f for f in FORMATS if f.suffix == suffix), None)
+
+
+__all__ = ["FORMATS", "Format", "OUTPUTS", "Output", "RESOURCE_FORMATS", "format_for_suffix", "output",
+           "output_path"]

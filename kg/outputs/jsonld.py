@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.namespaces import RDF, XSD
+from kg.namespaces import RDF, XSD, Compactor
 
 TYPE = RDF + "type"
 STRING = XSD + "string"
@@ -23,23 +23,10 @@ def context(prefixes: dict[str, str]) -> dict[str, object]:
 
 class _Compactor:
     def __init__(self, prefixes: dict[str, str]) -> None:
-        # longest namespace first, so kg: (…/ontology#) wins over kgr: (…/)
-        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
-        self.cache: dict[str, str] = {}
+        self.curie = Compactor(prefixes).curie
 
     def iri(self, iri: str) -> str:
-        compact = self.cache.get(iri)
-        if compact is None:
-            compact = self.cache[iri] = self._compact(iri)
-        return compact
-
-    def _compact(self, iri: str) -> str:
-        for prefix, namespace in self.prefixes:
-            if iri.startswith(namespace):
-                local = iri[len(namespace) :]
-                if not local.startswith("//"):
-                    return f"{prefix}:{local}"
-        return iri
+        return self.curie(iri) or iri
 
     def value(self, term: ox.NamedNode | ox.Literal) -> object:
         if isinstance(term, ox.NamedNode):

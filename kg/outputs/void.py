@@ -9,56 +9,62 @@ import os
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.namespaces import DCAT, DCTERMS, RDF, SCHEMA, VOID, XSD
-from kg.project import Settings
+from kg.namespaces import DCAT, DCTERMS, FOAF, RDF, SCHEMA, VOID, XSD
+from kg.outputs import OUTPUTS, output
+from kg.project import Project
 
 A = ox.NamedNode(RDF + "type")
-LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
-DISTRIBUTIONS = {
-    # file name -> media type
-    "vyzov.ttl": "text/turtle",
-    "vyzov.jsonld": "application/ld+json",
-    "vyzov.trig": "application/trig",
-    "vyzov.nq": "application/n-quads",
-    "vyzov-wikidata.ttl": "text/turtle",
-}
-
-
 def _int(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))
 
 
 def describe(
-    settings: Settings,
+    project: Project,
     triple_count: int,
     entity_count: int,
     source_keys: list[str],
     class_counts: dict[str, int],
 ) -> list[ox.Triple]:
-    base = settings.base_iri
+    base = project.base_iri
     dataset = ox.NamedNode(base + "dataset")
     n = ox.NamedNode
+    language = project.language
     out = [
         ox.Triple(dataset, A, n(VOID + "Dataset")),
         ox.Triple(dataset, A, n(DCAT + "Dataset")),
-        ox.Triple(dataset, n(DCTERMS + "title"), ox.Literal("Vyzov knowledge graph", language="en")),
-        ox.Triple(dataset, n(DCTERMS + "description"), ox.Literal(
-            "Claims about the 2021 Soyuz MS-19 flight to film Vyzov (The Challenge), each backed by a "
-            "verbatim quote from a news article, with per-triple provenance.", language="en")),
-        ox.Triple(dataset, n(DCTERMS + "license"), n(LICENSE)),
+        ox.Triple(dataset, n(DCTERMS + "title"), ox.Literal(project.title, language=language)),
         ox.Triple(dataset, n(VOID + "triples"), _int(triple_count)),
         ox.Triple(dataset, n(VOID + "entities"), _int(entity_count)),
         ox.Triple(dataset, n(VOID + "uriSpace"), ox.Literal(base + "id/")),
         ox.Triple(dataset, n(VOID + "vocabulary"), n(SCHEMA)),
-        ox.Triple(dataset, n(VOID + "vocabulary"), n(settings.kg)),
-        ox.Triple(dataset, n(VOID + "dataDump"), n(base + "vyzov.nq")),
-        ox.Triple(dataset, n(VOID + "exampleResource"), n(base + "id/film/vyzov")),
+        ox.Triple(dataset, n(VOID + "vocabulary"), n(project.kg)),
+        ox.Triple(dataset, n(VOID + "dataDump"), n(base + output("dataset-nquads").name(project))),
         ox.Triple(dataset, n(DCTERMS + "creator"), ox.Literal(f"kg {__version__}")),
         ox.Triple(dataset, n(SCHEMA + "softwareVersion"), ox.Literal(__version__)),
     ]
+    if project.description:
+        out.append(ox.Triple(dataset, n(DCTERMS + "description"), ox.Literal(project.description, language=language)))
+    if project.license:
+        out.append(ox.Triple(dataset, n(DCTERMS + "license"), n(project.license)))
+    for role, agent in (("publisher", project.publisher), ("creator", project.creator)):
+        if agent is None:
+            continue
+        node = n(f"{base}dataset/{role}")
+        out += [
+            ox.Triple(dataset, n(DCTERMS + role), node),
+            ox.Triple(node, A, n(FOAF + "Agent")),
+            ox.Triple(node, n(FOAF + "name"), ox.Literal(agent.name)),
+        ]
+        if agent.url:
+            out.append(ox.Triple(node, n(FOAF + "homepage"), n(agent.url)))
+    if project.example_entity:
+        out.append(ox.Triple(dataset, n(VOID + "exampleResource"), n(f"{base}id/{project.example_entity}")))
     for key in source_keys:
         out.append(ox.Triple(dataset, n(DCTERMS + "source"), n(f"{base}source/{key}")))
-    for file_name, media_type in DISTRIBUTIONS.items():
+    for published in OUTPUTS:
+        if not published.distribution:
+            continue
+        file_name, media_type = published.name(project), published.format.media_type
         dist = n(f"{base}dataset/{file_name}")
         out += [
             ox.Triple(dataset, n(DCAT + "distribution"), dist),

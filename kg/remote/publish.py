@@ -15,11 +15,13 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.errors import EndpointError, InputError, PublishError
+from kg.outputs import output_path
+from kg.project import Project
 from kg.remote.endpoint import Client
 from kg.store import built
 
 FORMATS = ("turtle", "nquads")
-_FILES = {"turtle": ("vyzov.ttl", "ontology.ttl"), "nquads": ("vyzov.nq", "ontology.ttl")}
+_FILES = {"turtle": ("graph", "ontology"), "nquads": ("dataset-nquads", "ontology")}
 _MEDIA = {".ttl": "text/turtle", ".nq": "application/n-quads"}
 _RDF_FORMAT = {".ttl": ox.RdfFormat.TURTLE, ".nq": ox.RdfFormat.N_QUADS}
 _BATCH = 20_000
@@ -65,11 +67,11 @@ class PublishResult:
                 f"({rate:,.0f} triples/s); replaced {self.previous:,} triples{warnings}")
 
 
-def published_files(output_dir: Path, fmt: str) -> list[Path]:
+def published_files(project: Project, fmt: str) -> list[Path]:
     """The built files a publish sends: the graph and the ontology `kg query` loads beside it."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
-    return built(output_dir, *_FILES[fmt])
+    return built(*(output_path(project, key) for key in _FILES[fmt]))
 
 
 def staging_graph(graph: str) -> str:

@@ -10,29 +10,25 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from kg.errors import InputError
+from kg.outputs import FORMATS, JSONLD, RESOURCE_FORMATS
+from kg.project import Project
 from kg.serve.conneg import BadAccept, negotiate
 from kg.serve.sparql import Answer, Limits, QueryService, text_answer
 from kg.site.layout import HTML, MARKER_NAME
-from kg.store import PUBLISHED, built
+from kg.store import loaded_files
 
 # Media types a resource IRI can be negotiated to, in the server's order of preference.
 RESOURCE_TYPES = {
     "text/html": HTML,
-    "text/turtle": ".ttl",
-    "application/ld+json": ".jsonld",
-    "application/n-triples": ".nt",
-    "application/n-quads": ".nq",
-    "application/json": ".jsonld",
+    **{f.media_type: f.suffix for f in RESOURCE_FORMATS},
+    "application/json": JSONLD.suffix,
     "application/xhtml+xml": HTML,
 }
 CONTENT_TYPES = {
     HTML: "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".svg": "image/svg+xml",
-    ".ttl": "text/turtle; charset=utf-8",
-    ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
+    **{f.suffix: f.media_type + ("; charset=utf-8" if f.media_type.startswith("text/") else "") for f in FORMATS},
 }
 MAX_BODY = 65_536
 FORM = "application/x-www-form-urlencoded"
@@ -126,7 +122,7 @@ class Handler(BaseHTTPRequestHandler):
         self._error(404, f"not found: /{relative}")
 
     def _relative(self, path: str) -> str:
-        """The site path; the base IRI's own path (/vyzov/ for https://example.org/vyzov/) is
+        """The site path; the base IRI's own path (/data/ for https://example.org/data/) is
         accepted as a prefix too, so the minted IRIs resolve as they are written."""
         relative = safe_relative(path)
         mount = self.mount.strip("/")
@@ -209,18 +205,19 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 64
 
 
-def make_server(site: Path, output_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-                limits: Limits | None = None, quiet: bool = False, mount: str = "",
-                store_dir: Path | None = None) -> tuple[Server, QueryService]:
-    """A server (not yet serving) and its query service; close both when done."""
-    site = site.resolve()
+def make_server(project: Project, site: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
+                limits: Limits | None = None, quiet: bool = False) -> tuple[Server, QueryService]:
+    """A server (not yet serving) and its query service; close both when done. Minted IRIs are
+    answered at their own path too: /vyzov/id/… for the base IRI https://example.org/vyzov/."""
+    site = (site or project.output_dir / "site").resolve()
     if not (site / "index.html").is_file():
         raise InputError(f"{site} holds no site: run 'kg site' first")
-    built(output_dir, *PUBLISHED)
+    loaded_files(project)
+    mount = urlsplit(project.base_iri).path
     handler: type[Handler] = type("SiteHandler", (Handler,), {"site": site, "quiet": quiet, "mount": mount})
     try:
         server = Server((host, port), handler)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    handler.service = QueryService(output_dir, limits, store_dir)
+    handler.service = QueryService(project, limits)
     return server, handler.service

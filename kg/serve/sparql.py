@@ -13,9 +13,9 @@ import re
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
+from kg.project import Project
 from kg.serve.conneg import negotiate
 
 RESULTS_TYPES = (
@@ -64,11 +64,11 @@ def uses_service(query: str) -> bool:
     return bool(_SERVICE.search(_HIDDEN.sub(" ", query)))
 
 
-def _worker(conn: Connection, output_dir: str, limits: Limits, store_dir: str | None) -> None:
+def _worker(conn: Connection, project: Project, limits: Limits) -> None:
     from kg.store import open_published
 
     # the persistent store (read-only, shared by every worker) when it holds the current output/
-    store = open_published(Path(output_dir), Path(store_dir) if store_dir else None)
+    store = open_published(project)
     while True:
         try:
             query, results_type, graph_type = conn.recv()
@@ -126,10 +126,9 @@ def _answer(store: Any, query: str, results_type: str | None, graph_type: str | 
 
 
 class _Worker:
-    def __init__(self, context: Any, output_dir: Path, limits: Limits, store_dir: Path | None) -> None:
+    def __init__(self, context: Any, project: Project, limits: Limits) -> None:
         self.conn, child = context.Pipe()
-        store = str(store_dir) if store_dir else None
-        self.process = context.Process(target=_worker, args=(child, str(output_dir), limits, store), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, project, limits), daemon=True)
         self.process.start()
         child.close()
 
@@ -144,9 +143,8 @@ class QueryService:
     """A small pool of query workers. `ask` blocks for at most about twice the time limit: once
     waiting for a free worker, once for the answer."""
 
-    def __init__(self, output_dir: Path, limits: Limits | None = None, store_dir: Path | None = None) -> None:
-        self.output_dir = output_dir
-        self.store_dir = store_dir
+    def __init__(self, project: Project, limits: Limits | None = None) -> None:
+        self.project = project
         self.limits = limits or Limits()
         self.context = multiprocessing.get_context("spawn")
         self.idle: queue.Queue[_Worker] = queue.Queue()
@@ -156,7 +154,7 @@ class QueryService:
             self.idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self.context, self.output_dir, self.limits, self.store_dir)
+        worker = _Worker(self.context, self.project, self.limits)
         with self.lock:
             self.workers.append(worker)
         return worker

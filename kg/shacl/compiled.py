@@ -1,6 +1,6 @@
 """SHACL validation compiled to SPARQL and run on a pyoxigraph store: the fast twin of kg.validation.
 
-`validate_fast(triples, vocabulary, settings)` takes the same inputs as `kg.validation.validate` and
+`validate_fast(triples, vocabulary, project)` takes the same inputs as `kg.validation.validate` and
 returns the same `ShaclReport`. Every shape in shapes/ is read from the shapes graph (nothing here
 names a project shape) and compiled into SPARQL SELECT queries, each of which checks one constraint
 for all focus nodes of its shape at once.
@@ -46,10 +46,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.inputs.ontology import Vocabulary
 from kg.namespaces import OWL, RDF, RDFS, SH, XSD
-from kg.project import Settings
+from kg.project import Project
 from kg.shacl.report import SEVERITIES, ShaclReport, ShaclResult, report_turtle
-from kg.shacl.shapes import load_shapes_text
 
 KNOWN_DIFFERENCES = """\
 Where pyshacl (as kg.validation runs it) and this engine can disagree; none arises in data kg builds.
@@ -145,13 +145,9 @@ HEX = '"^([0-9A-Fa-f]{2})*$"'
 class _Shapes:
     """The shapes graph, with the few look-ups the compiler needs."""
 
-    def __init__(self, text: str) -> None:
-        self.store = ox.Store()
-        try:
-            self.store.load(text, format=ox.RdfFormat.TURTLE)
-        except SyntaxError as e:
-            raise InputError(f"shapes/: Turtle syntax error: {e}") from e
-        self.prefixes = dict(re.findall(r"(?:@prefix|PREFIX)\s+([\w-]*):\s*<([^>]*)>", text))
+    def __init__(self, shapes: Vocabulary) -> None:
+        self.store = load_store(shapes.triples)
+        self.prefixes = dict(shapes.prefixes)
 
     def objects(self, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode) -> list:
         return sorted((q.object for q in self.store.quads_for_pattern(s, p, None)), key=str)
@@ -1186,17 +1182,18 @@ def load_store(triples: Iterable[ox.Triple]) -> ox.Store:
     return store
 
 
-def compile_checks(store: ox.Store, settings: Settings) -> list[_Check]:
-    """The SPARQL queries for every shape in settings.shapes_dir, against this data (for subclass closure)."""
-    return _Compiler(_Shapes(load_shapes_text(settings)), store).compile()
+def compile_checks(store: ox.Store, shapes: Vocabulary) -> list[_Check]:
+    """The SPARQL queries for every shape, against this data (for subclass closure)."""
+    return _Compiler(_Shapes(shapes), store).compile()
 
 
-def validate_fast(triples: Iterable[ox.Triple], vocabulary: Iterable[ox.Triple], settings: Settings) -> ShaclReport:
-    """Run every shape in shapes/ over the triples (plus the vocabulary layer) as SPARQL on pyoxigraph.
+def validate_fast(triples: Iterable[ox.Triple], vocabulary: Iterable[ox.Triple], project: Project,
+                  shapes: Vocabulary) -> ShaclReport:
+    """Run every shape over the triples (plus the vocabulary layer) as SPARQL on pyoxigraph.
 
-    Same inputs and same report as kg.validation.validate, in seconds for millions of triples."""
+    Same inputs and same report as the pyshacl engine, in seconds for millions of triples."""
     store = load_store(itertools.chain(triples, vocabulary))
-    checks = compile_checks(store, settings)
+    checks = compile_checks(store, shapes)
     raws: list[_Raw] = []
     seen_sparql: set = set()
     for check in checks:
@@ -1225,4 +1222,4 @@ def validate_fast(triples: Iterable[ox.Triple], vocabulary: Iterable[ox.Triple],
             )
         )
     results.sort(key=lambda r: (r.severity, r.focus, r.path or "", r.value or "", r.shape, r.message))
-    return ShaclReport(tuple(results), report_turtle(results, settings))
+    return ShaclReport(tuple(results), report_turtle(results, project))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.namespaces import RDF, SH
-from kg.project import Settings
+from kg.project import Project
 
 SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 
@@ -47,10 +47,10 @@ class ShaclReport:
         return not self.violations
 
 
-def report_turtle(results: list[ShaclResult], settings: Settings) -> bytes:
+def report_turtle(results: list[ShaclResult], project: Project) -> bytes:
     """The report as Turtle with IRIs instead of blank nodes, named by content: byte-stable."""
     n = ox.NamedNode
-    base = settings.base_iri + "shacl-report"
+    base = project.base_iri + "shacl-report"
     report = n(base)
     severity_iri = {v: k for k, v in SEVERITIES.items()}
     triples = [
@@ -75,7 +75,7 @@ def report_turtle(results: list[ShaclResult], settings: Settings) -> bytes:
             triples.append(ox.Triple(node, n(SH + "resultPath"), n(r.path)))
         if r.value_term is not None:
             triples.append(ox.Triple(node, n(SH + "value"), r.value_term))
-    prefixes = {"sh": SH, **settings.prefixes()}
+    prefixes = {"sh": SH, **project.prefixes()}
     return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes)  # type: ignore[no-any-return]
 
 

@@ -6,16 +6,14 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
+from kg.inputs.ontology import Vocabulary, read_vocabulary, shape_files
 from kg.namespaces import OWL, RDF, RDFS
-from kg.project import Settings
+from kg.project import Project
 
 
-def load_shapes_text(settings: Settings) -> str:
-    paths = sorted(settings.shapes_dir.glob("*.ttl"))
-    if not paths:
-        raise InputError(f"no SHACL shapes in {settings.shapes_dir}")
-    return "\n".join(settings.rebase(p.read_text(encoding="utf-8")) for p in paths)
+def load_shapes(project: Project) -> Vocabulary:
+    """kg's own shapes and the project's shapes/*.ttl, as one shapes graph with its prefixes."""
+    return read_vocabulary(shape_files(project), project)
 
 
 def vocabulary_layer(ontology_triples: Iterable[ox.Triple]) -> list[ox.Triple]:

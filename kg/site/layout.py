@@ -12,14 +12,10 @@ import re
 from dataclasses import dataclass
 
 from kg.errors import InputError
+from kg.outputs import RESOURCE_FORMATS
 
 HTML = ".html"
-DATA_SUFFIXES = {
-    ".ttl": "text/turtle",
-    ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-}
+DATA_SUFFIXES = {f.suffix: f.media_type for f in RESOURCE_FORMATS}
 SPACES = ("id/", "statement/", "source/", "reference/", "value/")
 ONTOLOGY = "ontology"
 MARKER_NAME = ".kg-site"

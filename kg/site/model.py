@@ -1,18 +1,20 @@
 """The published graph indexed for the site: triples by subject and object, labels, quoted spans,
-and the resources that get a page. Everything is read from output/ (vyzov.ttl, ontology.ttl)."""
+and the resources that get a page. Everything is read from output/ (the graph and the ontology)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.mapping import reading_order
-from kg.namespaces import OA, PROV, RDF, RDFS, SCHEMA
-from kg.project import Settings
+from kg.namespaces import OA, PROV, RDF, RDFS, SCHEMA, Compactor
+from kg.outputs import output_path
+from kg.project import Project
 from kg.site.layout import Location, locate
 from kg.store import built
 
@@ -34,7 +36,7 @@ class Span:
 
 @dataclass
 class SiteGraph:
-    settings: Settings
+    project: Project
     store: ox.Store
     ontology: list[ox.Triple]
     by_subject: dict[str, list[ox.Triple]] = field(default_factory=dict)
@@ -43,7 +45,12 @@ class SiteGraph:
 
     @property
     def base(self) -> str:
-        return self.settings.base_iri
+        return self.project.base_iri
+
+    @cached_property
+    def compactor(self) -> Compactor:
+        """Prefixed names for IRIs outside the site (the base IRI's own prefix is not used)."""
+        return Compactor(self.project.prefixes(), exclude=("kgr",))
 
     def locate(self, iri: str) -> Location | None:
         return locate(iri, self.base)
@@ -138,9 +145,9 @@ def _best(values: list[ox.Literal]) -> str:
     return sorted(values, key=lambda v: (v.language not in ("en", None), v.language or "", v.value))[0].value
 
 
-def load(settings: Settings, store: ox.Store) -> SiteGraph:
-    ontology = _parse(built(settings.output_dir, "ontology.ttl")[0])
-    graph = SiteGraph(settings, store, ontology)
+def load(project: Project, store: ox.Store) -> SiteGraph:
+    ontology = _parse(built(output_path(project, "ontology"))[0])
+    graph = SiteGraph(project, store, ontology)
     by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
     by_object: dict[str, list[ox.Triple]] = defaultdict(list)
     for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):

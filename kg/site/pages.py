@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from kg.explain import Fact, explain
 from kg.namespaces import OA, OWL, PROV, RDF, RDFS, SCHEMA, WIKIBASE, XSD
+from kg.outputs import output
 from kg.query import Example
 from kg.site import layout
 from kg.site.layout import DATA_SUFFIXES, span_anchor
@@ -88,10 +89,7 @@ class Links:
 
 
 def _compact(iri: str, graph: SiteGraph) -> str:
-    for prefix, ns in sorted(graph.settings.prefixes().items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and prefix != "kgr":
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    return graph.compactor.curie(iri) or iri
 
 
 class Renderer:
@@ -109,13 +107,13 @@ class Renderer:
         alternates = [(suffix, media, links.data(suffix)) for suffix, media in DATA_SUFFIXES.items()] if iri else []
         jsonld = Markup(schema_org_jsonld(description, iri)) if iri and description is not None else None
         text = self.env.get_template(template).render(
-            title=title, iri=iri, L=links, alternates=alternates, jsonld=jsonld, **context
+            title=title, iri=iri, L=links, alternates=alternates, jsonld=jsonld, dataset=self.graph.project, **context
         )
         return text.encode("utf-8")
 
     def entity(self, iri: str, stem: str, description: list[ox.Triple], svg: str | None) -> bytes:
         g = self.graph
-        ex = explain(g.store, iri, g.settings.kg)
+        ex = explain(g.store, iri, g.project.kg)
         names = [f for f in ex.facts if f.predicate in NAME_PREDICATES]
         names.sort(key=lambda f: (f.predicate != SCHEMA + "name", f.value.value))
         by_predicate: dict[str, list[Fact]] = defaultdict(list)
@@ -144,7 +142,7 @@ class Renderer:
             key=g.first(iri, SCHEMA + "identifier"),
             fields=[(g.label(p), g.objects(iri, p)) for p in (
                 SCHEMA + "headline", SCHEMA + "datePublished", SCHEMA + "inLanguage", SCHEMA + "url",
-                g.settings.kg + "sha256")],
+                g.project.kg + "sha256")],
             language=g.first(iri, SCHEMA + "inLanguage") or "",
             article=Markup(highlighted(text, spans)),
             style=Markup(span_style(spans)),
@@ -159,7 +157,7 @@ class Renderer:
         references.sort(key=lambda r: (r["source_key"], r["start"]))
         rank = g.first(iri, WIKIBASE + "rank") or ""
         qualifiers = [(t.predicate.value, t.object) for t in g.by_subject.get(iri, ())
-                      if t.predicate.value.startswith(g.settings.kg)]
+                      if t.predicate.value.startswith(g.project.kg)]
         return self._render(
             "statement.html", stem, g.label(iri), iri, description,
             subject=subject, predicate=predicate, object=obj,
@@ -192,9 +190,11 @@ class Renderer:
 
     def index(self, by_type: list[tuple[str, list[str]]], sources: list[str],
               conflicts: list[tuple[str, str, list[str]]], pictured: list[str]) -> bytes:
-        return self._render("index.html", "index", "Vyzov knowledge graph", None, None,
+        downloads = [(output(key).format.name, output(key).name(self.graph.project))
+                      for key in ("graph", "graph-jsonld", "dataset-nquads")]
+        return self._render("index.html", "index", self.graph.project.title, None, None,
                             by_type=by_type, sources=sources, conflicts=conflicts, pictured=pictured,
-                            label=self.graph.label)
+                            downloads=downloads, label=self.graph.label)
 
     def queries(self, results: list[tuple[Example, str, list[str], list[list[Term]]]]) -> bytes:
         return self._render("queries.html", "queries", "Example SPARQL queries", None, None, results=results)
@@ -205,8 +205,8 @@ class Renderer:
         for t in description:
             terms[t.subject.value].append(t)
         head = terms.pop(iri, [])
-        own = sorted((s for s in terms if s.startswith(g.settings.kg)), key=lambda s: s.lower())
-        others = sorted((s for s in terms if not s.startswith(g.settings.kg)), key=lambda s: s.lower())
+        own = sorted((s for s in terms if s.startswith(g.project.kg)), key=lambda s: s.lower())
+        others = sorted((s for s in terms if not s.startswith(g.project.kg)), key=lambda s: s.lower())
         return self._render("ontology.html", stem, "kg ontology", iri, description,
                             head=head, terms=terms, own=own, others=others, label=g.label,
                             comment=lambda s: g.first(s, RDFS + "comment") or "")

@@ -36,10 +36,14 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
+def subclasses(graph: SiteGraph, *tops: str) -> set[str]:
+    """The classes and every class the ontology declares below them."""
+    rows = graph.store.query(_SUBCLASSES.replace("TOP", " ".join(f"<{c}>" for c in tops)))
+    return {row["c"].value for row in rows} | set(tops)  # type: ignore[union-attr]
+
+
 def neighbour_classes(graph: SiteGraph) -> set[str]:
-    tops = " ".join(f"<{SCHEMA}{c}>" for c in NEIGHBOUR_CLASSES) + f" <{graph.settings.kg}CrewRole>"
-    rows = graph.store.query(_SUBCLASSES.replace("TOP", tops))
-    return {row["c"].value for row in rows} | {f"{SCHEMA}{c}" for c in NEIGHBOUR_CLASSES}  # type: ignore[union-attr]
+    return subclasses(graph, *(SCHEMA + c for c in NEIGHBOUR_CLASSES))
 
 
 def neighbourhood(graph: SiteGraph, center: str, classes: set[str]) -> list[Edge]:
@@ -62,13 +66,14 @@ def neighbourhood(graph: SiteGraph, center: str, classes: set[str]) -> list[Edge
             continue
         statement = t.subject.value
         other = graph.first(statement, RDF + "object")
-        for role in graph.objects(statement, graph.settings.kg + "objectHasRole"):
+        for role in graph.objects(statement, graph.project.kg + "objectHasRole"):
             if other:
                 edges.add(Edge(other, role.value, "as", dashed=True))
     return sorted(edges, key=lambda e: (e.source, e.target, e.label))
 
 
-def to_dot(graph: SiteGraph, center: str, edges: list[Edge], link: Callable[[str], str]) -> str:
+def to_dot(graph: SiteGraph, center: str, edges: list[Edge], link: Callable[[str], str], roles: set[str]) -> str:
+    """The picture in DOT: the centre highlighted, roles (members of `roles`) as ellipses."""
     nodes = sorted({center} | {e.source for e in edges} | {e.target for e in edges})
     ids = {iri: f"n{i}" for i, iri in enumerate(nodes)}
     lines = [
@@ -81,7 +86,7 @@ def to_dot(graph: SiteGraph, center: str, edges: list[Edge], link: Callable[[str
         attrs = {"label": graph.label(iri), "URL": link(iri), "tooltip": graph.label(iri)}
         if iri == center:
             attrs["fillcolor"] = "#ffe9a8"
-        elif graph.settings.base_iri + "id/role/" in iri or any("Role" in t for t in graph.types(iri)):
+        elif any(t in roles for t in graph.types(iri)):
             attrs["shape"] = "ellipse"
         lines.append(f"  {ids[iri]} [{_attributes(attrs)}];")
     for e in edges:

@@ -7,6 +7,7 @@ import json
 
 import pyoxigraph as ox
 
+from kg.mapping import read_statements, statement_quads
 from kg.namespaces import RDF, SCHEMA, WIKIBASE, XSD
 from kg.outputs import rdf as serialize
 
@@ -15,23 +16,13 @@ DEPRECATED = WIKIBASE + "DeprecatedRank"
 
 
 def data_files(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, bytes]:
-    """The description in every format, by file suffix. The N-Quads add, as the published
-    vyzov.nq does, one named graph per asserted statement holding that statement's triple."""
-    quads = []
-    for t in triples:
-        if t.predicate.value == TYPE and t.object.value == RDF + "Statement":
-            statement = t.subject
-            parts = {x.predicate.value: x.object for x in triples if x.subject == statement}
-            if parts.get(WIKIBASE + "rank") == ox.NamedNode(DEPRECATED):
-                continue
-            s, p, o = (parts.get(RDF + x) for x in ("subject", "predicate", "object"))
-            if s is not None and p is not None and o is not None:
-                quads.append(ox.Quad(s, p, o, statement))  # type: ignore[arg-type]
+    """The description in every format, by file suffix. The N-Quads add, as the published N-Quads
+    do, one named graph per asserted statement holding that statement's triple."""
     return {
         ".ttl": serialize.turtle(triples, prefixes),
         ".jsonld": serialize.jsonld(triples, prefixes),
         ".nt": serialize.ntriples(triples),
-        ".nq": serialize.nquads(triples, sorted(quads, key=str)),
+        ".nq": serialize.nquads(triples, statement_quads(read_statements(triples))),
     }
 
 

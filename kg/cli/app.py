@@ -1,0 +1,82 @@
+"""The `kg` group: finds the project once (--project > $KG_PROJECT > the nearest kg.toml) and
+turns every KgError into its message and exit code, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.errors import KgError
+from kg.project import Project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Session:
+    """What the group passes down (click's ctx.obj): where to look for the project, and the
+    project once it has been read."""
+
+    def __init__(self, location: Path | None) -> None:
+        self.location = location
+        self._project: Project | None = None
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            from kg.project import open_project
+
+            self._project = open_project(self.location)
+        return self._project
+
+
+def handles_errors(command: F) -> F:
+    """Turn a KgError into its message on stderr and its exit code; never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KgError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def with_project(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Call the command with the project as its first argument; errors become exit codes."""
+
+    @wraps(command)
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        try:
+            project = ctx.find_object(Session).project  # type: ignore[union-attr]  # main always sets it
+            return command(project, *args, **kwargs)
+        except KgError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+@click.option("--project", "location", type=click.Path(path_type=Path), metavar="DIR",
+              help="The project folder (default: $KG_PROJECT, else the nearest folder with a kg.toml "
+                   "from here upwards).")
+@click.pass_context
+def main(ctx: click.Context, location: Path | None) -> None:
+    """kg publishes quoted news claims as a linked-data knowledge graph.
+
+    \b
+    Example:
+      kg init my-project && cd my-project
+      kg build            # facts/ + sources/ -> output/
+    """
+    ctx.obj = Session(location)

@@ -1,0 +1,206 @@
+"""Commands that build or change the project: init, build, load, add, validate, source add."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli.app import handles_errors, main, with_project
+from kg.files import display_path
+from kg.project import Project
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The dataset's short name, also the stem of the output files (default: the folder's name).")
+@click.option("--title", help="The dataset's title (default: from the name).")
+@click.option("--base-iri", metavar="IRI", help="The IRI every minted IRI starts with (default: https://example.org/<name>/).")
+@handles_errors
+def init(directory: Path, name: str | None, title: str | None, base_iri: str | None) -> None:
+    """Create a new project in DIRECTORY: kg.toml, sources/, facts/, ontology/, shapes/, queries/,
+    reference/ and a README. `kg build` works in it at once.
+
+    \b
+    Example:
+      kg init ~/newsroom/landing --title "Soyuz MS-18 landing" --base-iri https://data.example.com/landing/
+    """
+    from kg.project.scaffold import create_project
+
+    created = create_project(directory, name=name, title=title, base_iri=base_iri)
+    click.echo(f"created project {created.name} in {created.root}: {len(created.files)} files")
+    click.echo(f"next: cd {directory} && kg source add ARTICLE.txt && kg build")
+
+
+@main.command()
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print timings per stage and each conflict.")
+@click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster; not for publishing).")
+@click.option("--validator", type=click.Choice(["auto", "pyshacl", "fast"]), default="auto", show_default=True,
+              help="SHACL engine: pyshacl, or the same shapes compiled to SPARQL on Oxigraph (fast); "
+                   "auto picks pyshacl up to 50,000 triples.")
+@with_project
+def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validator: str) -> None:
+    """Build the graph from sources/ and facts/ into output/.
+
+    Fails (exit 1) when a quote is not in its source or SHACL finds a violation; conflicts
+    between sources are reported, never resolved.
+
+    \b
+    Example:
+      kg build --verbose
+    """
+    from kg.build import build as run_build
+    from kg.build import write_outputs
+    from kg.cli.progress import StageProgress
+
+    progress = None if quiet else StageProgress(["read", "map", "validate", "serialise", "write"])
+    result = run_build(project, run_shacl=not no_shacl, validator=validator, on_stage=progress)
+    if progress:
+        progress("write")
+    write_outputs(result.files, project.output_dir)
+    if progress:
+        progress.finish()
+    if quiet:
+        return
+    click.echo(result.summary())
+    if verbose:
+        for stage, seconds in result.timings.items():
+            click.echo(f"  {stage:<10} {seconds:.3f}s")
+    for conflict in result.conflicts:
+        values = " vs ".join(conflict.values)
+        click.echo(f"  conflict: <{conflict.subject}> <{conflict.property}>: {values}")
+        if verbose:
+            for evidence in conflict.evidence:
+                for source, quote in evidence.quotes:
+                    click.echo(f"    {evidence.value.value} — {source}: {quote!r}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="text for people; json, or turtle (a SHACL sh:ValidationReport), for machines.")
+@click.option("--strict", is_flag=True, help="Treat warnings (contradictions) as failures.")
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL check of the merged graph.")
+@with_project
+def validate(project: Project, files: tuple[Path, ...], output_format: str, strict: bool, no_shacl: bool) -> None:
+    """Check new facts (.yaml) or RDF files (.ttl, .trig, .jsonld, .nq, .nt) against the graph,
+    without changing anything.
+
+    Exit 0 when they conform (warnings allowed unless --strict), 1 when they do not, 2 when a
+    file cannot be read.
+
+    \b
+    Example:
+      kg validate new-claims.yaml --format json
+    """
+    from kg.check import validate_files
+    from kg.check.outcome import render_json, render_text, render_turtle
+
+    outcome = validate_files(list(files), project, shacl=not no_shacl)
+    for note in outcome.notes:
+        click.echo(f"note: {note}", err=True)
+    if output_format == "turtle":
+        click.echo(render_turtle(outcome, project), nl=False)
+    else:
+        click.echo((render_json if output_format == "json" else render_text)(outcome), nl=False)
+    sys.exit(outcome.exit_code(strict))
+
+
+@main.command()
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to keep the store (default: $KG_STORE, else output/store).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@with_project
+def load(project: Project, store_dir: Path | None, quiet: bool) -> None:
+    """Load the built graph (the Turtle file and the ontology of output/) into a persistent
+    on-disk Oxigraph store, which kg query, explain, conflicts and validate then use.
+
+    The store is replaced only once the new one is complete. It goes out of date when output/
+    is rebuilt; kg query then reads output/ directly, and kg validate reads facts/, until the
+    next kg load.
+
+    \b
+    Example:
+      kg build && kg load
+      kg query --example crew      # answered from output/store
+    """
+    from kg.store import load_store
+
+    loaded = load_store(project, store_dir)
+    if not quiet:
+        click.echo(f"kg load: {loaded.triples} triples into {display_path(loaded.path, project.root)}, "
+                   f"{loaded.seconds:.2f}s")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@with_project
+def add(project: Project, files: tuple[Path, ...], dry_run: bool) -> None:
+    """Validate FILES, then copy them into facts/ and rebuild output/.
+
+    All or nothing: if validation or the build fails, not one byte of facts/ or output/ changes.
+
+    \b
+    Example:
+      kg add new-claims.yaml --dry-run
+    """
+    from kg.add import apply, plan_add
+    from kg.check.outcome import render_text
+
+    plan = plan_add(list(files), project)
+    if not plan.outcome.conforms:
+        click.echo(render_text(plan.outcome), nl=False)
+        click.echo("nothing added", err=True)
+        sys.exit(1)
+    verb = "would add" if dry_run else "added"
+    for target in plan.new_facts:
+        click.echo(f"{verb} {display_path(target, project.root)}")
+    click.echo(f"{'would change' if dry_run else 'changed'}: {', '.join(plan.changed_outputs) or 'no output file'}")
+    if not dry_run:
+        apply(plan, project)
+    click.echo(plan.summary)
+
+
+@main.group()
+def source() -> None:
+    """Register source articles.
+
+    \b
+    Example:
+      kg source add article.txt --title "Russia outruns US" --date 2021-10-05
+    """
+
+
+@source.command("add")
+@click.argument("location")
+@click.option("--key", help="The source key (default: from the file name).")
+@click.option("--title", help="The headline, as the text gives it.")
+@click.option("--date", help="The date the text states (YYYY-MM-DD).")
+@click.option("--language", help="Language of the text (BCP 47; default: the project's language).")
+@click.option("--url", metavar="URL", help="Where the article is published (a URL LOCATION is recorded by itself).")
+@click.option("--publisher", help="Who publishes the article (its name).")
+@click.option("--rights", help="Who holds the article's rights, as a statement (e.g. \"© Reuters\").")
+@with_project
+def source_add(project: Project, location: str, key: str | None, title: str | None, date: str | None,
+               language: str | None, url: str | None, publisher: str | None, rights: str | None) -> None:
+    """Register LOCATION, a text file or an http(s) URL, as a source: stored byte for byte,
+    checksummed, duplicates refused. A web page is reduced to its main text (trafilatura).
+
+    \b
+    Examples:
+      kg source add ~/articles/reuters-2021-10-05.txt --language en --publisher Reuters
+      kg source add https://example.com/news/soyuz-landing.html --date 2021-10-17
+    """
+    from kg.inputs.register import Description, register_file, register_url
+
+    description = Description(title=title, date=date, language=language or project.language, url=url,
+                              publisher=publisher, rights=rights)
+    if location.startswith(("http://", "https://")):
+        registered = register_url(location, project.sources_dir, key, description)
+    else:
+        registered = register_file(Path(location), project.sources_dir, key, description)
+    click.echo(f"registered {registered.key}: sources/{registered.file} sha256 {registered.sha256} "
+               f"(retrieved {registered.retrieved})")
