@@ -34,10 +34,6 @@ _ALTERNATE = ox.NamedNode(SCHEMA + "alternateName")
 _SAME_AS = ox.NamedNode(OWL + "sameAs")
 _VALUE = ox.NamedNode(SCHEMA + "value")
 _UNIT = ox.NamedNode(SCHEMA + "unitText")
-_TEXT = ox.NamedNode(SCHEMA + "text")
-_LANGUAGE = ox.NamedNode(SCHEMA + "inLanguage")
-_HEADLINE = ox.NamedNode(SCHEMA + "headline")
-_PUBLISHED = ox.NamedNode(SCHEMA + "datePublished")
 _RANKS = {WIKIBASE + "PreferredRank": "preferred", WIKIBASE + "NormalRank": "normal", WIKIBASE + "DeprecatedRank": "deprecated"}
 
 
@@ -50,10 +46,11 @@ class Baseline:
         self.store = store
         self.entity_space = project.base_iri + "id/"
         self.source_space = project.base_iri + "source/"
-        self.sha256 = ox.NamedNode(project.kg + "sha256")
         self.locations = locations or {}
         self.entities = StoredEntities(self)
-        self.sources: Mapping[str, Source] = StoredSources(self) if sources is None else sources
+        # The project's own registry: the texts are read (and checked against their sha256) from
+        # sources/ when a quote needs them, whether or not the published graph carries them.
+        self.sources: Mapping[str, Source] = load_sources(project.sources_dir) if sources is None else sources
 
     def objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list[ox.NamedNode | ox.Literal]:
         return [q.object for q in self.store.quads_for_pattern(subject, predicate, None, _DEFAULT)]
@@ -167,38 +164,6 @@ class StoredEntities(Mapping[str, Entity]):
                     names.setdefault(entity, []).append(Name(quad.object.value, "", preferred, ()))
         return [Entity(e, (), None, tuple(n), "", 0) for e, n in sorted(names.items())]
 
-
-
-class StoredSources(Mapping[str, Source]):
-    """The baseline's source articles by key, with the text the graph publishes (checked
-    against its sha256 when the graph was built)."""
-
-    def __init__(self, baseline: Baseline) -> None:
-        self.baseline = baseline
-
-    def __getitem__(self, key: str) -> Source:
-        node = ox.NamedNode(self.baseline.source_space + key)
-        objects = self.baseline.objects
-
-        def first(predicate: ox.NamedNode) -> str | None:
-            found = objects(node, predicate)
-            return found[0].value if found else None
-
-        text, sha256 = first(_TEXT), first(self.baseline.sha256)
-        if text is None or sha256 is None:
-            raise KeyError(key)
-        source = Source(key, key, Path(key), sha256, first(_LANGUAGE) or "", f"<{node.value}>",
-                        title=first(_HEADLINE), date=first(_PUBLISHED))
-        source.__dict__["text"] = text  # the cached_property's slot: no file to read
-        return source
-
-    def __iter__(self) -> Iterator[str]:
-        for quad in self.baseline.store.quads_for_pattern(None, _IDENTIFIER, None, _DEFAULT):
-            if quad.subject.value.startswith(self.baseline.source_space):
-                yield quad.object.value
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 def open_baseline(
