@@ -275,7 +275,7 @@ def _rss_mb() -> float:
 def _instrument(progress: Progress, state: dict[str, Any]) -> None:
     """Wrap the functions build() calls so each reports when it returns (the timings
     build() itself records are still the ones reported when it completes)."""
-    import kg.build as kb
+    import kg.pipeline as kb
     import kg.mapping as km
     import kg.outputs.rdf as ks
 
@@ -323,7 +323,7 @@ def _counts(result: Any) -> dict[str, Any]:
 
 
 def worker_build(root: Path, runs: int, budget: float, progress: Progress, gc_off: bool) -> None:
-    from kg.build import build, write_outputs
+    from kg.pipeline import build, write_outputs
     from kg.project import Settings
 
     settings = Settings(root=root)
@@ -355,7 +355,7 @@ def worker_build(root: Path, runs: int, budget: float, progress: Progress, gc_of
 
 
 def worker_validate(root: Path, runs: int, budget: float, progress: Progress, engine: str) -> None:
-    from kg.build import build
+    from kg.pipeline import build
     from kg.project import Settings
     from kg.shacl.shapes import vocabulary_layer
 
@@ -452,7 +452,7 @@ def worker_profile(root: Path, progress: Progress, top: int = 25) -> None:
     import cProfile
     import pstats
 
-    from kg.build import build
+    from kg.pipeline import build
     from kg.project import Settings
 
     settings = Settings(root=root)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.build import load_inputs
 from kg.mapping import map_facts
 from kg.namespaces import OA
+from kg.pipeline import load_inputs
 from kg.project import open_project
 from kg.shacl import ENGINES, validate
 from kg.shacl.shapes import vocabulary_layer

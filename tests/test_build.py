@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
 from kg.errors import FactsError
+from kg.pipeline import build
 from kg.project import open_project
 from tests.conftest import OUTPUT, ROOT
 from tests.helpers import scratch_project
@@ -171,7 +171,7 @@ def test_written_files_are_readable_as_the_umask_allows(tmp_path: Path) -> None:
     import os
     import stat
 
-    from kg.build import write_outputs
+    from kg.pipeline import write_outputs
 
     old = os.umask(0o022)
     try:

@@ -89,7 +89,7 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
 
 
 def test_build_reports_each_stage_in_order(tmp_path: Path) -> None:
-    from kg.build import build
+    from kg.pipeline import build
     from kg.project import open_project
 
     seen: list[str] = []

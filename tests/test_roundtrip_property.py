@@ -12,8 +12,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.build import build
 from kg.check.facts import validate_facts
+from kg.pipeline import build
 from kg.project import open_project
 from tests.helpers import scratch_project
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build
 from kg.errors import InputError, KgError
 from kg.inputs.ontology import Vocabulary, read_vocabulary
 from kg.namespaces import OA, OWL, PROV, RDF, SCHEMA
+from kg.pipeline import build
 from kg.project import Project, open_project
 from kg.shacl import ShaclReport
 from kg.shacl.compiled import validate_fast
@@ -510,7 +510,7 @@ def test_small_build_with_realistic_violations(small_build) -> None:
 
 
 def test_real_project_build() -> None:
-    """kg.build.build on the real project, as it is now (facts/ and shapes/ included): same report."""
+    """kg.pipeline.build on the real project, as it is now (facts/ and shapes/ included): same report."""
     try:
         result = build(PROJECT, run_shacl=False)
     except KgError as e:  # facts/ is being edited by someone else right now

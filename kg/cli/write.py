@@ -51,9 +51,9 @@ def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validato
     Example:
       kg build --verbose
     """
-    from kg.build import build as run_build
-    from kg.build import write_outputs
     from kg.cli.progress import StageProgress
+    from kg.pipeline import build as run_build
+    from kg.pipeline import write_outputs
 
     progress = None if quiet else StageProgress(["read", "map", "validate", "serialise", "write"])
     result = run_build(project, run_shacl=not no_shacl, validator=validator, on_stage=progress)
@@ -147,8 +147,8 @@ def add(project: Project, files: tuple[Path, ...], dry_run: bool) -> None:
     Example:
       kg add new-claims.yaml --dry-run
     """
-    from kg.add import apply, plan_add
     from kg.check.outcome import render_text
+    from kg.merge import apply, plan_add
 
     plan = plan_add(list(files), project)
     if not plan.outcome.conforms:

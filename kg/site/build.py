@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.build import minted_prefixes
 from kg.conflicts import stored_conflicts
 from kg.errors import InputError
 from kg.mapping import reading_order
 from kg.namespaces import SCHEMA
 from kg.outputs import output_path
+from kg.pipeline import minted_prefixes
 from kg.project import Project
 from kg.query import examples
 from kg.site import layout, picture

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.build import build
 from kg.check.facts import validate_facts
 from kg.check.outcome import Outcome
 from kg.errors import InputError
 from kg.files import write_atomically
+from kg.pipeline import build
 from kg.project import Project
 from kg.store import holds_published, load_store
 

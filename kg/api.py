@@ -1,0 +1,149 @@
+"""The library: the few calls a Python user needs, each a thin layer over one stage. The CLI
+is a shell over the same functions. Heavy libraries are imported only by the calls that use them.
+
+A whole session, from a new project to its published graph:
+
+>>> import pathlib, tempfile
+>>> import kg
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> project = kg.init(folder / "landing", title="Soyuz MS-18 landing")
+>>> article = folder / "report.txt"
+>>> _ = article.write_text("Cosmonaut Oleg Novitsky landed in Kazakhstan.\\n", encoding="utf-8")
+>>> kg.add_source(project, article, key="report").key
+'report'
+>>> claims = folder / "novitsky.yaml"
+>>> _ = claims.write_text('''
+... entities:
+...   - id: person/oleg-novitsky
+...     type: schema:Person
+...     names:
+...       - {text: Oleg Novitsky, preferred: true, refs: [{source: report, quote: Cosmonaut Oleg Novitsky}]}
+... ''', encoding="utf-8")
+>>> kg.validate(project, files=[claims]).conforms
+True
+>>> kg.add(project, files=[claims]).summary.startswith("kg build: 1 sources, 1 entities")
+True
+>>> kg.load(project).triples > 0
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.project import Project, open_project
+
+if TYPE_CHECKING:
+    from kg.check.outcome import Outcome
+    from kg.inputs.register import Registered
+    from kg.merge import Plan
+    from kg.pipeline import BuildResult
+    from kg.remote.publish import PublishResult
+    from kg.store import Loaded
+
+
+def init(directory: Path | str, *, name: str | None = None, title: str | None = None,
+         base_iri: str | None = None) -> Project:
+    """Create a new project in `directory` (new or empty) and open it.
+
+    >>> import pathlib, tempfile
+    >>> project = init(pathlib.Path(tempfile.mkdtemp()) / "demo", base_iri="https://data.example.com/demo/")
+    >>> project.name, project.base_iri, project.source_text
+    ('demo', 'https://data.example.com/demo/', 'quotes')
+    """
+    from kg.project.scaffold import create_project
+
+    created = create_project(Path(directory), name=name, title=title, base_iri=base_iri)
+    return open_project(created.root)
+
+
+def build(project: Project, *, write: bool = True, shacl: bool = True, validator: str = "auto") -> BuildResult:
+    """Build the graph from sources/ and facts/; with `write`, replace output/ all at once.
+    Raises FactsError (a quote not found, an unknown entity, …) or ValidationFailed (SHACL).
+
+    >>> import pathlib, tempfile
+    >>> project = init(pathlib.Path(tempfile.mkdtemp()) / "empty")
+    >>> result = build(project)
+    >>> result.triple_count, sorted(p.name for p in project.output_dir.iterdir())[:3]
+    (0, ['context.jsonld', 'empty-wikidata.ttl', 'empty.jsonld'])
+    """
+    from kg.pipeline import build as run_build
+    from kg.pipeline import write_outputs
+
+    result = run_build(project, run_shacl=shacl, validator=validator)
+    if write:
+        write_outputs(result.files, project.output_dir)
+    return result
+
+
+def load(project: Project, *, store: Path | str | None = None) -> Loaded:
+    """Load the built graph into the persistent store (output/store unless `store` says where),
+    which query, explain, check and serve then use while it holds the current output/."""
+    from kg.store import load_store
+
+    return load_store(project, Path(store) if store is not None else None)
+
+
+def validate(project: Project, *, files: Sequence[Path | str], shacl: bool = True) -> Outcome:
+    """Check facts files (.yaml) or RDF files against the graph they would join; nothing changes.
+    `Outcome.conforms`, `Outcome.problems` (each with its rule code, file and line) and
+    `Outcome.exit_code()` say how it went."""
+    from kg.check import validate_files
+
+    return validate_files([Path(f) for f in files], project, shacl=shacl)
+
+
+def add(project: Project, *, files: Sequence[Path | str], dry_run: bool = False) -> Plan:
+    """Check `files`, then copy them into facts/ and rebuild output/ (and a current store), all or
+    nothing. When they do not conform nothing is written: see `Plan.outcome`."""
+    from kg.merge import apply, plan_add
+
+    plan = plan_add([Path(f) for f in files], project)
+    if plan.outcome.conforms and not dry_run:
+        apply(plan, project)
+    return plan
+
+
+def add_source(project: Project, location: Path | str, *, key: str | None = None, title: str | None = None,
+               date: str | None = None, language: str | None = None, url: str | None = None,
+               publisher: str | None = None, rights: str | None = None) -> Registered:
+    """Register an article (a text file, or an http(s) URL fetched and reduced to its text) in sources/."""
+    from kg.inputs.register import Description, register_file, register_url
+
+    description = Description(title=title, date=date, language=language or project.language, url=url,
+                              publisher=publisher, rights=rights)
+    if isinstance(location, str) and location.startswith(("http://", "https://")):
+        return register_url(location, project.sources_dir, key, description)
+    return register_file(Path(location), project.sources_dir, key, description)
+
+
+def publish(project: Project, *, endpoint: str, graph: str | None = None, fmt: str = "turtle",
+            dry_run: bool = False, auth: str = "auto", verify: bool = True, timeout: float = 600.0,
+            retries: int = 3) -> PublishResult:
+    """Replace `graph` (default: the base IRI) in a triple store with the built graph, over the
+    SPARQL 1.1 Graph Store Protocol, atomically from a reader's side. On failure the published
+    graph is left as it was and PublishError says which step failed.
+
+    >>> import pathlib, tempfile
+    >>> project = init(pathlib.Path(tempfile.mkdtemp()) / "unpublished")
+    >>> _ = build(project)
+    >>> publish(project, endpoint="http://127.0.0.1:9/store", retries=0)
+    Traceback (most recent call last):
+    ...
+    kg.errors.PublishError: publish failed at count the published graph: http://127.0.0.1:9/query did not answer: connection refused; nothing was changed
+    """
+    from kg.remote import publish as remote
+    from kg.remote.endpoint import Client, endpoints
+
+    files = remote.published_files(project, fmt)
+    client = Client(endpoints(endpoint), auth=auth, verify=verify, timeout=timeout, retries=retries)
+    try:
+        return remote.publish(client, remote.plan(files, graph or project.base_iri), dry_run=dry_run,
+                              statement_prefix=project.base_iri + "statement/")
+    finally:
+        client.close()
+
+
+__all__ = ["add", "add_source", "build", "init", "load", "open_project", "publish", "validate"]
