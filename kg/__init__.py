@@ -5,7 +5,7 @@ The library API (kg.api): `open_project`, `init`, `add_source`, `validate`, `add
 imports what it needs).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from kg.api import add, add_source, build, init, load, open_project, publish, validate  # noqa: E402
 

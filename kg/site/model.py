@@ -32,6 +32,8 @@ class Span:
     end: int
     exact: str
     statements: tuple[str, ...]
+    prefix: str = ""
+    suffix: str = ""
 
 
 @dataclass
@@ -97,9 +99,11 @@ class SiteGraph:
             if t.predicate.value != OA + "hasSource":
                 continue
             reference = t.subject.value
-            exact = start = end = None
+            exact = start = end = prefix = suffix = None
             for selector in self.objects(reference, OA + "hasSelector"):
                 exact = exact or self.first(selector.value, OA + "exact")
+                prefix = prefix or self.first(selector.value, OA + "prefix")
+                suffix = suffix or self.first(selector.value, OA + "suffix")
                 start = start or self.first(selector.value, OA + "start")
                 end = end or self.first(selector.value, OA + "end")
             if exact is None or start is None or end is None:
@@ -108,7 +112,7 @@ class SiteGraph:
                 s.subject.value for s in self.by_object.get(reference, ())
                 if s.predicate.value == PROV + "wasDerivedFrom"
             ))
-            found.append(Span(reference, source, int(start), int(end), exact, statements))
+            found.append(Span(reference, source, int(start), int(end), exact, statements, prefix or "", suffix or ""))
         return sorted(found, key=lambda s: (s.start, s.end))
 
     def description(self, iri: str) -> list[ox.Triple]:

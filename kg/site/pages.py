@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from kg.explain import Fact, explain
-from kg.namespaces import OA, OWL, PROV, RDF, RDFS, SCHEMA, WIKIBASE, XSD
+from kg.namespaces import DCTERMS, OA, OWL, PROV, RDF, RDFS, SCHEMA, WIKIBASE, XSD
 from kg.outputs import output
 from kg.query import Example
 from kg.site import layout
@@ -136,15 +136,18 @@ class Renderer:
 
     def source(self, iri: str, stem: str, description: list[ox.Triple], spans: list[Span]) -> bytes:
         g = self.graph
-        text = g.first(iri, SCHEMA + "text") or ""
+        text = g.first(iri, SCHEMA + "text")
+        publishers = g.objects(iri, SCHEMA + "publisher")
         return self._render(
             "source.html", stem, g.label(iri), iri, description,
             key=g.first(iri, SCHEMA + "identifier"),
             fields=[(g.label(p), g.objects(iri, p)) for p in (
                 SCHEMA + "headline", SCHEMA + "datePublished", SCHEMA + "inLanguage", SCHEMA + "url",
-                g.project.kg + "sha256")],
+                DCTERMS + "rights", g.project.kg + "sha256")],
+            publisher=g.label(publishers[0].value) if publishers else None,
             language=g.first(iri, SCHEMA + "inLanguage") or "",
-            article=Markup(highlighted(text, spans)),
+            article=Markup(highlighted(text, spans)) if text is not None else None,
+            passages=Markup(quoted_passages(spans)),
             style=Markup(span_style(spans)),
             spans=spans,
             label=g.label,
@@ -233,6 +236,19 @@ def highlighted(text: str, spans: list[Span]) -> str:
         else:
             out.append(piece)
     return "".join(out)
+
+
+def quoted_passages(spans: list[Span]) -> str:
+    """Each quoted span with the context its quote selector publishes, for a source whose full
+    text the project does not publish; each passage carries the span's anchor, so a link to a
+    span highlights it as it does in the full text."""
+    out = []
+    for s in spans:
+        anchor = span_anchor(s.start, s.end)
+        out.append(f'<p class="passage"><span class="anchor" id="{anchor}"></span>'
+                   f'…{html.escape(s.prefix, quote=False)}<mark class="c-{anchor}">{html.escape(s.exact, quote=False)}'
+                   f'</mark>{html.escape(s.suffix, quote=False)}… <small>[{s.start}–{s.end}]</small></p>')
+    return "\n".join(out)
 
 
 def span_style(spans: list[Span]) -> str:
