@@ -15,7 +15,7 @@ def _normalise(text: str) -> str:
 
 
 def suggest_entities(wanted: str, entities: Iterable[Entity], limit: int = 3) -> str:
-    """'person/klim-shipenko (Klim Chipenko)'-style hints, best first; '' when nothing is close."""
+    """'person/jane-doe'-style hints, best first; '' when nothing is close."""
     entities = list(entities)
     slug = wanted.rsplit("/", 1)[-1]
     keys: dict[str, str] = {}

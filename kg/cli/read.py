@@ -80,12 +80,12 @@ def query(project: Project, query: str | None, query_file: Path | None, example:
 def explain(project: Project, entity: str) -> None:
     """Everything the graph says about ENTITY, each fact with its sources and quotes.
 
-    ENTITY is a slug (person/klim-shipenko), an IRI, a Wikidata QID (Q27990623) or any name
-    form the sources use (Chipenko).
+    ENTITY is a slug (person/jane-doe), an IRI, a Wikidata QID (Q…) or any name form the
+    sources use ("J. Doe").
 
     \b
     Example:
-      kg explain Chipenko
+      kg explain "Jane Doe"
     """
     from kg.explain import explain as run_explain
     from kg.explain import render, resolve
@@ -142,7 +142,7 @@ def stats(project: Project) -> None:
 
 
 def entity_compactor(project: Project) -> Callable[[str], str]:
-    """IRIs as people read them: entities by their slug (person/klim-shipenko), the rest as
+    """IRIs as people read them: entities by their slug (person/jane-doe), the rest as
     prefixed names."""
     from kg.namespaces import Compactor
 

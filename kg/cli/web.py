@@ -52,7 +52,7 @@ def serve(project: Project, host: str, port: int, site_dir: Path | None, timeout
     \b
     Examples:
       kg serve --port 8080
-      curl -L -H 'Accept: text/turtle' http://127.0.0.1:8080/id/person/klim-shipenko
+      curl -L -H 'Accept: text/turtle' http://127.0.0.1:8080/id/person/jane-doe
       curl --data-urlencode 'query=ASK { ?s ?p ?o }' http://127.0.0.1:8080/sparql
     """
     import signal

@@ -24,7 +24,7 @@ def init(directory: Path, name: str | None, title: str | None, base_iri: str | N
 
     \b
     Example:
-      kg init ~/newsroom/landing --title "Soyuz MS-18 landing" --base-iri https://data.example.com/landing/
+      kg init ~/newsroom/elections --title "Election claims" --base-iri https://data.example.com/elections/
     """
     from kg.project.scaffold import create_project
 
@@ -170,7 +170,7 @@ def source() -> None:
 
     \b
     Example:
-      kg source add article.txt --title "Russia outruns US" --date 2021-10-05
+      kg source add article.txt --title "Turnout hits record" --date 2024-11-06
     """
 
 
@@ -191,8 +191,8 @@ def source_add(project: Project, location: str, key: str | None, title: str | No
 
     \b
     Examples:
-      kg source add ~/articles/reuters-2021-10-05.txt --language en --publisher Reuters
-      kg source add https://example.com/news/soyuz-landing.html --date 2021-10-17
+      kg source add ~/articles/2024-11-06-results.txt --language en --publisher "Example News"
+      kg source add https://example.com/news/results.html --date 2024-11-06
     """
     from kg.inputs.register import Description, register_file, register_url
 

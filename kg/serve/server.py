@@ -208,7 +208,7 @@ class Server(ThreadingHTTPServer):
 def make_server(project: Project, site: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
                 limits: Limits | None = None, quiet: bool = False) -> tuple[Server, QueryService]:
     """A server (not yet serving) and its query service; close both when done. Minted IRIs are
-    answered at their own path too: /vyzov/id/… for the base IRI https://example.org/vyzov/."""
+    answered at their own path too: /data/id/… for the base IRI https://example.org/data/."""
     site = (site or project.output_dir / "site").resolve()
     if not (site / "index.html").is_file():
         raise InputError(f"{site} holds no site: run 'kg site' first")

@@ -1,6 +1,6 @@
 """Where each minted IRI lives in the static site: the page path mirrors the IRI path.
 
-`{base}id/person/klim-shipenko` is the page `id/person/klim-shipenko.html` with its data files
+`{base}id/person/jane-doe` is the page `id/person/jane-doe.html` with its data files
 `.ttl`, `.jsonld`, `.nt` and `.nq` next to it; `{base}reference/<h>#quote` is the anchor `quote`
 on the page of `{base}reference/<h>`. Links between pages are relative, so the site works from
 any host path and from file://."""
