@@ -47,14 +47,17 @@ DEFAULT_LIMIT = 1800.0  # seconds a single request may take before kg publish is
 
 
 def built_project(root: Path, seed: Path | None = None, scale: int = 1) -> Project:
-    """The project at `root`, built (kg build --no-shacl) if it is not; with `seed`, a missing
-    project is first generated `scale` times the seed (bench/synth.py)."""
+    """The project at `root`, built (kg build --no-shacl) if it is not, except the repository itself
+    (its output/ is the published one); with `seed`, a missing project is first generated `scale`
+    times the seed (bench/synth.py)."""
     if seed is not None and not (root / "kg.toml").exists():
         from synth import make_corpus
 
         make_corpus(seed, root, scale)
     project = open_project(root)
     if not output_path(project, "graph").exists():
+        if root.resolve() == REPO_ROOT:
+            raise SystemExit(f"{output_path(project, 'graph')} does not exist: run `make` first")
         subprocess.run([*kg_cli(root), "build", "-q", "--no-shacl"], check=True, env=command_env())
     return project
 

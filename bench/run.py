@@ -110,16 +110,20 @@ def measure(cfg: Config, results: dict[str, Any]) -> None:
         results[part] = {**measured, "snapshot": snapshot["id"]}
         save(cfg.saved_results, results)
 
+    def this_run(part: str) -> dict[str, Any] | None:
+        """A part's results when they measured this snapshot (not kept from an earlier run)."""
+        measured = results.get(part) or {}
+        return measured if measured.get("snapshot") == snapshot["id"] else None
+
     if cfg.does("seed"):
         record("seed", measure_seed(cfg))
     if cfg.does("scale"):
-        same_snapshot = (results.get("seed") or {}).get("snapshot") == snapshot["id"]
-        record("scale", measure_scale(cfg, results["seed"] if same_snapshot else None))
+        record("scale", measure_scale(cfg, this_run("seed")))
         record("validation", measure_validation(cfg, results["scale"]))
         record("hotspots", measure_hotspots(cfg, results["scale"]) if cfg.profile
                else {"note": "not measured (--no-profile)"})
     if cfg.does("publish"):
-        record("publish", measure_publish(cfg))
+        record("publish", measure_publish(cfg, this_run("scale")))
     results["changed_during_run"] = changed_since(snapshot)
     results["meta"]["load_end"] = load_average()
     results["elapsed"] = (results.get("elapsed", 0) if cfg.only != "all" else 0) + (now() - started)
