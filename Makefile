@@ -29,8 +29,8 @@ test: $(STAMP) ## run the whole test suite
 serve: $(STAMP) ## serve output/site/ and SPARQL on http://127.0.0.1:8000/
 	$(KG) serve
 
-bench: $(STAMP) ## time kg build against the bare pyoxigraph floor; writes bench/results.md
-	$(BIN)/python bench/run.py
+bench: $(STAMP) ## time kg against its baselines: bench/results.md, ~1 h (QUICK=1: a few minutes, bench/results-quick.md)
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache bench/work

@@ -2,13 +2,15 @@
 """Benchmark kg publish: triples/s into an Oxigraph server for the seed graph and a synthetic
 graph `--scale` times the seed, beside a bare HTTP PUT of the same files (the floor).
 
-    .venv/bin/python bench/publish.py                    # seed + 1000x (the 1000x build takes ~4 min)
+    .venv/bin/python bench/publish.py                    # the repository + 1000x (its build takes ~4 min)
     .venv/bin/python bench/publish.py --scale 10 --runs 3,1 --out /tmp/publish.md
 
 Every run gets a fresh Oxigraph server (a new database folder, a free loopback port), so runs do
 not share caches or graphs: kg publish = upload into a staging graph + count + COPY onto the empty
-target + drop the staging graph; the floor = `requests.put` of vyzov.ttl into a graph and `requests.post` of ontology.ttl.
-Both send the same bytes; triples/s = the triples of the two files / wall-clock seconds.
+target + drop the staging graph; the floor = `requests.put` of the graph's Turtle into a graph and
+`requests.post` of the ontology's. Both send the same bytes; triples/s = the triples of the two
+files / wall-clock seconds. `make bench` runs this as its part E, on the run's own seed copy and
+largest corpus.
 """
 
 from __future__ import annotations
@@ -22,35 +24,42 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-if str(ROOT) not in sys.path:
-    sys.path.append(str(ROOT))
+from config import BENCH_DIR, REPO_ROOT
+from measure import command_env, kg_cli
+
+if str(REPO_ROOT) not in sys.path:
+    sys.path.append(str(REPO_ROOT))  # tests.servers, and kg when not run with the project's virtualenv
 
 import requests  # noqa: E402
 
 from kg.errors import PublishError  # noqa: E402
+from kg.outputs import output_path  # noqa: E402
+from kg.project import Project, open_project  # noqa: E402
 from kg.remote.endpoint import Client, endpoints  # noqa: E402
 from kg.remote.publish import expected_count, plan, publish, published_files  # noqa: E402
 from tests.servers import Server, start_oxigraph  # noqa: E402
 
-GRAPH = "https://example.org/vyzov/"
+DEFAULT_LIMIT = 1800.0  # seconds a single request may take before kg publish is recorded as not finished
 
 
-def build_synthetic(scale: int, work: Path) -> Path:
-    """A project `scale` times the seed (bench/synth.py), built without SHACL; its output/."""
-    from synth import make_corpus
+def built_project(root: Path, seed: Path | None = None, scale: int = 1) -> Project:
+    """The project at `root`, built (kg build --no-shacl) if it is not, except the repository itself
+    (its output/ is the published one); with `seed`, a missing project is first generated `scale`
+    times the seed (bench/synth.py)."""
+    if seed is not None and not (root / "kg.toml").exists():
+        from synth import make_corpus
 
-    root = work / f"x{scale}"
-    if not (root / "output" / "vyzov.ttl").exists():
-        make_corpus(ROOT, root, scale)
-        kg = Path(sys.executable).parent / "kg"
-        subprocess.run([str(kg), "build", "-q", "--no-shacl"], env={**os.environ, "KG_ROOT": str(root)}, check=True)
-    return root / "output"
+        make_corpus(seed, root, scale)
+    project = open_project(root)
+    if not output_path(project, "graph").exists():
+        if root.resolve() == REPO_ROOT:
+            raise SystemExit(f"{output_path(project, 'graph')} does not exist: run `make` first")
+        subprocess.run([*kg_cli(root), "build", "-q", "--no-shacl"], check=True, env=command_env())
+    return project
 
 
 class _TimedClient(Client):
@@ -68,85 +77,93 @@ class _TimedClient(Client):
             self.steps[step] = self.steps.get(step, 0.0) + time.perf_counter() - started
 
 
-STEPS: dict[str, list[float]] = {}
-LIMIT = 1800.0  # seconds a single request may take before kg publish is recorded as not finished
+@dataclass
+class PublishBench:
+    """Both ways of getting one project's files into a fresh server, and what each run took."""
 
+    project: Project
+    limit: float = DEFAULT_LIMIT
+    steps: dict[str, list[float]] = field(default_factory=dict)
 
-def kg_publish(server: Server, output: Path) -> None:
-    client = _TimedClient(endpoints(server.store_url), auth="none", retries=0, timeout=LIMIT)
-    started = time.perf_counter()
-    the_plan = plan(published_files(output, "turtle"), GRAPH)
-    STEPS.setdefault("count the files (local)", []).append(time.perf_counter() - started)
-    try:
-        publish(client, the_plan)
-    finally:
-        for step, seconds in client.steps.items():
-            STEPS.setdefault(step, []).append(seconds)
-        client.close()
+    @property
+    def files(self) -> list[Path]:
+        return published_files(self.project, "turtle")
 
+    @property
+    def graph(self) -> str:
+        return self.project.base_iri
 
-def bare_put(server: Server, output: Path) -> None:
-    with requests.Session() as session:
-        for method, name in (("PUT", "vyzov.ttl"), ("POST", "ontology.ttl")):
-            with (output / name).open("rb") as body:
-                session.request(method, server.store_url, params={"graph": GRAPH}, data=body,
-                                headers={"Content-Type": "text/turtle"}, timeout=3600).raise_for_status()
-
-
-def timed(action: Callable[[Server, Path], None], output: Path, triples: int) -> float:
-    """One run on a fresh server; returns triples/s, checking the store holds them all."""
-    folder = Path(tempfile.mkdtemp(prefix="kg-bench-publish-"))
-    server = start_oxigraph(folder)
-    try:
+    def kg_publish(self, server: Server) -> None:
+        client = _TimedClient(endpoints(server.store_url), auth="none", retries=0, timeout=self.limit)
         started = time.perf_counter()
-        action(server, output)
-        seconds = time.perf_counter() - started
-        found = server.count(GRAPH)
-        if found != triples:
-            raise SystemExit(f"{action.__name__}: the store holds {found} triples, expected {triples}")
-        return triples / seconds
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        the_plan = plan(self.files, self.graph)
+        self.steps.setdefault("count the files (local)", []).append(time.perf_counter() - started)
+        try:
+            publish(client, the_plan)
+        finally:
+            for step, seconds in client.steps.items():
+                self.steps.setdefault(step, []).append(seconds)
+            client.close()
+
+    def bare_put(self, server: Server) -> None:
+        with requests.Session() as session:
+            for method, path in zip(("PUT", "POST"), self.files):
+                with path.open("rb") as body:
+                    session.request(method, server.store_url, params={"graph": self.graph}, data=body,
+                                    headers={"Content-Type": "text/turtle"}, timeout=3600).raise_for_status()
+
+    def rate(self, action: Callable[[Server], None], triples: int) -> float:
+        """One run on a fresh server; triples/s, after checking the store holds them all."""
+        folder = Path(tempfile.mkdtemp(prefix="kg-bench-publish-"))
+        server = start_oxigraph(folder)
+        try:
+            started = time.perf_counter()
+            action(server)
+            seconds = time.perf_counter() - started
+            found = server.count(self.graph)
+            if found != triples:
+                raise SystemExit(f"{action.__name__}: the store holds {found} triples, expected {triples}")
+            return triples / seconds
+        finally:
+            server.stop()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
-def _cell(rates: list[float]) -> str:
+def _rates_cell(rates: list[float]) -> str:
     return f"{statistics.median(rates):,.0f} ({min(rates):,.0f}–{max(rates):,.0f})" if rates else "—"
 
 
-def measure(label: str, output: Path, runs: int) -> tuple[str, str]:
+def measure(label: str, project: Project, runs: int, limit: float) -> tuple[str, str]:
     """One table row (rates) and one row of median seconds per publish step."""
-    triples = expected_count(published_files(output, "turtle"))
-    size = sum(p.stat().st_size for p in published_files(output, "turtle"))
+    bench = PublishBench(project, limit)
+    triples = expected_count(bench.files)
+    size = sum(p.stat().st_size for p in bench.files)
     rates: dict[str, list[float]] = {"kg": [], "bare": []}
     failed = ""
-    STEPS.clear()
     for _ in range(runs):
         try:
-            rates["kg"].append(timed(kg_publish, output, triples))
+            rates["kg"].append(bench.rate(bench.kg_publish, triples))
         except PublishError as exc:
             failed = str(exc).split(";")[0]
             print(f"  {label}: kg publish did not finish: {failed}", file=sys.stderr)
-        rates["bare"].append(timed(bare_put, output, triples))
+        rates["bare"].append(bench.rate(bench.bare_put, triples))
         print(f"  {label}: kg {rates['kg'][-1] if rates['kg'] else 0:,.0f} /s, "
               f"bare PUT {rates['bare'][-1]:,.0f} /s", file=sys.stderr)
-    kg = _cell(rates["kg"]) if rates["kg"] else f"not finished ({failed})"
+    kg = _rates_cell(rates["kg"]) if rates["kg"] else f"not finished ({failed})"
     ratio = f"{statistics.median(rates['kg']) / statistics.median(rates['bare']):.2f}" if rates["kg"] else "—"
-    row = f"| {label} | {triples:,} | {size / 1e6:,.1f} MB | {runs} | **{kg}** | {_cell(rates['bare'])} | {ratio} |"
-    steps = "; ".join(f"{step} {statistics.median(v):.2f} s" for step, v in STEPS.items())
+    row = (f"| {label} | {triples:,} | {size / 1e6:,.1f} MB | {runs} | **{kg}** | {_rates_cell(rates['bare'])} "
+           f"| {ratio} |")
+    steps = "; ".join(f"{step} {statistics.median(v):.2f} s" for step, v in bench.steps.items())
     return row, f"| {label} | {steps} |"
 
 
-def run_publish_bench(scale: int = 1000, runs: tuple[int, int] = (5, 1), work: Path | None = None) -> str:
-    """The markdown table: seed and `scale`x, kg publish against the bare PUT, medians of runs."""
-    work = work or HERE / "work" / "publish"
-    work.mkdir(parents=True, exist_ok=True)
+def run_publish_bench(seed: Path, synthetic: Path, scale: int, runs: tuple[int, int],
+                      limit: float = DEFAULT_LIMIT) -> str:
+    """The markdown table: the seed and `scale`x, kg publish against the bare PUT, medians of runs."""
     print(f"seed: {runs[0]} runs", file=sys.stderr)
-    rows = [measure("seed", ROOT / "output", runs[0])]
-    print(f"{scale}x: building", file=sys.stderr)
-    synthetic = build_synthetic(scale, work)
-    rows.append(measure(f"{scale}x synthetic", synthetic, runs[1]))
-    load = os.getloadavg()[0]
+    rows = [measure("seed", built_project(seed), runs[0], limit)]
+    print(f"{scale}x: {runs[1]} runs", file=sys.stderr)
+    rows.append(measure(f"{scale}x synthetic", built_project(synthetic, seed, scale), runs[1], limit))
     return "\n".join([
         "| graph | triples | Turtle | runs | kg publish, triples/s (min–max) | bare PUT, triples/s (min–max) "
         "| kg / bare |",
@@ -159,7 +176,8 @@ def run_publish_bench(scale: int = 1000, runs: tuple[int, int] = (5, 1), work: P
         "|---|---|",
         *(steps for _, steps in rows),
         "",
-        f"Oxigraph server {_oxigraph_version()}, a fresh server per run, load average at the end {load:.2f}.",
+        f"Oxigraph server {_oxigraph_version()}, a fresh server per run, load average at the end "
+        f"{os.getloadavg()[0]:.2f}.",
     ]) + "\n"
 
 
@@ -173,16 +191,21 @@ def _oxigraph_version() -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=Path, default=REPO_ROOT,
+                        help="the seed project (default: the repository, as last built into its output/)")
+    parser.add_argument("--synthetic", type=Path, default=None,
+                        help="the synthetic project, generated and built if missing "
+                             "(default bench/work/publish/x<scale>)")
     parser.add_argument("--scale", type=int, default=1000, help="synthetic factor (default 1000)")
     parser.add_argument("--runs", default="5,1", help="runs for the seed and the synthetic graph (default 5,1)")
-    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default bench/work/publish)")
     parser.add_argument("--out", type=Path, default=None, help="also write the table to this file")
-    parser.add_argument("--limit", type=float, default=LIMIT,
+    parser.add_argument("--limit", type=float, default=DEFAULT_LIMIT,
                         help="seconds one request of kg publish may take (default 1800); beyond: not finished")
     args = parser.parse_args(argv)
-    globals()["LIMIT"] = args.limit
     seed_runs, synthetic_runs = (int(x) for x in args.runs.split(","))
-    table = run_publish_bench(args.scale, (seed_runs, synthetic_runs), args.work)
+    synthetic = args.synthetic or BENCH_DIR / "work" / "publish" / f"x{args.scale}"
+    table = run_publish_bench(args.seed.resolve(), synthetic.resolve(), args.scale, (seed_runs, synthetic_runs),
+                              args.limit)
     print(table)
     if args.out:
         args.out.write_text(table, encoding="utf-8")

@@ -12,7 +12,7 @@ For each copy i in range(factor):
   person/klim-shipenko-c17: entity ids, claim subjects, entity-valued claim values, role
   qualifiers), every reference pointing at the copy's source, and `wikidata:` dropped for
   copies > 0 (only copy 0 keeps the verified IDs, so no Wikidata item is linked twice);
-- ontology/, shapes/, reference/ (and queries/ when present) are copied as they are.
+- kg.toml, ontology/, shapes/, reference/ (and queries/ when present) are copied as they are.
 
 The output is deterministic: the same seed and factor give the same bytes. Each facts file is
 parsed and dumped once (PyYAML, libyaml's C loader/dumper when available) into a template with a
@@ -36,6 +36,7 @@ _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 TOKEN = "QQKGBENCHCOPYQQ"  # placeholder for the copy number in the templates
 COPIED_DIRS = ("ontology", "shapes", "reference", "queries")
+COPIED_FILES = ("kg.toml",)  # the project file: base IRI and output stem as the seed's
 
 
 def suffix(copy: int | str) -> str:
@@ -211,17 +212,24 @@ def _prefix(copy: int, text: str, quotes: set[str]) -> str:
     raise ValueError(f"no prefix for copy {copy} keeps the quote counts")  # pragma: no cover
 
 
+def fresh_copy(source: Path, dest: Path, folders: tuple[str, ...], files: tuple[str, ...]) -> None:
+    """Empty `dest`, then copy into it the named folders of `source` that exist and the named files."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in folders:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in files:
+        shutil.copy2(source / name, dest / name)
+
+
 def make_corpus(seed_root: Path, out_root: Path, factor: int) -> Path:
     """Write a project root `factor` times the seed into out_root (emptied first); return it."""
     seed_root, out_root = Path(seed_root), Path(out_root)
     if factor < 1:
         raise ValueError("factor must be at least 1")
-    if out_root.exists():
-        shutil.rmtree(out_root)
-    out_root.mkdir(parents=True)
-    for name in COPIED_DIRS:
-        if (seed_root / name).is_dir():
-            shutil.copytree(seed_root / name, out_root / name)
+    fresh_copy(seed_root, out_root, COPIED_DIRS, COPIED_FILES)
 
     # facts: parse every file once
     facts_dir = seed_root / "facts"

@@ -1,0 +1,523 @@
+"""The report (bench/results.md, or bench/results-quick.md): one section per part, from the results
+a run saved (<work>/results.json), so it can be written again without measuring (--only report)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from config import PYSHACL_MAX_FACTOR, REPO_ROOT
+from formatting import fmt_int, fmt_mb, fmt_ratio, fmt_s
+from machine import LIBRARIES
+from measure import Entry, median
+from parts.d_hotspots import PROFILE_MAX_FACTOR
+
+Lines = list[str]
+
+
+def write_report(results: dict[str, Any], out: Path) -> str:
+    markdown = render_markdown(results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown, encoding="utf-8")
+    return markdown
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    lines = machine_section(results)
+    if results.get("seed"):
+        lines += seed_section(results["seed"])
+    scale_rows = by_factor((results.get("scale") or {}).get("rows", []))
+    if scale_rows:
+        lines += scale_section(scale_rows)
+    validation = results.get("validation") or {}
+    if validation.get("rows"):
+        lines += validation_section(validation["rows"], scale_rows)
+    if results.get("hotspots"):
+        lines += hotspots_section(results["hotspots"], scale_rows)
+    if results.get("publish"):
+        lines += publish_section(results["publish"])
+    lines += [f"- {note}" for note in results.get("notes", [])]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ------------------------------------------------------------------ cells
+
+
+def by_factor(rows: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    return {int(row["factor"]): row for row in rows}
+
+
+def cell(entry: Entry | None) -> str:
+    """median (min–max, n of wanted) or the reason it is missing; ⚠ when not every run was done."""
+    if not entry:
+        return "—"
+    if entry.get("median") is None:
+        return f"not measured: {entry.get('note') or entry.get('status')}"
+    mark = " ⚠" if entry.get("status") not in ("ok", None) else ""
+    if entry["n"] == 1:
+        of = "" if entry["wanted"] == 1 else f" of {entry['wanted']}"
+        return f"**{fmt_s(entry['median'])}** (1 run{of}){mark}"
+    n = f"n={entry['n']}" + ("" if entry["n"] == entry["wanted"] else f" of {entry['wanted']}")
+    return f"**{fmt_s(entry['median'])}** ({fmt_s(entry['min'])}–{fmt_s(entry['max'])}, {n}){mark}"
+
+
+def per_1k(seconds: float | None, triples: int | None) -> str:
+    if seconds is None or not triples:
+        return "—"
+    return f"{seconds / (triples / 1000) * 1000:.1f} ms"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return fmt_ratio(a / b) if a and b else "—"
+
+
+def growth_exponent(t1: float | None, t2: float | None, n1: int | None, n2: int | None) -> float | None:
+    """k in t ∝ n^k between two sizes."""
+    if not (t1 and t2 and n1 and n2) or n1 == n2:
+        return None
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def exponent(t1: float | None, t2: float | None, n1: int | None, n2: int | None) -> str:
+    k = growth_exponent(t1, t2, n1, n2)
+    return "—" if k is None else f"{k:.2f}"
+
+
+def triples_of(row: dict[str, Any]) -> int | None:
+    """A size's triples; for a build that did not finish, the mapped count before de-duplication."""
+    build = row.get("build", {})
+    return build.get("counts", {}).get("triples") or build.get("graph", {}).get("triples_upper")
+
+
+def size_label(factor: int) -> str:
+    return "seed" if factor == 1 else f"{factor}x"
+
+
+# ------------------------------------------------------------------ machine
+
+
+def machine_section(results: dict[str, Any]) -> Lines:
+    meta = results.get("meta", {})
+    versions = meta.get("versions", {})
+    libraries = ", ".join(f"{n} {versions.get(n) or 'missing'}" for n in LIBRARIES)
+    kg_file = versions.get("kg_imported_from") or "?"
+    if kg_file.startswith(str(REPO_ROOT)):
+        kg_file = kg_file[len(str(REPO_ROOT)) + 1:]
+    quick = (" (**--quick**: the smallest sizes and few runs, to check that the benchmark works; its figures "
+             "are not comparable with [results.md](results.md))") if results.get("quick") else ""
+    return [
+        "# kg build benchmark",
+        "",
+        f"Produced by `bench/run.py{' --quick' if results.get('quick') else ''}` on {meta.get('date', '?')}{quick}. "
+        "How to run it and what each number means: [README.md](README.md).",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| CPUs (nproc / usable) | {meta.get('nproc')} / {meta.get('usable_cpus')} |",
+        f"| CPU | {meta.get('cpu', '?')} |",
+        f"| memory | {meta.get('memory_gb', '?')} GB |",
+        f"| Python | {meta.get('implementation', '')} {meta.get('python', '?')} ({meta.get('platform', '')}) |",
+        f"| libraries | {libraries}, libyaml {'yes' if versions.get('libyaml') else 'no'} |",
+        f"| kg measured | `{kg_file}` "
+        + ("(the run's snapshot of kg/) |" if meta.get("kg_from_snapshot") else "(**not the run's snapshot**) |"),
+        f"| load average (1 min) at start / end | {meta.get('load_start') or 0:.2f} / {meta.get('load_end') or 0:.2f} "
+        "(other work on the machine inflates every figure; ratios hold better) |",
+        f"| total bench time | {fmt_s(results.get('elapsed'))} |",
+        "| measured snapshot (kg/ code and vocabulary + kg.toml, facts, shapes, ontology, sources, reference) | "
+        f"`{(results.get('snapshot') or {}).get('id', '?')}`{snapshot_note(results)} |",
+        "",
+        "Times are wall-clock medians (min–max over n runs). ⚠ marks a row that did not run all its runs "
+        "(time budget or limit), see its note.",
+        "",
+    ]
+
+
+def snapshot_note(results: dict[str, Any]) -> str:
+    measured = {part: results[part]["snapshot"] for part in ("seed", "scale", "validation", "hotspots", "publish")
+                if (results.get(part) or {}).get("snapshot")}
+    notes = []
+    if len(set(measured.values())) > 1:
+        notes.append("; parts measured different snapshots: " + ", ".join(f"{k} `{v}`" for k, v in measured.items()))
+    changed = results.get("changed_during_run") or []
+    if changed:
+        shown = ", ".join(changed[:12]) + (f" and {len(changed) - 12} more" if len(changed) > 12 else "")
+        notes.append(f"; changed in the live tree during the run (not measured here): {shown}")
+    return "".join(notes)
+
+
+# ------------------------------------------------------------------ A
+
+
+def seed_section(seed: dict[str, Any]) -> Lines:
+    floor_command = median(seed.get("floor_subprocess"))
+    floor_inprocess = median(seed.get("floor_inprocess"))
+    inprocess = seed.get("inprocess", {})
+    counts = inprocess.get("counts", {})
+    lines = [
+        "## A. Seed: `kg build` end to end against the pyoxigraph floor",
+        "",
+        f"Seed project (a copy of kg.toml, sources/, facts/, ontology/, shapes/, reference/ at run time): "
+        f"{fmt_int(counts.get('sources'))} sources, {fmt_int(counts.get('entities'))} entities, "
+        f"{fmt_int(counts.get('claims'))} claims, {fmt_int(counts.get('statements'))} statements, "
+        f"**{fmt_int(counts.get('triples'))} triples** ({fmt_int(counts.get('quads'))} quads in the N-Quads file).",
+        "",
+        "Subprocesses (whole command, interpreter start included):",
+        "",
+        "| command | time | vs floor (subprocess) |",
+        "|---|---|---|",
+        f"| `python -c pass` (interpreter start) | {cell(seed.get('python_startup'))} | |",
+        f"| `kg --version` (start + import click, kg) | {cell(seed.get('kg_version'))} | |",
+        "| **floor**: `python bench/floor.py` (import pyoxigraph; parse the .nq; write .ttl + .nq) | "
+        f"{cell(seed.get('floor_subprocess'))} | 1x |",
+        f"| `kg build -q --no-shacl` | {cell(seed.get('kg_build_no_shacl'))} | "
+        f"{ratio(median(seed.get('kg_build_no_shacl')), floor_command)} |",
+        "| `kg build -q` (with SHACL as published: `--validator auto`, pyshacl up to 50,000 triples) | "
+        f"{cell(seed.get('kg_build'))} | {ratio(median(seed.get('kg_build')), floor_command)} |",
+        "",
+        "In-process (only the work itself; no interpreter start, no imports):",
+        "",
+        "| measurement | time | vs floor (in-process) |",
+        "|---|---|---|",
+        "| **floor**: parse the .nq + serialise Turtle + N-Quads (pyoxigraph) | "
+        f"{cell(seed.get('floor_inprocess'))} | 1x |",
+    ]
+    steps = seed.get("floor_parts") or {}
+    if steps:
+        lines.append(f"| … of which parse / Turtle / N-Quads | {fmt_s(steps.get('parse'))} / "
+                     f"{fmt_s(steps.get('turtle'))} / {fmt_s(steps.get('nquads'))} | |")
+    for name, entry in inprocess.get("stages", {}).items():
+        label = "**build() total without SHACL**" if name == "total" else f"build() stage `{name}`"
+        lines.append(f"| {label} | {cell(entry)} | {ratio(median(entry), floor_inprocess)} |")
+    lines.append("")
+    for key in ("kg_build", "kg_build_no_shacl", "floor_subprocess", "floor_inprocess"):
+        entry = seed.get(key) or {}
+        if entry.get("note"):
+            lines.append(f"- `{key}`: {entry['status']}: {entry['note']}")
+    if inprocess.get("message"):
+        lines.append(f"- in-process build: {inprocess['status']}: {inprocess['message']}")
+    return lines + [""]
+
+
+# ------------------------------------------------------------------ B
+
+
+def stage_names(rows: dict[int, dict[str, Any]]) -> list[str]:
+    names = list(dict.fromkeys(n for row in rows.values() for n in row["build"].get("stages", {}) if n != "total"))
+    return names + [n for n in ("read", "map", "serialise") if n not in names]
+
+
+def scale_section(rows: dict[int, dict[str, Any]]) -> Lines:
+    sizes = sorted(rows)
+    stages = stage_names(rows)
+    lines = [
+        "## B. Synthetic corpora: build() stages in-process, SHACL off",
+        "",
+        "`bench/synth.py` repeats the seed (1x = the seed itself). `build(project, run_shacl=False)` "
+        "in a fresh worker process per size; its own stage timings.",
+        "",
+        "| size | sources | entities | claims | statements | triples | generate | " + " | ".join(stages)
+        + " | build total | per 1k triples | floor on this output | build / floor | peak RSS |",
+        "|---|" + "---:|" * (6 + len(stages) + 5),
+    ]
+    for factor in sizes:
+        lines.append(scale_row(factor, rows[factor], stages))
+    lines.append("")
+    lines += unfinished_notes(rows)
+    lines.append("")
+    lines += growth_table(rows, stages)
+    lines += steps_table(rows)
+    return lines
+
+
+def scale_row(factor: int, row: dict[str, Any], stages: list[str]) -> str:
+    build = row["build"]
+    counts = build.get("counts", {})
+    timings = build.get("stages", {})
+    partial = build.get("partial", {})
+    cells = []
+    for name in stages:
+        if name in timings:
+            cells.append(cell(timings[name]))
+        elif name in partial:
+            cells.append(f"{fmt_s(partial[name])} (1 partial run)")
+        else:
+            cells.append("**not finished**" if build["status"] != "ok" else "—")
+    total = median(timings.get("total"))
+    triples = triples_of(row)
+    shown_triples = fmt_int(counts.get("triples")) if counts.get("triples") else "—"
+    if not counts.get("triples") and triples:
+        shown_triples = f"≈ {fmt_int(triples)}"
+    floor = median(row.get("floor"))
+    total_cell = cell(timings.get("total")) if total else f"**not finished**: {build.get('message') or build['status']}"
+    return (
+        f"| {factor}x | {fmt_int(counts.get('sources'))} | {fmt_int(counts.get('entities'))} | "
+        f"{fmt_int(counts.get('claims'))} | "
+        f"{fmt_int(counts.get('statements') or build.get('graph', {}).get('statements'))} | "
+        f"{shown_triples} | {fmt_s(row.get('generate_s'))} | " + " | ".join(cells)
+        + f" | {total_cell} | {per_1k(total, triples)} | {fmt_s(floor)} | {ratio(total, floor)} | "
+        f"{fmt_mb(build.get('rss_mb', 0))} |"
+    )
+
+
+def unfinished_notes(rows: dict[int, dict[str, Any]]) -> Lines:
+    """A note per size that did not finish, with its total extrapolated from the last two that did."""
+    lines = []
+    totals = {f: median(r["build"].get("stages", {}).get("total")) for f, r in rows.items()}
+    finished = [f for f in sorted(rows) if totals[f]]
+    for factor in sorted(rows):
+        build = rows[factor]["build"]
+        if build.get("status") != "ok" or build.get("message"):
+            lines.append(f"- {factor}x build: {build['status']}: {build.get('message')}")
+        if build.get("missing"):
+            lines.append(f"- {factor}x: not found in kg, so not timed in the breakdown: {', '.join(build['missing'])}")
+        if build.get("status") == "ok" or totals[factor] or not finished:
+            continue
+        last = finished[-1]
+        k = 1.0
+        if len(finished) >= 2:
+            before = finished[-2]
+            k = max(k, growth_exponent(totals[before], totals[last], triples_of(rows[before]),
+                                       triples_of(rows[last])) or k)
+        estimate = (totals[last] or 0) * (factor / last) ** k
+        lines.append(f"- {factor}x build total, **estimated** (not measured): {fmt_s(estimate)} = {last}x's "
+                     f"{fmt_s(totals[last])} x {factor // last}^{k:.2f} "
+                     "(k from the last two finished sizes, at least 1).")
+    return lines
+
+
+def growth_table(rows: dict[int, dict[str, Any]], stages: list[str]) -> Lines:
+    sizes = sorted(rows)
+    lines = [
+        "### How time grows",
+        "",
+        "Time per 1,000 triples, and the growth exponent k in t ∝ n^k between consecutive sizes "
+        "(1.0 = linear, 2.0 = quadratic).",
+        "",
+        *growth_header("stage", sizes),
+    ]
+    series = {f"build `{name}`": [median(rows[f]["build"].get("stages", {}).get(name)) for f in sizes]
+              for name in [*stages, "total"]}
+    series["floor (pyoxigraph)"] = [median(rows[f].get("floor")) for f in sizes]
+    for label, values in series.items():
+        if any(values):
+            lines.append(growth_row(label, sizes, values, [False] * len(sizes), rows))
+    return lines + [""]
+
+
+def growth_header(first_column: str, sizes: list[int]) -> Lines:
+    return [f"| {first_column} | " + " | ".join(f"{f}x per 1k" for f in sizes) + " | "
+            + " | ".join(f"k {a}x→{b}x" for a, b in zip(sizes, sizes[1:])) + " |",
+            "|---|" + "---:|" * (2 * len(sizes) - 1)]
+
+
+def growth_row(label: str, sizes: list[int], values: list[float | None], lower_bounds: list[bool],
+               rows: dict[int, dict[str, Any]]) -> str:
+    """Per 1k triples at each size, then k between neighbours; a lower bound (a killed run) gives
+    "> t" and "≥ k"."""
+    triples = [triples_of(rows.get(f, {})) for f in sizes]
+    per = [("> " if lower and t else "") + per_1k(t, n) for t, n, lower in zip(values, triples, lower_bounds)]
+    ks = []
+    for i in range(len(sizes) - 1):
+        k = "—" if lower_bounds[i] else exponent(values[i], values[i + 1], triples[i], triples[i + 1])
+        ks.append(f"≥ {k}" if lower_bounds[i + 1] and k != "—" else k)
+    return f"| {label} | " + " | ".join(per) + " | " + " | ".join(ks) + " |"
+
+
+def steps_table(rows: dict[int, dict[str, Any]]) -> Lines:
+    sizes = sorted(rows)
+    names = list(dict.fromkeys(n for f in sizes for n in rows[f]["build"].get("steps", {})))
+    lines = [
+        "### Where the time goes inside build() (instrumented calls, last run)",
+        "",
+        "Each function build() calls, timed by a wrapper in the worker (a call inside another is "
+        "counted in both; a function called twice is summed).",
+        "",
+        "| call | " + " | ".join(f"{f}x" for f in sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
+    for name in names:
+        cells = []
+        for factor in sizes:
+            build = rows[factor]["build"]
+            value = build.get("steps", {}).get(name)
+            if value is None:
+                cells.append("not reached" if build["status"] != "ok" else "—")
+            else:
+                cells.append(fmt_s(value) + ("" if build.get("steps_complete", True) else " (partial run)"))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+# ------------------------------------------------------------------ C
+
+
+def validation_section(validation_rows: list[dict[str, Any]], scale_rows: dict[int, dict[str, Any]]) -> Lines:
+    rows = by_factor(validation_rows)
+    sizes = sorted(rows)
+    lines = [
+        "## C. Validation, measured separately",
+        "",
+        "`kg.shacl.validate(triples, vocabulary, project, engine=…)` with kg's and the project's shapes, on the "
+        f"sorted triples of build() plus the ontology's vocabulary layer (preparing them is not timed). pyshacl "
+        f"(the reference engine; `kg build` uses it up to 50,000 triples) is never run above {PYSHACL_MAX_FACTOR}x; "
+        "the fast engine (`kg.shacl.compiled`: the same shapes as SPARQL on pyoxigraph) at every size. Neither is "
+        "started where a smaller size's time scaled linearly (a lower bound) exceeds the time limit; a run gets at "
+        "most 5x that linear estimate, so \"> t (killed)\" means it grew faster than ~n^1.7.",
+        "",
+        "| size | triples | pyshacl | pyshacl per 1k triples | pyshacl result | fast engine | fast per 1k triples "
+        "| fast result |",
+        "|---|---:|---|---:|---|---|---:|---|",
+    ]
+    for factor in sizes:
+        row = rows[factor]
+        pyshacl, fast = row.get("pyshacl"), row.get("fast")
+        triples = row.get("triples")
+        lines.append(
+            f"| {factor}x | {fmt_int(triples)} | {validation_cell(pyshacl, 'not run (--no-pyshacl)')} | "
+            f"{per_1k(median(pyshacl), triples)} | {report_cell(pyshacl)} | {validation_cell(fast, '—')} | "
+            f"{per_1k(median(fast), triples)} | {report_cell(fast)} |"
+        )
+    lines.append("")
+    if len(sizes) > 1:
+        lines += ["How validation grows (per 1k triples; k as in part B):", "", *growth_header("engine", sizes)]
+        killed = False
+        for engine, label in (("pyshacl", "pyshacl validate"), ("fast", "fast engine validate")):
+            entries = [rows[f].get(engine) or {} for f in sizes]
+            if any(entries):
+                values = [median(e) or e.get("lower_bound") for e in entries]
+                lower = [not median(e) and bool(e.get("lower_bound")) for e in entries]
+                killed = killed or any(lower)
+                lines.append(growth_row(label, sizes, values, lower, scale_rows))
+        lines.append("")
+        if killed:
+            lines += ["(> = lower bound: that run was killed at its time limit; ≥ k: growth at least this fast.)", ""]
+    lines += slowest_checks_table(rows)
+    lines += one_fact_table(rows)
+    return lines
+
+
+def validation_cell(entry: Entry | None, missing: str) -> str:
+    if not entry:
+        return missing
+    if entry.get("lower_bound"):
+        linear = f"; linear growth would give {fmt_s(entry['linear_estimate'])}" if entry.get("linear_estimate") else ""
+        return f"> {fmt_s(entry['lower_bound'])} (killed at its time limit{linear})"
+    return cell(entry)
+
+
+def report_cell(entry: Entry | None) -> str:
+    return json.dumps(entry["report"]) if entry and entry.get("report") else "—"
+
+
+def slowest_checks_table(rows: dict[int, dict[str, Any]]) -> Lines:
+    found = [(f, rows[f]["fast"]["checks"]) for f in sorted(rows) if (rows[f].get("fast") or {}).get("checks")]
+    if not found:
+        return []
+    lines = [
+        "Fast engine, its slowest compiled queries (each run alone once after the timed runs; "
+        "share of all its queries' time):",
+        "",
+        "| size | all queries | slowest | share | next | share |",
+        "|---|---:|---|---:|---|---:|",
+    ]
+    for factor, checks in found:
+        total = checks["total"] or 1.0
+        top = checks["top"] + [{"check": "—", "secs": 0}] * 2
+        first, second = (f"`{c['check'].rsplit('/', 1)[-1]}` {fmt_s(c['secs'])} | {100 * c['secs'] / total:.0f}%"
+                         for c in top[:2])
+        lines.append(f"| {factor}x | {fmt_s(checks['total'])} ({checks['count']}) | {first} | {second} |")
+    return lines + [""]
+
+
+def one_fact_table(rows: dict[int, dict[str, Any]]) -> Lines:
+    checks = {f: rows[f]["check"] for f in sorted(rows) if rows[f].get("check")}
+    if not checks:
+        return []
+    lines = [
+        "### Checking one new fact: `kg validate` against the loaded store",
+        "",
+        "`kg load` once (bulk load of the built Turtle + ontology into output/store), then `kg validate` of one new "
+        "claim (a producer of the film, quoted; no copy holds it), whole commands. *Beyond start-up* is validate "
+        "minus `python -c 'import kg'`; the target is under 1 s at 1000x.",
+        "",
+        "| size | triples | `kg load` | `python -c 'import kg'` | `kg --help` | `kg validate` one fact "
+        "| beyond start-up | validate / import |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for factor, check in checks.items():
+        validate_s, import_s = median(check.get("validate")), median(check.get("import_kg"))
+        beyond = fmt_s(validate_s - import_s) if validate_s and import_s else "—"
+        lines.append(
+            f"| {size_label(factor)} | {fmt_int(rows[factor].get('triples'))} | {cell(check.get('load'))} "
+            f"| {cell(check.get('import_kg'))} | {cell(check.get('help'))} | {cell(check.get('validate'))} "
+            f"| {beyond} | {ratio(validate_s, import_s)} |"
+        )
+    for factor, check in checks.items():
+        for key in ("load", "validate"):
+            if (check.get(key) or {}).get("note"):
+                lines.append(f"- {size_label(factor)} `kg {key}`: {check[key]['status']}: {check[key]['note']}")
+    return lines + [""]
+
+
+# ------------------------------------------------------------------ D
+
+
+def hotspots_section(hotspots: dict[str, Any], scale_rows: dict[int, dict[str, Any]]) -> Lines:
+    profile = hotspots.get("profile") or {}
+    if not profile.get("own"):
+        reason = hotspots.get("note") or f"{profile.get('status')}: {profile.get('message')}"
+        return [f"## D. Hotspots: cProfile of one build() (up to {PROFILE_MAX_FACTOR}x)", "", reason, ""]
+    total = profile.get("total") or 1
+    lines = [
+        f"## D. Hotspots: cProfile of one build() at {profile['factor']}x (SHACL off)",
+        "",
+        f"Profiled run {fmt_s(profile.get('wall'))} (profiling slows Python code ~1.5–2x); percentages "
+        f"of the profiled total {fmt_s(total)}. Own time = in the function itself; the garbage "
+        "collector's time lands on whichever function allocates when it runs.",
+        "",
+        "| own time | % | calls | function |",
+        "|---:|---:|---:|---|",
+    ]
+    lines += [f"| {fmt_s(r['own'])} | {100 * r['own'] / total:.1f}% | {fmt_int(r['ncalls'])} | `{r['func']}` |"
+              for r in profile["own"][:20]]
+    lines += ["", "Cumulative time of kg functions:", "",
+              "| cumulative | % | calls | function |", "|---:|---:|---:|---|"]
+    lines += [f"| {fmt_s(r['cum'])} | {100 * r['cum'] / total:.1f}% | {fmt_int(r['ncalls'])} | `{r['func']}` |"
+              for r in profile["cum"][:20]]
+    lines.append("")
+    gc_off = hotspots.get("gc_off") or {}
+    if gc_off.get("build", {}).get("stages"):
+        gc_on = scale_rows.get(gc_off["factor"], {}).get("build", {}).get("stages", {})
+        lines += [
+            f"Diagnostic: the same build() at {gc_off['factor']}x with Python's garbage collector disabled "
+            "(not a kg setting; shows the collector's share — pyoxigraph terms are GC-tracked objects):",
+            "",
+            "| stage | GC on (table B) | GC off |",
+            "|---|---:|---:|",
+        ]
+        lines += [f"| {name} | {fmt_s(median(gc_on.get(name)))} | {fmt_s(median(entry))} |"
+                  for name, entry in gc_off["build"]["stages"].items()]
+        lines.append("")
+    return lines
+
+
+# ------------------------------------------------------------------ E
+
+
+def publish_section(publish: dict[str, Any]) -> Lines:
+    lines = [
+        f"## E. `kg publish` into an Oxigraph server, seed and {publish.get('scale')}x",
+        "",
+        "bench/publish.py: each run on a fresh `oxigraph serve` (new database, free loopback port). "
+        "kg publish = count the files, upload into a staging graph, count it, COPY onto the target, "
+        "drop the staging graph; the floor = a bare `requests.put` of the same files into the target. "
+        "Runs (seed, synthetic): " + str(publish.get("runs", "?")) + ". Its own notes: bench/publish-results.md.",
+        "",
+    ]
+    if publish.get("table"):
+        return lines + [publish["table"].rstrip(), ""]
+    return lines + [f"not measured: {publish.get('status')}: {publish.get('note')}", ""]

@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""What runs inside the timed processes: `python bench/workers.py KIND --progress FILE …`.
+
+Each worker is a fresh interpreter (sizes share no memory or warm caches, and the orchestrator can
+kill it at its time limit) that imports kg from the run's snapshot (PYTHONPATH) and writes one
+JSON line per finished step to FILE, flushed at once, so a killed worker still shows what it did.
+
+- build:    build(project, run_shacl=False) `--runs` times, each function build() calls timed
+            by a wrapper; then writes the outputs (the floor and kg load read them);
+- validate: kg.shacl.validate on build()'s triples with `--engine` pyshacl or fast;
+- floor:    pyoxigraph alone parsing `--src` (N-Quads) and serialising Turtle + N-Quads;
+- profile:  one cProfile'd build().
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import json
+import pstats
+import resource
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from floor import floor_once
+from measure import another_run_fits, now
+
+KINDS = ("build", "validate", "floor", "profile")
+
+
+class Progress:
+    """JSON lines to a file, flushed at once: what a killed worker finished is kept."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = path.open("a", encoding="utf-8")
+
+    def emit(self, **event: Any) -> None:
+        self.handle.write(json.dumps(event, default=str) + "\n")
+        self.handle.flush()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def repeat(runs: int, budget: float, progress: Progress, run_once: Callable[[int], float]) -> None:
+    """`run_once(i)` up to `runs` times; stop early (and say so) when another would pass the budget."""
+    started = now()
+    for i in range(runs):
+        gc.collect()
+        seconds = run_once(i)
+        if i + 1 < runs and not another_run_fits(started, seconds, budget):
+            progress.emit(event="budget", done=i + 1)
+            return
+
+
+# ------------------------------------------------------------------ build
+
+
+def instrument(progress: Progress, current_run: list[int]) -> None:
+    """Wrap the functions build() calls so each reports its time when it returns (the stage
+    timings build() records itself are the ones the tables use)."""
+    import kg.pipeline
+    import kg.mapping
+    import kg.outputs.rdf
+
+    def wrap(owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name, None)
+        if original is None:  # kg renamed it: say so in the report rather than fail the measurement
+            progress.emit(event="missing", name=f"{getattr(owner, '__name__', owner)}.{name}")
+            return
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = now()
+            value = original(*args, **kwargs)
+            progress.emit(event="step", run=current_run[0], name=label, secs=now() - start, rss_mb=peak_rss_mb())
+            if name == "map_facts":  # the graph's size, for a run that does not finish (no dedup: cheap)
+                progress.emit(event="graph", run=current_run[0], statements=len(value.statements),
+                              triples_upper=len(value.asserted) + len(value.provenance) + len(value.metadata))
+            return value
+
+        timed.__wrapped__ = original  # type: ignore[attr-defined]
+        setattr(owner, name, timed)
+
+    wrap(kg.pipeline, "load_inputs", "read: load_inputs")
+    wrap(kg.pipeline, "map_facts", "map: map_facts")
+    wrap(kg.pipeline, "mapped_conflicts", "map: mapped_conflicts")
+    wrap(kg.pipeline, "render", "serialise: render (all files)")
+    wrap(kg.pipeline, "wikidata_view", "serialise: wikidata_view")
+    wrap(kg.pipeline, "describe", "serialise: void describe")
+    for writer in ("turtle", "jsonld", "trig", "nquads"):
+        wrap(kg.outputs.rdf, writer, f"serialise: outputs.rdf.{writer}")
+    wrap(kg.mapping.MappedGraph, "triples", "serialise: MappedGraph.triples (sort)")
+    wrap(kg.mapping.MappedGraph, "statement_graphs", "serialise: MappedGraph.statement_graphs")
+
+
+def build_worker(root: Path, runs: int, budget: float, progress: Progress, gc_off: bool) -> None:
+    from kg.pipeline import build, write_outputs
+    from kg.outputs import output_path
+    from kg.project import open_project
+
+    project = open_project(root)
+    current_run = [0]
+    instrument(progress, current_run)
+
+    def run_once(i: int) -> float:
+        current_run[0] = i
+        if gc_off:
+            gc.disable()
+        t0 = now()
+        result = build(project, run_shacl=False)
+        wall = now() - t0
+        gc.enable()
+        progress.emit(event="run", run=i, wall=wall, timings=result.timings, rss_mb=peak_rss_mb())
+        if i == 0:  # every run builds the same graph: its sizes, and the files the floor and kg load read
+            nquads = result.files.get(output_path(project, "dataset-nquads").name, b"")
+            progress.emit(event="counts", sources=len(result.inputs.sources),
+                          entities=len(result.inputs.facts.entities), claims=len(result.inputs.facts.claims),
+                          statements=len(result.graph.statements), triples=result.triple_count,
+                          quads=nquads.count(b"\n"), conflicts=len(result.conflicts), rss_mb=peak_rss_mb())
+            write_outputs(result.files, project.output_dir)
+        return wall
+
+    repeat(runs, budget, progress, run_once)
+
+
+# ------------------------------------------------------------------ validate
+
+
+def validate_worker(root: Path, runs: int, budget: float, progress: Progress, engine: str) -> None:
+    from kg.pipeline import build
+    from kg.project import open_project
+    from kg.shacl import validate
+    from kg.shacl.shapes import load_shapes, vocabulary_layer
+
+    project = open_project(root)
+    t0 = now()
+    result = build(project, run_shacl=False)
+    triples = result.graph.triples()
+    vocabulary = vocabulary_layer(result.inputs.ontology.triples)
+    shapes = load_shapes(project)
+    progress.emit(event="prepared", secs=now() - t0, triples=len(triples))
+    started = now()
+    durations: list[float] = []
+
+    def run_once(i: int) -> float:
+        t0 = now()
+        report = validate(triples, vocabulary, project, engine=engine, shapes=shapes)
+        secs = now() - t0
+        durations.append(secs)
+        progress.emit(event="run", run=i, secs=secs, rss_mb=peak_rss_mb(), report={
+            "conforms": report.conforms, "violations": len(report.violations), "warnings": len(report.warnings),
+            "results": len(report.results)})
+        return secs
+
+    repeat(runs, budget, progress, run_once)
+    if engine == "fast" and another_run_fits(started, durations[-1], budget):
+        time_compiled_checks(triples, vocabulary, shapes, progress)
+
+
+def time_compiled_checks(triples: list[Any], vocabulary: list[Any], shapes: Any, progress: Progress) -> None:
+    """Diagnostic: each query the fast engine compiles, run alone once (its labels come from kg's
+    internals: a failure here is reported, never fatal)."""
+    from kg.shacl.compiled import compile_checks, load_store
+
+    try:
+        store = load_store([*triples, *vocabulary])
+        rows: list[dict[str, Any]] = []
+        for check in compile_checks(store, shapes):
+            t0 = now()
+            found = sum(1 for _ in store.query(check.query))
+            rows.append({"check": getattr(check, "label", "") or "?", "secs": now() - t0, "rows": found})
+    except Exception as exc:  # noqa: BLE001 - a diagnostic only
+        progress.emit(event="checks", error=f"{type(exc).__name__}: {exc}")
+        return
+    rows.sort(key=lambda r: -r["secs"])
+    progress.emit(event="checks", total=sum(r["secs"] for r in rows), count=len(rows), top=rows[:5])
+
+
+# ------------------------------------------------------------------ floor
+
+
+def floor_worker(root: Path, src: Path, runs: int, budget: float, progress: Progress) -> None:
+    from kg.project import open_project
+
+    prefixes = open_project(root).prefixes()
+
+    def run_once(i: int) -> float:
+        timings = floor_once(src, prefixes)
+        progress.emit(event="run", run=i, **timings)
+        return timings["total"]
+
+    repeat(runs, budget, progress, run_once)
+
+
+# ------------------------------------------------------------------ profile
+
+
+def profile_worker(root: Path, progress: Progress, top: int = 25) -> None:
+    from kg.pipeline import build
+    from kg.project import open_project
+
+    project = open_project(root)
+    profiler = cProfile.Profile()
+    gc.collect()
+    t0 = now()
+    profiler.enable()
+    result = build(project, run_shacl=False)
+    profiler.disable()
+    wall = now() - t0
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (file, line, func), (_cc, ncalls, own, cumulative, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        short = file
+        for marker in ("/kg/", "/site-packages/", "/lib/python3"):
+            if marker in file:
+                short = file[file.index(marker) + 1:]
+                break
+        rows.append({"func": f"{short}:{line}({func})", "ncalls": ncalls, "own": own, "cum": cumulative})
+    by_own = sorted(rows, key=lambda r: -r["own"])[:top]
+    by_cumulative = sorted((r for r in rows if r["func"].startswith("kg/")), key=lambda r: -r["cum"])[:top]
+    progress.emit(event="profile", wall=wall, total=stats.total_tt, timings=result.timings,  # type: ignore[attr-defined]
+                  own=by_own, cum=by_cumulative)
+    project.output_dir.mkdir(exist_ok=True)
+    profiler.dump_stats(str(project.output_dir / "build.prof"))
+
+
+# ------------------------------------------------------------------ entry
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("kind", choices=KINDS)
+    parser.add_argument("--progress", type=Path, required=True, help="JSON-lines file the events go to")
+    parser.add_argument("--root", type=Path, required=True, help="the project folder (kg.toml)")
+    parser.add_argument("--src", type=Path, help="floor: the N-Quads file to parse")
+    parser.add_argument("--engine", default="fast", help="validate: pyshacl or fast")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--budget", type=float, default=1e9, help="seconds for all runs (see measure.another_run_fits)")
+    parser.add_argument("--gc-off", action="store_true", help="build: with Python's garbage collector disabled")
+    parser.add_argument("--mem-gb", type=float, default=0, help="address-space limit (0: none)")
+    args = parser.parse_args(argv)
+    progress = Progress(args.progress)
+    if args.mem_gb:
+        limit = int(args.mem_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        if args.kind == "build":
+            build_worker(args.root, args.runs, args.budget, progress, args.gc_off)
+        elif args.kind == "validate":
+            validate_worker(args.root, args.runs, args.budget, progress, args.engine)
+        elif args.kind == "floor":
+            floor_worker(args.root, args.src, args.runs, args.budget, progress)
+        else:
+            profile_worker(args.root, progress)
+        progress.emit(event="done")
+    except BaseException as exc:  # noqa: BLE001 - the orchestrator shows it
+        progress.emit(event="error", error=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc()[-2000:])
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
