@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from kg.conflicts import stored_conflicts
 from kg.errors import InputError
 from kg.namespaces import OWL, SCHEMA, WD
 from kg.store import name_forms
+from kg.suggest import did_you_mean, suggest_entities
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
 
@@ -90,12 +90,7 @@ def resolve(store: ox.Store, wanted: str, base_iri: str) -> str:
         return by_name[0]
     if len(by_name) > 1:
         raise InputError(f"{wanted!r} names several entities: {', '.join(by_name)}")
-    owner = {name.casefold(): iri for iri, names in forms.items() for name in names}
-    owner |= {_slug(iri, base_iri): iri for iri in forms}
-    close = difflib.get_close_matches(folded, owner, n=10, cutoff=0.6)
-    close += [key for key in owner if folded in key and key not in close]
-    suggestions = list(dict.fromkeys(_slug(owner[key], base_iri) for key in close))[:3]
-    hint = f" — did you mean {', '.join(suggestions)}?" if suggestions else ""
+    hint = did_you_mean(suggest_entities(text, {_slug(iri, base_iri): names for iri, names in forms.items()}))
     raise InputError(f"unknown entity {wanted!r}{hint}")
 
 

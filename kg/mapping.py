@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from kg.model import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityValue, Reference, Source, Value
 from kg.namespaces import DCTERMS, OA, OWL, PROV, RDF, SCHEMA, WD, WIKIBASE, WIKIDATA_PAGE, XSD
 from kg.project import Project
-from kg.rules import Problem, Rule, Severity
+from kg.rules import Problem, Rule
 
 A = ox.NamedNode(RDF + "type")
 RANK_IRIS = {
@@ -224,8 +224,7 @@ class _Mapper:
         elif statement.rank != rank and claim is not None:
             self.problems.append(
                 Problem(
-                    Rule.FORMAT,
-                    Severity.ERROR,
+                    Rule.INCONSISTENT_RANK,
                     f"the same triple has rank {statement.rank} elsewhere and {rank} here; give every claim "
                     "of one triple the same rank",
                     claim.file,

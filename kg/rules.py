@@ -1,9 +1,14 @@
-"""Problems found in inputs, as objects: severity, stable rule code, message, where."""
+"""The rule registry: every problem kg reports has a stable code (scripts may match on it), a
+short name, a default severity, a one-line summary, an explanation and how to fix it. `kg rules`
+prints the registry and the README's rule table is generated from it (kg/cli/docs.py)."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from enum import Enum
+
+from kg.errors import InputError
 
 
 class Severity(str, Enum):
@@ -12,40 +17,288 @@ class Severity(str, Enum):
     INFO = "info"
 
 
-class Rule(str, Enum):
-    """Stable codes: scripts may match on them."""
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-    SYNTAX = "KG001"
-    UNKNOWN_ENTITY = "KG002"
-    UNKNOWN_PROPERTY = "KG003"
-    WRONG_VALUE = "KG004"
-    MISSING_REFERENCE = "KG005"
-    UNKNOWN_SOURCE = "KG006"
-    QUOTE_NOT_FOUND = "KG007"
-    QUOTE_AMBIGUOUS = "KG008"
-    DUPLICATE = "KG009"
-    CONFLICT = "KG010"
-    SHACL = "KG011"
-    FORMAT = "KG012"
-    UNKNOWN_CLASS = "KG013"
-    WIKIDATA_ID = "KG014"
-    NAME_NOT_IN_QUOTE = "KG015"
+
+class Rule(Enum):
+    """One member per problem; a code, once published, keeps its meaning."""
+
+    code: str
+    severity: Severity
+    summary: str
+    explanation: str
+    fix: str
+
+    def __init__(self, code: str, severity: Severity, summary: str, explanation: str, fix: str) -> None:
+        self.code = code
+        self.severity = severity
+        self.summary = summary
+        self.explanation = explanation
+        self.fix = fix
+
+    SYNTAX_ERROR = (
+        "KG001", ERROR,
+        "A file is not well-formed: not UTF-8 text, or not valid YAML or RDF syntax.",
+        "The file cannot be parsed, so nothing in it is checked. This is an input error rather than "
+        "a problem of the data: kg stops with exit code 2 and names file:line:column where the parser "
+        "could say, for example `facts/x.yaml:3:5: YAML syntax error: ... [KG001]`.",
+        "Correct the text at the position given (an unclosed bracket or quote, a tab used for "
+        "indentation, a missing `.` at the end of a Turtle triple), and save the file as UTF-8.",
+    )
+    UNKNOWN_ENTITY = (
+        "KG002", ERROR,
+        "An entity id that neither the checked files nor the graph define.",
+        "A claim's subject or entity value, a `role` qualifier, or an entity IRI in an RDF file "
+        "names an entity that no facts file defines and the graph does not hold. The message "
+        "suggests the known entities whose id or name forms are closest.",
+        "Use the id of an existing entity (`kg explain NAME` finds it), or define the entity "
+        "under `entities:` with its type and names.",
+    )
+    UNKNOWN_PROPERTY = (
+        "KG003", ERROR,
+        "A property that ontology/ does not declare.",
+        "Claims may use only properties declared in ontology/*.ttl (or kg's model vocabulary), as "
+        "owl:ObjectProperty or owl:DatatypeProperty: the declaration gives the value's range. The "
+        "message suggests the declared properties closest to the one written.",
+        "Correct the property's spelling, or declare the property in ontology/ with its range.",
+    )
+    WRONG_VALUE = (
+        "KG004", ERROR,
+        "A value that does not fit the property's range.",
+        "The ontology says what a property's value is: a literal of a datatype (an integer, an "
+        "xsd:date as YYYY-MM-DD, a duration like P12D, true or false), a quantity {amount, unit} in "
+        "a known unit, or an entity of a class. The value given is not of that kind, or the entity "
+        "it names has none of the expected classes.",
+        "Write the value in the form the range asks for, or name an entity of the expected class.",
+    )
+    MISSING_REFERENCE = (
+        "KG005", ERROR,
+        "A fact without a reference to a quoted source.",
+        "Every claim and every name needs at least one reference {source, quote}; in an RDF file, "
+        "every new triple about an entity needs a statement (rdf:Statement) with a "
+        "prov:wasDerivedFrom reference. A fact nobody can trace to a source is not published.",
+        "Add `refs: [{source: KEY, quote: \"exact words\"}]` quoting the article that says it, or in "
+        "RDF a statement for the triple that is derived from a reference.",
+    )
+    UNKNOWN_SOURCE = (
+        "KG006", ERROR,
+        "A reference cites a source key that sources/sources.yaml does not register.",
+        "A reference's `source` must be the key of an article registered in sources/sources.yaml, "
+        "whose text the quote is checked against.",
+        "Correct the key, or register the article first with `kg source add FILE`.",
+    )
+    QUOTE_NOT_FOUND = (
+        "KG007", ERROR,
+        "A quote that is not in its source text, character for character.",
+        "A quote must be copied verbatim from the article: kg finds its exact position there and "
+        "publishes it. The message shows the passage of the article closest to the quote.",
+        "Copy the words from the article exactly (punctuation, hyphens and quotation marks "
+        "included), or cite the article that says them.",
+    )
+    AMBIGUOUS_QUOTE = (
+        "KG008", ERROR,
+        "A quote that occurs more than once in its source, with nothing saying which.",
+        "A reference points at one place in the article; the quote occurs at several (the offsets "
+        "are listed) and the reference has no `occurrence`.",
+        "Quote more words, so that they occur once, or add `occurrence: N` (1 = the first).",
+    )
+    DUPLICATE_CLAIM = (
+        "KG009", INFO,
+        "A claim the graph already holds: its references will be merged.",
+        "The same subject, property, value and qualifiers are already claimed (the message says "
+        "where). Nothing is wrong: the new references are added to the existing statement.",
+        "Nothing to fix; drop the claim if it adds no new reference.",
+    )
+    CONFLICT = (
+        "KG010", WARNING,
+        "A claim that contradicts the graph on a property with one value.",
+        "The property is declared owl:FunctionalProperty (one value expected) and the graph already "
+        "gives the subject another value, from other sources. Both are kept and the conflict is "
+        "published; `kg validate --strict` fails on it.",
+        "Check both sources. If one is wrong, give its claim `rank: deprecated` and a `note`; if "
+        "one is better, `rank: preferred`.",
+    )
+    SHAPE_VIOLATION = (
+        "KG011", ERROR,
+        "The graph with the new facts breaks a SHACL shape.",
+        "After the checks above pass, the new triples and the part of the graph they join are "
+        "validated against kg's shapes and shapes/*.ttl. The message names the focus node and the "
+        "shape's message; the severity is the shape's (a violation is an error).",
+        "Add what the shape asks for (for example a movie's director), or correct the value it "
+        "names.",
+    )
+    INVALID_FIELD = (
+        "KG012", ERROR,
+        "A field of a facts file holds a value of the wrong kind.",
+        "The facts format fixes what each field holds: `entities` and `claims` are lists of "
+        "mappings, a reference and `qualifiers` are mappings, `type` is a class CURIE or a list of "
+        "them, `note` is text, `occurrence` a whole number, `rank` one of normal, preferred, "
+        "deprecated, and the `role` qualifier an entity id. (Earlier versions of kg reported every "
+        "problem of the facts format as KG012; the others now have codes of their own, KG016 to KG025.)",
+        "Write the field as the facts format says: see the facts/README.md that kg init puts into "
+        "every project.",
+    )
+    UNKNOWN_CLASS = (
+        "KG013", ERROR,
+        "An entity type that ontology/ does not declare as a class.",
+        "An entity's `type` must be a class declared (owl:Class) in ontology/*.ttl or kg's model "
+        "vocabulary. The message suggests the declared classes closest to the one written.",
+        "Correct the class's spelling, or declare the class in ontology/.",
+    )
+    UNVERIFIED_WIKIDATA_ID = (
+        "KG014", ERROR,
+        "A wikidata ID that is not a verified QID from reference/wikidata-ids.tsv.",
+        "An entity's `wikidata` must be a QID (Q followed by digits) that reference/wikidata-ids.tsv "
+        "lists as verified: a guessed ID would link the entity to the wrong thing.",
+        "Leave `wikidata` out, or add the ID to the reference table once checked against Wikidata.",
+    )
+    NAME_NOT_IN_QUOTE = (
+        "KG015", ERROR,
+        "An alternate name that does not occur in the quote given for it.",
+        "An alternate name (a spelling a source uses) is published with its quote as evidence, so "
+        "the quote must contain the name exactly.",
+        "Quote the words that contain the name, or correct the name's spelling.",
+    )
+    UNKNOWN_KEY = (
+        "KG016", ERROR,
+        "A key the facts format does not define.",
+        "Each mapping of a facts file has a fixed set of keys: a file `entities` and `claims`; an "
+        "entity `id`, `type`, `wikidata`, `names`; a name `text`, `lang`, `preferred`, `refs`; a "
+        "claim `subject`, `property`, `value`, `qualifiers`, `rank`, `note`, `refs`; a reference "
+        "`source`, `quote`, `occurrence`; qualifiers `point_in_time` and `role`. Any other key is "
+        "most likely a misspelling, and would be ignored.",
+        "Correct the key's spelling, or remove it.",
+    )
+    MISSING_KEY = (
+        "KG017", ERROR,
+        "A key the facts format requires is missing or empty.",
+        "An entity needs an `id` and `names`, a name a non-empty `text`, a claim its `subject`, "
+        "`property` and `value`, and a reference its `source` and a non-empty `quote`.",
+        "Add the key the message names.",
+    )
+    INVALID_ENTITY_ID = (
+        "KG018", ERROR,
+        "An entity id that is not kind/lowercase-slug.",
+        "Entity ids become IRIs (https://example.org/vyzov/id/person/klim-shipenko), so they are a "
+        "kind and a slug of lowercase letters, digits and single hyphens: person/klim-shipenko.",
+        "Rename the entity to kind/lowercase-slug, and every claim that names it.",
+    )
+    DUPLICATE_ENTITY = (
+        "KG019", ERROR,
+        "An entity defined twice.",
+        "An entity is defined once, in one facts file (the message says where it was first); "
+        "claims in any file may use it.",
+        "Remove the second definition, moving any names it adds to the first.",
+    )
+    PREFERRED_NAME = (
+        "KG020", ERROR,
+        "An entity without exactly one preferred name.",
+        "One name of each entity is its schema:name (marked `preferred: true`); the others are "
+        "alternate names (schema:alternateName).",
+        "Mark exactly one of the entity's names `preferred: true`.",
+    )
+    DUPLICATE_NAME = (
+        "KG021", ERROR,
+        "The same name, in the same language, listed twice for one entity.",
+        "Each name form of an entity is listed once; more sources for it are more references.",
+        "Merge the two entries into one, keeping the references of both.",
+    )
+    INVALID_LANGUAGE_TAG = (
+        "KG022", ERROR,
+        "A language tag that is not BCP 47.",
+        "The `lang` of a name or of a text value must be a BCP 47 tag such as en, ru or en-GB; "
+        "without one, the language of the first reference's source is used.",
+        "Write a BCP 47 tag, or leave `lang` out.",
+    )
+    UNKNOWN_PREFIX = (
+        "KG023", ERROR,
+        "A property or class that is not a CURIE with a prefix kg knows.",
+        "Properties and classes are written as CURIEs (schema:director, kg:launchDate) with one of "
+        "the prefixes kg declares; the message lists them.",
+        "Use one of the listed prefixes, with a colon: schema:director, not schema/director.",
+    )
+    OCCURRENCE_OUT_OF_RANGE = (
+        "KG024", ERROR,
+        "A reference's `occurrence` is not one of the quote's occurrences in its source.",
+        "`occurrence: N` picks the Nth time the quote occurs in the article (1 = the first); the "
+        "quote occurs fewer times than N.",
+        "Give an occurrence from 1 to the number of times the quote occurs, or quote other words.",
+    )
+    INCONSISTENT_RANK = (
+        "KG025", ERROR,
+        "Claims of one triple with different ranks.",
+        "Claims of the same subject, property, value and qualifiers are one statement, with one "
+        "rank; these give it two (the message says where the other is).",
+        "Give every claim of the triple the same `rank`.",
+    )
+
+    @property
+    def slug(self) -> str:
+        """The rule's name as people write it: QUOTE_NOT_FOUND is quote-not-found."""
+        return self.name.lower().replace("_", "-")
+
+    @classmethod
+    def find(cls, wanted: str) -> Rule:
+        """The rule with this code (KG007, kg007) or name (quote-not-found)."""
+        text = wanted.strip()
+        for rule in cls:
+            if text.upper() == rule.code or text.lower() == rule.slug:
+                return rule
+        from kg.suggest import closest, did_you_mean
+
+        hint = did_you_mean(closest(text, [(r.slug, f"{r.slug} ({r.code})") for r in cls]))
+        raise InputError(f"unknown rule {wanted!r}{hint} (`kg rules` lists them)")
 
 
 @dataclass(frozen=True)
 class Problem:
     rule: Rule
-    severity: Severity
     message: str
     file: str | None = None
     line: int | None = None
+    shape_severity: Severity | None = None  # a SHACL result carries its shape's severity
+
+    @property
+    def severity(self) -> Severity:
+        return self.shape_severity or self.rule.severity
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}: " if self.file and self.line else (
             f"{self.file}: " if self.file else ""
         )
-        return f"{where}{self.severity.value} {self.rule.value}: {self.message}"
+        return f"{where}{self.severity.value} {self.rule.code}: {self.message}"
 
 
 def errors_of(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity is Severity.ERROR]
+
+
+def syntax_error(where: str, message: str) -> InputError:
+    """The input error (exit 2) for a file that cannot be parsed, with the code at the end, where
+    it leaves `file:line:col: YAML syntax error: ...` as people and scripts read it already."""
+    return InputError(f"{where}: {message} [{Rule.SYNTAX_ERROR.code}]")
+
+
+def rule_list() -> str:
+    """Every rule on one line: code, severity, name, summary (`kg rules`)."""
+    width = max(len(rule.slug) for rule in Rule)
+    return "".join(f"{r.code}  {r.severity.value:<7}  {r.slug:<{width}}  {r.summary}\n" for r in Rule)
+
+
+def rule_text(rule: Rule, width: int = 88) -> str:
+    """One rule in full (`kg rules KG007`): summary, explanation, how to fix."""
+    def wrap(text: str) -> str:
+        return textwrap.fill(text, width, break_on_hyphens=False)
+
+    return (f"{rule.code} {rule.slug} ({rule.severity.value})\n\n{wrap(rule.summary)}\n\n"
+            f"{wrap(rule.explanation)}\n\n{wrap('How to fix: ' + rule.fix)}\n")
+
+
+def rule_table() -> str:
+    """The registry as a Markdown table, for the README."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    rows = ["| Code | Name | Severity | Meaning | How to fix |", "| --- | --- | --- | --- | --- |"]
+    rows += [f"| {r.code} | `{r.slug}` | {r.severity.value} | {cell(r.summary)} | {cell(r.fix)} |" for r in Rule]
+    return "\n".join(rows) + "\n"

@@ -1,37 +1,67 @@
-"""Did-you-mean: the known entities closest to an unknown id or name."""
+"""Did-you-mean: the known names closest to an unknown one (an entity, a property, a class, a
+rule). One implementation for every message that suggests."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
 
-if TYPE_CHECKING:
-    from kg.model import Entity
+CUTOFF = 0.6  # difflib's ratio; an entity's slug or name forms give it several chances
+TERM_CUTOFF = 0.7  # a property or class is compared by one short local name
+CONTAINED = 0.8  # the score of a key that contains the wanted text, or is contained in it ...
+MIN_CONTAINED = 4  # ... if that text is this long and more than half the other: "Smithson" in
+# "Jane Smithson" counts, "name" in "nickname" or "iss" in "mission" does not
 
 
 def _normalise(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def suggest_entities(wanted: str, entities: Iterable[Entity], limit: int = 3) -> str:
-    """'person/jane-doe'-style hints, best first; '' when nothing is close."""
-    entities = list(entities)
-    slug = wanted.rsplit("/", 1)[-1]
-    keys: dict[str, str] = {}
-    for entity in entities:
-        keys.setdefault(_normalise(entity.id.rsplit("/", 1)[-1]), entity.id)
-        for name in entity.names:
-            keys.setdefault(_normalise(name.text), entity.id)
-    wanted_key = _normalise(slug)
-    scored: dict[str, float] = {}
-    for key, entity_id in keys.items():
-        if not key:
+def closest(wanted: str, candidates: Iterable[tuple[str, str]], limit: int = 3, cutoff: float = CUTOFF) -> list[str]:
+    """The answers whose keys are most like `wanted`, best first; [] when nothing is close.
+    `candidates` are (key, answer) pairs, so that several keys (an entity's slug and each of its
+    name forms) can lead to one answer. Case and punctuation do not count."""
+    target = _normalise(wanted)
+    if not target:
+        return []
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(target)
+    scores: dict[str, float] = {}
+    for key, answer in candidates:
+        normal = _normalise(key)
+        if not normal:
             continue
-        ratio = difflib.SequenceMatcher(None, wanted_key, key).ratio()
-        if wanted_key and (wanted_key in key or key in wanted_key):
-            ratio = max(ratio, 0.8)
-        if ratio >= 0.6:
-            scored[entity_id] = max(scored.get(entity_id, 0.0), ratio)
-    best = sorted(scored, key=lambda e: (-scored[e], e))[:limit]
-    return ", ".join(best)
+        shorter, longer = sorted((len(normal), len(target)))
+        contained = shorter >= MIN_CONTAINED and 2 * shorter > longer and (target in normal or normal in target)
+        score = CONTAINED if contained else 0.0
+        matcher.set_seq1(normal)
+        floor = max(score, cutoff)
+        if matcher.real_quick_ratio() >= floor and matcher.quick_ratio() >= floor:
+            score = max(score, matcher.ratio())
+        if score >= cutoff and score > scores.get(answer, 0.0):
+            scores[answer] = score
+    return sorted(scores, key=lambda answer: (-scores[answer], answer))[:limit]
+
+
+def did_you_mean(suggestions: Sequence[str]) -> str:
+    """' — did you mean a, b?' to end a message with, or '' when there is nothing to suggest."""
+    return f" — did you mean {', '.join(suggestions)}?" if suggestions else ""
+
+
+def suggest_entities(wanted: str, name_forms: Mapping[str, Iterable[str]], limit: int = 3) -> list[str]:
+    """Entity ids (the keys of `name_forms`) whose slug or a name form is most like `wanted`:
+    person/jane-smithsen or "Smithson" -> person/jane-smithson."""
+    slug = wanted.rstrip("/").rsplit("/", 1)[-1]
+    pairs = [(entity_id.rsplit("/", 1)[-1], entity_id) for entity_id in name_forms]
+    pairs += [(name, entity_id) for entity_id, names in name_forms.items() for name in names]
+    return closest(slug, pairs, limit)
+
+
+def suggest_terms(wanted: str, declared: Iterable[str], limit: int = 3) -> list[str]:
+    """The declared CURIEs (properties or classes) whose local name is most like that of
+    `wanted`, whatever the prefix: kg:plannedReturn -> kg:plannedReturnDate, schema:directer ->
+    schema:director, kg:director -> schema:director."""
+    def local(curie: str) -> str:
+        return curie.rsplit(":", 1)[-1]
+
+    return closest(local(wanted), [(local(term), term) for term in declared], limit, TERM_CUTOFF)

@@ -113,7 +113,7 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     path.write_bytes(b"claims: [\xff\xfe")
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 2
-    assert result.output == f"error: {path}: not UTF-8 text (byte 9)\n"
+    assert result.output == f"error: {path}: not UTF-8 text (byte 9) [KG001]\n"
 
 
 def test_turtle_output_is_a_shacl_validation_report(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def test_shacl_of_the_merged_graph_catches_a_wrong_class(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     "name,content,message",
     [
-        ("bad.ttl", '<http://a> <http://b> "x .\n', "error: bad.ttl:1:23: syntax error: Parser error"),
+        ("bad.ttl", '<http://a> <http://b> "x .\n', "error: bad.ttl:1:23: Turtle syntax error: Parser error"),
         ("remote.jsonld", '{"@context": "https://schema.org/", "@id": "http://a", "name": "x"}',
          "error: remote.jsonld: a remote JSON-LD @context is refused (kg never fetches one); embed the context in the document"),
         ("deep.jsonld", '{"@id":"http://a","http://b":' * 70000 + '"x"' + "}" * 70000, "syntax error: Parser error"),

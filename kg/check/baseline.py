@@ -34,7 +34,9 @@ _ALTERNATE = ox.NamedNode(SCHEMA + "alternateName")
 _SAME_AS = ox.NamedNode(OWL + "sameAs")
 _VALUE = ox.NamedNode(SCHEMA + "value")
 _UNIT = ox.NamedNode(SCHEMA + "unitText")
-_RANKS = {WIKIBASE + "PreferredRank": "preferred", WIKIBASE + "NormalRank": "normal", WIKIBASE + "DeprecatedRank": "deprecated"}
+_RANKS = {
+    WIKIBASE + "PreferredRank": "preferred", WIKIBASE + "NormalRank": "normal", WIKIBASE + "DeprecatedRank": "deprecated"
+}
 
 
 class Baseline:

@@ -16,7 +16,7 @@ from kg.inputs.wikidata_ids import verified_ids
 from kg.mapping import MappedGraph, Minter, map_facts
 from kg.model import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityValue
 from kg.project import Project
-from kg.rules import Problem, Rule, Severity, errors_of
+from kg.rules import Problem, Rule, errors_of
 
 
 def _value_text(claim: Claim) -> str:
@@ -45,7 +45,9 @@ def validate_facts(paths: list[Path], project: Project, shacl: bool = True) -> O
     return Outcome(tuple(sorted(shown)), tuple(problems), tuple(notes))
 
 
-def _against_baseline(claims: list[Claim], baseline: Baseline, functional: frozenset[str], mint: Minter) -> list[Problem]:
+def _against_baseline(
+    claims: list[Claim], baseline: Baseline, functional: frozenset[str], mint: Minter
+) -> list[Problem]:
     problems = []
     for claim in claims:
         statement = mint.claim_statement(claim)
@@ -54,28 +56,30 @@ def _against_baseline(claims: list[Claim], baseline: Baseline, functional: froze
             where = baseline.where(statement.value)
             if rank != claim.rank:
                 problems.append(Problem(
-                    Rule.FORMAT, Severity.ERROR,
+                    Rule.INCONSISTENT_RANK,
                     f"the same triple has rank {rank} at {where} and {claim.rank} here; give every claim "
                     "of one triple the same rank", claim.file, claim.line,
                 ))
             else:
                 problems.append(Problem(
-                    Rule.DUPLICATE, Severity.INFO,
+                    Rule.DUPLICATE_CLAIM,
                     f"duplicate of the claim at {where}; its references will be merged", claim.file, claim.line,
                 ))
             continue
         if claim.rank == "deprecated":
             continue
         subject, prop, value = mint.entity(claim.subject), ox.NamedNode(claim.property), mint.value(claim.value, claim)
-        ours = Evidence(subject.value, prop.value, value, statement.value, tuple((r.source, r.quote) for r in claim.refs))
+        quotes = tuple((r.source, r.quote) for r in claim.refs)
+        ours = Evidence(subject.value, prop.value, value, statement.value, quotes)
         for conflict in group_conflicts([*baseline.evidence(subject, prop), ours], functional):
             sources = ", ".join(sorted({source for source, _ in ours.quotes}))
             for rival in conflict.evidence:
                 if rival.value == value:
                     continue
                 problems.append(Problem(
-                    Rule.CONFLICT, Severity.WARNING,
-                    f"contradicts {baseline.where(rival.statement)}: {claim.subject} has {baseline.value_text(rival.value)} "
+                    Rule.CONFLICT,
+                    f"contradicts {baseline.where(rival.statement)}: "
+                    f"{claim.subject} has {baseline.value_text(rival.value)} "
                     f"(source {', '.join(source for source, _ in rival.quotes)}), this claim says {_value_text(claim)} "
                     f"(source {sources})",
                     claim.file, claim.line,

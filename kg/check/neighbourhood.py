@@ -27,4 +27,6 @@ def validate_joining(
     report = validate([*existing, *new], vocabulary_layer(ontology_triples), project, engine="fast")
     results = [r for r in report.results if r.focus in focus]
     severity = {"violation": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
-    return [Problem(Rule.SHACL, severity[r.severity], f"{r.focus}: {r.message}", None, None) for r in results]
+    return [
+        Problem(Rule.SHAPE_VIOLATION, f"{r.focus}: {r.message}", shape_severity=severity[r.severity]) for r in results
+    ]

@@ -52,7 +52,8 @@ def render_turtle(outcome: Outcome, project: Project) -> str:
     severities = {Severity.ERROR: "Violation", Severity.WARNING: "Warning", Severity.INFO: "Info"}
     triples = [
         ox.Triple(report, n(RDF + "type"), n(SH + "ValidationReport")),
-        ox.Triple(report, n(SH + "conforms"), ox.Literal("true" if outcome.conforms else "false", datatype=n(XSD + "boolean"))),
+        ox.Triple(report, n(SH + "conforms"),
+                  ox.Literal("true" if outcome.conforms else "false", datatype=n(XSD + "boolean"))),
     ]
     for problem in outcome.problems:
         node = n(f"{report.value}/{hashlib.sha256(str(problem).encode()).hexdigest()[:16]}")
@@ -62,7 +63,7 @@ def render_turtle(outcome: Outcome, project: Project) -> str:
             ox.Triple(node, n(RDF + "type"), n(SH + "ValidationResult")),
             ox.Triple(node, n(SH + "resultSeverity"), n(SH + severities[problem.severity])),
             ox.Triple(node, n(SH + "resultMessage"), ox.Literal(problem.message)),
-            ox.Triple(node, n(SH + "sourceConstraint"), n(project.kg + problem.rule.value)),
+            ox.Triple(node, n(SH + "sourceConstraint"), n(project.kg + problem.rule.code)),
             ox.Triple(node, n(SH + "focusNode"), ox.Literal(where)),
         ]
     prefixes = {"sh": SH, "kg": project.kg, "xsd": XSD}
@@ -74,7 +75,7 @@ def render_json(outcome: Outcome) -> str:
         "conforms": outcome.conforms,
         "files": list(outcome.files),
         "problems": [
-            {"rule": p.rule.value, "severity": p.severity.value, "message": p.message, "file": p.file, "line": p.line}
+            {"rule": p.rule.code, "severity": p.severity.value, "message": p.message, "file": p.file, "line": p.line}
             for p in outcome.problems
         ],
     }

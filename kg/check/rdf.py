@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,8 +14,9 @@ from kg.files import read_limited
 from kg.inputs.ontology import Ontology, load_ontology
 from kg.namespaces import OWL, PROV, RDF, SCHEMA
 from kg.project import Project
-from kg.rules import Problem, Rule, Severity, errors_of
+from kg.rules import Problem, Rule, errors_of, syntax_error
 from kg.store import NameForms, open_published
+from kg.suggest import did_you_mean, suggest_entities, suggest_terms
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -38,17 +39,18 @@ def is_rdf_file(path: Path) -> bool:
 def parse_rdf(path: Path) -> list[ox.Triple]:
     """All triples of the file (named graphs merged); a syntax error names file:line:column."""
     data = read_limited(path, MAX_BYTES, "kg validate reads")
+    rdf_format = FORMATS[path.suffix.lower()]
     try:
-        quads = list(ox.parse(data, format=FORMATS[path.suffix.lower()]))
+        quads = list(ox.parse(data, format=rdf_format))
     except SyntaxError as exc:
         text = str(exc)
         if "remote contexts" in text:
             raise InputError(f"{path}: a remote JSON-LD @context is refused (kg never fetches one); "
                              "embed the context in the document") from exc
         where = f"{path}:{exc.lineno}:{exc.offset}" if exc.lineno else str(path)
-        raise InputError(f"{where}: syntax error: {text}") from exc
+        raise syntax_error(where, f"{rdf_format.name} syntax error: {text}") from exc
     except (ValueError, RecursionError) as exc:
-        raise InputError(f"{path}: cannot parse: {exc}") from exc
+        raise syntax_error(str(path), f"cannot parse {rdf_format.name}: {exc or type(exc).__name__}") from exc
     return [q.triple for q in quads]
 
 
@@ -60,7 +62,9 @@ def check_triples(
     entities = project.base_iri + "id/"
     problems: list[Problem] = []
     defined_here = {t.subject.value for t in triples if t.predicate.value == SCHEMA + "name"}
-    provenance_nodes = {t.subject for t in triples if t.predicate.value == RDF + "type" and t.object.value in PROVENANCE_TYPES}
+    provenance_nodes = {
+        t.subject for t in triples if t.predicate.value == RDF + "type" and t.object.value in PROVENANCE_TYPES
+    }
     referenced = {
         (str(s), str(p), str(o))
         for st in {t.subject for t in triples if t.predicate.value == PROV + "wasDerivedFrom"}
@@ -72,23 +76,33 @@ def check_triples(
 
     def problem(rule: Rule, message: str) -> None:
         if not any(p.message == message for p in problems):
-            problems.append(Problem(rule, Severity.ERROR, message, file, None))
+            problems.append(Problem(rule, message, file))
+
+    @cache
+    def names_by_slug() -> dict[str, set[str]]:  # read only when an entity is unknown
+        return {iri.removeprefix(entities): names for iri, names in known.items()}
+
+    unknown: set[str] = set()
 
     for t in triples:
         if t.subject in provenance_nodes:
             continue
         for term in (t.subject, t.object):
             if isinstance(term, ox.NamedNode) and term.value.startswith(entities):
-                if term.value not in known and term.value not in defined_here:
-                    hint = _suggest(term.value.removeprefix(entities), known, entities)
-                    problem(Rule.UNKNOWN_ENTITY, f"unknown entity {term.value.removeprefix(entities)}" + hint)
+                if term.value not in unknown and term.value not in defined_here and term.value not in known:
+                    unknown.add(term.value)
+                    slug = term.value.removeprefix(entities)
+                    hint = did_you_mean(suggest_entities(slug, names_by_slug()))
+                    problem(Rule.UNKNOWN_ENTITY, f"unknown entity {slug}{hint}")
         prop = t.predicate.value
         info = ontology.properties.get(prop)
         if info is None and prop not in STRUCTURAL:
-            problem(Rule.UNKNOWN_PROPERTY, f"{ontology.compact(prop)} is not a property declared in ontology/")
+            curie = ontology.compact(prop)
+            hint = did_you_mean(suggest_terms(curie, map(ontology.compact, ontology.properties)))
+            problem(Rule.UNKNOWN_PROPERTY, f"{curie} is not a property declared in ontology/{hint}")
             continue
         if info is not None and isinstance(t.object, ox.Literal) and info.is_literal:
-            datatype = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString" if t.object.language else t.object.datatype.value
+            datatype = RDF + "langString" if t.object.language else t.object.datatype.value
             if datatype not in info.ranges:
                 expected = " or ".join(ontology.compact(r) for r in info.ranges)
                 problem(Rule.WRONG_VALUE, f"{ontology.compact(prop)} expects {expected}, got {t.object}")
@@ -96,20 +110,13 @@ def check_triples(
             problem(Rule.WRONG_VALUE, f"{ontology.compact(prop)} expects an entity, got the literal {t.object}")
         if t.subject.value.startswith(entities) and prop not in (OWL + "sameAs", SCHEMA + "sameAs"):
             if (str(t.subject), str(t.predicate), str(t.object)) not in referenced:
-                problem(Rule.MISSING_REFERENCE, f"{t} has no statement with a reference (prov:wasDerivedFrom) in the file")
+                problem(Rule.MISSING_REFERENCE,
+                        f"{t} has no statement with a reference (prov:wasDerivedFrom) in the file")
     return problems
 
 
 def _one(triples: list[ox.Triple], subject: object, predicate: str) -> object:
     return next((t.object for t in triples if t.subject == subject and t.predicate.value == predicate), None)
-
-
-def _suggest(slug: str, known: Mapping[str, set[str]], entities: str) -> str:
-    keys = {iri.removeprefix(entities): iri for iri in known}
-    keys |= {name.casefold(): iri for iri, names in known.items() for name in names}
-    close = difflib.get_close_matches(slug.casefold(), keys, n=6, cutoff=0.75)
-    ids = list(dict.fromkeys(keys[k].removeprefix(entities) for k in close))[:3]
-    return f" — did you mean {', '.join(ids)}?" if ids else ""
 
 
 def validate_rdf_files(paths: list[Path], project: Project, shacl: bool = True) -> list[Problem]:

@@ -30,7 +30,8 @@ from kg.model import (
     Value,
 )
 from kg.namespaces import RDF, SCHEMA, XSD
-from kg.rules import Problem, Rule, Severity
+from kg.rules import Problem, Rule
+from kg.suggest import did_you_mean, suggest_entities, suggest_terms
 
 ENTITY_ID = re.compile(r"^[a-z][a-z0-9]*/[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -44,14 +45,14 @@ class _Reader:
     """Turns YAML documents into Facts, collecting problems instead of stopping at the first."""
 
     ontology: Ontology
-    sources: dict[str, Source]
+    sources: Mapping[str, Source]
     known_qids: set[str] | None
     known: Mapping[str, Entity] = field(default_factory=dict)  # entities of the graph these facts join
     facts: Facts = field(default_factory=Facts)
     file: str = ""
 
-    def problem(self, rule: Rule, message: str, line: int | None, severity: Severity = Severity.ERROR) -> None:
-        self.facts.problems.append(Problem(rule, severity, message, self.file, line))
+    def problem(self, rule: Rule, message: str, line: int | None) -> None:
+        self.facts.problems.append(Problem(rule, message, self.file, line))
 
     # ------------------------------------------------------------------ references
 
@@ -68,18 +69,18 @@ class _Reader:
 
     def reference(self, item: Any, line: int) -> Reference | None:
         if not isinstance(item, Located):
-            self.problem(Rule.FORMAT, "a reference must be a mapping {source, quote}", line)
+            self.problem(Rule.INVALID_FIELD, "a reference must be a mapping {source, quote}", line)
             return None
         line = item.line
         unknown = set(item) - {"source", "quote", "occurrence"}
         if unknown:
-            self.problem(Rule.FORMAT, f"unknown reference key(s): {', '.join(sorted(unknown))}", line)
+            self.problem(Rule.UNKNOWN_KEY, f"unknown reference key(s): {', '.join(sorted(unknown))}", line)
         key, quote, occurrence = item.get("source"), item.get("quote"), item.get("occurrence")
         if not isinstance(key, str) or not isinstance(quote, str) or not quote:
-            self.problem(Rule.MISSING_REFERENCE, "a reference needs 'source' and a non-empty 'quote'", line)
+            self.problem(Rule.MISSING_KEY, "a reference needs 'source' and a non-empty 'quote'", line)
             return None
         if occurrence is not None and (isinstance(occurrence, bool) or not isinstance(occurrence, int)):
-            self.problem(Rule.FORMAT, "'occurrence' must be a whole number (1 = first)", line)
+            self.problem(Rule.INVALID_FIELD, "'occurrence' must be a whole number (1 = first)", line)
             return None
         source = self.sources.get(key)
         if source is None:
@@ -97,13 +98,18 @@ class _Reader:
             return None
         except QuoteAmbiguous as exc:
             if occurrence is None:
-                message = (
+                self.problem(
+                    Rule.AMBIGUOUS_QUOTE,
                     f"quote occurs {len(exc.offsets)} times in source {key} "
-                    f"(at {', '.join(map(str, exc.offsets))}): add 'occurrence: N' or quote more"
+                    f"(at {', '.join(map(str, exc.offsets))}): add 'occurrence: N' or quote more",
+                    line,
                 )
             else:
-                message = f"occurrence {occurrence} asked, but the quote occurs {len(exc.offsets)} times in {key}"
-            self.problem(Rule.QUOTE_AMBIGUOUS, message, line)
+                self.problem(
+                    Rule.OCCURRENCE_OUT_OF_RANGE,
+                    f"occurrence {occurrence} asked, but the quote occurs {len(exc.offsets)} times in {key}",
+                    line,
+                )
             return None
         return Reference(key, quote, span, self.file, line)
 
@@ -114,30 +120,33 @@ class _Reader:
 
     def entity(self, raw: Any) -> None:
         if not isinstance(raw, Located):
-            self.problem(Rule.FORMAT, "an entity must be a mapping", None)
+            self.problem(Rule.INVALID_FIELD, "an entity must be a mapping", None)
             return
         line = raw.line
         unknown = set(raw) - {"id", "type", "wikidata", "names"}
         if unknown:
-            self.problem(Rule.FORMAT, f"unknown entity key(s): {', '.join(sorted(unknown))}", line)
+            self.problem(Rule.UNKNOWN_KEY, f"unknown entity key(s): {', '.join(sorted(unknown))}", line)
         entity_id = raw.get("id")
+        if entity_id is None or entity_id == "":
+            self.problem(Rule.MISSING_KEY, "an entity needs an 'id' (kind/lowercase-slug)", line)
+            return
         if not isinstance(entity_id, str) or not ENTITY_ID.match(entity_id):
-            self.problem(Rule.FORMAT, f"entity id {entity_id!r} must look like kind/lowercase-slug", line)
+            self.problem(Rule.INVALID_ENTITY_ID, f"entity id {entity_id!r} must look like kind/lowercase-slug", line)
             return
         other = self.entity_named(entity_id)
         if other is not None:
             first = f"{other.file}:{other.line}" if other.line else other.file
-            self.problem(Rule.FORMAT, f"entity {entity_id} is defined twice (first at {first})", line)
+            self.problem(Rule.DUPLICATE_ENTITY, f"entity {entity_id} is defined twice (first at {first})", line)
             return
         types = self.classes(raw.get("type"), line)
         wikidata = raw.get("wikidata")
         if wikidata is not None:
             if not isinstance(wikidata, str) or not QID.match(wikidata):
-                self.problem(Rule.WIKIDATA_ID, f"wikidata {wikidata!r} is not a QID like Q4350906", line)
+                self.problem(Rule.UNVERIFIED_WIKIDATA_ID, f"wikidata {wikidata!r} is not a QID like Q4350906", line)
                 wikidata = None
             elif self.known_qids is not None and wikidata not in self.known_qids:
                 self.problem(
-                    Rule.WIKIDATA_ID,
+                    Rule.UNVERIFIED_WIKIDATA_ID,
                     f"{wikidata} is not a verified ID in reference/wikidata-ids.tsv; leave it out rather than guess",
                     line,
                 )
@@ -148,7 +157,7 @@ class _Reader:
     def classes(self, raw: Any, line: int) -> tuple[str, ...]:
         curies = raw if isinstance(raw, list) else [raw]
         if not curies or not all(isinstance(c, str) for c in curies):
-            self.problem(Rule.FORMAT, "'type' must be a class CURIE or a list of them", line)
+            self.problem(Rule.INVALID_FIELD, "'type' must be a class CURIE or a list of them", line)
             return ()
         classes = []
         for curie in curies:
@@ -156,32 +165,36 @@ class _Reader:
             if iri is None:
                 continue
             if not self.ontology.is_class(iri):
-                self.problem(Rule.UNKNOWN_CLASS, f"{curie} is not a class declared in ontology/", line)
+                hint = did_you_mean(suggest_terms(curie, map(self.ontology.compact, self.ontology.superclasses)))
+                self.problem(Rule.UNKNOWN_CLASS, f"{curie} is not a class declared in ontology/{hint}", line)
                 continue
             classes.append(iri)
         return tuple(classes)
 
     def names(self, raw: Any, line: int, entity_id: str) -> tuple[Name, ...]:
         if not isinstance(raw, list) or not raw:
-            self.problem(Rule.FORMAT, f"entity {entity_id} needs 'names' with one preferred name", line)
+            self.problem(Rule.MISSING_KEY, f"entity {entity_id} needs 'names' with one preferred name", line)
             return ()
         names: list[Name] = []
         seen: set[tuple[str, str]] = set()
         for item in raw:
-            if not isinstance(item, Located) or not isinstance(item.get("text"), str) or not item["text"].strip():
-                self.problem(Rule.FORMAT, "each name needs a non-empty 'text'", getattr(item, "line", line))
+            if not isinstance(item, Located):
+                self.problem(Rule.INVALID_FIELD, "a name must be a mapping {text, ...}", line)
+                continue
+            if not isinstance(item.get("text"), str) or not item["text"].strip():
+                self.problem(Rule.MISSING_KEY, "each name needs a non-empty 'text'", item.line)
                 continue
             unknown = set(item) - {"text", "lang", "preferred", "refs"}
             if unknown:
-                self.problem(Rule.FORMAT, f"unknown name key(s): {', '.join(sorted(unknown))}", item.line)
+                self.problem(Rule.UNKNOWN_KEY, f"unknown name key(s): {', '.join(sorted(unknown))}", item.line)
             refs = self.references(item.get("refs"), item.line, f"name {item['text']!r}")
             lang = item.get("lang") or self.source_language(refs)
             if not isinstance(lang, str) or not LANG_TAG.match(lang):
-                self.problem(Rule.FORMAT, f"language tag {lang!r} is not BCP 47", item.line)
+                self.problem(Rule.INVALID_LANGUAGE_TAG, f"language tag {lang!r} is not BCP 47", item.line)
                 lang = "und"
             preferred = item.get("preferred", False) is True
             if (item["text"], lang) in seen:
-                self.problem(Rule.DUPLICATE, f"name {item['text']!r}@{lang} is listed twice", item.line)
+                self.problem(Rule.DUPLICATE_NAME, f"name {item['text']!r}@{lang} is listed twice", item.line)
             seen.add((item["text"], lang))
             if not preferred:
                 for ref in refs:
@@ -194,57 +207,65 @@ class _Reader:
             names.append(Name(item["text"], lang, preferred, refs))
         preferred_count = sum(n.preferred for n in names)
         if names and preferred_count != 1:
-            self.problem(Rule.FORMAT, f"entity {entity_id} needs exactly one preferred name, has {preferred_count}", line)
+            self.problem(
+                Rule.PREFERRED_NAME, f"entity {entity_id} needs exactly one preferred name, has {preferred_count}", line
+            )
         return tuple(names)
 
     def expand(self, curie: str, line: int) -> str | None:
         try:
             return self.ontology.expand(curie)
         except InputError as exc:
-            self.problem(Rule.FORMAT, str(exc), line)
+            self.problem(Rule.UNKNOWN_PREFIX, str(exc), line)
             return None
 
     # ------------------------------------------------------------------ claims
 
     def claim(self, raw: Any) -> None:
         if not isinstance(raw, Located):
-            self.problem(Rule.FORMAT, "a claim must be a mapping", None)
+            self.problem(Rule.INVALID_FIELD, "a claim must be a mapping", None)
             return
         line = raw.line
         unknown = set(raw) - {"subject", "property", "value", "qualifiers", "rank", "note", "refs"}
         if unknown:
-            self.problem(Rule.FORMAT, f"unknown claim key(s): {', '.join(sorted(unknown))}", line)
+            self.problem(Rule.UNKNOWN_KEY, f"unknown claim key(s): {', '.join(sorted(unknown))}", line)
         subject, curie = raw.get("subject"), raw.get("property")
         if not isinstance(subject, str) or not isinstance(curie, str) or "value" not in raw:
-            self.problem(Rule.FORMAT, "a claim needs 'subject', 'property' and 'value'", line)
+            self.problem(Rule.MISSING_KEY, "a claim needs 'subject', 'property' and 'value'", line)
             return
         prop = self.expand(curie, line)
         if prop is None:
             return
         info = self.ontology.properties.get(prop)
         if info is None:
-            self.problem(Rule.UNKNOWN_PROPERTY, f"{curie} is not a property declared in ontology/", line)
+            hint = did_you_mean(suggest_terms(curie, map(self.ontology.compact, self.ontology.properties)))
+            self.problem(Rule.UNKNOWN_PROPERTY, f"{curie} is not a property declared in ontology/{hint}", line)
             return
         rank = raw.get("rank", "normal")
         if rank not in RANKS:
-            self.problem(Rule.FORMAT, f"rank {rank!r} must be one of {', '.join(RANKS)}", line)
+            self.problem(Rule.INVALID_FIELD, f"rank {rank!r} must be one of {', '.join(RANKS)}", line)
             return
         note = raw.get("note")
         if note is not None and not isinstance(note, str):
-            self.problem(Rule.FORMAT, "'note' must be text", line)
+            self.problem(Rule.INVALID_FIELD, "'note' must be text", line)
             note = None
         refs = self.references(raw.get("refs"), line, f"claim {subject} {curie}")
         value = self.value(raw["value"], info.ranges, line, refs)
         qualifiers = raw.get("qualifiers") or {}
-        if not isinstance(qualifiers, dict) or set(qualifiers) - {"point_in_time", "role"}:
-            self.problem(Rule.FORMAT, "qualifiers may be 'point_in_time' and 'role'", line)
+        if not isinstance(qualifiers, dict):
+            self.problem(Rule.INVALID_FIELD, "'qualifiers' must be a mapping {point_in_time, role}", line)
+            qualifiers = {}
+        elif set(qualifiers) - {"point_in_time", "role"}:
+            unknown = set(qualifiers) - {"point_in_time", "role"}
+            self.problem(Rule.UNKNOWN_KEY, f"unknown qualifier(s): {', '.join(sorted(map(str, unknown)))} "
+                         "(qualifiers may be 'point_in_time' and 'role')", line)
             qualifiers = {}
         point_in_time = None
         if "point_in_time" in qualifiers:
             point_in_time = self.date(qualifiers["point_in_time"], line)
         role = qualifiers.get("role")
         if role is not None and not isinstance(role, str):
-            self.problem(Rule.FORMAT, "qualifier 'role' must be an entity id", line)
+            self.problem(Rule.INVALID_FIELD, "qualifier 'role' must be an entity id", line)
             role = None
         if value is None:
             return
@@ -271,7 +292,7 @@ class _Reader:
                 self.problem(Rule.WRONG_VALUE, f"value must be text or {{text, lang}}, got {raw!r}", line)
                 return None
             if not isinstance(lang, str) or not LANG_TAG.match(lang):
-                self.problem(Rule.WRONG_VALUE, f"language tag {lang!r} is not BCP 47", line)
+                self.problem(Rule.INVALID_LANGUAGE_TAG, f"language tag {lang!r} is not BCP 47", line)
                 return None
             return LiteralValue(text, datatype, lang)
         lexical = self.lexical(raw, datatype, line)
@@ -320,12 +341,10 @@ class _Reader:
             return raw.isoformat()
         if isinstance(raw, str):
             try:
-                return dt.date.fromisoformat(raw).isoformat() if len(raw) == 10 else self._bad_date(raw, line)
+                if len(raw) == 10:
+                    return dt.date.fromisoformat(raw).isoformat()
             except ValueError:
                 pass
-        return self._bad_date(raw, line)
-
-    def _bad_date(self, raw: Any, line: int) -> None:
         self.problem(Rule.WRONG_VALUE, f"{raw!r} is not a date (YYYY-MM-DD)", line)
         return None
 
@@ -380,11 +399,9 @@ class _Reader:
             self.problem(Rule.WRONG_VALUE, f"{what} expects {expected}; {entity.id} is {actual}", line)
 
     def unknown_entity(self, entity_id: str, line: int) -> None:
-        from kg.suggest import suggest_entities
-
-        hint = suggest_entities(entity_id, [*self.facts.entities.values(), *self.known.values()])
-        message = f"unknown entity {entity_id}" + (f" — did you mean {hint}?" if hint else "")
-        self.problem(Rule.UNKNOWN_ENTITY, message, line)
+        entities = [*self.facts.entities.values(), *self.known.values()]
+        hint = did_you_mean(suggest_entities(entity_id, {e.id: [n.text for n in e.names] for e in entities}))
+        self.problem(Rule.UNKNOWN_ENTITY, f"unknown entity {entity_id}{hint}", line)
 
 
 def fact_files(facts_dir: Path) -> list[Path]:
@@ -394,7 +411,7 @@ def fact_files(facts_dir: Path) -> list[Path]:
 def read_facts(
     paths: Iterable[Path],
     ontology: Ontology,
-    sources: dict[str, Source],
+    sources: Mapping[str, Source],
     known_qids: set[str] | None = None,
     root: Path | None = None,
     known: Mapping[str, Entity] | None = None,
@@ -408,12 +425,19 @@ def read_facts(
         document = load_yaml(path, display)
         if document is None:
             continue
-        if not isinstance(document, dict) or set(document) - {"entities", "claims"}:
-            reader.problem(Rule.FORMAT, "a facts file is a mapping with 'entities' and/or 'claims'", 1)
+        if not isinstance(document, dict):
+            reader.problem(Rule.INVALID_FIELD, "a facts file is a mapping with 'entities' and/or 'claims'", 1)
             continue
-        for raw in document.get("entities") or []:
-            reader.entity(raw)
-        for raw in document.get("claims") or []:
-            reader.claim(raw)
+        unknown = set(document) - {"entities", "claims"}
+        if unknown:
+            reader.problem(Rule.UNKNOWN_KEY, f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))} "
+                           "(a facts file has 'entities' and/or 'claims')", 1)
+        for key, read in (("entities", reader.entity), ("claims", reader.claim)):
+            items = document.get(key) or []
+            if not isinstance(items, list):
+                reader.problem(Rule.INVALID_FIELD, f"'{key}' must be a list", 1)
+                continue
+            for raw in items:
+                read(raw)
     reader.check_links()
     return reader.facts

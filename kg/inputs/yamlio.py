@@ -9,6 +9,7 @@ import yaml
 
 from kg.errors import InputError
 from kg.files import read_limited
+from kg.rules import syntax_error
 
 try:  # the C parser is ~10x faster on large fact files
     _BaseLoader: type = yaml.CSafeLoader
@@ -64,7 +65,7 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
+        raise syntax_error(name, f"not UTF-8 text (byte {exc.start})") from exc
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except _AliasRefused as exc:
@@ -72,9 +73,9 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        raise InputError(f"{where}: YAML syntax error: {exc.problem}") from exc
+        raise syntax_error(where, f"YAML syntax error: {exc.problem}") from exc
     except yaml.reader.ReaderError as exc:
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise InputError(f"{name}: character U+{code:04X} at offset {exc.position} is not allowed in YAML") from exc
+        raise syntax_error(name, f"character U+{code:04X} at offset {exc.position} is not allowed in YAML") from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"{name}: YAML error: {exc}") from exc
+        raise syntax_error(name, f"YAML error: {exc}") from exc
