@@ -1,4 +1,6 @@
-"""The README's command-line reference, generated from --help so that it cannot drift."""
+"""The README's generated parts, so that they cannot drift: the rule table, from the rule
+registry (kg.rules), and the command-line reference, from --help. `make docs` runs this module;
+`--check` only says whether the README is current."""
 
 from __future__ import annotations
 
@@ -7,6 +9,18 @@ from pathlib import Path
 
 START = "<!-- cli-reference:start -->"
 END = "<!-- cli-reference:end -->"
+RULES_START = "<!-- rules:start -->"
+RULES_END = "<!-- rules:end -->"
+CLI_HEADING = "## Command-line reference"
+RULES_SECTION = """## Rules
+
+Every problem `kg validate` and `kg build` report carries a stable code, which scripts may match
+on (`kg validate --format json` gives it as `rule`); one code means one problem. `kg rules`
+lists them and `kg rules KG007` explains one. Errors fail a check, warnings fail it only with
+`--strict`, info never does; KG001 stops the command with exit code 2. The table is generated
+from `kg/rules.py` by `make docs`.
+
+"""
 
 
 def reference() -> str:
@@ -30,11 +44,35 @@ def reference() -> str:
     return "\n".join(parts)
 
 
-def updated(readme: str) -> str:
-    block = f"{START}\n\n{reference()}\n{END}"
+def _replace(readme: str, start: str, end: str, content: str) -> str:
+    block = f"{start}\n\n{content}\n{end}"
+    return re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, readme, flags=re.S)
+
+
+def with_cli_reference(readme: str) -> str:
+    """The README with its command-line reference regenerated (appended as a last section the
+    first time)."""
     if START not in readme:
-        return readme.rstrip("\n") + "\n\n## Command-line reference\n\n" + block + "\n"
-    return re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, readme, flags=re.S)
+        readme = readme.rstrip("\n") + f"\n\n{CLI_HEADING}\n\n{START}\n{END}\n"
+    return _replace(readme, START, END, reference())
+
+
+def with_rule_table(readme: str) -> str:
+    """The README with its rule table regenerated (a new Rules section before the command-line
+    reference the first time)."""
+    from kg.rules import rule_table
+
+    if RULES_START not in readme:
+        section = f"{RULES_SECTION}{RULES_START}\n{RULES_END}\n\n"
+        if CLI_HEADING in readme:
+            readme = readme.replace(CLI_HEADING, section + CLI_HEADING, 1)
+        else:
+            readme = readme.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    return _replace(readme, RULES_START, RULES_END, rule_table())
+
+
+def updated(readme: str) -> str:
+    return with_cli_reference(with_rule_table(readme))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     new = updated(text)
     if "--check" in args:
         if new != text:
-            print("README.md's command-line reference is out of date: run `make docs`")
+            print("README.md's rule table or command-line reference is out of date: run `make docs`")
             return 1
         return 0
     path.write_text(new, encoding="utf-8")

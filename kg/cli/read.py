@@ -1,4 +1,4 @@
-"""Commands that read the built graph: query, explain, conflicts, stats, rules."""
+"""Commands that read the built graph: query, explain, conflicts, stats."""
 
 from __future__ import annotations
 
