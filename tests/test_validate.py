@@ -1,4 +1,5 @@
-"""kg validate: each rule with its code, exit codes, nothing changed."""
+"""kg validate: each rule with its code, exit codes, nothing changed; against the frozen seed
+project (tests/fixtures/seed), never the repository's live facts/."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ EXISTING = {
 }
 
 
-pytestmark = pytest.mark.usefixtures("baseline")
+pytestmark = pytest.mark.usefixtures("seed_baseline")
 
 
 def run(tmp_path: Path, claims: str, *options: str) -> tuple[int, str]:
@@ -66,16 +67,16 @@ def test_a_new_supported_fact_conforms(tmp_path: Path) -> None:
     assert output.splitlines()[-1].startswith("new.yaml: conforms (0 errors")
 
 
-def test_a_duplicate_is_info(tmp_path: Path, baseline: str) -> None:
+def test_a_duplicate_is_info(tmp_path: Path, seed_baseline: str) -> None:
     code, output = run(tmp_path, RETURN_17)
     assert code == 0
-    assert f"new.yaml:2: info KG009: duplicate of the claim at {EXISTING[baseline]['return']}" in output
+    assert f"new.yaml:2: info KG009: duplicate of the claim at {EXISTING[seed_baseline]['return']}" in output
 
 
-def test_a_contradiction_is_a_warning_naming_both_sources(tmp_path: Path, baseline: str) -> None:
+def test_a_contradiction_is_a_warning_naming_both_sources(tmp_path: Path, seed_baseline: str) -> None:
     code, output = run(tmp_path, AGE_36)
     assert code == 0
-    assert (f"new.yaml:2: warning KG010: contradicts {EXISTING[baseline]['age']}: person/yulia-peresild has 37 "
+    assert (f"new.yaml:2: warning KG010: contradicts {EXISTING[seed_baseline]['age']}: person/yulia-peresild has 37 "
             "(source 000_d6db8baa69644283, 001_b25d8b9e867eeac6, 002_61f4a650ca5522b8, 003_1461edfbcc45c933), "
             "this claim says 36 (source 000_d6db8baa69644283)") in output
 
@@ -93,7 +94,8 @@ def test_an_unknown_entity_fails_with_a_suggestion(tmp_path: Path) -> None:
 
 
 def test_a_quote_not_in_the_source_shows_the_closest_passage(tmp_path: Path) -> None:
-    code, output = run(tmp_path, NATIONALITY.replace("Russian filmmaker Klim Shipenko", "Russian film-maker Klim Shipenko"))
+    misquoted = NATIONALITY.replace("Russian filmmaker Klim Shipenko", "Russian film-maker Klim Shipenko")
+    code, output = run(tmp_path, misquoted)
     assert code == 1
     assert ("new.yaml:6: error KG007: quote not found in source 004_ba6c03b084f54831: "
             "'The film is directed by Russian film-maker Klim Shipenko'; closest passage: "
@@ -119,7 +121,8 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
 def test_turtle_output_is_a_shacl_validation_report(tmp_path: Path) -> None:
     import pyoxigraph as ox
 
-    code, output = run(tmp_path, NATIONALITY.replace("person/klim-shipenko", "person/klim-chipenko"), "--format", "turtle")
+    misspelt = NATIONALITY.replace("person/klim-shipenko", "person/klim-chipenko")
+    code, output = run(tmp_path, misspelt, "--format", "turtle")
     assert code == 1
     store = ox.Store()
     store.load(output.encode("utf-8"), format=ox.RdfFormat.TURTLE)
