@@ -124,8 +124,8 @@ class Rule(Enum):
         "After the checks above pass, the new triples and the part of the graph they join are "
         "validated against kg's shapes and shapes/*.ttl. The message names the focus node and the "
         "shape's message; the severity is the shape's (a violation is an error).",
-        "Add what the shape asks for (for example a movie's director), or correct the value it "
-        "names.",
+        "Add what the shape asks for (a required property, a value of the right class), or correct "
+        "the value it names.",
     )
     INVALID_FIELD = (
         "KG012", ERROR,
@@ -179,8 +179,8 @@ class Rule(Enum):
     INVALID_ENTITY_ID = (
         "KG018", ERROR,
         "An entity id that is not kind/lowercase-slug.",
-        "Entity ids become IRIs (https://example.org/vyzov/id/person/klim-shipenko), so they are a "
-        "kind and a slug of lowercase letters, digits and single hyphens: person/klim-shipenko.",
+        "Entity ids become IRIs (the base IRI, id/, then the id), so they are a kind and a slug of "
+        "lowercase letters, digits and single hyphens: person/jane-doe.",
         "Rename the entity to kind/lowercase-slug, and every claim that names it.",
     )
     DUPLICATE_ENTITY = (
