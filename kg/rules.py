@@ -239,7 +239,11 @@ class Rule(Enum):
 
     @classmethod
     def find(cls, wanted: str) -> Rule:
-        """The rule with this code (KG007, kg007) or name (quote-not-found)."""
+        """The rule with this code (KG007, kg007) or name (quote-not-found).
+
+        >>> Rule.find("kg007") is Rule.find("quote-not-found") is Rule.QUOTE_NOT_FOUND
+        True
+        """
         text = wanted.strip()
         for rule in cls:
             if text.upper() == rule.code or text.lower() == rule.slug:

@@ -49,8 +49,12 @@ def did_you_mean(suggestions: Sequence[str]) -> str:
 
 
 def suggest_entities(wanted: str, name_forms: Mapping[str, Iterable[str]], limit: int = 3) -> list[str]:
-    """Entity ids (the keys of `name_forms`) whose slug or a name form is most like `wanted`:
-    person/jane-smithsen or "Smithson" -> person/jane-smithson."""
+    """Entity ids (the keys of `name_forms`) whose slug or a name form is most like `wanted`.
+
+    >>> forms = {"person/jane-smithson": ["Jane Smithson"], "org/acme": ["Acme Corporation"]}
+    >>> suggest_entities("person/jane-smithsen", forms), suggest_entities("Smithson", forms)
+    (['person/jane-smithson'], ['person/jane-smithson'])
+    """
     slug = wanted.rstrip("/").rsplit("/", 1)[-1]
     pairs = [(entity_id.rsplit("/", 1)[-1], entity_id) for entity_id in name_forms]
     pairs += [(name, entity_id) for entity_id, names in name_forms.items() for name in names]
@@ -59,8 +63,12 @@ def suggest_entities(wanted: str, name_forms: Mapping[str, Iterable[str]], limit
 
 def suggest_terms(wanted: str, declared: Iterable[str], limit: int = 3) -> list[str]:
     """The declared CURIEs (properties or classes) whose local name is most like that of
-    `wanted`, whatever the prefix: kg:plannedReturn -> kg:plannedReturnDate, schema:directer ->
-    schema:director, kg:director -> schema:director."""
+    `wanted`, whatever the prefix.
+
+    >>> declared = ["kg:plannedReturnDate", "schema:director", "schema:name"]
+    >>> suggest_terms("kg:plannedReturn", declared), suggest_terms("kg:directer", declared)
+    (['kg:plannedReturnDate'], ['schema:director'])
+    """
     def local(curie: str) -> str:
         return curie.rsplit(":", 1)[-1]
 
