@@ -116,11 +116,14 @@ def loaded_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(params=["facts", "store"])
-def seed_baseline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, loaded_seed: Path) -> str:
+def seed_baseline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, loaded_seed: Path,
+                  tmp_path: Path) -> str:
     """Run a test against both baselines kg validate knows, in a built copy of the seed project
-    (tests/fixtures/seed): its facts/ read on the spot ("facts": $KG_STORE names no store, as
-    no_local_store sets it), and the store kg load put its graph into ("store")."""
+    (tests/fixtures/seed): its facts/ read on the spot ("facts": $KG_STORE names a folder no test
+    has loaded a store into), and the store kg load put its graph into ("store")."""
     monkeypatch.setenv("KG_PROJECT", str(loaded_seed))
     if request.param == "store":
         monkeypatch.delenv("KG_STORE")
+    else:
+        monkeypatch.setenv("KG_STORE", str(tmp_path / "no-store"))
     return request.param  # type: ignore[no-any-return]

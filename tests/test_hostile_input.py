@@ -14,9 +14,9 @@ from tests.helpers import copy_seed
 
 
 @pytest.fixture(autouse=True)
-def seed_project(monkeypatch: pytest.MonkeyPatch, loaded_seed: Path) -> Path:
+def seed_project(monkeypatch: pytest.MonkeyPatch, loaded_seed: Path, tmp_path: Path) -> None:
     monkeypatch.setenv("KG_PROJECT", str(loaded_seed))
-    return loaded_seed
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "no-store"))
 
 
 def validate(path: Path) -> tuple[int, str]:

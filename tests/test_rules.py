@@ -132,16 +132,19 @@ TRIGGERS = [
 
 
 @pytest.fixture(autouse=True)
-def seed_project(monkeypatch: pytest.MonkeyPatch, loaded_seed: Path) -> None:
-    monkeypatch.setenv("KG_PROJECT", str(loaded_seed))  # its facts/ read on the spot: no store
+def seed_project(monkeypatch: pytest.MonkeyPatch, loaded_seed: Path, tmp_path: Path) -> None:
+    monkeypatch.setenv("KG_PROJECT", str(loaded_seed))
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "no-store"))  # its facts/ read on the spot
 
 
 def validate(tmp_path: Path, name: str, content: str, *options: str) -> tuple[int, str]:
+    """The exit code, and the report (stdout) or, for exit code 2, the error (stderr)."""
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(path), *options])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output.replace(str(path), name)
+    shown = result.stderr if result.exit_code == 2 else result.stdout
+    return result.exit_code, shown.replace(str(path), name)
 
 
 def test_every_rule_has_a_trigger() -> None:

@@ -65,15 +65,16 @@ def test_did_you_mean() -> None:
 
 
 @pytest.fixture(autouse=True)
-def seed_project(monkeypatch: pytest.MonkeyPatch, loaded_seed: Path) -> None:
+def seed_project(monkeypatch: pytest.MonkeyPatch, loaded_seed: Path, tmp_path: Path) -> None:
     monkeypatch.setenv("KG_PROJECT", str(loaded_seed))
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "no-store"))  # its facts/ read on the spot
 
 
 def validate(tmp_path: Path, content: str) -> tuple[int, str]:
     path = tmp_path / "new.yaml"
     path.write_text(content, encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(path), "--no-shacl"])
-    return result.exit_code, result.output.replace(str(path), "new.yaml")
+    return result.exit_code, result.stdout.replace(str(path), "new.yaml")
 
 
 @pytest.mark.parametrize(
