@@ -130,7 +130,7 @@ class Rule(Enum):
     INVALID_FIELD = (
         "KG012", ERROR,
         "A field of a facts file holds a value of the wrong kind.",
-        "The facts format fixes what each field holds: `entities` and `claims` are lists of "
+        "The facts format fixes what each field holds: `entities`, `claims` and `names` are lists of "
         "mappings, a reference and `qualifiers` are mappings, `type` is a class CURIE or a list of "
         "them, `note` is text, `occurrence` a whole number, `rank` one of normal, preferred, "
         "deprecated, and the `role` qualifier an entity id. (Earlier versions of kg reported every "

@@ -172,7 +172,10 @@ class _Reader:
         return tuple(classes)
 
     def names(self, raw: Any, line: int, entity_id: str) -> tuple[Name, ...]:
-        if not isinstance(raw, list) or not raw:
+        if raw is not None and not isinstance(raw, list):
+            self.problem(Rule.INVALID_FIELD, f"'names' of entity {entity_id} must be a list", line)
+            return ()
+        if not raw:
             self.problem(Rule.MISSING_KEY, f"entity {entity_id} needs 'names' with one preferred name", line)
             return ()
         names: list[Name] = []
