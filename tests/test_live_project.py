@@ -146,7 +146,12 @@ def check_quotes_are_verbatim(root: Path) -> Counter[str]:
                             "selectors")
             continue
         text, quote, position = texts[key], quotes[0], positions[0]
-        start, end = int(graph.value(position, OA.start)), int(graph.value(position, OA.end))
+        first, last = graph.value(position, OA.start), graph.value(position, OA.end)
+        if not (isinstance(first, rdflib.Literal) and isinstance(last, rdflib.Literal)
+                and isinstance(first.value, int) and isinstance(last.value, int)):
+            problems.append(f"{reference}: oa:start {first} and oa:end {last} are not integers")
+            continue
+        start, end = first.value, last.value
         exact = str(graph.value(quote, OA.exact))
         prefix, suffix = (str(graph.value(quote, p) or "") for p in (OA.prefix, OA.suffix))
         if not (0 <= start < end <= len(text) and text[start:end] == exact):
@@ -213,6 +218,10 @@ def ref(quote: str) -> dict[str, str]:
     return {"source": SOURCE, "quote": quote}
 
 
+def claim(subject: str, prop: str, value: str, quote: str) -> dict[str, object]:
+    return {"subject": subject, "property": prop, "value": value, "refs": [ref(quote)]}
+
+
 def wikidata_id(root: Path, label: str) -> str | None:
     """The project's checked Wikidata ID for label, if its reference table has a usable one."""
     for line in (root / "reference" / "wikidata-ids.tsv").read_text(encoding="utf-8").splitlines():
@@ -259,15 +268,12 @@ def new_facts(root: Path) -> dict[str, list[dict[str, object]]]:
         if entity["wikidata"] is None:
             del entity["wikidata"]
     crew = "with cosmonaut Oleg Novitsky, actress Yulia Peresild and director Klim Shipenko aboard"
-    claims: list[dict[str, object]] = [
-        {"subject": MS18, "property": "kg:launchDate", "value": "2021-04-09",
-         "refs": [ref("Soyuz MS-18, launched on 9 April 2021")]},
-        *({"subject": MS18, "property": "kg:crewMember", "value": person, "refs": [ref(crew)]}
+    claims = [
+        claim(MS18, "kg:launchDate", "2021-04-09", "Soyuz MS-18, launched on 9 April 2021"),
+        *(claim(MS18, "kg:crewMember", person, crew)
           for person in (NOVITSKY, "person/yulia-peresild", "person/klim-shipenko")),
-        {"subject": NOVITSKY, "property": "schema:hasOccupation", "value": "occupation/astronaut",
-         "refs": [ref("cosmonaut Oleg Novitsky")]},
-        {"subject": "person/yulia-peresild", "property": "schema:hasOccupation", "value": "occupation/actor",
-         "refs": [ref("actress Yulia Peresild")]},
+        claim(NOVITSKY, "schema:hasOccupation", "occupation/astronaut", "cosmonaut Oleg Novitsky"),
+        claim("person/yulia-peresild", "schema:hasOccupation", "occupation/actor", "actress Yulia Peresild"),
     ]
     known = defined_entities(root)
     return {"entities": [e for e in entities if e["id"] not in known], "claims": claims}
@@ -305,8 +311,7 @@ def test_a_new_article_and_facts_added_through_the_cli_keep_every_live_check(tmp
     asserted = [
         (novitsky, SCHEMA.name, rdflib.Literal("Oleg Novitsky", lang="en")),
         (mission, kg.launchDate, rdflib.Literal("2021-04-09", datatype=rdflib.XSD.date)),
-        *((mission, kg.crewMember, entity[p]) for p in ("person/oleg-novitsky", "person/yulia-peresild",
-                                                        "person/klim-shipenko")),
+        *((mission, kg.crewMember, entity[p]) for p in (NOVITSKY, "person/yulia-peresild", "person/klim-shipenko")),
         (novitsky, SCHEMA.hasOccupation, entity["occupation/astronaut"]),
         (entity["person/yulia-peresild"], SCHEMA.hasOccupation, entity["occupation/actor"]),
     ]
