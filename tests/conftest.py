@@ -1,7 +1,8 @@
 """Shared fixtures. The suite tests kg on projects of its own, never on the repository's live
 facts/: the frozen seed project in tests/fixtures/seed/ (built once per session into a temporary
 copy that tests read and never write) and small projects built by tests/helpers.py. Only
-tests/test_live_project.py looks at the live project, and it asserts properties, not counts."""
+tests/test_live_project.py looks at the live project, and it asserts properties, not counts
+(tests/test_install.py installs the package from the repository, tests/test_docs.py reads its README)."""
 
 from __future__ import annotations
 
@@ -50,12 +51,6 @@ def seed_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield root
     assert digests(root) == built, "a test wrote into the shared seed build: copy it with scratch_project first"
     assert digests(SEED) == fixture_before, "a test changed tests/fixtures/seed/"
-
-
-@pytest.fixture(scope="session")
-def root(seed_root: Path) -> Path:
-    """The built seed copy (read it, never write it)."""
-    return seed_root
 
 
 @pytest.fixture(scope="session")
