@@ -74,7 +74,7 @@ def published(root: Path) -> Published:
 def check_output_is_a_rebuild(root: Path) -> None:
     """output/ holds exactly the files `kg build` writes, byte for byte (its store/ and site/
     folders aside)."""
-    from kg.build import build
+    from kg.pipeline import build
     from kg.project import open_project
 
     rebuilt = build(open_project(root)).files
@@ -89,7 +89,7 @@ def check_graph_conforms(root: Path) -> None:
     """The published graph, parsed from its Turtle file, has no SHACL violation against kg's and
     the project's shapes (with the published ontology's class hierarchy), and the published
     report says so too."""
-    from kg.build import PYSHACL_LIMIT
+    from kg.pipeline import PYSHACL_LIMIT
     from kg.project import open_project
     from kg.shacl import validate
     from kg.shacl.shapes import vocabulary_layer
