@@ -1,7 +1,13 @@
-"""Shared fixtures: the project's published files, parsed once per session."""
+"""Shared fixtures. The suite tests kg on projects of its own, never on the repository's live
+facts/: the frozen seed project in tests/fixtures/seed/ (built once per session into a temporary
+copy that tests read and never write) and small projects built by tests/helpers.py. Only
+tests/test_live_project.py looks at the live project, and it asserts properties, not counts
+(tests/test_install.py installs the package from the repository, tests/test_docs.py reads its README)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -9,8 +15,11 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "output"
+REPOSITORY = Path(__file__).resolve().parent.parent  # the package and, at its root, the live project
+FIXTURES = REPOSITORY / "tests" / "fixtures"
+SEED = FIXTURES / "seed"  # the frozen seed project's inputs (no output/): read it, copy it, never write it
+# The project the tests that take it by this name read: the frozen seed, not the live repository.
+ROOT = SEED
 
 
 @pytest.fixture(autouse=True)
@@ -20,42 +29,74 @@ def no_local_store(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Tem
     monkeypatch.setenv("KG_STORE", str(tmp_path_factory.getbasetemp() / "no-store"))
 
 
-@pytest.fixture(scope="session")
-def root() -> Path:
-    return ROOT
+def digests(folder: Path) -> dict[str, str]:
+    """sha256 of every file under folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="session")
-def turtle_graph() -> rdflib.Graph:
+def seed_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A copy of the frozen seed project, built once by `kg build`: tests that only read outputs
+    share it. At the end of the session it must be byte for byte what the build left, and the
+    fixture in tests/fixtures/seed/ what it was."""
+    from kg.cli import main
+    from tests.helpers import copy_inputs
+
+    fixture_before = digests(SEED)
+    root = copy_inputs(SEED, tmp_path_factory.mktemp("seed") / "seed")
+    result = CliRunner().invoke(main, ["--project", str(root), "build", "-q"])
+    assert result.exit_code == 0, result.output
+    built = digests(root)
+    yield root
+    assert digests(root) == built, "a test wrote into the shared seed build: copy it with scratch_project first"
+    assert digests(SEED) == fixture_before, "a test changed tests/fixtures/seed/"
+
+
+@pytest.fixture(scope="session")
+def seed_project(seed_root: Path):  # type: ignore[no-untyped-def]
+    """The built seed copy as a kg.project.Project."""
+    from kg.project import open_project
+
+    return open_project(seed_root)
+
+
+@pytest.fixture(scope="session")
+def seed_output(seed_root: Path) -> Path:
+    return seed_root / "output"
+
+
+@pytest.fixture(scope="session")
+def turtle_graph(seed_output: Path) -> rdflib.Graph:
     graph = rdflib.Graph()
-    graph.parse(OUTPUT / "vyzov.ttl", format="turtle")
+    graph.parse(seed_output / "vyzov.ttl", format="turtle")
     return graph
 
 
 @pytest.fixture(scope="session")
-def store() -> ox.Store:
+def store(seed_output: Path) -> ox.Store:
     """The published Turtle and ontology in an embedded store, as a user would load them."""
     store = ox.Store()
-    store.bulk_load(path=str(OUTPUT / "vyzov.ttl"), format=ox.RdfFormat.TURTLE)
-    store.bulk_load(path=str(OUTPUT / "ontology.ttl"), format=ox.RdfFormat.TURTLE)
+    store.bulk_load(path=str(seed_output / "vyzov.ttl"), format=ox.RdfFormat.TURTLE)
+    store.bulk_load(path=str(seed_output / "ontology.ttl"), format=ox.RdfFormat.TURTLE)
     return store
 
 
 @pytest.fixture(scope="session")
 def source_texts() -> dict[str, str]:
-    """Source texts read straight from sources/, independently of the build code."""
+    """The seed's source texts read straight from sources/, independently of the build code."""
     import yaml
 
-    registry = yaml.safe_load((ROOT / "sources" / "sources.yaml").read_text(encoding="utf-8"))
+    registry = yaml.safe_load((SEED / "sources" / "sources.yaml").read_text(encoding="utf-8"))
     return {
-        entry["key"]: (ROOT / "sources" / entry["file"]).read_bytes().decode("utf-8")
+        entry["key"]: (SEED / "sources" / entry["file"]).read_bytes().decode("utf-8")
         for entry in registry["sources"]
     }
 
 
 @pytest.fixture(scope="session")
 def loaded_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project, built, with its graph loaded into output/store by kg load."""
+    """A copy of the seed project, built, with its graph loaded into output/store by kg load."""
     from kg.cli import main
     from tests.helpers import scratch_project
 
@@ -70,33 +111,32 @@ def loaded_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(params=["facts", "store"])
 def baseline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test against both baselines kg validate knows: the project's facts/ read on the spot
-    (ROOT, no store), and a built copy whose graph kg load put into a store."""
+    """Run a test against both baselines kg validate knows: the seed's facts/ read on the spot
+    (the shared seed build, no store), and a built copy whose graph kg load put into a store."""
     if request.param == "store":
         monkeypatch.setenv("KG_PROJECT", str(request.getfixturevalue("loaded_project")))
         monkeypatch.delenv("KG_STORE")
     else:
-        monkeypatch.setenv("KG_PROJECT", str(ROOT))
+        monkeypatch.setenv("KG_PROJECT", str(request.getfixturevalue("seed_root")))
     return request.param  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site kg site writes for the published output, in a temporary folder."""
-    from kg.project import open_project
+def site_dir(seed_project, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    """The site kg site writes for the seed's published output, in a temporary folder."""
     from kg.site import build_site
 
     out = tmp_path_factory.mktemp("site") / "site"
-    build_site(open_project(ROOT), out)
+    build_site(seed_project, out)
     return out
 
 
 @pytest.fixture(scope="session")
-def server(site_dir: Path):
-    """A real `kg serve` on a free loopback port (--port 0); yields its base URL, stopped by pid."""
+def server(seed_root: Path, site_dir: Path) -> Iterator[str]:
+    """A real `kg serve` of the seed on a free loopback port (--port 0); yields its base URL, stopped by pid."""
     from tests.helpers import running_server
 
-    with running_server(site_dir, "--timeout", "3", "--max-rows", "5000") as url:
+    with running_server(seed_root, site_dir, "--timeout", "3", "--max-rows", "5000") as url:
         yield url
 
 

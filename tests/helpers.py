@@ -1,4 +1,5 @@
-"""Test helpers: a throwaway project root holding the real sources, ontology and shapes."""
+"""Test helpers: throwaway copies of the frozen seed project, projects built for one test, and
+the real server and system tools the slow tests need."""
 
 from __future__ import annotations
 
@@ -7,19 +8,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import SEED
+
+# What a project is made of; output/ (with its store and site) is what `kg build` makes of it.
+INPUTS = ("kg.toml", "sources", "facts", "ontology", "shapes", "queries", "reference")
+
+
+def copy_inputs(project: Path, dest: Path, *, skip: tuple[str, ...] = ()) -> Path:
+    """A copy of the project's inputs (INPUTS, those it has, less `skip`) in dest; no output/."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in INPUTS:
+        if name in skip or not (project / name).exists():
+            continue
+        if (project / name).is_dir():
+            shutil.copytree(project / name, dest / name)
+        else:
+            shutil.copy(project / name, dest / name)
+    return dest
 
 
 def scratch_project(tmp_path: Path, facts_yaml: str | None = None) -> Path:
-    """A copy of the project's inputs under tmp_path; facts/ holds only `facts_yaml` if given."""
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "kg.toml", tmp_path / "kg.toml")
-    for folder in ("sources", "ontology", "shapes", "reference", "queries"):
-        if (ROOT / folder).exists():
-            shutil.copytree(ROOT / folder, tmp_path / folder)
-    if facts_yaml is None:
-        shutil.copytree(ROOT / "facts", tmp_path / "facts")
-    else:
+    """A copy of the frozen seed project's inputs under tmp_path; facts/ holds only `facts_yaml` if given."""
+    copy_inputs(SEED, tmp_path, skip=() if facts_yaml is None else ("facts",))
+    if facts_yaml is not None:
         (tmp_path / "facts").mkdir()
         (tmp_path / "facts" / "claims.yaml").write_text(facts_yaml, encoding="utf-8")
     return tmp_path
@@ -38,9 +49,9 @@ def require_tool(found: bool, what: str) -> None:
 
 
 @contextmanager
-def running_server(site: Path, *options: str) -> Iterator[str]:
-    """Start `kg serve --port 0 --quiet` as a process, wait until it answers, yield its URL,
-    and stop it by its pid."""
+def running_server(project: Path, site: Path, *options: str) -> Iterator[str]:
+    """Start `kg --project PROJECT serve --port 0 --quiet` as a process, wait until it answers,
+    yield its URL, and stop it by its pid."""
     import select
     import subprocess
     import sys
@@ -48,9 +59,9 @@ def running_server(site: Path, *options: str) -> Iterator[str]:
 
     import requests
 
-    command = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--port", "0", "--quiet",
-               "--site", str(site), *options]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, "-c", "from kg.cli import main; main()", "--project", str(project),
+               "serve", "--port", "0", "--quiet", "--site", str(site), *options]
+    process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         ready, _, _ = select.select([process.stdout], [], [], 60)
         line = process.stdout.readline() if ready else ""  # type: ignore[union-attr]
@@ -75,9 +86,6 @@ def running_server(site: Path, *options: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
-
-
-SEED = ROOT / "tests" / "fixtures" / "seed"
 
 
 def copy_seed(target: Path) -> Path:

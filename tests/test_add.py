@@ -20,7 +20,8 @@ NEW_CLAIM = """claims:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for folder in ("facts", "output") for p in (root / folder).rglob("*") if p.is_file()}
+    return {str(p.relative_to(root)): p.read_bytes()
+            for folder in ("facts", "output") for p in (root / folder).rglob("*") if p.is_file()}
 
 
 @pytest.fixture
@@ -38,7 +39,8 @@ def test_add_merges_and_rebuilds(project: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "added facts/shipenko-flight.yaml"
     assert (project / "facts" / "shipenko-flight.yaml").read_text(encoding="utf-8") == NEW_CLAIM
-    assert "Had a challenging flight in a small capsule." in (project / "output" / "vyzov.ttl").read_text(encoding="utf-8")
+    turtle = (project / "output" / "vyzov.ttl").read_text(encoding="utf-8")
+    assert "Had a challenging flight in a small capsule." in turtle
 
 
 def test_dry_run_changes_nothing(project: Path, tmp_path: Path) -> None:
@@ -71,5 +73,6 @@ def test_a_name_clash_is_refused(project: Path, tmp_path: Path) -> None:
     before = snapshot(project)
     result = CliRunner().invoke(main, ["add", str(new)])
     assert result.exit_code == 2
-    assert result.output == f"error: {project / 'facts' / 'film.yaml'} exists already: rename film.yaml before adding it\n"
+    assert result.output == (f"error: {project / 'facts' / 'film.yaml'} exists already: "
+                             "rename film.yaml before adding it\n")
     assert snapshot(project) == before

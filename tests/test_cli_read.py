@@ -1,19 +1,20 @@
-"""kg query, kg explain, kg conflicts: read the published graph."""
+"""kg query, kg explain, kg conflicts: read the published graph of the frozen seed project."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from tests.conftest import ROOT
+from tests.conftest import SEED
 
 
 @pytest.fixture(autouse=True)
-def project_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KG_PROJECT", str(ROOT))
+def project_root(monkeypatch: pytest.MonkeyPatch, seed_root: Path) -> None:
+    monkeypatch.setenv("KG_PROJECT", str(seed_root))
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -44,7 +45,7 @@ def test_query_json_is_sparql_results_json() -> None:
 
 
 def test_query_from_a_file_as_csv() -> None:
-    code, output = invoke("query", "-f", str(ROOT / "queries" / "fact-sources.rq"), "--format", "csv")
+    code, output = invoke("query", "-f", str(SEED / "queries" / "fact-sources.rq"), "--format", "csv")
     assert code == 0
     lines = output.splitlines()
     assert lines[0] == "age,article,exact,start,end"
@@ -55,7 +56,7 @@ def test_query_from_a_file_as_csv() -> None:
 def test_query_lists_examples() -> None:
     code, output = invoke("query", "--list-examples")
     assert code == 0
-    assert {line.split()[0] for line in output.splitlines()} == {p.stem for p in (ROOT / "queries").glob("*.rq")}
+    assert {line.split()[0] for line in output.splitlines()} == {p.stem for p in (SEED / "queries").glob("*.rq")}
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from kg.cli.docs import RULES_END, RULES_START, main, updated, with_cli_reference, with_rule_table
 from kg.rules import Rule
-from tests.conftest import ROOT
+from tests.conftest import REPOSITORY
 
 
 def readme() -> str:
-    return (ROOT / "README.md").read_text(encoding="utf-8")
+    return (REPOSITORY / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_cli_reference_matches_help() -> None:

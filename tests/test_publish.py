@@ -1,5 +1,6 @@
 """kg publish and kg query --endpoint against real stores (Oxigraph server, Virtuoso), started
-per test on free loopback ports; faults injected by killing the server or through a proxy."""
+per test on free loopback ports; faults injected by killing the server or through a proxy. What is
+published is the frozen seed project's build (conftest's `seed_root`)."""
 
 from __future__ import annotations
 
@@ -13,19 +14,25 @@ from click.testing import CliRunner, Result
 
 from kg.cli import main
 from kg.errors import PublishError
-from kg.project import open_project
 from kg.query import run
 from kg.remote.endpoint import Client, endpoints
 from kg.remote.publish import expected_count, plan, publish, published_files
 from kg.store import open_published
-from tests.conftest import ROOT
+from tests.conftest import SEED
 from tests.helpers import scratch_project
 from tests.proxy import FaultProxy
 from tests.servers import STARTERS, Server
 
-GRAPH = open_project(ROOT).base_iri
-EXPECTED = expected_count(published_files(open_project(ROOT), "turtle"))
-EXAMPLES = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
+GRAPH = "https://example.org/vyzov/"  # the frozen seed's base IRI: the graph kg publish names
+EXPECTED = 7048  # triples the seed publishes: 6672 in vyzov.ttl + 376 in ontology.ttl, none shared
+EXAMPLES = sorted(p.stem for p in (SEED / "queries").glob("*.rq"))
+
+
+@pytest.fixture(autouse=True)
+def seed(seed_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every kg command here works on the built seed (a test that needs another project names it)."""
+    monkeypatch.setenv("KG_PROJECT", str(seed_root))
+    return seed_root
 
 
 @pytest.fixture(params=sorted(STARTERS))
@@ -68,18 +75,18 @@ def rows(tsv: str) -> tuple[str, list[str]]:
     return head, sorted(body)
 
 
-def test_the_graph_and_ontology_are_counted_once() -> None:
-    assert EXPECTED == 7048  # 6672 in vyzov.ttl + 376 in ontology.ttl, none shared
+def test_the_graph_and_ontology_are_counted_once(seed_project) -> None:  # type: ignore[no-untyped-def]
+    assert expected_count(published_files(seed_project, "turtle")) == EXPECTED
 
 
-def test_publish_then_every_example_answers_remotely_as_embedded(server: Server) -> None:
+def test_publish_then_every_example_answers_remotely_as_embedded(server: Server, seed_project) -> None:  # type: ignore[no-untyped-def]
     result = kg(server, "publish")
     assert result.exit_code == 0, result.output
     assert re.match(rf"kg publish: 7,048 triples \(vyzov.ttl, ontology.ttl\) to <{GRAPH}> at ", result.output)
     assert result.output.rstrip().endswith("replaced 0 triples")
-    embedded = open_published(open_project(ROOT), use_store=False)
+    embedded = open_published(seed_project, use_store=False)
     for name in EXAMPLES:
-        text = (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+        text = (SEED / "queries" / f"{name}.rq").read_text(encoding="utf-8")
         remote = kg(server, "query", "--example", name, "--format", "tsv")
         assert remote.exit_code == 0, remote.output
         assert rows(remote.output) == rows(run(embedded, text, "tsv")), name
@@ -96,10 +103,10 @@ def test_republish_replaces_never_duplicates(server: Server) -> None:
     assert staging_graphs(server) == set()
 
 
-def test_progress_reports_every_byte_of_the_upload(server: Server) -> None:
+def test_progress_reports_every_byte_of_the_upload(server: Server, seed_project) -> None:  # type: ignore[no-untyped-def]
     client = Client(endpoints(server.store_url))
     client.creds = (server.user, server.password or "") if server.user else None
-    the_plan = plan(published_files(open_project(ROOT), "turtle"), GRAPH)
+    the_plan = plan(published_files(seed_project, "turtle"), GRAPH)
     seen: list[tuple[int, int]] = []
     result = publish(client, the_plan, on_progress=lambda sent, total: seen.append((sent, total)))
     assert result.previous == 0 and server.count(GRAPH) == EXPECTED
@@ -192,7 +199,7 @@ def test_a_reset_connection_is_retried_and_the_publish_completes(server: Server)
     assert resets and server.count(GRAPH) == EXPECTED and staging_graphs(server) == set()
 
 
-def test_the_server_killed_in_mid_upload_leaves_the_previous_graph(server: Server, tmp_path: Path) -> None:
+def test_the_server_killed_in_mid_upload_leaves_the_previous_graph(server: Server, seed_project) -> None:  # type: ignore[no-untyped-def]
     published(server)
     client = Client(endpoints(server.store_url), retries=1, backoff=0.05, timeout=30)
     if server.user:
@@ -205,7 +212,7 @@ def test_the_server_killed_in_mid_upload_leaves_the_previous_graph(server: Serve
             server.kill()
 
     with pytest.raises(PublishError) as caught:
-        publish(client, plan(published_files(open_project(ROOT), "turtle"), GRAPH), on_progress=kill_at_first_bytes)
+        publish(client, plan(published_files(seed_project, "turtle"), GRAPH), on_progress=kill_at_first_bytes)
     message = str(caught.value)
     assert message.startswith("publish failed at upload vyzov.ttl: ")
     assert "did not answer (after 2 attempts)" in message
@@ -253,7 +260,8 @@ def test_nquads_replace_the_statement_graphs(server: Server) -> None:
         assert GRAPH not in server.graphs()
         return
     assert result.exit_code == 0, result.output
-    assert "7,400 triples (vyzov.nq, ontology.ttl) in <https://example.org/vyzov/> and 352 named graphs" in result.output
+    assert ("7,400 triples (vyzov.nq, ontology.ttl) in <https://example.org/vyzov/> and 352 named graphs"
+            in result.output)
     again = kg(server, "publish", "--format", "nquads")
     assert again.exit_code == 0, again.output
     graphs = server.graphs()

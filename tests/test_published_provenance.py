@@ -1,4 +1,4 @@
-"""The published files, checked independently of the build code."""
+"""The frozen seed's published files, checked independently of the build code."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import rdflib
 import yaml
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from tests.conftest import OUTPUT, ROOT
+from tests.conftest import SEED
 
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
@@ -53,7 +53,7 @@ def test_every_facts_quote_is_in_its_source(source_texts: dict[str, str]) -> Non
             for i, value in enumerate(node):
                 walk(value, f"{path}[{i}]")
 
-    for path in sorted((ROOT / "facts").rglob("*.yaml")):
+    for path in sorted((SEED / "facts").rglob("*.yaml")):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
     assert checked > 0
 
@@ -99,7 +99,7 @@ def test_no_blank_nodes(turtle_graph: rdflib.Graph) -> None:
 
 def test_deprecated_statements_are_not_asserted(turtle_graph: rdflib.Graph) -> None:
     for st in turtle_graph.subjects(WIKIBASE.rank, WIKIBASE.DeprecatedRank):
-        triple = (turtle_graph.value(st, RDF.subject), turtle_graph.value(st, RDF.predicate), turtle_graph.value(st, RDF.object))
+        triple = tuple(turtle_graph.value(st, part) for part in (RDF.subject, RDF.predicate, RDF.object))
         assert triple not in turtle_graph
 
 
@@ -125,29 +125,32 @@ def _assert_isomorphic(a: rdflib.Graph, b: rdflib.Graph) -> None:
         pytest.fail(f"graphs differ: only in first {sorted(only_a)[:5]}, only in second {sorted(only_b)[:5]}")
 
 
-def test_turtle_and_jsonld_are_the_same_graph_with_rdflib(turtle_graph: rdflib.Graph) -> None:
+def test_turtle_and_jsonld_are_the_same_graph_with_rdflib(turtle_graph: rdflib.Graph, seed_output: Path) -> None:
     jsonld = rdflib.Graph()
-    jsonld.parse(OUTPUT / "vyzov.jsonld", format="json-ld")
+    jsonld.parse(seed_output / "vyzov.jsonld", format="json-ld")
     assert len(jsonld) == len(turtle_graph)
     _assert_isomorphic(turtle_graph, jsonld)
 
 
-def test_turtle_and_jsonld_are_the_same_graph_with_pyoxigraph() -> None:
-    turtle = _oxigraph_as_rdflib(OUTPUT / "vyzov.ttl", ox.RdfFormat.TURTLE)
-    jsonld = _oxigraph_as_rdflib(OUTPUT / "vyzov.jsonld", ox.RdfFormat.JSON_LD)
+def test_turtle_and_jsonld_are_the_same_graph_with_pyoxigraph(seed_output: Path) -> None:
+    turtle = _oxigraph_as_rdflib(seed_output / "vyzov.ttl", ox.RdfFormat.TURTLE)
+    jsonld = _oxigraph_as_rdflib(seed_output / "vyzov.jsonld", ox.RdfFormat.JSON_LD)
     _assert_isomorphic(turtle, jsonld)
 
 
-def test_jsonld_context_is_embedded_and_published() -> None:
+def test_jsonld_context_is_embedded_and_published(seed_output: Path) -> None:
     import json
 
-    document = json.loads((OUTPUT / "vyzov.jsonld").read_text(encoding="utf-8"))
-    published = json.loads((OUTPUT / "context.jsonld").read_text(encoding="utf-8"))
+    document = json.loads((seed_output / "vyzov.jsonld").read_text(encoding="utf-8"))
+    published = json.loads((seed_output / "context.jsonld").read_text(encoding="utf-8"))
     assert isinstance(document["@context"], dict), "a remote context would have to be fetched"
     assert document["@context"] == published["@context"]
 
 
-def _dataset_maps(path: Path, fmt: ox.RdfFormat) -> tuple[dict[tuple[str, str, str], set[str]], dict[tuple[str, str, str], set[str]]]:
+SourcesByTriple = dict[tuple[str, str, str], set[str]]
+
+
+def _dataset_maps(path: Path, fmt: ox.RdfFormat) -> tuple[SourcesByTriple, SourcesByTriple]:
     """(triple -> sources via named graphs, triple -> sources via reification) from one dataset file."""
     quads = list(ox.parse(path=str(path), format=fmt))
     default = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
@@ -173,14 +176,15 @@ def _dataset_maps(path: Path, fmt: ox.RdfFormat) -> tuple[dict[tuple[str, str, s
 
 
 @pytest.mark.parametrize("name,fmt", [("vyzov.trig", ox.RdfFormat.TRIG), ("vyzov.nq", ox.RdfFormat.N_QUADS)])
-def test_named_graphs_and_reification_give_the_same_provenance(name: str, fmt: ox.RdfFormat) -> None:
-    by_graph, by_reification = _dataset_maps(OUTPUT / name, fmt)
+def test_named_graphs_and_reification_give_the_same_provenance(name: str, fmt: ox.RdfFormat, seed_output: Path) -> None:
+    by_graph, by_reification = _dataset_maps(seed_output / name, fmt)
     assert by_graph
     assert by_graph == by_reification
 
 
-def test_dataset_default_graph_is_the_turtle_graph(turtle_graph: rdflib.Graph) -> None:
-    quads = ox.parse(path=str(OUTPUT / "vyzov.trig"), format=ox.RdfFormat.TRIG)
-    default = {str(ox.Triple(q.subject, q.predicate, q.object)) for q in quads if isinstance(q.graph_name, ox.DefaultGraph)}
-    turtle = {str(t) for t in ox.parse(path=str(OUTPUT / "vyzov.ttl"), format=ox.RdfFormat.TURTLE)}
+def test_dataset_default_graph_is_the_turtle_graph(seed_output: Path) -> None:
+    quads = ox.parse(path=str(seed_output / "vyzov.trig"), format=ox.RdfFormat.TRIG)
+    default = {str(ox.Triple(q.subject, q.predicate, q.object))
+               for q in quads if isinstance(q.graph_name, ox.DefaultGraph)}
+    turtle = {str(t) for t in ox.parse(path=str(seed_output / "vyzov.ttl"), format=ox.RdfFormat.TURTLE)}
     assert default == turtle

@@ -1,4 +1,5 @@
-"""The example queries in queries/ give their expected answers on the published Turtle."""
+"""The frozen seed's example queries (queries/) give their expected answers (queries/expected/) on
+its published Turtle. (That the live project's examples run: test_live_project.)"""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import SEED
 
-QUERIES = sorted((ROOT / "queries").glob("*.rq"))
+QUERIES = sorted((SEED / "queries").glob("*.rq"))
 
 
 def run_tsv(store: ox.Store, query: Path) -> str:
@@ -18,7 +19,8 @@ def run_tsv(store: ox.Store, query: Path) -> str:
 
 
 def test_there_is_an_example_for_each_question() -> None:
-    assert {q.stem for q in QUERIES} >= {"director", "crew", "fact-sources", "conflicts", "name-forms", "single-source", "roles"}
+    assert {q.stem for q in QUERIES} >= {"director", "crew", "fact-sources", "conflicts", "name-forms",
+                                         "single-source", "roles"}
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.stem)
@@ -28,7 +30,7 @@ def test_query_gives_its_expected_answer(store: ox.Store, query: Path) -> None:
 
 
 def _rows(store: ox.Store, name: str) -> list[dict[str, str]]:
-    results = store.query((ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8"))
+    results = store.query((SEED / "queries" / f"{name}.rq").read_text(encoding="utf-8"))
     return [{v.value: s[v].value for v in results.variables if s[v] is not None} for s in results]  # type: ignore[union-attr]
 
 

@@ -20,7 +20,8 @@ from tests.helpers import scratch_project
 QUOTE = {"source": "001_b25d8b9e867eeac6", "quote": "38-year-old director Klim Shipenko"}
 SUBJECTS = ["person/klim-shipenko", "person/yulia-peresild", "film/vyzov", "mission/soyuz-ms-19"]
 # text with quotes, backslashes, newlines, tabs, non-ASCII, and characters Turtle must escape
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40)
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+               min_size=1, max_size=40)
 
 
 @st.composite

@@ -1,5 +1,6 @@
 """kg serve over real HTTP: content negotiation and 303s, static files, errors that are 4xx and
-never crashes, and the SPARQL protocol answering what the embedded store answers."""
+never crashes, and the SPARQL protocol answering what the embedded store answers. It serves the
+frozen seed project (conftest's `server`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 import requests
 
 from kg.query import examples
-from tests.conftest import ROOT
+from tests.conftest import SEED
 
 ENTITY = "id/person/klim-shipenko"
 SELECT_ALL = "SELECT * WHERE { ?s ?p ?o }"
@@ -168,7 +169,7 @@ def _embedded(store: ox.Store, query: str, fmt: ox.QueryResultsFormat = ox.Query
     return store.query(query).serialize(format=fmt)  # type: ignore[union-attr,no-any-return]
 
 
-@pytest.mark.parametrize("example", examples(ROOT / "queries"), ids=lambda e: e.name)
+@pytest.mark.parametrize("example", examples(SEED / "queries"), ids=lambda e: e.name)
 def test_sparql_get_answers_what_the_embedded_store_answers(server: str, store: ox.Store, example) -> None:
     query = example.path.read_text(encoding="utf-8")
     response = requests.get(server + "sparql", params={"query": query},
@@ -180,7 +181,7 @@ def test_sparql_get_answers_what_the_embedded_store_answers(server: str, store: 
 
 
 def test_sparql_post_form_and_direct_post_agree(server: str, store: ox.Store) -> None:
-    query = (ROOT / "queries" / "fact-sources.rq").read_text(encoding="utf-8")
+    query = (SEED / "queries" / "fact-sources.rq").read_text(encoding="utf-8")
     expected = json.loads(_embedded(store, query))
     form = requests.post(server + "sparql", data={"query": query}, timeout=30)
     direct = requests.post(server + "sparql", data=query.encode("utf-8"),
@@ -199,7 +200,7 @@ def test_sparql_post_form_and_direct_post_agree(server: str, store: ox.Store) ->
     ],
 )
 def test_sparql_result_formats(server: str, store: ox.Store, accept: str, fmt: ox.QueryResultsFormat) -> None:
-    query = (ROOT / "queries" / "crew.rq").read_text(encoding="utf-8")
+    query = (SEED / "queries" / "crew.rq").read_text(encoding="utf-8")
     response = requests.get(server + "sparql", params={"query": query}, headers={"Accept": accept}, timeout=30)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{accept}; charset=utf-8"

@@ -1,6 +1,6 @@
 """kg site: every minted resource has a page and data files, the data files hold what the
 published graph says, the embedded schema.org JSON-LD equals the published triples, every link
-resolves, untrusted text is escaped, and a rebuild is byte-identical."""
+resolves, untrusted text is escaped, and a rebuild is byte-identical. All on the frozen seed project."""
 
 from __future__ import annotations
 
@@ -18,15 +18,13 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.namespaces import RDF, SCHEMA
-from kg.project import open_project
 from kg.site import render_site
 from kg.site.model import Span
 from kg.site.pages import environment, highlighted
 from kg.site.rdf import schema_org_jsonld
-from tests.conftest import ROOT
 from tests.helpers import require_tool
 
-BASE = open_project(ROOT).base_iri
+BASE = "https://example.org/vyzov/"  # the frozen seed's base IRI
 FILM = "id/film/vyzov"
 MISSION = "id/mission/soyuz-ms-19"
 
@@ -206,8 +204,8 @@ def test_film_and_mission_pages_show_their_neighbourhood(site_dir: Path) -> None
         assert 'xlink:href="../person/klim-shipenko.html"' in svg.group(0)
 
 
-def test_rebuild_is_byte_identical(site_dir: Path) -> None:
-    again = render_site(open_project(ROOT)).files
+def test_rebuild_is_byte_identical(site_dir: Path, seed_project) -> None:  # type: ignore[no-untyped-def]
+    again = render_site(seed_project).files
     on_disk = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
     assert set(again) == set(on_disk)
     assert [name for name in sorted(again) if again[name] != on_disk[name]] == []
@@ -222,26 +220,26 @@ def test_index_lists_entities_sources_conflicts(pages: dict[Path, _Page], site_d
     assert "2021-10-16" in conflicts and "2021-10-17" in conflicts
 
 
-def test_queries_page_shows_every_example_with_its_rows(site_dir: Path, store: ox.Store) -> None:
+def test_queries_page_shows_every_example_with_its_rows(site_dir: Path, store: ox.Store, seed_root: Path) -> None:
     from kg.query import examples
 
     html = (site_dir / "queries.html").read_text(encoding="utf-8")
-    for example in examples(ROOT / "queries"):
+    for example in examples(seed_root / "queries"):
         section = html[html.index(f'<section id="{example.name}">'):]
         section = section[:section.index("</section>")]
         rows = list(store.query(example.path.read_text(encoding="utf-8")))  # type: ignore[arg-type]
         assert section.count("<tr>") == len(rows) + 1, example.name
 
 
-def test_site_command_writes_and_refuses_a_foreign_folder(tmp_path: Path) -> None:
+def test_site_command_writes_and_refuses_a_foreign_folder(tmp_path: Path, seed_root: Path) -> None:
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me", encoding="utf-8")
-    result = CliRunner().invoke(main, ["site", "--out", str(foreign)])
+    result = CliRunner().invoke(main, ["--project", str(seed_root), "site", "--out", str(foreign)])
     assert result.exit_code == 2
     assert "was not written by kg site" in result.output
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep me"
-    result = CliRunner().invoke(main, ["site", "--out", str(tmp_path / "site")])
+    result = CliRunner().invoke(main, ["--project", str(seed_root), "site", "--out", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("kg site: ")
     assert (tmp_path / "site" / "id" / "film" / "vyzov.html").is_file()
