@@ -138,32 +138,3 @@ def server(seed_root: Path, site_dir: Path) -> Iterator[str]:
 
     with running_server(seed_root, site_dir, "--timeout", "3", "--max-rows", "5000") as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def loaded_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the seed project, built, with its graph loaded into output/store by kg load."""
-    from kg.cli import main
-    from tests.helpers import copy_seed
-
-    root = copy_seed(tmp_path_factory.mktemp("loaded-seed") / "seed")
-    env = {"KG_PROJECT": str(root), "KG_STORE": ""}
-    assert CliRunner().invoke(main, ["build", "-q"], env=env).exit_code == 0
-    result = CliRunner().invoke(main, ["load"], env=env)
-    assert result.exit_code == 0, result.output
-    assert result.output.startswith("kg load: 7048 triples into output/store, ")
-    return root
-
-
-@pytest.fixture(params=["facts", "store"])
-def seed_baseline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, loaded_seed: Path,
-                  tmp_path: Path) -> str:
-    """Run a test against both baselines kg validate knows, in a built copy of the seed project
-    (tests/fixtures/seed): its facts/ read on the spot ("facts": $KG_STORE names a folder no test
-    has loaded a store into), and the store kg load put its graph into ("store")."""
-    monkeypatch.setenv("KG_PROJECT", str(loaded_seed))
-    if request.param == "store":
-        monkeypatch.delenv("KG_STORE")
-    else:
-        monkeypatch.setenv("KG_STORE", str(tmp_path / "no-store"))
-    return request.param  # type: ignore[no-any-return]

@@ -86,10 +86,3 @@ def running_server(project: Path, site: Path, *options: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
-
-
-def copy_seed(target: Path) -> Path:
-    """A copy of the frozen seed project (tests/fixtures/seed) at `target`, to build or change:
-    unlike the repository's live project, its facts/ never change under the tests."""
-    shutil.copytree(SEED, target)
-    return target

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from tests.helpers import copy_seed
+from tests.helpers import scratch_project
 
 
 @pytest.fixture(autouse=True)
-def seed_project(monkeypatch: pytest.MonkeyPatch, loaded_seed: Path, tmp_path: Path) -> None:
-    monkeypatch.setenv("KG_PROJECT", str(loaded_seed))
+def seed(monkeypatch: pytest.MonkeyPatch, seed_root: Path, tmp_path: Path) -> None:
+    monkeypatch.setenv("KG_PROJECT", str(seed_root))
     monkeypatch.setenv("KG_STORE", str(tmp_path / "no-store"))
 
 
@@ -60,7 +60,7 @@ def test_a_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("key", ["../../etc/passwd", "a/b", ".hidden", ""])
 def test_source_keys_cannot_traverse_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str) -> None:
-    root = copy_seed(tmp_path / "seed")
+    root = scratch_project(tmp_path / "seed")
     registry = root / "sources" / "sources.yaml"
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text.replace("key: 000_d6db8baa69644283", f"key: '{key}'"), encoding="utf-8")
@@ -72,7 +72,7 @@ def test_source_keys_cannot_traverse_paths(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_a_source_file_outside_sources_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = copy_seed(tmp_path / "seed")
+    root = scratch_project(tmp_path / "seed")
     registry = root / "sources" / "sources.yaml"
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text.replace("file: 000_d6db8baa69644283.txt", "file: ../facts/film.yaml"), encoding="utf-8")
@@ -83,7 +83,7 @@ def test_a_source_file_outside_sources_is_refused(tmp_path: Path, monkeypatch: p
 
 
 def test_an_altered_source_text_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = copy_seed(tmp_path / "seed")
+    root = scratch_project(tmp_path / "seed")
     text = root / "sources" / "000_d6db8baa69644283.txt"
     text.write_bytes(text.read_bytes().replace(b"Chipenko", b"Shipenko"))
     monkeypatch.setenv("KG_PROJECT", str(root))

@@ -65,8 +65,8 @@ def test_did_you_mean() -> None:
 
 
 @pytest.fixture(autouse=True)
-def seed_project(monkeypatch: pytest.MonkeyPatch, loaded_seed: Path, tmp_path: Path) -> None:
-    monkeypatch.setenv("KG_PROJECT", str(loaded_seed))
+def seed(monkeypatch: pytest.MonkeyPatch, seed_root: Path, tmp_path: Path) -> None:
+    monkeypatch.setenv("KG_PROJECT", str(seed_root))
     monkeypatch.setenv("KG_STORE", str(tmp_path / "no-store"))  # its facts/ read on the spot
 
 

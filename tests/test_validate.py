@@ -46,7 +46,7 @@ EXISTING = {
 }
 
 
-pytestmark = pytest.mark.usefixtures("seed_baseline")
+pytestmark = pytest.mark.usefixtures("baseline")
 
 
 def run(tmp_path: Path, claims: str, *options: str) -> tuple[int, str]:
@@ -67,16 +67,16 @@ def test_a_new_supported_fact_conforms(tmp_path: Path) -> None:
     assert output.splitlines()[-1].startswith("new.yaml: conforms (0 errors")
 
 
-def test_a_duplicate_is_info(tmp_path: Path, seed_baseline: str) -> None:
+def test_a_duplicate_is_info(tmp_path: Path, baseline: str) -> None:
     code, output = run(tmp_path, RETURN_17)
     assert code == 0
-    assert f"new.yaml:2: info KG009: duplicate of the claim at {EXISTING[seed_baseline]['return']}" in output
+    assert f"new.yaml:2: info KG009: duplicate of the claim at {EXISTING[baseline]['return']}" in output
 
 
-def test_a_contradiction_is_a_warning_naming_both_sources(tmp_path: Path, seed_baseline: str) -> None:
+def test_a_contradiction_is_a_warning_naming_both_sources(tmp_path: Path, baseline: str) -> None:
     code, output = run(tmp_path, AGE_36)
     assert code == 0
-    assert (f"new.yaml:2: warning KG010: contradicts {EXISTING[seed_baseline]['age']}: person/yulia-peresild has 37 "
+    assert (f"new.yaml:2: warning KG010: contradicts {EXISTING[baseline]['age']}: person/yulia-peresild has 37 "
             "(source 000_d6db8baa69644283, 001_b25d8b9e867eeac6, 002_61f4a650ca5522b8, 003_1461edfbcc45c933), "
             "this claim says 36 (source 000_d6db8baa69644283)") in output
 

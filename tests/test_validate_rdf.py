@@ -31,7 +31,7 @@ person:anton-shkaplerov schema:nationality country:russia .
 
 
 # each test against the seed project's facts/ and against a loaded store of it (tests/fixtures/seed)
-pytestmark = pytest.mark.usefixtures("seed_baseline")
+pytestmark = pytest.mark.usefixtures("baseline")
 
 
 def run(tmp_path: Path, name: str, content: str | bytes) -> tuple[int, str]:
