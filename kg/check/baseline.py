@@ -35,7 +35,9 @@ _SAME_AS = ox.NamedNode(OWL + "sameAs")
 _VALUE = ox.NamedNode(SCHEMA + "value")
 _UNIT = ox.NamedNode(SCHEMA + "unitText")
 _RANKS = {
-    WIKIBASE + "PreferredRank": "preferred", WIKIBASE + "NormalRank": "normal", WIKIBASE + "DeprecatedRank": "deprecated"
+    WIKIBASE + "PreferredRank": "preferred",
+    WIKIBASE + "NormalRank": "normal",
+    WIKIBASE + "DeprecatedRank": "deprecated",
 }
 
 
