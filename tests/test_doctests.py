@@ -14,7 +14,10 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(kg.__path__, "kg."))
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples_run(name: str) -> None:
+def test_docstring_examples_run(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the examples make projects of their own in temporary folders: their stores go there too
+    monkeypatch.delenv("KG_STORE", raising=False)
+    monkeypatch.delenv("KG_PROJECT", raising=False)
     module = importlib.import_module(name)
     failed, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert failed == 0
