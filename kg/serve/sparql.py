@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-import re
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -17,6 +16,7 @@ from typing import Any
 
 from kg.project import Project
 from kg.serve.conneg import negotiate
+from kg.sparql_lexer import tokenize
 
 RESULTS_TYPES = (
     "application/sparql-results+json",
@@ -26,16 +26,9 @@ RESULTS_TYPES = (
     "application/json",
 )
 GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
-_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.IGNORECASE)
-_HIDDEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
-    r"|#[^\n\r]*",
-    re.S,
-)
+# Tokens that end an operand: after one, inside parentheses, Oxigraph reads `<` as less-than.
+_OPERAND_ENDS = {"var", "string", "number", "iri", "pname", "langtag"}
+_MAX_READINGS_PER_CHAR = 4
 
 
 @dataclass(frozen=True)
@@ -59,9 +52,41 @@ def text_answer(status: int, message: str) -> Answer:
 
 
 def uses_service(query: str) -> bool:
-    """Whether the query calls SERVICE (federation would make the server fetch other URLs).
-    Strings, IRIs and comments are blanked out first, so a literal mentioning 'service' passes."""
-    return bool(_SERVICE.search(_HIDDEN.sub(" ", query)))
+    """Whether the query may call SERVICE (federation would make the server fetch other URLs).
+
+    Read with kg.sparql_lexer: SERVICE in a string, an IRI or a comment, as a variable (?service) or as
+    the local part of a prefixed name (ex:service) is no call. Oxigraph, which runs the query, reads two
+    things more loosely than the grammar's longest-match tokens, and the check reads them its way too:
+    it matches a keyword without a word boundary (`trueSERVICE<…>{…}` is `true SERVICE <…> {…}`, and
+    `SERVICE:q {…}` calls :q), so a bare name or a prefix containing "service" counts as a call; and
+    inside parentheses it takes a `<` after an operand for less-than, not for the start of an IRI
+    (`FILTER(1<2)SERVICE:q#>` calls :q), so such an IRI is also read as `<` followed by query text.
+    A query with too many such readings to follow is taken as calling SERVICE."""
+    readings = [(0, 0, False)]  # where to read from: (offset, parenthesis depth, after an operand?)
+    seen: set[tuple[int, int, bool]] = set()
+    limit = _MAX_READINGS_PER_CHAR * len(query) + 64
+    while readings:
+        offset, depth, after_operand = readings.pop()
+        for token in tokenize(query, offset):
+            if token.kind in ("space", "comment"):
+                continue
+            state = (token.start, depth, after_operand)
+            if state in seen:  # another reading has come this way: the rest reads the same
+                break
+            seen.add(state)
+            if len(seen) > limit:
+                return True
+            if token.kind in ("keyword", "pname") and "SERVICE" in token.text.partition(":")[0].upper():
+                return True
+            if token.kind == "iri" and depth and after_operand:
+                readings.append((token.start + 1, depth, False))
+            if token.kind == "punct" and token.text == "(":
+                depth += 1
+            elif token.kind == "punct" and token.text == ")":
+                depth = max(depth - 1, 0)
+            after_operand = token.kind in _OPERAND_ENDS or token.text == ")" or (
+                token.kind == "keyword" and token.text.lower() in ("true", "false"))
+    return False
 
 
 def _worker(conn: Connection, project: Project, limits: Limits) -> None:

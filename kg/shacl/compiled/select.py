@@ -4,28 +4,15 @@ focus node by joining the focus pattern into the top-level group, $PATH substitu
 
 from __future__ import annotations
 
-import re
-
 import pyoxigraph as ox
 
 from kg.errors import InputError
-
-_TOKEN = re.compile(
-    r'''(?P<comment>\#[^\n]*)
-      |(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-      |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      |(?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
-      |(?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
-      |(?P<punct>[{}()*])
-      |(?P<space>\s+)
-      |(?P<other>.)''',
-    re.X | re.S,
-)
+from kg.sparql_lexer import tokenize
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
-    return [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
+    """(kind, text) of each token (kg.sparql_lexer) but comments, which the rewritten query leaves out."""
+    return [(t.kind, t.text) for t in tokenize(text) if t.kind != "comment"]
 
 
 _NOT_BGP = {"FILTER", "OPTIONAL", "BIND", "VALUES", "MINUS", "UNION", "GRAPH", "SERVICE", "SELECT", "EXISTS", "NOT"}
@@ -74,14 +61,15 @@ def antijoins(toks: list[tuple[str, str]], seed: frozenset[str] = frozenset()) -
                 continue
             if kind != "space":
                 previous = tok.upper()
-            if rewrite and kind == "word" and tok.upper() == "FILTER" and depth == 0:
+            if rewrite and kind == "keyword" and tok.upper() == "FILTER" and depth == 0:
                 a = significant(i + 1)
                 b = significant(a + 1)
                 c = significant(b + 1)
                 if (c < end and toks[a][1].upper() == "NOT" and toks[b][1].upper() == "EXISTS"
                         and toks[c] == ("punct", "{")):
                     inner = toks[c + 1:match[c]]
-                    if not any(k == "punct" and t in "{}" or k == "word" and t.upper() in _NOT_BGP for k, t in inner):
+                    if not any(k == "punct" and t in "{}" or k == "keyword" and t.upper() in _NOT_BGP
+                               for k, t in inner):
                         candidates.append((len(out), inner))
                         out.append(None)
                         i = match[c] + 1
@@ -90,7 +78,7 @@ def antijoins(toks: list[tuple[str, str]], seed: frozenset[str] = frozenset()) -
                 depth += 1
             elif tok == ")":
                 depth -= 1
-            elif kind == "word" and tok.upper() == "VALUES":
+            elif kind == "keyword" and tok.upper() == "VALUES":
                 in_values = True
             elif kind == "var" and depth == 0 and not in_values:
                 bound.add(tok[1:])
@@ -126,16 +114,20 @@ class Refused(InputError):
 def split_prologue(text: str, where: str) -> tuple[dict[str, str], str]:
     """PREFIX declarations at the start of a query, and the rest (so that it can become a subquery)."""
     prefixes: dict[str, str] = {}
-    rest = text
-    while True:
-        m = re.match(r"\s*(?:#[^\n]*\n\s*)*PREFIX\s+([\w.-]*):\s*<([^>]*)>", rest, re.I)
-        if not m:
+    rest_start = 0
+    significant = (t for t in tokenize(text) if t.kind not in ("space", "comment"))
+    for token in significant:
+        keyword = token.text.upper() if token.kind == "keyword" else ""
+        if keyword == "BASE":
+            raise InputError(f"{where}: BASE is not supported")
+        if keyword != "PREFIX":
             break
-        prefixes[m.group(1)] = m.group(2)
-        rest = rest[m.end():]
-    if re.match(r"\s*(?:#[^\n]*\n\s*)*BASE\b", rest, re.I):
-        raise InputError(f"{where}: BASE is not supported")
-    return prefixes, rest
+        name, iri = next(significant, None), next(significant, None)
+        if name is None or iri is None or name.kind != "pname" or not name.text.endswith(":") or iri.kind != "iri":
+            break
+        prefixes[name.text[:-1]] = iri.text[1:-1]
+        rest_start = iri.end
+    return prefixes, text[rest_start:]
 
 
 def rewrite_select(
@@ -145,7 +137,7 @@ def rewrite_select(
     substitute $PATH (the shape's `path`), make sure ?this is projected.
     Returns (query, $this projected?, projected names)."""
     toks = tokens(text)
-    words = [t.upper() for k, t in toks if k == "word"]
+    words = [t.upper() for k, t in toks if k == "keyword"]
     for bad in ("MINUS", "VALUES", "SERVICE"):
         if bad in words:
             raise Refused(f"{where}: a SPARQL constraint must not use {bad} (SHACL 5.3.1; pyshacl refuses it too)")
@@ -162,7 +154,7 @@ def rewrite_select(
                 raise InputError(f"{where}: $PATH used in a node shape")
             tok = str(path)
         out.append((kind, tok))
-    selects = [i for i, (k, t) in enumerate(out) if k == "word" and t.upper() == "SELECT"]
+    selects = [i for i, (k, t) in enumerate(out) if k == "keyword" and t.upper() == "SELECT"]
     if not selects:
         raise InputError(f"{where}: sh:select is not a SELECT query")
     start = selects[0]
@@ -173,9 +165,9 @@ def rewrite_select(
         if kind == "space":
             i += 1
             continue
-        if kind == "word" and tok.upper() in ("DISTINCT", "REDUCED") and not previous:
+        if kind == "keyword" and tok.upper() in ("DISTINCT", "REDUCED") and not previous:
             insert_proj = i + 1
-        elif (kind == "word" and tok.upper() == "WHERE" and depth == 0) or tok == "{":
+        elif (kind == "keyword" and tok.upper() == "WHERE" and depth == 0) or tok == "{":
             break
         elif tok == "(":
             depth += 1
@@ -194,7 +186,7 @@ def rewrite_select(
     for j in selects[1:]:
         nested = []
         for kind, tok in out[j + 1:]:
-            if kind == "punct" and tok == "{" or (kind == "word" and tok.upper() == "WHERE"):
+            if kind == "punct" and tok == "{" or (kind == "keyword" and tok.upper() == "WHERE"):
                 break
             nested.append((kind, tok))
         if ("punct", "*") in nested or not any(k == "var" and t[1:] == "this" for k, t in nested):
