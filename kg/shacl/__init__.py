@@ -1,23 +1,36 @@
-"""SHACL validation behind one interface: both engines read the same shapes and return the same
-report model (kg.shacl.report), compared on (severity, focus node, path, value, shape).
+"""SHACL validation behind one interface: every engine reads the same shapes and returns the same
+report model (kg.shacl.report); the two are compared on (severity, focus node, path, value, shape).
 
 - "pyshacl" (kg.shacl.pyshacl_engine): the reference implementation;
 - "fast" (kg.shacl.compiled): the same shapes compiled into SPARQL queries run on Oxigraph.
+
+Neither engine imports pyshacl or rdflib until it runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.inputs.ontology import Vocabulary
 from kg.project import Project
+from kg.shacl import compiled, pyshacl_engine
 from kg.shacl.report import ShaclReport, ShaclResult
 from kg.shacl.shapes import load_shapes
 
-ENGINES = ("pyshacl", "fast")
+
+class Engine(Protocol):
+    """A SHACL engine: every shape of `shapes` over the triples plus the vocabulary layer, as one report."""
+
+    def __call__(
+        self, triples: Iterable[ox.Triple], vocabulary: Iterable[ox.Triple], project: Project, shapes: Vocabulary
+    ) -> ShaclReport: ...
+
+
+ENGINES: dict[str, Engine] = {"pyshacl": pyshacl_engine.validate, "fast": compiled.validate_fast}
 
 
 def validate(
@@ -26,13 +39,10 @@ def validate(
 ) -> ShaclReport:
     """Every shape (kg's and the project's, unless `shapes` are given) over the triples plus the
     vocabulary layer, with the engine named."""
-    if engine == "pyshacl":
-        from kg.shacl.pyshacl_engine import validate as run
-    elif engine == "fast":
-        from kg.shacl.compiled import validate_fast as run
-    else:
+    run = ENGINES.get(engine)
+    if run is None:
         raise InputError(f"unknown SHACL engine {engine!r} (use one of {', '.join(ENGINES)})")
     return run(list(triples), list(vocabulary), project, shapes or load_shapes(project))
 
 
-__all__ = ["ENGINES", "ShaclReport", "ShaclResult", "validate"]
+__all__ = ["ENGINES", "Engine", "ShaclReport", "ShaclResult", "validate"]

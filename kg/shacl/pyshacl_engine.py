@@ -18,10 +18,8 @@ def validate(
     vocabulary: Iterable[ox.Triple],
     project: Project,
     shapes: Vocabulary,
-    focus_nodes: list[str] | None = None,
 ) -> ShaclReport:
-    """Run every shape over the triples (plus the vocabulary layer) with pyshacl; with
-    `focus_nodes`, only those nodes are validated."""
+    """Run every shape over the triples (plus the vocabulary layer) with pyshacl."""
     import pyshacl
     import rdflib
 
@@ -41,7 +39,6 @@ def validate(
         advanced=True,
         allow_warnings=True,
         inplace=True,
-        focus_nodes=[rdflib.URIRef(iri) for iri in focus_nodes] if focus_nodes is not None else None,
     )
     if not isinstance(results_graph, rdflib.Graph):  # pyshacl reports a broken shape this way
         raise InputError(f"SHACL shapes could not be applied: {text}")
@@ -49,7 +46,7 @@ def validate(
 
 
 def _ntriples(triples: list[ox.Triple]) -> str:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[no-any-return]
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 def _report(results_graph: object, project: Project) -> ShaclReport:

@@ -76,7 +76,7 @@ def report_turtle(results: list[ShaclResult], project: Project) -> bytes:
         if r.value_term is not None:
             triples.append(ox.Triple(node, n(SH + "value"), r.value_term))
     prefixes = {"sh": SH, **project.prefixes()}
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes)  # type: ignore[no-any-return]
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
 
 
 def _term(value: str) -> ox.NamedNode | ox.Literal:
