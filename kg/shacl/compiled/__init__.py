@@ -55,6 +55,8 @@ Where pyshacl (as kg.shacl.pyshacl_engine runs it) and this engine can disagree;
 - Default messages (a shape without sh:message) follow pyshacl's wording and prefixed names, except
   where pyshacl is not deterministic itself (it lists sh:in members in Python set order).
 - Blank-node shapes: pyshacl names them by a random blank node id, so the `shape` strings differ.
+- Blank nodes in the data (kg's graphs have none): each engine names a blank focus node or value by
+  its own store's id, so the `focus` / `value` strings differ.
 - SPARQL constraints SHACL forbids (MINUS, VALUES, SERVICE): pyshacl searches the query text, so it
   also refuses those words in strings and in names such as ex:minus; here only the keywords count.
 """

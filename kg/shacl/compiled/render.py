@@ -122,7 +122,8 @@ class NodeNames:
             if term.datatype.value == XSD + "boolean" and value in ("true", "false", "1", "0"):
                 value = f"{value}\" = {value in ('true', '1')}"
             lang = f", lang={term.language}" if term.language else ""
-            plain = term.language or term.datatype == XSD_STRING
+            # pyshacl's data graph is an oxrdflib store, which gives plain strings their xsd:string type
+            plain = term.language or (term.datatype == XSD_STRING and not data_graph)
             dt = "" if plain else f", datatype={self(term.datatype, data_graph)}"
             return f'Literal("{value}"{lang}{dt})'
         if isinstance(term, ox.BlankNode) and not data_graph:
