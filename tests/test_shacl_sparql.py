@@ -1,12 +1,15 @@
-"""kg.shacl_sparql (SHACL compiled to SPARQL on pyoxigraph) against kg.validation (pyshacl).
+"""The compiled SHACL engine (kg.shacl.compiled: shapes compiled to SPARQL on pyoxigraph) against the
+pyshacl engine (kg.shacl.pyshacl_engine).
 
-Every test runs BOTH engines on the same data and shapes and requires the same results; the
-per-constraint cases also pin the exact (severity, focus, path, value, shape) expected.
+Every test runs BOTH engines on the same data and shapes and requires the same outcomes: (severity,
+focus node, path, value, shape) for every result. The per-constraint cases also pin the outcomes
+expected; one test requires the same messages too, where the compiled engine words them as pyshacl
+does (kg.shacl.compiled.KNOWN_DIFFERENCES lists where it cannot).
 
 The per-constraint cases validate against FROZEN_SHAPES (a copy of shapes/ as it covered every
-construct: qualifiedValueShape, targetSubjectsOf, per-node SPARQL constraints) and FROZEN_VOCABULARY,
-so that edits to shapes/ or ontology/ cannot silently change what they test; the real-project and
-live-shapes tests use shapes/ as it is now and only require the two engines to agree."""
+construct: qualifiedValueShape, targetSubjectsOf, per-node SPARQL constraints) and FROZEN_VOCABULARY;
+the build tests read the frozen seed project tests/fixtures/seed (copied where they build), never the
+repository's own facts/, shapes/, ontology/ or output/."""
 
 from __future__ import annotations
 
@@ -18,20 +21,19 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.errors import InputError, KgError
+from kg.errors import InputError
 from kg.inputs.ontology import Vocabulary, read_vocabulary
 from kg.namespaces import OA, OWL, PROV, RDF, SCHEMA
-from kg.pipeline import build
+from kg.pipeline import BuildResult, build
 from kg.project import Project, open_project
-from kg.shacl import ShaclReport
+from kg.shacl import ENGINES, ShaclReport, validate
 from kg.shacl.compiled import validate_fast
-from kg.shacl.pyshacl_engine import validate
 from kg.shacl.shapes import load_shapes, vocabulary_layer
-from tests.conftest import ROOT
 
-PROJECT = open_project(ROOT)
-BASE = PROJECT.base_iri
-KG = PROJECT.kg
+SEED = Path(__file__).parent / "fixtures" / "seed"
+SEED_PROJECT = open_project(SEED)
+BASE = SEED_PROJECT.base_iri
+KG = SEED_PROJECT.kg
 KGSH = BASE + "shapes#"
 EX = BASE + "id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -319,30 +321,27 @@ kgsh:TextPositionSelector-end a sh:PropertyShape ;
 }
 
 
-def full(report: ShaclReport) -> list[tuple]:
-    return sorted(((r.severity, r.focus, r.path, r.value, r.shape, r.message) for r in report.results), key=repr)
+def outcomes(report: ShaclReport) -> list[tuple[str, str, str | None, str | None, str]]:
+    """Every result's (severity, focus, path, value, shape), repeats kept, in a stable order."""
+    return sorted((r.outcome for r in report.results), key=repr)
 
 
 def both(
-    triples: list[ox.Triple], vocabulary: list[ox.Triple], settings: Project, live: bool = False
+    triples: list[ox.Triple], vocabulary: list[ox.Triple], settings: Project, shapes: Vocabulary | None = None
 ) -> tuple[ShaclReport, ShaclReport]:
-    """Both engines on the same input; they must agree on everything, messages and report bytes included.
-    With live shapes (shapes/ is being edited by someone else), shapes pyshacl refuses must be refused
-    by validate_fast too, and the comparison is skipped."""
-    shapes = load_shapes(settings) if live else own_shapes(settings)
-    try:
-        slow = validate(triples, vocabulary, settings, shapes)
-    except Exception as e:  # noqa: BLE001 - pyshacl fails in many ways on shapes it refuses
-        if not live:
-            raise
-        with pytest.raises(InputError):
-            validate_fast(triples, vocabulary, settings, shapes)
-        pytest.skip(f"pyshacl refuses shapes/ as it is now ({type(e).__name__}: {e}); so does validate_fast")
-    fast = validate_fast(triples, vocabulary, settings, shapes)
-    assert full(fast) == full(slow)
+    """Both engines, through kg.shacl.validate, on the same input (the project's own shapes unless
+    `shapes` are given); they must report the same outcomes."""
+    shapes = shapes or own_shapes(settings)
+    slow, fast = (validate(triples, vocabulary, settings, engine=name, shapes=shapes) for name in ("pyshacl", "fast"))
+    assert outcomes(fast) == outcomes(slow)
     assert fast.conforms == slow.conforms
-    assert fast.turtle == slow.turtle
     return slow, fast
+
+
+def test_the_engines_behind_validate() -> None:
+    assert list(ENGINES) == ["pyshacl", "fast"]
+    with pytest.raises(InputError, match="unknown SHACL engine 'jena' \\(use one of pyshacl, fast\\)"):
+        validate([], [], SEED_PROJECT, engine="jena")
 
 
 def own_shapes(project: Project) -> Vocabulary:
@@ -452,13 +451,12 @@ claims:
 
 
 @pytest.fixture(scope="module")
-def small_build(tmp_path_factory: pytest.TempPathFactory):
-    """The project's own pipeline (its sources, ontology and mapping) on a fixed set of facts, with the
-    frozen shapes, so that work in progress in facts/ and shapes/ cannot change it."""
+def small_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, BuildResult]:
+    """kg's pipeline on the seed fixture's sources and ontology, with a fixed set of facts and the
+    frozen shapes."""
     root = tmp_path_factory.mktemp("project")
     for folder in ("sources", "ontology", "reference"):
-        if (PROJECT.root / folder).exists():
-            shutil.copytree(PROJECT.root / folder, root / folder)
+        shutil.copytree(SEED / folder, root / folder)
     (root / "facts").mkdir()
     (root / "facts" / "claims.yaml").write_text(SMOKE_FACTS, encoding="utf-8")
     (root / "shapes").mkdir()
@@ -468,7 +466,16 @@ def small_build(tmp_path_factory: pytest.TempPathFactory):
     return settings, build(settings, run_shacl=False)
 
 
-def test_small_build_conforms_with_the_conflict_as_warnings(small_build) -> None:
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, BuildResult]:
+    """The seed fixture, copied and built as it is (its facts, kg's shapes and its own)."""
+    root = tmp_path_factory.mktemp("seed") / "seed"
+    shutil.copytree(SEED, root)
+    project = open_project(root)
+    return project, build(project, run_shacl=False)
+
+
+def test_small_build_conforms_with_the_conflict_as_warnings(small_build: tuple[Project, BuildResult]) -> None:
     settings, result = small_build
     slow, fast = both(result.graph.triples(), vocabulary_layer(result.inputs.ontology.triples), settings)
     assert fast.conforms
@@ -480,9 +487,18 @@ def test_small_build_conforms_with_the_conflict_as_warnings(small_build) -> None
     )
 
 
-def test_small_build_with_the_live_shapes(small_build) -> None:
-    _, result = small_build
-    both(result.graph.triples(), vocabulary_layer(result.inputs.ontology.triples), PROJECT, live=True)
+@pytest.mark.parametrize("which", ["small_build", "seed_build"])
+def test_builds_with_the_seed_shapes(which: str, seed_build: tuple[Project, BuildResult],
+                                     request: pytest.FixtureRequest) -> None:
+    """kg's shipped shapes plus the seed project's, over a build of the seed and over the small build."""
+    _, result = request.getfixturevalue(which)
+    seed, _ = seed_build
+    slow, fast = both(result.graph.triples(), vocabulary_layer(result.inputs.ontology.triples), seed,
+                      load_shapes(seed))
+    if which == "seed_build":
+        assert len(result.graph.triples()) > 6000
+        assert fast.conforms  # the seed is published: its build passes SHACL
+        assert {r.shape for r in fast.warnings} == {KGSH + "Conflict"}
 
 
 def break_graph(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -501,23 +517,13 @@ def break_graph(triples: list[ox.Triple]) -> list[ox.Triple]:
     return out
 
 
-def test_small_build_with_realistic_violations(small_build) -> None:
+def test_small_build_with_realistic_violations(small_build: tuple[Project, BuildResult]) -> None:
     settings, result = small_build
     slow, fast = both(break_graph(result.graph.triples()), vocabulary_layer(result.inputs.ontology.triples), settings)
     assert not fast.conforms
     shapes = {r.shape.removeprefix(KGSH) for r in fast.violations}
     assert {"Statement-reference", "AssertedTriple", "Reference", "TextPositionSelector-start", "Entity-name"} <= shapes
 
-
-def test_real_project_build() -> None:
-    """kg.pipeline.build on the real project, as it is now (facts/ and shapes/ included): same report."""
-    try:
-        result = build(PROJECT, run_shacl=False)
-    except KgError as e:  # facts/ is being edited by someone else right now
-        pytest.skip(f"the real facts do not build at the moment: {str(e)[:200]}")
-    triples = result.graph.triples()
-    assert len(triples) > 200
-    both(triples, vocabulary_layer(result.inputs.ontology.triples), PROJECT, live=True)
 
 
 # ------------------------------------------------------------------ 2. one case per constraint kind
@@ -707,25 +713,23 @@ def test_constraint(turtle: str, expected: list[tuple], frozen: Project, frozen_
     watched = {KGSH + shape for *_, shape in expected}
     want = sorted(((s, f, p, v, KGSH + shape) for s, f, p, v, shape in expected), key=repr)
     for report in (slow, fast):
-        got = sorted(
-            ((r.severity, r.focus, r.path, r.value, r.shape) for r in report.results if r.shape in watched), key=repr
-        )
-        assert got == want
+        assert sorted((r.outcome for r in report.results if r.shape in watched), key=repr) == want
 
 
-def test_sparql_messages_substitute_bindings(frozen: Project, frozen_vocabulary: list[ox.Triple]) -> None:
-    turtle = next(c.values[0] for c in CASES if c.id == "sparql-exact-is-not-the-slice")
-    slow, fast = both(parse(turtle), frozen_vocabulary, frozen)
-    messages = sorted(r.message for r in fast.results if r.shape == KGSH + "Reference")
-    assert messages == [
+@pytest.mark.parametrize(("case", "shape", "messages"), [
+    ("sparql-exact-is-not-the-slice", "Reference", [
         "oa:exact Hullo is not the text of the source at [0, 5)",
         "oa:exact world is not the text of the source at [6, 50)",
-    ]
-    turtle = next(c.values[0] for c in CASES if c.id == "sparql-asserted-triple-without-referenced-statement")
-    slow, fast = both(parse(turtle), frozen_vocabulary, frozen)
-    assert [r.message for r in fast.results if r.shape == KGSH + "AssertedTriple"] == [
-        f"asserted triple {EX}p {RDF}type https://schema.org/Person has no statement node with a reference"
-    ]
+    ]),
+    ("sparql-asserted-triple-without-referenced-statement", "AssertedTriple", [
+        f"asserted triple {EX}p {RDF}type https://schema.org/Person has no statement node with a reference",
+    ]),
+])
+def test_sparql_messages_substitute_bindings(case: str, shape: str, messages: list[str], frozen: Project,
+                                             frozen_vocabulary: list[ox.Triple]) -> None:
+    turtle = next(c.values[0] for c in CASES if c.id == case)
+    for report in both(parse(turtle), frozen_vocabulary, frozen):
+        assert sorted(r.message for r in report.results if r.shape == KGSH + shape) == messages
 
 
 RANDOM_OBJECTS = [
@@ -862,23 +866,21 @@ ex:Targeted a sh:NodeShape ;
 ex:Targeted-label sh:path ex:label ; sh:minCount 1 .
 ex:declarations sh:declare [ sh:prefix "ex" ; sh:namespace "@EX@"^^xsd:anyURI ] .
 """.replace("@EX@", EX)
+CUSTOM_DATA = """
+ex:n1 ex:code "ABcd" .
+ex:x ex:score 0 , 5 , 10 .
+ex:w a ex:Widget ; ex:size 7 , 1234 ; ex:part ex:nothing .
+ex:stopper ex:halt true .
+ex:w ex:link ex:a , ex:b ; ex:twin ex:t2 . ex:a ex:twin ex:t1 . ex:other ex:twin ex:t1 . ex:b ex:twin ex:t2 .
+"""
 
 
 def test_custom_shapes_compiled_from_the_shapes_graph(tmp_path: Path) -> None:
     """Shapes the project does not have (targetNode, targetObjectsOf, implicit class target, SPARQL
     target, $PATH, exclusive bounds, maxLength, flags, sh:in of literals, Info severity, deactivation,
     default messages) are compiled from the shapes graph like the project's own."""
-    settings = custom_settings(tmp_path, CUSTOM_SHAPES)
-    data = parse("""
-        ex:n1 ex:code "ABcd" .
-        ex:x ex:score 0 , 5 , 10 .
-        ex:w a ex:Widget ; ex:size 7 , 1234 ; ex:part ex:nothing .
-        ex:stopper ex:halt true .
-        ex:w ex:link ex:a , ex:b ; ex:twin ex:t2 . ex:a ex:twin ex:t1 . ex:other ex:twin ex:t1 . ex:b ex:twin ex:t2 .
-        """)
-    slow, fast = both(data, [], settings)
-    got = sorted(((r.severity, r.focus, r.path, r.value, r.shape) for r in fast.results), key=repr)
-    assert got == sorted([
+    slow, fast = both(parse(CUSTOM_DATA), [], custom_settings(tmp_path, CUSTOM_SHAPES))
+    assert outcomes(fast) == sorted([
         ("info", EX + "n1", EX + "code", "ABcd", EX + "Coded-code"),  # longer than 3
         ("violation", EX + "n1", EX + "code", "ABcd", EX + "Coded-list"),  # not in the list
         ("info", EX + "absent", EX + "code", None, EX + "Coded-code"),  # a target node need not exist
@@ -893,6 +895,62 @@ def test_custom_shapes_compiled_from_the_shapes_graph(tmp_path: Path) -> None:
     assert big.message == f"{EX}w is too big: 1234 has 4 digits; {{?path}} stays"
     linked = next(r for r in fast.results if r.shape == EX + "Linked")
     assert linked.message == f"{EX}w links to {EX}b, a twin of its own"
+
+
+DEFAULT_MESSAGE_SHAPES = """
+ex:M a sh:NodeShape ; sh:targetClass ex:M ;
+    sh:property ex:M-class , ex:M-datatype , ex:M-kind , ex:M-pattern , ex:M-range , ex:M-length , ex:M-or ,
+        ex:M-or2 , ex:M-count , ex:M-max , ex:M-lang , ex:M-less , ex:M-less2 , ex:M-qualified , ex:M-in ;
+    sh:sparql [ sh:prefixes ex:declarations ; sh:message "{$this} has {?value} ({?n}); {?unbound} stays" ;
+        sh:select "SELECT $this ?value ?n WHERE { $this ex:n ?value . BIND(STRLEN(STR(?value)) AS ?n) }" ] .
+ex:M-class sh:path ex:class ; sh:class ex:K .
+ex:M-datatype sh:path ex:datatype ; sh:datatype xsd:integer .
+ex:M-kind sh:path ex:kind ; sh:nodeKind sh:IRI .
+ex:M-pattern sh:path ex:pattern ; sh:pattern "^a" .
+ex:M-range sh:path ex:range ; sh:minInclusive 0 ; sh:maxExclusive "2021-01-01"^^xsd:date .
+ex:M-length sh:path ex:length ; sh:minLength 2 ; sh:maxLength 3 .
+ex:M-or sh:path ex:or ; sh:or ( [ sh:datatype xsd:string ] [ sh:class ex:K ] ) .
+ex:M-or2 sh:path ex:or2 ; sh:or ( [ sh:class ex:K ] ) .
+ex:M-count sh:path ex:count ; sh:minCount 2 .
+ex:M-max sh:path ex:max ; sh:maxCount 1 .
+ex:M-lang sh:path ex:lang ; sh:uniqueLang true .
+ex:M-less sh:path ex:start ; sh:lessThan ex:end .
+ex:M-less2 sh:path ex:s2 ; sh:lessThan ex:e2 .
+ex:M-qualified sh:path ex:part ; sh:qualifiedValueShape [ sh:class ex:K ] ; sh:qualifiedMinCount 1 .
+ex:M-in sh:path ex:in ; sh:in ( ex:a ) .
+ex:declarations sh:declare [ sh:prefix "ex" ; sh:namespace "@EX@"^^xsd:anyURI ] .
+""".replace("@EX@", EX)
+DEFAULT_MESSAGE_DATA = """
+ex:k a ex:K .
+ex:m a ex:M ; ex:class ex:nk , 1 ; ex:datatype "x" , 1.5 , true ; ex:kind "lit" ; ex:pattern "b" , 12 ;
+    ex:range -1 , 10.5 , "2022-01-01"^^xsd:date , "x"@en ; ex:length "a" , "abcd" , 1 ; ex:or 1 , ex:nk ;
+    ex:or2 "x" , "y"@en , "z"^^xsd:token ; ex:count 1 ; ex:max 1 , 2 ; ex:lang "a"@en , "b"@en ;
+    ex:start 5 , "b" , "2021-01-01"^^xsd:date ; ex:end 3 , "a" ; ex:s2 "b"@en , "b"^^xsd:token ;
+    ex:e2 "a"@en , "a"^^xsd:token ; ex:part ex:nk ; ex:in ex:b , "x" , "y"@en , "1"^^xsd:token ;
+    ex:n "1.50"^^xsd:decimal , "2021-10-05T09:22:00.5Z"^^xsd:dateTime , "abc"@ru .
+"""
+
+
+@pytest.mark.parametrize(("shapes", "data"), [
+    pytest.param(DEFAULT_MESSAGE_SHAPES, DEFAULT_MESSAGE_DATA, id="default-messages-of-each-constraint-kind"),
+    pytest.param(CUSTOM_SHAPES, CUSTOM_DATA, id="custom-shapes"),
+    pytest.param(None, next(c.values[0] for c in CASES if c.id == "literal-values-printed-as-pyshacl-prints-them"),
+                 id="literal-values"),
+    *(pytest.param(None, random_graph(seed), id=f"random-graph-{seed}") for seed in range(3)),
+])
+def test_messages_are_worded_as_pyshacl_words_them(shapes: str | None, data: str, tmp_path: Path, frozen: Project,
+                                                   frozen_vocabulary: list[ox.Triple]) -> None:
+    """The message emulation: default messages (pyshacl's wording, prefixed names and Literal(...) forms),
+    sh:message with {$this} / {?var} substituted, and values printed as rdflib prints them. Where it cannot
+    follow pyshacl, kg.shacl.compiled.KNOWN_DIFFERENCES says so; none of that is in these inputs."""
+    project, vocabulary = (frozen, frozen_vocabulary) if shapes is None else (custom_settings(tmp_path, shapes), [])
+    slow, fast = both(parse(data), vocabulary, project)
+    assert len(fast.results) >= 5
+
+    def worded(report: ShaclReport) -> list[tuple[object, ...]]:
+        return sorted(((*r.outcome, r.message) for r in report.results), key=repr)
+
+    assert worded(fast) == worded(slow)
 
 
 # ------------------------------------------------------------------ 3. what is not supported says so

@@ -23,6 +23,12 @@ class ShaclResult:
     shape: str
     value_term: ox.NamedNode | ox.Literal | None = field(default=None, compare=False, repr=False)
 
+    @property
+    def outcome(self) -> tuple[str, str, str | None, str | None, str]:
+        """(severity, focus, path, value, shape): what the result says without its wording, on which
+        the engines agree."""
+        return (self.severity, self.focus, self.path, self.value, self.shape)
+
     def __str__(self) -> str:
         path = f" {self.path}" if self.path else ""
         value = f" = {self.value}" if self.value is not None else ""
