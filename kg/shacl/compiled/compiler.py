@@ -170,8 +170,8 @@ class Compiler:
                     "only (no sequence, alternative, inverse or * paths)"
                 )
 
-    def _top_level(self) -> list[Node]:
-        nodes: set[Node] = set()
+    def _top_level(self) -> list[Node | ox.Triple]:
+        nodes: set[Node | ox.Triple] = set()
         for p in TARGETS:
             nodes.update(self.sg.subjects(p))
         for node in self.sg.subjects(TYPE, ox.NamedNode(RDFS + "Class")):
@@ -203,7 +203,7 @@ class Compiler:
             self._closure[cls] = sorted({r["c"] for r in rows if isinstance(r["c"], ox.NamedNode)} | {cls}, key=str)
         return self._closure[cls]
 
-    def _focus(self, node: Node) -> Focus:
+    def _focus(self, node: Term) -> Focus:
         """A graph pattern binding ?this to each focus node of the shape exactly once."""
         classes: set[Term] = set()
         for cls in self.sg.objects(node, sh("targetClass")):

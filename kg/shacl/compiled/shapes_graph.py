@@ -56,8 +56,8 @@ class ShapesGraph:
     def all_objects(self, p: ox.NamedNode) -> list[Term]:
         return [q.object for q in self.store.quads_for_pattern(None, p, None)]
 
-    def subjects(self, p: ox.NamedNode, o: Term | None = None) -> list[Node]:
-        return sorted({q.subject for q in self.store.quads_for_pattern(None, p, o)}, key=str)  # type: ignore[misc]
+    def subjects(self, p: ox.NamedNode, o: Term | None = None) -> list[Node | ox.Triple]:
+        return sorted({q.subject for q in self.store.quads_for_pattern(None, p, o)}, key=str)
 
     def predicates(self, s: Term) -> set[ox.NamedNode]:
         return {q.predicate for q in self.store.quads_for_pattern(_subject(s), None, None)}
