@@ -23,7 +23,8 @@ build: $(STAMP) ## build the graph into output/, load it into output/store, writ
 	$(KG) load --quiet
 	$(KG) site
 
-test: $(STAMP) ## run the whole test suite
+test: $(STAMP) ## type-check kg, then run the whole test suite
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q
 
 serve: $(STAMP) ## serve output/site/ and SPARQL on http://127.0.0.1:8000/
@@ -35,5 +36,6 @@ bench: $(STAMP) ## time kg against its baselines: bench/results.md, ~1 h (QUICK=
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache bench/work
 
-docs: $(STAMP) ## regenerate the README's command-line reference from --help
+docs: $(STAMP) ## regenerate the README's generated parts: quick start (run for real), rules, CLI reference
+	$(BIN)/python docs/transcript.py --write README.md
 	$(BIN)/python -m kg.cli.docs

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from kg.mapping import Statement
 from kg.namespaces import OA, OWL, PROV, RDF, SCHEMA, WIKIBASE
+from kg.query import solutions
 
 Term = ox.NamedNode | ox.Literal
 
@@ -22,7 +23,7 @@ class Evidence:
     """One asserted statement of a value, with its quotes as (source key, exact words)."""
 
     subject: str
-    property: str
+    predicate: str
     value: Term
     statement: str
     quotes: tuple[tuple[str, str], ...] = ()
@@ -31,7 +32,7 @@ class Evidence:
 @dataclass(frozen=True)
 class Conflict:
     subject: str
-    property: str
+    predicate: str
     evidence: tuple[Evidence, ...]
 
     @property
@@ -44,8 +45,8 @@ def group_conflicts(evidence: Iterable[Evidence], functional: Collection[str]) -
     """Every (subject, functional property) whose evidence gives two or more values, sorted."""
     groups: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     for item in evidence:
-        if item.property in functional:
-            groups[(item.subject, item.property)].append(item)
+        if item.predicate in functional:
+            groups[(item.subject, item.predicate)].append(item)
     return [
         Conflict(subject, prop, tuple(sorted(group, key=lambda e: (str(e.value), e.statement))))
         for (subject, prop), group in sorted(groups.items())
@@ -87,7 +88,7 @@ def stored_conflicts(store: ox.Store, subject: str | None = None) -> list[Confli
     query = _EVIDENCE.replace("FILTER_SUBJECT", f"FILTER (?subject = <{subject}>)" if subject else "")
     quotes: dict[tuple[str, str, str, Term], list[tuple[str, str]]] = defaultdict(list)
     functional = set()
-    for row in store.query(query):  # type: ignore[union-attr]
+    for row in solutions(store, query):
         key = (row["statement"].value, row["subject"].value, row["property"].value, row["value"])
         functional.add(row["property"].value)
         found = quotes[key]

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from kg.conflicts import stored_conflicts
 from kg.errors import InputError
 from kg.namespaces import OWL, SCHEMA, WD
+from kg.query import solutions
 from kg.store import name_forms
 from kg.suggest import did_you_mean, suggest_entities
 
@@ -74,7 +75,7 @@ def resolve(store: ox.Store, wanted: str, base_iri: str) -> str:
     elif QID.match(text):
         candidates = [
             s["e"].value
-            for s in store.query(f"SELECT ?e WHERE {{ ?e <{OWL}sameAs> <{WD}{text}> }}")  # type: ignore[union-attr]
+            for s in solutions(store, f"SELECT ?e WHERE {{ ?e <{OWL}sameAs> <{WD}{text}> }}")
         ]
     elif "/" in text:
         candidates = [f"{base_iri}id/{text}"]
@@ -102,7 +103,7 @@ def explain(store: ox.Store, iri: str, kg_namespace: str) -> Explanation:
     entity = ox.NamedNode(iri)
     query = _STATEMENTS.replace("<KG>", f"<{kg_namespace}>")
     facts: dict[str, Fact] = {}
-    for s in store.query(query.replace("?entity", str(entity))):  # type: ignore[union-attr]
+    for s in solutions(store, query.replace("?entity", str(entity))):
         key = s["statement"].value
         fact = facts.get(key)
         if fact is None:
@@ -129,7 +130,7 @@ def explain(store: ox.Store, iri: str, kg_namespace: str) -> Explanation:
     conflicts = {}
     for conflict in stored_conflicts(store, subject=iri):
         disputed = {e.statement for e in conflict.evidence}
-        conflicts[conflict.property] = [f for f in own if f.statement in disputed]
+        conflicts[conflict.predicate] = [f for f in own if f.statement in disputed]
     return Explanation(iri, names, own, mentions, conflicts)
 
 

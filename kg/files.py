@@ -36,14 +36,14 @@ def write_atomically(files: dict[Path, bytes]) -> None:
     try:
         for final, data in sorted(files.items()):
             final.parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(prefix=f".{final.name}.", dir=final.parent)
+            handle, name = tempfile.mkstemp(prefix=f".{final.name}.", dir=final.parent)
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide published files from a web server
-            staged.append((Path(tmp), final))
-        for tmp, final in staged:
-            os.replace(tmp, final)
+            os.chmod(name, 0o666 & ~umask)  # mkstemp's 0600 would hide published files from a web server
+            staged.append((Path(name), final))
+        for temporary, final in staged:
+            os.replace(temporary, final)
     finally:
-        for tmp, _ in staged:
-            if tmp.exists():
-                tmp.unlink()
+        for temporary, _ in staged:
+            if temporary.exists():
+                temporary.unlink()

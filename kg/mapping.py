@@ -14,6 +14,7 @@ from kg.model import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityVal
 from kg.namespaces import DCTERMS, OA, OWL, PROV, RDF, SCHEMA, WD, WIKIBASE, WIKIDATA_PAGE, XSD
 from kg.project import Project
 from kg.rules import Problem, Rule
+from kg.terms import term
 
 A = ox.NamedNode(RDF + "type")
 RANK_IRIS = {
@@ -127,7 +128,7 @@ def read_statements(triples: Iterable[ox.Triple]) -> list[ReadStatement]:
     parts: dict[ox.NamedNode, dict[str, ox.NamedNode | ox.Literal]] = {}
     for t in triples:
         if isinstance(t.subject, ox.NamedNode) and t.predicate.value in _REIFICATION:
-            parts.setdefault(t.subject, {})[t.predicate.value] = t.object  # type: ignore[assignment]
+            parts.setdefault(t.subject, {})[t.predicate.value] = term(t.object)
     found = []
     for iri, p in parts.items():
         s, pred, o = p.get(RDF + "subject"), p.get(RDF + "predicate"), p.get(RDF + "object")
@@ -193,7 +194,7 @@ class _Mapper:
         self.project = project
         self.mint = Minter(project)
         self.sources = sources
-        self.statements: dict[tuple[str, str, str], Statement] = {}
+        self.statements: dict[tuple[str, str, str, str | None, str | None], Statement] = {}
         self.metadata: list[ox.Triple] = []
         self.problems: list[Problem] = []
 
@@ -250,10 +251,11 @@ class _Mapper:
                 self.metadata.append(ox.Triple(node, _iri(SCHEMA + "sameAs"), _iri(WIKIDATA_PAGE + entity.wikidata)))
 
     def value(self, value: Value, claim: Claim) -> ox.NamedNode | ox.Literal:
-        term = self.mint.value(value, claim)
+        node = self.mint.value(value, claim)
         if isinstance(value, QuantityValue):
-            self.quantity(term, value, claim)  # type: ignore[arg-type]
-        return term
+            assert isinstance(node, ox.NamedNode)  # a quantity is a node of its own
+            self.quantity(node, value, claim)
+        return node
 
     def quantity(self, node: ox.NamedNode, value: QuantityValue, claim: Claim) -> None:
         code, text = UNITS[value.unit]

@@ -26,12 +26,13 @@ from kg.outputs.void import describe
 from kg.outputs.wikidata import wikidata_view
 from kg.project import Project
 from kg.rules import Problem, errors_of
-from kg.shacl import ShaclReport, validate
+from kg.shacl import ENGINES, ShaclReport, validate
 from kg.shacl.shapes import vocabulary_layer
+from kg.terms import value
 
-VALIDATORS = ("auto", "pyshacl", "fast")
-# Above this many triples `auto` validates with the compiled-SPARQL engine (kg.shacl_sparql):
-# pyshacl is the reference but grows to minutes at ~100k triples; both give the same report
+VALIDATORS = ("auto", *ENGINES)
+# Above this many triples `auto` validates with the compiled engine (kg.shacl.compiled): pyshacl
+# is the reference but grows to minutes at ~100k triples; both give the same results
 # (tests/test_shacl_sparql.py).
 PYSHACL_LIMIT = 50_000
 
@@ -148,7 +149,7 @@ def render(result: BuildResult, project: Project) -> dict[str, bytes]:
     triples = graph.triples()
     named = graph.statement_graphs()
     class_counts = Counter(
-        t.object.value for t in graph.asserted if t.predicate.value == RDF + "type"
+        value(t.object) for t in graph.asserted if t.predicate.value == RDF + "type"
     )
     written = {
         "graph": lambda: serialize.turtle(triples, prefixes),

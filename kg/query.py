@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import EndpointError, InputError
+from kg.outputs.rdf import serialize
 
 if TYPE_CHECKING:
     from kg.remote.endpoint import Client
@@ -68,12 +69,19 @@ def run_remote(client: Client, text: str, output_format: str = "table", default_
     try:
         if media in _RDF_MEDIA:
             triples = ox.parse(response.content, format=_RDF_MEDIA[media])
-            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[no-any-return]
+            return serialize(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
         results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
     except (SyntaxError, ValueError) as exc:
         raise EndpointError(f"query: {client.urls.query} answered {media or 'no content type'} "
                             f"that is not SPARQL JSON results: {exc}") from exc
     return render(results, output_format)
+
+
+def results_bytes(results: ox.QuerySolutions | ox.QueryBoolean, format: ox.QueryResultsFormat) -> bytes:
+    """SELECT or ASK results written into memory (pyoxigraph returns None only when given a file)."""
+    data = results.serialize(format=format)
+    assert data is not None
+    return data
 
 
 def _check_format(output_format: str) -> None:
@@ -84,13 +92,13 @@ def _check_format(output_format: str) -> None:
 def render(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, output_format: str) -> str:
     """Query results as text: a table for people, CSV/TSV/JSON for machines, N-Triples for graphs."""
     if isinstance(results, ox.QueryTriples):
-        return ox.serialize(results, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")  # type: ignore[no-any-return]
+        return serialize(results, ox.RdfFormat.N_TRIPLES).decode("utf-8")
     if isinstance(results, ox.QueryBoolean):
         if output_format == "table":
             return "true\n" if bool(results) else "false\n"
-        return results.serialize(format=_MACHINE_FORMATS[output_format]).decode("utf-8")  # type: ignore[no-any-return]
+        return results_bytes(results, _MACHINE_FORMATS[output_format]).decode("utf-8")
     if output_format != "table":
-        return results.serialize(format=_MACHINE_FORMATS[output_format]).decode("utf-8")  # type: ignore[no-any-return]
+        return results_bytes(results, _MACHINE_FORMATS[output_format]).decode("utf-8")
     return table(results)
 
 
@@ -118,11 +126,12 @@ def table(results: ox.QuerySolutions) -> str:
     return out.getvalue()
 
 
-def rows_as_dicts(store: ox.Store, text: str) -> list[dict[str, str]]:
-    """Plain values by variable name (for other modules)."""
+def solutions(store: ox.Store, text: str) -> ox.QuerySolutions:
+    """The rows of a SELECT query kg itself writes (anything else is a bug, not a user's error)."""
     results = store.query(text)
-    names = [v.value for v in results.variables]  # type: ignore[union-attr]
-    return [{n: _cell(s[n]) for n in names if s[n] is not None} for s in results]  # type: ignore[union-attr]
+    if not isinstance(results, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {text[:60]!r}")
+    return results
 
 
-__all__ = ["Example", "FORMATS", "example_text", "examples", "render", "rows_as_dicts", "run", "run_remote", "table"]
+__all__ = ["Example", "FORMATS", "example_text", "examples", "render", "solutions", "run", "run_remote", "table"]

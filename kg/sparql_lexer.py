@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
 Kind = Literal[
     "comment", "space", "string", "iri", "pname", "bnode", "var", "langtag", "number", "keyword", "punct", "other"
@@ -82,4 +82,6 @@ class Token(NamedTuple):
 def tokenize(text: str, start: int = 0) -> Iterator[Token]:
     """The tokens of `text` from offset `start` on, every character in exactly one token."""
     for match in _TOKEN.finditer(text, start):
-        yield Token(match.lastgroup, match.group(), match.start())  # type: ignore[arg-type]
+        kind = match.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
+        yield Token(cast(Kind, kind), match.group(), match.start())

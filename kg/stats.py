@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.store import built
+from kg.terms import value
 
 COUNT_QUERIES = {
     "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
@@ -24,6 +25,7 @@ def graph_stats(nquads: Path) -> dict[str, int]:
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     out = {}
     for key, query in COUNT_QUERIES.items():
-        solution = next(iter(store.query(query)))  # type: ignore[call-overload]
-        out[key] = int(solution["n"].value)
+        solutions = store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        out[key] = int(value(next(iter(solutions))["n"]))
     return out

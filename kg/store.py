@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -17,6 +18,8 @@ from kg.errors import InputError
 from kg.namespaces import SCHEMA
 from kg.outputs import output_path
 from kg.project import PROJECT_FILE, Project
+from kg.query import solutions
+from kg.terms import value
 
 _NAME = ox.NamedNode(SCHEMA + "name")
 _ALTERNATE = ox.NamedNode(SCHEMA + "alternateName")
@@ -83,11 +86,12 @@ def load_store(project: Project, store_dir: Path | None = None) -> Loaded:
     return Loaded(store_dir, triples, time.perf_counter() - started)
 
 
-def manifest(store_dir: Path) -> dict | None:  # type: ignore[type-arg]
+def manifest(store_dir: Path) -> dict[str, Any] | None:
     try:
-        return json.loads((store_dir / MANIFEST).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        recorded = json.loads((store_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return recorded if isinstance(recorded, dict) else None
 
 
 def holds_published(project: Project, store_dir: Path | None = None) -> bool:
@@ -147,8 +151,8 @@ def name_forms(store: ox.Store) -> dict[str, set[str]]:
     """Every entity IRI with the name forms (schema:name and alternateName) the graph gives it."""
     names: dict[str, set[str]] = {}
     query = f"SELECT ?e ?n WHERE {{ {{ ?e <{SCHEMA}name> ?n }} UNION {{ ?e <{SCHEMA}alternateName> ?n }} }}"
-    for s in store.query(query):  # type: ignore[union-attr]
-        names.setdefault(s["e"].value, set()).add(s["n"].value)
+    for s in solutions(store, query):
+        names.setdefault(value(s["e"]), set()).add(value(s["n"]))
     return names
 
 
@@ -163,7 +167,7 @@ class NameForms(Mapping[str, set[str]]):
     def __getitem__(self, iri: str) -> set[str]:
         node = ox.NamedNode(iri)
         found = {
-            q.object.value
+            value(q.object)
             for predicate in (_NAME, _ALTERNATE)
             for q in self.store.quads_for_pattern(node, predicate, None, ox.DefaultGraph())
         }

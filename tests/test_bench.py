@@ -34,4 +34,4 @@ def test_quick_seed_part_runs(tmp_path: Path) -> None:
 
     text = report.read_text(encoding="utf-8")
     assert "## A. Seed" in text
-    assert "not measured" not in text
+    assert "not measured:" not in text

@@ -51,7 +51,7 @@ def test_summary_names_every_count(built) -> None:
 
 
 def test_the_return_date_conflict_is_reported_with_both_sources(built) -> None:
-    conflicts = {c.property.rsplit("#", 1)[-1]: c for c in built.conflicts}
+    conflicts = {c.predicate.rsplit("#", 1)[-1]: c for c in built.conflicts}
     conflict = conflicts["plannedReturnDate"]
     assert conflict.values == ["2021-10-16", "2021-10-17"]
     assert [sorted(source for source, _ in e.quotes) for e in conflict.evidence] == [

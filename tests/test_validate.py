@@ -90,7 +90,7 @@ def test_an_unknown_entity_fails_with_a_suggestion(tmp_path: Path) -> None:
     code, output = run(tmp_path, NATIONALITY.replace("person/klim-shipenko", "person/klim-chipenko"))
     assert code == 1
     assert "new.yaml:2: error KG002: unknown entity person/klim-chipenko — did you mean person/klim-shipenko?" in output
-    assert output.splitlines()[-1] == "new.yaml: does not conform (1 errors, 0 warnings, 0 info)"
+    assert output.splitlines()[-1] == "new.yaml: does not conform (1 error, 0 warnings, 0 info)"
 
 
 def test_a_quote_not_in_the_source_shows_the_closest_passage(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from kg.model import Entity, Name, Source
 from kg.namespaces import OWL, PROV, RDF, SCHEMA, WD, WIKIBASE
 from kg.project import Project
 from kg.store import MANIFEST, holds_published, newer_inputs, open_persistent
+from kg.terms import iri, term, value
 
 _DEFAULT = ox.DefaultGraph()
 _TYPE = ox.NamedNode(RDF + "type")
@@ -57,7 +58,7 @@ class Baseline:
         self.sources: Mapping[str, Source] = load_sources(project.sources_dir) if sources is None else sources
 
     def objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list[ox.NamedNode | ox.Literal]:
-        return [q.object for q in self.store.quads_for_pattern(subject, predicate, None, _DEFAULT)]
+        return [term(q.object) for q in self.store.quads_for_pattern(subject, predicate, None, _DEFAULT)]
 
     def where(self, iri: str) -> str:
         return self.locations.get(iri) or f"<{iri}>"
@@ -109,9 +110,9 @@ class Baseline:
         focus = {ox.NamedNode(n) for n in nodes}
         for node in list(focus):
             for quad in self.store.quads_for_pattern(None, _SUBJECT, node, _DEFAULT):
-                focus.add(quad.subject)  # type: ignore[arg-type]
+                focus.add(iri(quad.subject))
         for node in list(focus):
-            focus.update(self.objects(node, _DERIVED))  # type: ignore[arg-type]
+            focus.update(iri(ref) for ref in self.objects(node, _DERIVED))
         triples: set[ox.Triple] = set()
         pointed = {ox.NamedNode(n) for n in pointed_at}
         for node in focus:
@@ -150,7 +151,7 @@ class StoredEntities(Mapping[str, Entity]):
     def __iter__(self) -> Iterator[str]:
         seen = set()
         for quad in self.baseline.store.quads_for_pattern(None, _TYPE, None, _DEFAULT):
-            entity = self.baseline.entity_id(quad.subject)  # type: ignore[arg-type]
+            entity = self.baseline.entity_id(iri(quad.subject))
             if entity is not None and entity not in seen:
                 seen.add(entity)
                 yield entity
@@ -158,14 +159,14 @@ class StoredEntities(Mapping[str, Entity]):
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
-    def values(self) -> list[Entity]:  # type: ignore[override]
+    def values(self) -> list[Entity]:  # type: ignore[override]  # a list read in one pass, not a live view
         """Every entity with its name forms (types left out): one pass, for did-you-mean."""
         names: dict[str, list[Name]] = {}
         for predicate, preferred in ((_NAME, True), (_ALTERNATE, False)):
             for quad in self.baseline.store.quads_for_pattern(None, predicate, None, _DEFAULT):
-                entity = self.baseline.entity_id(quad.subject)  # type: ignore[arg-type]
+                entity = self.baseline.entity_id(iri(quad.subject))
                 if entity is not None:
-                    names.setdefault(entity, []).append(Name(quad.object.value, "", preferred, ()))
+                    names.setdefault(entity, []).append(Name(value(quad.object), "", preferred, ()))
         return [Entity(e, (), None, tuple(n), "", 0) for e, n in sorted(names.items())]
 
 

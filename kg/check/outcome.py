@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from kg.outputs.rdf import serialize
 from kg.project import Project
 from kg.rules import Problem, Severity, errors_of
 
@@ -27,13 +28,17 @@ class Outcome:
         return 0
 
 
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def render_text(outcome: Outcome) -> str:
     lines = [str(p) for p in outcome.problems]
     counts = {s: sum(p.severity is s for p in outcome.problems) for s in Severity}
     verdict = "conforms" if outcome.conforms else "does not conform"
     lines.append(
-        f"{', '.join(outcome.files)}: {verdict} ({counts[Severity.ERROR]} errors, "
-        f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info)"
+        f"{', '.join(outcome.files)}: {verdict} ({_counted(counts[Severity.ERROR], 'error')}, "
+        f"{_counted(counts[Severity.WARNING], 'warning')}, {counts[Severity.INFO]} info)"
     )
     return "\n".join(lines) + "\n"
 
@@ -67,7 +72,7 @@ def render_turtle(outcome: Outcome, project: Project) -> str:
             ox.Triple(node, n(SH + "focusNode"), ox.Literal(where)),
         ]
     prefixes = {"sh": SH, "kg": project.kg, "xsd": XSD}
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+    return serialize(sorted(triples, key=str), ox.RdfFormat.TURTLE, prefixes).decode("utf-8")
 
 
 def render_json(outcome: Outcome) -> str:

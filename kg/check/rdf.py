@@ -17,6 +17,7 @@ from kg.project import Project
 from kg.rules import Problem, Rule, errors_of, syntax_error
 from kg.store import NameForms, open_published
 from kg.suggest import did_you_mean, suggest_entities, suggest_terms
+from kg.terms import value
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -61,9 +62,9 @@ def check_triples(
     and a referenced statement for every new domain triple."""
     entities = project.base_iri + "id/"
     problems: list[Problem] = []
-    defined_here = {t.subject.value for t in triples if t.predicate.value == SCHEMA + "name"}
+    defined_here = {value(t.subject) for t in triples if t.predicate.value == SCHEMA + "name"}
     provenance_nodes = {
-        t.subject for t in triples if t.predicate.value == RDF + "type" and t.object.value in PROVENANCE_TYPES
+        t.subject for t in triples if t.predicate.value == RDF + "type" and value(t.object) in PROVENANCE_TYPES
     }
     referenced = {
         (str(s), str(p), str(o))
@@ -108,7 +109,7 @@ def check_triples(
                 problem(Rule.WRONG_VALUE, f"{ontology.compact(prop)} expects {expected}, got {t.object}")
         if info is not None and not info.is_literal and isinstance(t.object, ox.Literal):
             problem(Rule.WRONG_VALUE, f"{ontology.compact(prop)} expects an entity, got the literal {t.object}")
-        if t.subject.value.startswith(entities) and prop not in (OWL + "sameAs", SCHEMA + "sameAs"):
+        if value(t.subject).startswith(entities) and prop not in (OWL + "sameAs", SCHEMA + "sameAs"):
             if (str(t.subject), str(t.predicate), str(t.object)) not in referenced:
                 problem(Rule.MISSING_REFERENCE,
                         f"{t} has no statement with a reference (prov:wasDerivedFrom) in the file")

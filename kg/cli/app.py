@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
 
@@ -15,7 +15,8 @@ from kg import __version__
 from kg.errors import KgError
 from kg.project import Project
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Session:
@@ -35,18 +36,18 @@ class Session:
         return self._project
 
 
-def handles_errors(command: F) -> F:
+def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn a KgError into its message on stderr and its exit code; never a traceback."""
 
     @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except KgError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def with_project(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -56,7 +57,9 @@ def with_project(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.pass_context
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
         try:
-            project = ctx.find_object(Session).project  # type: ignore[union-attr]  # main always sets it
+            session = ctx.find_object(Session)
+            assert session is not None  # the group sets it before any command runs
+            project = session.project
             return command(project, *args, **kwargs)
         except KgError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -10,6 +10,7 @@ import click
 from kg.cli.app import main, with_project
 from kg.cli.remote import client, remote_options
 from kg.project import Project
+from kg.terms import value
 
 
 @main.command()
@@ -115,10 +116,10 @@ def conflicts(project: Project) -> None:
     found = stored_conflicts(store)
     compact = entity_compactor(project)
     for conflict in found:
-        names = sorted(q.object.value for q in store.quads_for_pattern(
+        names = sorted(value(q.object) for q in store.quads_for_pattern(
             ox.NamedNode(conflict.subject), ox.NamedNode(SCHEMA + "name"), None, ox.DefaultGraph()))
         named = f"{names[0]} ({compact(conflict.subject)})" if names else compact(conflict.subject)
-        click.echo(f"{named} — {compact(conflict.property)}")
+        click.echo(f"{named} — {compact(conflict.predicate)}")
         for evidence in conflict.evidence:
             for source, quote in evidence.quotes:
                 click.echo(f"  {evidence.value.value}  {source}: “{quote}”")
@@ -137,8 +138,8 @@ def stats(project: Project) -> None:
     from kg.outputs import output_path
     from kg.stats import graph_stats
 
-    for key, value in graph_stats(output_path(project, "dataset-nquads")).items():
-        click.echo(f"{key:<20} {value}")
+    for key, count in graph_stats(output_path(project, "dataset-nquads")).items():
+        click.echo(f"{key:<20} {count}")
 
 
 def entity_compactor(project: Project) -> Callable[[str], str]:

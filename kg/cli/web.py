@@ -62,6 +62,8 @@ def serve(project: Project, host: str, port: int, site_dir: Path | None, timeout
     server, service = make_server(project, site_dir, host, port, Limits(timeout=timeout, max_rows=max_rows), quiet)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     bound_host, bound_port = server.server_address[:2]
+    if isinstance(bound_host, bytes):
+        bound_host = bound_host.decode()
     click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops")
     sys.stdout.flush()
     try:

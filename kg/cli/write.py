@@ -9,6 +9,7 @@ import click
 
 from kg.cli.app import handles_errors, main, with_project
 from kg.files import display_path
+from kg.pipeline import VALIDATORS
 from kg.project import Project
 
 
@@ -37,7 +38,7 @@ def init(directory: Path, name: str | None, title: str | None, base_iri: str | N
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print timings per stage and each conflict.")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster; not for publishing).")
-@click.option("--validator", type=click.Choice(["auto", "pyshacl", "fast"]), default="auto", show_default=True,
+@click.option("--validator", type=click.Choice(VALIDATORS), default="auto", show_default=True,
               help="SHACL engine: pyshacl, or the same shapes compiled to SPARQL on Oxigraph (fast); "
                    "auto picks pyshacl up to 50,000 triples.")
 @with_project
@@ -70,7 +71,7 @@ def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validato
             click.echo(f"  {stage:<10} {seconds:.3f}s")
     for conflict in result.conflicts:
         values = " vs ".join(conflict.values)
-        click.echo(f"  conflict: <{conflict.subject}> <{conflict.property}>: {values}")
+        click.echo(f"  conflict: <{conflict.subject}> <{conflict.predicate}>: {values}")
         if verbose:
             for evidence in conflict.evidence:
                 for source, quote in evidence.quotes:

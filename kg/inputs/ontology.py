@@ -12,6 +12,7 @@ from kg.errors import InputError
 from kg.files import display_path, read_limited
 from kg.namespaces import OWL, RDF, RDFS, SCHEMA, Compactor
 from kg.project import Project
+from kg.terms import value
 
 MAX_BYTES = 16 * 1024 * 1024
 DATATYPE_NAMESPACES = ("http://www.w3.org/2001/XMLSchema#", RDF)
@@ -124,7 +125,7 @@ def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontolo
         if not isinstance(s, ox.NamedNode):
             continue
         if p == a:
-            kinds.setdefault(s.value, set()).add(o.value)
+            kinds.setdefault(s.value, set()).add(value(o))
         elif p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode):
             direct_super.setdefault(s.value, set()).add(o.value)
         elif p in (RDFS + "range", SCHEMA + "rangeIncludes") and isinstance(o, ox.NamedNode):

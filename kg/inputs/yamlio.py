@@ -12,12 +12,12 @@ from kg.files import read_limited
 from kg.rules import syntax_error
 
 try:  # the C parser is ~10x faster on large fact files
-    _BaseLoader: type = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _BaseLoader = yaml.SafeLoader
 
 
-class Located(dict):  # type: ignore[type-arg]
+class Located(dict[str, Any]):
     """A YAML mapping that remembers the file line (1-based) where it starts."""
 
     line: int = 0
@@ -28,7 +28,7 @@ class _AliasRefused(Exception):
         self.line = line
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LineLoader(_BaseLoader):
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         # A node met twice is an alias (the C composer shares the node): refuse it, which
         # also defuses "billion laughs" alias bombs.

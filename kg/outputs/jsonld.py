@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from kg.namespaces import RDF, XSD, Compactor
+from kg.terms import term
 
 TYPE = RDF + "type"
 STRING = XSD + "string"
@@ -42,22 +43,28 @@ def to_jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> bytes:
     """A compacted JSON-LD document for triples already sorted by subject."""
     compact = _Compactor(prefixes)
     nodes: list[dict[str, object]] = []
-    current: dict[str, object] | None = None
+    current: dict[str, object] = {}
+    values: dict[str, list[object]] = {}  # the current node's value lists, by key
     current_subject = None
+    key: str
+    item: object
     for triple in triples:
         subject = triple.subject
         if not isinstance(subject, ox.NamedNode):
             raise ValueError(f"blank node {subject} in published output")
         if subject != current_subject:
-            current = {"@id": compact.iri(subject.value)}
+            current, values = {"@id": compact.iri(subject.value)}, {}
             nodes.append(current)
             current_subject = subject
-        assert current is not None
         if triple.predicate.value == TYPE and isinstance(triple.object, ox.NamedNode):
-            current.setdefault("@type", []).append(compact.iri(triple.object.value))  # type: ignore[union-attr]
+            key, item = "@type", compact.iri(triple.object.value)
         else:
-            key = compact.iri(triple.predicate.value)
-            current.setdefault(key, []).append(compact.value(triple.object))  # type: ignore[union-attr, arg-type]
+            key, item = compact.iri(triple.predicate.value), compact.value(term(triple.object))
+        bucket = values.get(key)
+        if bucket is None:
+            bucket = values[key] = []
+            current[key] = bucket
+        bucket.append(item)
     # One node object per line: diffable, and json's C encoder (indent= would force the slow
     # pure-Python one) writes each line.
     head = json.dumps({"@context": dict(prefixes)}, ensure_ascii=False, indent=1)[:-2]

@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -20,7 +20,13 @@ PASSWORD_ENV = "KG_ENDPOINT_PASSWORD"
 AUTH_MODES = ("auto", "basic", "digest", "none")
 RESULTS_JSON = "application/sparql-results+json"
 
-Body = bytes | dict[str, str] | IO[bytes] | Iterable[bytes] | None
+class Readable(Protocol):
+    """A request body requests reads in chunks (a file, or a reader that counts what it sends)."""
+
+    def read(self, size: int = -1) -> bytes: ...
+
+
+Body = bytes | dict[str, str] | IO[bytes] | Readable | Iterable[bytes] | None
 
 
 @dataclass(frozen=True)

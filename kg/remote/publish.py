@@ -10,14 +10,15 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import pyoxigraph as ox
 
 from kg.errors import EndpointError, InputError, PublishError
 from kg.outputs import output_path
+from kg.outputs.rdf import serialize
 from kg.project import Project
-from kg.remote.endpoint import Client
+from kg.remote.endpoint import Client, Readable
 from kg.store import built
 
 FORMATS = ("turtle", "nquads")
@@ -79,12 +80,12 @@ def staging_graph(graph: str) -> str:
     return f"{graph}{'-' if '#' in graph else '#'}kg-staging-{secrets.token_hex(8)}"
 
 
-def _quads(path: Path, source: IO[bytes] | None = None) -> Iterator[ox.Quad]:
+def _quads(path: Path, source: Readable | None = None) -> Iterator[ox.Quad]:
     try:
         if source is None:
             yield from ox.parse(path=str(path), format=_RDF_FORMAT[path.suffix])
-        else:
-            yield from ox.parse(source, format=_RDF_FORMAT[path.suffix])
+        else:  # pyoxigraph reads any object with a read() method, as requests does
+            yield from ox.parse(cast(IO[bytes], source), format=_RDF_FORMAT[path.suffix])
     except SyntaxError as exc:
         raise InputError(f"{path}: {exc}") from exc
 
@@ -195,13 +196,13 @@ class _Uploader:
         def chunks() -> Iterator[bytes]:
             self._restart(done)
             batch: list[ox.Quad] = []
-            for quad in _quads(path, self._reader(path)):  # type: ignore[arg-type]
+            for quad in _quads(path, self._reader(path)):
                 batch.append(staged(quad))
                 if len(batch) >= _BATCH:
-                    yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS)
+                    yield serialize(batch, ox.RdfFormat.N_QUADS)
                     batch = []
             if batch:
-                yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS)
+                yield serialize(batch, ox.RdfFormat.N_QUADS)
 
         self.client.send(f"upload {path.name}", "POST", self.client.urls.store,
                          headers={"Content-Type": "application/n-quads"}, body=chunks)

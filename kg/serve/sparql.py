@@ -112,6 +112,9 @@ def _worker(conn: Connection, project: Project, limits: Limits) -> None:
 def _answer(store: Any, query: str, results_type: str | None, graph_type: str | None, limits: Limits) -> Answer:
     import pyoxigraph as ox
 
+    from kg.outputs.rdf import serialize
+    from kg.query import results_bytes
+
     try:
         results = store.query(query)
     except SyntaxError as exc:
@@ -127,13 +130,16 @@ def _answer(store: Any, query: str, results_type: str | None, graph_type: str | 
             triples.append(triple)
             if len(triples) > limits.max_rows:
                 return too_many
-        body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(graph_type))
+        rdf_format = ox.RdfFormat.from_media_type(graph_type)
+        assert rdf_format is not None  # graph_type is one of GRAPH_TYPES
+        body = serialize(triples, rdf_format)
         content_type = graph_type
     else:
         if results_type is None:
             return text_answer(406, f"SELECT and ASK results are available as {', '.join(RESULTS_TYPES)}")
         media = "application/sparql-results+json" if results_type == "application/json" else results_type
         fmt = ox.QueryResultsFormat.from_media_type(media)
+        assert fmt is not None  # media is one of RESULTS_TYPES
         if isinstance(results, ox.QuerySolutions):
             count = 0
             for _ in results:
@@ -141,7 +147,7 @@ def _answer(store: Any, query: str, results_type: str | None, graph_type: str | 
                 if count > limits.max_rows:
                     return too_many
             results = store.query(query)
-        body = results.serialize(format=fmt)
+        body = results_bytes(results, fmt)
         content_type = results_type
     if len(body) > limits.max_bytes:
         return text_answer(413, f"the result is larger than {limits.max_bytes:,} bytes; narrow the query")

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.inputs.ontology import Vocabulary
 from kg.namespaces import SH
+from kg.outputs.rdf import serialize
 from kg.project import Project
 from kg.shacl.report import SEVERITIES, ShaclReport, ShaclResult, report_turtle
+
+if TYPE_CHECKING:
+    import rdflib
 
 
 def validate(
@@ -46,13 +51,12 @@ def validate(
 
 
 def _ntriples(triples: list[ox.Triple]) -> str:
-    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    return serialize(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
-def _report(results_graph: object, project: Project) -> ShaclReport:
+def _report(graph: rdflib.Graph, project: Project) -> ShaclReport:
     import rdflib
 
-    graph: rdflib.Graph = results_graph  # type: ignore[assignment]
     sh = rdflib.Namespace(SH)
     results = []
     for node in graph.subjects(rdflib.RDF.type, sh.ValidationResult):

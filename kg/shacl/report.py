@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.namespaces import RDF, SH
+from kg.outputs.rdf import serialize
 from kg.project import Project
 
 SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
@@ -82,7 +83,7 @@ def report_turtle(results: list[ShaclResult], project: Project) -> bytes:
         if r.value_term is not None:
             triples.append(ox.Triple(node, n(SH + "value"), r.value_term))
     prefixes = {"sh": SH, **project.prefixes()}
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return serialize(sorted(triples, key=str), ox.RdfFormat.TURTLE, prefixes)
 
 
 def _term(value: str) -> ox.NamedNode | ox.Literal:

@@ -23,7 +23,7 @@ from kg.project import Project
 from kg.query import examples
 from kg.site import layout, picture
 from kg.site.model import SiteGraph, load
-from kg.site.pages import Links, Renderer, Term
+from kg.site.pages import Links, QueryResult, Renderer, Term
 from kg.site.rdf import data_files
 from kg.store import open_published
 
@@ -116,10 +116,10 @@ def _by_type(graph: SiteGraph) -> list[tuple[str, list[str]]]:
 
 
 def _conflicts(graph: SiteGraph) -> list[tuple[str, str, list[str]]]:
-    return [(c.subject, c.property, c.values) for c in stored_conflicts(graph.store)]
+    return [(c.subject, c.predicate, c.values) for c in stored_conflicts(graph.store)]
 
 
-def _query_results(graph: SiteGraph) -> list[tuple[object, str, list[str], list[list[Term | None]]]]:
+def _query_results(graph: SiteGraph) -> list[QueryResult]:
     links = Links(graph, "queries")
     out = []
     for example in examples(graph.project.queries_dir):

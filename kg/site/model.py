@@ -17,6 +17,7 @@ from kg.outputs import output_path
 from kg.project import Project
 from kg.site.layout import Location, locate
 from kg.store import built
+from kg.terms import term, value
 
 TYPE = RDF + "type"
 ENTITY_SPACES = ("id/", "value/")
@@ -59,8 +60,8 @@ class SiteGraph:
 
     def objects(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal]:
         return sorted(
-            (t.object for t in self.by_subject.get(subject, ()) if t.predicate.value == predicate), key=str
-        )  # type: ignore[misc]
+            (term(t.object) for t in self.by_subject.get(subject, ()) if t.predicate.value == predicate), key=str
+        )
 
     def first(self, subject: str, predicate: str) -> str | None:
         values = self.objects(subject, predicate)
@@ -98,7 +99,7 @@ class SiteGraph:
         for t in self.by_object.get(source, ()):
             if t.predicate.value != OA + "hasSource":
                 continue
-            reference = t.subject.value
+            reference = value(t.subject)
             exact = start = end = prefix = suffix = None
             for selector in self.objects(reference, OA + "hasSelector"):
                 exact = exact or self.first(selector.value, OA + "exact")
@@ -109,7 +110,7 @@ class SiteGraph:
             if exact is None or start is None or end is None:
                 raise InputError(f"reference <{reference}> lacks its quote or position selector")
             statements = tuple(sorted(
-                s.subject.value for s in self.by_object.get(reference, ())
+                value(s.subject) for s in self.by_object.get(reference, ())
                 if s.predicate.value == PROV + "wasDerivedFrom"
             ))
             found.append(Span(reference, source, int(start), int(end), exact, statements, prefix or "", suffix or ""))
@@ -125,11 +126,11 @@ class SiteGraph:
         if kind == "entity":
             for t in self.by_object.get(iri, ()):
                 if t.predicate.value in (RDF + "subject", RDF + "object"):
-                    subjects.add(t.subject.value)
+                    subjects.add(value(t.subject))
         if kind in ("entity", "statement"):
             for statement in list(subjects):
-                for ref in self.objects(statement, PROV + "wasDerivedFrom"):
-                    subjects.add(ref.value)
+                for derived in self.objects(statement, PROV + "wasDerivedFrom"):
+                    subjects.add(derived.value)
         for ref in list(subjects):
             for selector in self.objects(ref, OA + "hasSelector"):
                 subjects.add(selector.value)

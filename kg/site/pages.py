@@ -19,6 +19,7 @@ from kg.site import layout
 from kg.site.layout import DATA_SUFFIXES, span_anchor
 from kg.site.model import SiteGraph, Span
 from kg.site.rdf import schema_org_jsonld
+from kg.terms import value
 
 NAME_PREDICATES = (SCHEMA + "name", SCHEMA + "alternateName")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,6 +44,10 @@ class Term:
     href: str | None = None
     note: str = ""
     external: bool = False
+
+
+# An example query as the queries page shows it: the example, its text, the columns, the rows.
+QueryResult = tuple[Example, str, list[str], list[list[Term | None]]]
 
 
 class Links:
@@ -96,10 +101,6 @@ class Renderer:
     def __init__(self, graph: SiteGraph) -> None:
         self.graph = graph
         self.env = environment()
-        self.functional = {
-            row["p"].value
-            for row in graph.store.query(f"SELECT ?p WHERE {{ ?p a <{OWL}FunctionalProperty> }}")  # type: ignore[union-attr]
-        }
 
     def _render(self, template: str, stem: str, title: str, iri: str | None, description: list[ox.Triple] | None,
                 **context: object) -> bytes:
@@ -175,14 +176,14 @@ class Renderer:
         fields: dict[str, object] = {"iri": ref, "source": source, "source_key": g.first(source, SCHEMA + "identifier") or ""}
         for selector in g.objects(ref, OA + "hasSelector"):
             for name in ("exact", "prefix", "suffix", "start", "end"):
-                value = g.first(selector.value, OA + name)
-                if value is not None:
-                    fields[name] = int(value) if name in ("start", "end") else value
+                found = g.first(selector.value, OA + name)
+                if found is not None:
+                    fields[name] = int(found) if name in ("start", "end") else found
         return fields
 
     def reference(self, iri: str, stem: str, description: list[ox.Triple]) -> bytes:
         g = self.graph
-        statements = sorted(t.subject.value for t in g.by_object.get(iri, ())
+        statements = sorted(value(t.subject) for t in g.by_object.get(iri, ())
                             if t.predicate.value == PROV + "wasDerivedFrom")
         selectors = [(s.value, s.value.rpartition("#")[2], g.by_subject.get(s.value, []))
                      for s in g.objects(iri, OA + "hasSelector")]
@@ -199,14 +200,14 @@ class Renderer:
                             by_type=by_type, sources=sources, conflicts=conflicts, pictured=pictured,
                             downloads=downloads, label=self.graph.label)
 
-    def queries(self, results: list[tuple[Example, str, list[str], list[list[Term]]]]) -> bytes:
+    def queries(self, results: list[QueryResult]) -> bytes:
         return self._render("queries.html", "queries", "Example SPARQL queries", None, None, results=results)
 
     def ontology(self, iri: str, stem: str, description: list[ox.Triple]) -> bytes:
         g = self.graph
         terms: dict[str, list[ox.Triple]] = defaultdict(list)
         for t in description:
-            terms[t.subject.value].append(t)
+            terms[value(t.subject)].append(t)
         head = terms.pop(iri, [])
         own = sorted((s for s in terms if s.startswith(g.project.kg)), key=lambda s: s.lower())
         others = sorted((s for s in terms if not s.startswith(g.project.kg)), key=lambda s: s.lower())

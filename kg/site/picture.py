@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from kg.errors import InputError
 from kg.namespaces import RDF, SCHEMA
+from kg.query import solutions
 from kg.site.model import SiteGraph
+from kg.terms import value
 
 # The classes (with their subclasses) whose members are drawn around a pictured entity.
 NEIGHBOUR_CLASSES = ("Person", "Organization", "PerformanceRole", "OrganizationRole", "Role")
@@ -38,8 +40,8 @@ def dot_available() -> bool:
 
 def subclasses(graph: SiteGraph, *tops: str) -> set[str]:
     """The classes and every class the ontology declares below them."""
-    rows = graph.store.query(_SUBCLASSES.replace("TOP", " ".join(f"<{c}>" for c in tops)))
-    return {row["c"].value for row in rows} | set(tops)  # type: ignore[union-attr]
+    rows = solutions(graph.store, _SUBCLASSES.replace("TOP", " ".join(f"<{c}>" for c in tops)))
+    return {value(row["c"]) for row in rows} | set(tops)
 
 
 def neighbour_classes(graph: SiteGraph) -> set[str]:
@@ -54,17 +56,17 @@ def neighbourhood(graph: SiteGraph, center: str, classes: set[str]) -> list[Edge
 
     edges: set[Edge] = set()
     for t in graph.by_subject.get(center, ()):
-        obj = t.object.value
+        obj = value(t.object)
         if t.predicate.value != RDF + "type" and obj != center and obj in graph.by_subject and drawn(obj):
             edges.add(Edge(center, obj, graph.label(t.predicate.value)))
     for t in graph.by_object.get(center, ()):
-        subject = t.subject.value
+        subject = value(t.subject)
         if graph.kind(subject) == "entity" and drawn(subject):
             edges.add(Edge(subject, center, graph.label(t.predicate.value)))
     for t in graph.by_object.get(center, ()):
         if t.predicate.value != RDF + "subject":
             continue
-        statement = t.subject.value
+        statement = value(t.subject)
         other = graph.first(statement, RDF + "object")
         for role in graph.objects(statement, graph.project.kg + "objectHasRole"):
             if other:

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from kg.mapping import read_statements, statement_quads
 from kg.namespaces import RDF, SCHEMA, WIKIBASE, XSD
 from kg.outputs import rdf as serialize
+from kg.terms import term, value
 
 TYPE = RDF + "type"
 DEPRECATED = WIKIBASE + "DeprecatedRank"
@@ -30,7 +31,7 @@ def schema_org_triples(triples: list[ox.Triple], subject: str) -> list[ox.Triple
     """The resource's schema.org description: its types and its schema.org properties."""
     return [
         t for t in triples
-        if t.subject.value == subject and (t.predicate.value == TYPE or t.predicate.value.startswith(SCHEMA))
+        if value(t.subject) == subject and (t.predicate.value == TYPE or t.predicate.value.startswith(SCHEMA))
     ]
 
 
@@ -41,10 +42,11 @@ def schema_org_jsonld(triples: list[ox.Triple], subject: str) -> str:
     types: list[str] = []
     for t in schema_org_triples(triples, subject):
         if t.predicate.value == TYPE:
-            types.append(_vocab(t.object.value))
+            types.append(_vocab(value(t.object)))
             continue
         values = node.setdefault(_vocab(t.predicate.value), [])
-        values.append(_value(t.object))  # type: ignore[union-attr]
+        assert isinstance(values, list)
+        values.append(_value(term(t.object)))
     if types:
         node["@type"] = types
     text = json.dumps(node, ensure_ascii=False, indent=1, sort_keys=True)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from kg.inputs.ontology import Vocabulary
+from kg.outputs.rdf import serialize
 from kg.project import Project
 from kg.shacl.compiled.compiler import Check, Compiler, RawResult, solutions
 from kg.shacl.compiled.render import render_term, substitute
@@ -18,7 +19,7 @@ from kg.shacl.report import ShaclReport, ShaclResult, report_turtle
 
 def load_store(triples: Iterable[ox.Triple]) -> ox.Store:
     """An in-memory store holding the triples (N-Triples round trip: the fastest bulk path)."""
-    payload = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    payload = serialize(triples, ox.RdfFormat.N_TRIPLES)
     store = ox.Store()
     if payload:
         store.load(payload, format=ox.RdfFormat.N_TRIPLES, lenient=True)
