@@ -26,15 +26,9 @@ from kg.outputs.void import describe
 from kg.outputs.wikidata import wikidata_view
 from kg.project import Project
 from kg.rules import Problem, errors_of
-from kg.shacl import ENGINES, ShaclReport, validate
+from kg.shacl import ShaclReport, choose_engine, validate
 from kg.shacl.shapes import vocabulary_layer
 from kg.terms import value
-
-VALIDATORS = ("auto", *ENGINES)
-# Above this many triples `auto` validates with the compiled engine (kg.shacl.compiled): pyshacl
-# is the reference but grows to minutes at ~100k triples; both give the same results
-# (tests/test_shacl_sparql.py).
-PYSHACL_LIMIT = 50_000
 
 
 @dataclass
@@ -125,9 +119,7 @@ def build(
     if run_shacl:
         stage("validate")
         t0 = time.perf_counter()
-        engine = validator
-        if engine == "auto":
-            engine = "pyshacl" if len(graph.triples()) <= PYSHACL_LIMIT else "fast"
+        engine = choose_engine(validator, len(graph.triples()))
         report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), project, engine=engine)
         timings["validate"] = time.perf_counter() - t0
         if not report.conforms:

@@ -84,3 +84,15 @@ def test_no_import_cycles_between_modules() -> None:
                 elif target not in path and len(path) < 8:
                     stack.append((target, [*path, target]))
     assert cycles == []
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    """`kg --help` (and every command until it runs) loads neither the SHACL engines nor rdflib,
+    pyshacl, requests or the YAML reader: each command imports what it needs when it runs."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, kg.cli; print(sorted(m for m in ('rdflib', 'pyshacl', 'requests', 'yaml', 'jinja2', "
+             "'kg.shacl.compiled', 'kg.shacl.pyshacl_engine', 'kg.pipeline') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

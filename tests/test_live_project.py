@@ -89,15 +89,14 @@ def check_graph_conforms(root: Path) -> None:
     """The published graph, parsed from its Turtle file, has no SHACL violation against kg's and
     the project's shapes (with the published ontology's class hierarchy), and the published
     report says so too."""
-    from kg.pipeline import PYSHACL_LIMIT
     from kg.project import open_project
-    from kg.shacl import validate
+    from kg.shacl import choose_engine, validate
     from kg.shacl.shapes import vocabulary_layer
 
     files = published(root)
     triples = list(ox.parse(path=str(files.graph), format=ox.RdfFormat.TURTLE))
     ontology = list(ox.parse(path=str(files.ontology), format=ox.RdfFormat.TURTLE))
-    engine = "pyshacl" if len(triples) <= PYSHACL_LIMIT else "fast"
+    engine = choose_engine("auto", len(triples))
     report = validate(triples, vocabulary_layer(ontology), open_project(root), engine=engine)
     assert [str(v) for v in report.violations] == [], f"{files.graph} does not conform"
     published_report = rdflib.Graph().parse(files.output / "shacl-report.ttl", format="turtle")

@@ -10,7 +10,6 @@ import click
 from kg.cli.app import main, with_project
 from kg.cli.remote import client, remote_options
 from kg.project import Project
-from kg.terms import value
 
 
 @main.command()
@@ -111,6 +110,7 @@ def conflicts(project: Project) -> None:
     from kg.conflicts import stored_conflicts
     from kg.namespaces import SCHEMA
     from kg.store import open_published
+    from kg.terms import value
 
     store = open_published(project)
     found = stored_conflicts(store)

@@ -9,8 +9,8 @@ import click
 
 from kg.cli.app import handles_errors, main, with_project
 from kg.files import display_path
-from kg.pipeline import VALIDATORS
 from kg.project import Project
+from kg.shacl import CHOICES
 
 
 @main.command()
@@ -38,7 +38,7 @@ def init(directory: Path, name: str | None, title: str | None, base_iri: str | N
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print timings per stage and each conflict.")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster; not for publishing).")
-@click.option("--validator", type=click.Choice(VALIDATORS), default="auto", show_default=True,
+@click.option("--validator", type=click.Choice(CHOICES), default="auto", show_default=True,
               help="SHACL engine: pyshacl, or the same shapes compiled to SPARQL on Oxigraph (fast); "
                    "auto picks pyshacl up to 50,000 triples.")
 @with_project

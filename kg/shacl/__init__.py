@@ -10,16 +10,16 @@ Neither engine imports pyshacl or rdflib until it runs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
-
-import pyoxigraph as ox
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.errors import InputError
-from kg.inputs.ontology import Vocabulary
-from kg.project import Project
-from kg.shacl import compiled, pyshacl_engine
-from kg.shacl.report import ShaclReport, ShaclResult
-from kg.shacl.shapes import load_shapes
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from kg.inputs.ontology import Vocabulary
+    from kg.project import Project
+    from kg.shacl.report import ShaclReport, ShaclResult
 
 
 class Engine(Protocol):
@@ -30,7 +30,37 @@ class Engine(Protocol):
     ) -> ShaclReport: ...
 
 
-ENGINES: dict[str, Engine] = {"pyshacl": pyshacl_engine.validate, "fast": compiled.validate_fast}
+def _pyshacl(triples: Iterable[ox.Triple], vocabulary: Iterable[ox.Triple], project: Project,
+             shapes: Vocabulary) -> ShaclReport:
+    from kg.shacl.pyshacl_engine import validate as run
+
+    return run(triples, vocabulary, project, shapes)
+
+
+def _compiled(triples: Iterable[ox.Triple], vocabulary: Iterable[ox.Triple], project: Project,
+              shapes: Vocabulary) -> ShaclReport:
+    from kg.shacl.compiled import validate_fast as run
+
+    return run(triples, vocabulary, project, shapes)
+
+
+# Each engine is imported when it first runs: `kg --help` and `kg validate --no-shacl` need neither.
+ENGINES: dict[str, Engine] = {"pyshacl": _pyshacl, "fast": _compiled}
+# Up to this many triples `auto` validates with pyshacl, the reference; above, with the compiled
+# engine (pyshacl grows to minutes at ~100k triples; both give the same results, tests/test_shacl_sparql.py).
+PYSHACL_LIMIT = 50_000
+CHOICES = ("auto", *ENGINES)
+
+
+def choose_engine(choice: str, triple_count: int) -> str:
+    """The engine a choice names; `auto` picks by the size of the graph.
+
+    >>> choose_engine("auto", 7_000), choose_engine("auto", 70_000), choose_engine("pyshacl", 70_000)
+    ('pyshacl', 'fast', 'pyshacl')
+    """
+    if choice != "auto":
+        return choice
+    return "pyshacl" if triple_count <= PYSHACL_LIMIT else "fast"
 
 
 def validate(
@@ -39,10 +69,21 @@ def validate(
 ) -> ShaclReport:
     """Every shape (kg's and the project's, unless `shapes` are given) over the triples plus the
     vocabulary layer, with the engine named."""
+    from kg.shacl.shapes import load_shapes
+
     run = ENGINES.get(engine)
     if run is None:
         raise InputError(f"unknown SHACL engine {engine!r} (use one of {', '.join(ENGINES)})")
     return run(list(triples), list(vocabulary), project, shapes or load_shapes(project))
 
 
-__all__ = ["ENGINES", "Engine", "ShaclReport", "ShaclResult", "validate"]
+def __getattr__(name: str) -> Any:
+    """The report model, re-exported without importing it (and pyoxigraph) with the package."""
+    if name in ("ShaclReport", "ShaclResult"):
+        from kg.shacl import report
+
+        return getattr(report, name)
+    raise AttributeError(name)
+
+
+__all__ = ["CHOICES", "ENGINES", "Engine", "PYSHACL_LIMIT", "ShaclReport", "ShaclResult", "choose_engine", "validate"]
