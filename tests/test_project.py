@@ -85,7 +85,7 @@ creator = {name = "A. Curator"}''') + '[sources]\ntext = "full"\nrights = "© th
     (MINIMAL.replace('"Demo"', '"Bell\\u0007"'), "dataset.title holds a control character"),
     (MINIMAL + 'license = 3\n', "dataset.license must be a non-empty string"),
     (MINIMAL + '[site]\npictures = ["Event"]\n', "site.pictures: 'Event' is not a class CURIE with a known prefix"),
-    ("[dataset\n", "Expected ']'"),
+    ("[dataset\n", "TOML syntax error: Expected ']'"),
 ])
 def test_a_bad_project_file_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
     write(tmp_path, text)
@@ -95,6 +95,20 @@ def test_a_bad_project_file_is_a_clear_error(tmp_path: Path, text: str, message:
     assert str(tmp_path / "kg.toml") in str(caught.value)
     code, output = invoke("--project", str(tmp_path), "build")
     assert code == 2 and output.startswith(f"error: {tmp_path / 'kg.toml'}")
+
+
+def test_a_project_file_that_is_not_toml_is_a_syntax_error_kg001(tmp_path: Path) -> None:
+    write(tmp_path, "[dataset\n")
+    with pytest.raises(ProjectError, match=r"kg.toml: TOML syntax error: .* \[KG001\]$"):
+        open_project(tmp_path)
+
+
+def test_an_ontology_that_is_not_turtle_is_a_syntax_error_kg001(tmp_path: Path) -> None:
+    assert invoke("init", str(tmp_path / "p"))[0] == 0
+    (tmp_path / "p" / "ontology" / "broken.ttl").write_text("schema:Person a \n", encoding="utf-8")
+    code, output = invoke("--project", str(tmp_path / "p"), "build")
+    assert code == 2
+    assert output.startswith("error: ontology/broken.ttl:1:") and output.rstrip().endswith("[KG001]")
 
 
 def test_binary_project_file_is_refused(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from kg.errors import InputError
 from kg.files import display_path, read_limited
 from kg.namespaces import OWL, RDF, RDFS, SCHEMA, Compactor
 from kg.project import Project
+from kg.rules import syntax_error
 from kg.terms import value
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -102,7 +103,7 @@ def read_vocabulary(paths: list[Path], project: Project, *, blank_nodes: bool = 
                 triples.append(quad.triple)
         except SyntaxError as exc:
             where = f"{display}:{exc.lineno}:{exc.offset}" if exc.lineno else display
-            raise InputError(f"{where}: Turtle syntax error: {exc.msg}") from exc
+            raise syntax_error(where, f"Turtle syntax error: {exc.msg}") from exc
         for prefix, namespace in parser.prefixes.items():
             prefixes.setdefault(prefix, namespace)
     return Vocabulary(tuple(triples), prefixes)

@@ -15,6 +15,7 @@ from typing import Any
 
 from kg.errors import ProjectError
 from kg.namespaces import DCAT, DCTERMS, OA, OWL, PQ, PROV, RDF, RDFS, SCHEMA, SH, SKOS, VOID, WD, WDT, WIKIBASE, XSD
+from kg.rules import Rule
 
 PROJECT_FILE = "kg.toml"
 PROJECT_ENV = "KG_PROJECT"
@@ -186,9 +187,9 @@ def read_project(root: Path, *, store_override: Path | None = None) -> Project:
     try:
         document = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ProjectError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        raise ProjectError(f"{path}: not UTF-8 text (byte {exc.start}) [{Rule.SYNTAX_ERROR.code}]") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(f"{path}: {exc}") from exc
+        raise ProjectError(f"{path}: TOML syntax error: {exc} [{Rule.SYNTAX_ERROR.code}]") from exc
     table = _Table(document, path, "")
     table.only("dataset", "sources", "site")
     dataset = table.table("dataset", required=True)
