@@ -250,3 +250,91 @@ def test_the_registry_reads_yaml_1_2(tmp_path: Path) -> None:
 
     root = with_registry(tmp_path, "    language: en\n", "    language: no\n")
     assert load_sources(root / "sources")["000_d6db8baa69644283"].language == "no"
+
+
+# ------------------------------------------------------------------ fuzzing the facts reader
+
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402 - the fuzzing section's own imports
+from hypothesis import strategies as st  # noqa: E402
+
+VALID = [  # facts that conform, each a starting point for mutations
+    age("38"),
+    claim("schema:height", "{amount: 1.9, unit: m}"),
+    claim("kg:budgetDisclosed", "false", "film/vyzov"),
+    """entities:
+  - id: person/klim-shipenko-junior
+    type: [schema:Person]
+    wikidata: Q27990623
+    names:
+      - text: Klim Shipenko
+        preferred: true
+        lang: en
+        refs: [{source: 001_b25d8b9e867eeac6, quote: "Russian film director Klim Shipenko waves farewell"}]
+""",
+]
+# Scalars a YAML 1.1 reader, a reviewer or a hostile curator might write
+TRICKY = ["046", "0x1F", "0o17", "0b1", "1_000", "1e3", "-1E-999", ".inf", "-.Inf", ".NaN", "1" + "0" * 5000,
+          "123456789012345678", "yes", "no", "on", "~", "null", "true", "2021-13-45", "2021-W40-2", "20211005",
+          "1:30", "'046'", '"\\a"', '"\\x85"', '"\\u2028"', '"\\ud800"', "&a x", "*a", "!!binary aGk=",
+          "!!python/object/apply:os.system [ls]", "!!int x", "!custom x", "[]", "{}", "[[[[", "{a: [1, {b: 2}]}",
+          "? [a]\n  : b", "|\n  a\n  b", ">-\n  folded", "\t", "\x00", "\ufeff", "é" * 3, "🚀", "\u202e",
+          "person/klim-shipenko", "schema:Person", "kg:age", "Q1", "- x", "<<: {a: 1}", "%YAML 1.1", "---", "..."]
+scalars = st.one_of(st.sampled_from(TRICKY), st.text(max_size=30), st.integers().map(str),
+                    st.decimals(allow_nan=True, allow_infinity=True).map(str))
+
+
+@st.composite
+def mutated_facts(draw: st.DrawFn) -> bytes:
+    lines = draw(st.sampled_from(VALID)).splitlines()
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(lines) - 1))
+        line = lines[at]
+        kind = draw(st.sampled_from(["value", "key", "duplicate", "delete", "indent", "insert"]))
+        if kind == "value" and ":" in line:
+            lines[at] = line.split(":", 1)[0] + ": " + draw(scalars)
+        elif kind == "key" and ":" in line:
+            lines[at] = line[:len(line) - len(line.lstrip())] + draw(scalars) + ":" + line.split(":", 1)[1]
+        elif kind == "duplicate":
+            lines.insert(at, line)
+        elif kind == "delete" and len(lines) > 1:
+            del lines[at]
+        elif kind == "indent":
+            lines[at] = " " * draw(st.integers(0, 8)) + line.lstrip()
+        else:
+            lines.insert(at, draw(scalars))
+    return ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
+
+
+hostile_files = st.one_of(
+    mutated_facts(),
+    st.binary(max_size=300),
+    st.integers(1, 400).map(lambda n: ("claims: " + "[" * n + "]" * n + "\n").encode()),
+    st.integers(1, 400).map(lambda n: ("claims: " + "{a: " * n + "1" + "}" * n + "\n").encode()),
+    st.integers(1, 40).map(lambda n: age("9" * (n * 100)).encode()),
+    st.text(max_size=200).map(lambda text: text.encode("utf-8", "surrogatepass")),
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(content=hostile_files)
+def test_the_facts_reader_never_crashes_and_always_says_where(tmp_path: Path, content: bytes, loaded_project: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random and mutated YAML through kg validate: exit 0, 1 or 2, never a traceback; every
+    problem names the file and a line, every refusal the file (and a line or an offset).
+    Against a scratch copy of the seed whose graph kg load put in a store (fast lookups)."""
+    monkeypatch.setenv("KG_PROJECT", str(loaded_project))
+    monkeypatch.delenv("KG_STORE", raising=False)
+    path = tmp_path / "fuzzed.yaml"
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["validate", str(path), "--format", "json", "--no-shacl"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), (content, result.exception)
+    assert result.exit_code in (0, 1, 2), (content, result.output)
+    event(f"exit {result.exit_code}")
+    if result.exit_code == 2:
+        assert result.stderr.startswith(f"error: {path}"), (content, result.stderr)
+        where = result.stderr[len(f"error: {path}"):]
+        assert where[:1] == ":" and (where[1:2].isdigit() or "(byte " in where or "at offset " in where), where
+        return
+    for problem in json.loads(result.stdout)["problems"]:
+        assert problem["file"] == str(path) and isinstance(problem["line"], int) and problem["line"] >= 1, problem

@@ -14,7 +14,7 @@ from kg.inputs import lexical
 from kg.inputs.lexical import LANG_TAG
 from kg.inputs.ontology import Ontology
 from kg.inputs.quotes import QuoteAmbiguous, QuoteNotFound, closest_passage, locate
-from kg.inputs.yamlio import Located, Refused, read_yaml
+from kg.inputs.yamlio import Located, LocatedList, Refused, read_yaml
 from kg.model import (
     RANKS,
     UNITS,
@@ -120,9 +120,9 @@ class _Reader:
 
     # ------------------------------------------------------------------ entities
 
-    def entity(self, raw: Any) -> None:
+    def entity(self, raw: Any, line: int) -> None:
         if not isinstance(raw, Located):
-            self.problem(Rule.INVALID_FIELD, "an entity must be a mapping", None)
+            self.problem(Rule.INVALID_FIELD, "an entity must be a mapping", line)
             return
         line = raw.line
         unknown = set(raw) - {"id", "type", "wikidata", "names"}
@@ -226,9 +226,9 @@ class _Reader:
 
     # ------------------------------------------------------------------ claims
 
-    def claim(self, raw: Any) -> None:
+    def claim(self, raw: Any, line: int) -> None:
         if not isinstance(raw, Located):
-            self.problem(Rule.INVALID_FIELD, "a claim must be a mapping", None)
+            self.problem(Rule.INVALID_FIELD, "a claim must be a mapping", line)
             return
         line = raw.line
         unknown = set(raw) - {"subject", "property", "value", "qualifiers", "rank", "note", "refs"}
@@ -420,7 +420,7 @@ def read_facts(
         document = loaded.data
         if document is None:
             continue
-        if not isinstance(document, dict):
+        if not isinstance(document, Located):
             reader.problem(Rule.INVALID_FIELD, "a facts file is a mapping with 'entities' and/or 'claims'", 1)
             continue
         unknown = set(document) - {"entities", "claims"}
@@ -430,9 +430,10 @@ def read_facts(
         for key, read in (("entities", reader.entity), ("claims", reader.claim)):
             items = document.get(key) or []
             if not isinstance(items, list):
-                reader.problem(Rule.INVALID_FIELD, f"'{key}' must be a list", 1)
+                reader.problem(Rule.INVALID_FIELD, f"'{key}' must be a list", document.line_of(key))
                 continue
-            for raw in items:
-                read(raw)
+            lines = items.lines if isinstance(items, LocatedList) else [document.line_of(key)] * len(items)
+            for raw, line in zip(items, lines):
+                read(raw, line)
     reader.check_links()
     return reader.facts

@@ -54,9 +54,19 @@ _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": 
 
 
 class Located(dict[str, Any]):
-    """A YAML mapping that remembers the file line (1-based) where it starts."""
+    """A YAML mapping that remembers the file line (1-based) where it starts, and each key's."""
 
     line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line) if hasattr(self, "key_lines") else self.line
+
+
+class LocatedList(list[Any]):
+    """A YAML sequence that remembers the file line (1-based) of each item."""
+
+    lines: list[int]
 
 
 @dataclass(frozen=True)
@@ -124,11 +134,14 @@ class _StrictLoader(_Parser, BaseConstructor, BaseResolver):
                              f"{first_lines[key]}); YAML keeps only one of them: remove or merge the other", key_node)
             first_lines.setdefault(key, line)
             mapping[key] = self.construct_object(value_node)
+        mapping.key_lines = first_lines
         return mapping
 
-    def construct_list(self, node: Node) -> list[Any]:
+    def construct_list(self, node: Node) -> LocatedList:
         assert isinstance(node, SequenceNode)
-        return [self.construct_object(child) for child in node.value]
+        items = LocatedList(self.construct_object(child) for child in node.value)
+        items.lines = [child.start_mark.line + 1 for child in node.value]
+        return items
 
     def construct_text(self, node: Node) -> str:
         assert isinstance(node, ScalarNode)
