@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import BaseConstructor, ConstructorError
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
@@ -93,38 +93,82 @@ class _AliasRefused(Exception):
         self.line = line
 
 
-class _StrictLoader(_Parser, BaseConstructor, BaseResolver):
+_NULL, _BOOL, _STR, _MAP, _SEQ = (_CORE + t for t in ("null", "bool", "str", "map", "seq"))
+_INT, _FLOAT = _CORE + "int", _CORE + "float"
+_NUMBER = re.compile(f"(?:{lexical.NUMBER_LIKE.pattern})\\Z")
+_NULL_SET, _NUMBER_FIRST = frozenset(_NULLS), frozenset(lexical.NUMBER_FIRST_CHARACTERS)
+
+
+class _StrictLoader(_Parser, BaseResolver):
+    """libyaml parses and composes; resolving and constructing are kg's own (PyYAML's generic
+    constructor, with its generators and tag tables, is twice as slow and reads YAML 1.1)."""
+
     def __init__(self, stream: str, name: str) -> None:
         _Parser.__init__(self, stream)
-        BaseConstructor.__init__(self)
         BaseResolver.__init__(self)
         self.name = name
         self.problems: list[Problem] = []
-        self.depth = 0
+        self.seen: set[Node] = set()
+
+    def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool] | None) -> str:
+        """The YAML 1.2 core schema's tags for plain scalars; every other plain scalar is text.
+        Numbers take the widest form (lexical.NUMBER_LIKE), so that YAML 1.1 numbers are refused
+        (KG027), not read as text."""
+        if kind is ScalarNode:
+            if implicit and implicit[0] and value is not None:
+                if value in _NULL_SET:
+                    return _NULL
+                first = value[0]
+                if first in "tTfF" and value in _BOOLEANS:
+                    return _BOOL
+                if first in _NUMBER_FIRST and _NUMBER.match(value):
+                    return _FLOAT
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        return None if node is None else self.construct(node, 1)
 
     def problem(self, rule: Rule, message: str, node: Node) -> None:
         self.problems.append(Problem(rule, message, self.name, node.start_mark.line + 1))
 
-    def construct_object(self, node: Node, deep: bool = False) -> Any:
+    def construct(self, node: Node, depth: int) -> Any:
         # A node met twice is an alias (the composer shares the node): refuse it, which also
         # defuses "billion laughs" alias bombs.
-        if node in self.constructed_objects or node in self.recursive_objects:
+        if node in self.seen:
             raise _AliasRefused(node.start_mark.line + 1)
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise ConstructorError(None, None, f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
-            return super().construct_object(node, deep=True)
-        finally:
-            self.depth -= 1
+        self.seen.add(node)
+        tag = node.tag
+        if type(node) is ScalarNode:
+            if tag == _STR:
+                if lexical.CONTROL.search(node.value):  # inline: most nodes are text
+                    self.refuse_control(node)
+                return node.value
+            if tag in (_INT, _FLOAT):
+                return self.number(node)
+            if tag == _NULL and node.value in _NULL_SET:
+                return None
+            if tag == _BOOL and node.value in _BOOLEANS:
+                return _BOOLEANS[node.value]
+            if tag in (_NULL, _BOOL):
+                raise ConstructorError(None, None, f"!!{tag[len(_CORE):]} {node.value!r} is not "
+                                       f"{'null, ~ or empty' if tag == _NULL else 'true or false'}", node.start_mark)
+        elif depth > MAX_DEPTH:
+            raise ConstructorError(None, None, f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+        elif tag == _MAP and type(node) is MappingNode:
+            return self.mapping(node, depth)
+        elif tag == _SEQ and type(node) is SequenceNode:
+            return self.sequence(node, depth)
+        raise ConstructorError(None, None, f"the tag {tag!r} is not allowed: kg's YAML holds mappings, lists, "
+                               "text, numbers, true/false and null", node.start_mark)
 
-    def construct_located(self, node: Node) -> Located:
-        assert isinstance(node, MappingNode)
+    def mapping(self, node: MappingNode, depth: int) -> Located:
         mapping = Located()
         mapping.line = node.start_mark.line + 1
         first_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node)
+            key = self.construct(key_node, depth + 1)
             if not isinstance(key, str):
                 raise ConstructorError(None, None, f"a mapping key must be text, not {key!r} (quote it)",
                                        key_node.start_mark)
@@ -132,66 +176,27 @@ class _StrictLoader(_Parser, BaseConstructor, BaseResolver):
             if key in first_lines:
                 self.problem(Rule.DUPLICATE_KEY, f"key {key!r} is given twice in one mapping (first at line "
                              f"{first_lines[key]}); YAML keeps only one of them: remove or merge the other", key_node)
-            first_lines.setdefault(key, line)
-            mapping[key] = self.construct_object(value_node)
+            else:
+                first_lines[key] = line
+            mapping[key] = self.construct(value_node, depth + 1)
         mapping.key_lines = first_lines
         return mapping
 
-    def construct_list(self, node: Node) -> LocatedList:
-        assert isinstance(node, SequenceNode)
-        items = LocatedList(self.construct_object(child) for child in node.value)
+    def sequence(self, node: SequenceNode, depth: int) -> LocatedList:
+        items = LocatedList(self.construct(child, depth + 1) for child in node.value)
         items.lines = [child.start_mark.line + 1 for child in node.value]
         return items
 
-    def construct_text(self, node: Node) -> str:
-        assert isinstance(node, ScalarNode)
-        text: str = node.value
-        control = lexical.control_character(text)
-        if control:
-            raise ConstructorError(None, None, f"the control character {control} is not allowed in kg's YAML files",
-                                   node.start_mark)
-        return text
+    def refuse_control(self, node: ScalarNode) -> None:
+        raise ConstructorError(None, None, f"the control character {lexical.control_character(node.value)} is not "
+                               "allowed in kg's YAML files", node.start_mark)
 
-    def construct_null(self, node: Node) -> None:
-        if node.value not in _NULLS:
-            raise ConstructorError(None, None, f"!!null {node.value!r} is not null, ~ or empty", node.start_mark)
-
-    def construct_boolean(self, node: Node) -> bool:
-        if node.value not in _BOOLEANS:
-            raise ConstructorError(None, None, f"!!bool {node.value!r} is not true or false", node.start_mark)
-        return _BOOLEANS[node.value]
-
-    def construct_number(self, node: Node) -> int | Decimal | Refused:
+    def number(self, node: ScalarNode) -> int | Decimal | Refused:
         try:
             return lexical.number(node.value)
         except lexical.NotAccepted as exc:
             self.problem(Rule.UNSUPPORTED_NUMBER, str(exc), node)
             return Refused(node.value, node.start_mark.line + 1)
-
-    def construct_other(self, node: Node) -> Any:
-        raise ConstructorError(None, None, f"the tag {node.tag!r} is not allowed: kg's YAML holds mappings, lists, "
-                               "text, numbers, true/false and null", node.start_mark)
-
-    # The core schema's tags only (None: any other tag, refused).
-    yaml_constructors = {
-        _CORE + "map": construct_located, _CORE + "seq": construct_list, _CORE + "str": construct_text,
-        _CORE + "null": construct_null, _CORE + "bool": construct_boolean, _CORE + "int": construct_number,
-        _CORE + "float": construct_number, None: construct_other,
-    }
-
-
-
-
-def _exactly(pattern: str) -> re.Pattern[str]:
-    return re.compile(f"(?:{pattern})\\Z")  # the resolver matches at the start only
-
-
-# The YAML 1.2 core schema's plain scalars; every other plain scalar is text. Numbers take the
-# widest form (lexical.NUMBER_LIKE) so that YAML 1.1 numbers are refused, not read as text.
-_StrictLoader.add_implicit_resolver(_CORE + "null", _exactly("|".join(_NULLS)), ["~", "n", "N", ""])
-_StrictLoader.add_implicit_resolver(_CORE + "bool", _exactly("|".join(_BOOLEANS)), list("tTfF"))
-_StrictLoader.add_implicit_resolver(_CORE + "float", _exactly(lexical.NUMBER_LIKE.pattern),
-                                    list(lexical.NUMBER_FIRST_CHARACTERS))
 
 
 def parse_yaml(text: str, name: str) -> Document:
