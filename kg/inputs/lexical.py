@@ -39,8 +39,6 @@ LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 # A registry field is one line of printable text: no C0 or C1 control character, DEL, line or
 # paragraph separator, lone surrogate (an argument that was not UTF-8) or non-character U+FFFE/F.
 _NOT_ONE_LINE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# In YAML text, tabs and line breaks are fine (quotes span paragraphs); other controls are not.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _NAMES = {"\t": "tab", "\n": "line feed", "\r": "carriage return", "\x00": "NUL", "\x07": "BEL", "\x1b": "ESC",
           "\x7f": "DEL", "\x85": "NEL", "\u2028": "line separator", "\u2029": "paragraph separator"}
 
@@ -153,10 +151,3 @@ def one_line_problem(text: str) -> str | None:
     if "\ud800" <= found.group() <= "\udfff":
         return "is not valid UTF-8"
     return f"holds the control character {character_name(found.group())}"
-
-
-def control_character(text: str) -> str | None:
-    """The first control character of YAML text that kg refuses (tabs and line breaks are
-    allowed), named as character_name does, or None."""
-    found = CONTROL.search(text)
-    return None if found is None else character_name(found.group())

@@ -7,8 +7,10 @@ What a reviewer reads is what kg reads:
   that looks like a number (046, 0x1F, 0o17, 1_000, 1e3, .inf, .nan, more than 18 digits) is a
   problem (KG027, kg.inputs.lexical says why each) and the value is a `Refused` marker;
 - a key given twice in one mapping is a problem (KG026), never silently one of the two;
-- anchors and aliases, tags other than the core schema's, escaped control characters and nesting
+- anchors and aliases, tags other than the core schema's, keys that are not text and nesting
   deeper than MAX_DEPTH are refused outright (exit 2), as a syntax error is.
+Text may hold any character YAML can write (escapes included: a quote may need a tab); the
+registry's one-line fields are checked by kg.inputs.sources.
 Parsing stays in libyaml (the C parser); only the construction of values is kg's own.
 """
 
@@ -142,8 +144,6 @@ class _StrictLoader(_Parser, BaseResolver):
         tag = node.tag
         if type(node) is ScalarNode:
             if tag == _STR:
-                if lexical.CONTROL.search(node.value):  # inline: most nodes are text
-                    self.refuse_control(node)
                 return node.value
             if tag in (_INT, _FLOAT):
                 return self.number(node)
@@ -186,10 +186,6 @@ class _StrictLoader(_Parser, BaseResolver):
         items = LocatedList(self.construct(child, depth + 1) for child in node.value)
         items.lines = [child.start_mark.line + 1 for child in node.value]
         return items
-
-    def refuse_control(self, node: ScalarNode) -> None:
-        raise ConstructorError(None, None, f"the control character {lexical.control_character(node.value)} is not "
-                               "allowed in kg's YAML files", node.start_mark)
 
     def number(self, node: ScalarNode) -> int | Decimal | Refused:
         try:
