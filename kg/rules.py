@@ -231,6 +231,35 @@ class Rule(Enum):
         "rank; these give it two (the message says where the other is).",
         "Give every claim of the triple the same `rank`.",
     )
+    DUPLICATE_KEY = (
+        "KG026", ERROR,
+        "A mapping of a YAML file gives the same key twice.",
+        "YAML keeps one value of a key given twice and drops the other without a word (`value: 99` "
+        "then `value: 38` reads as 38), so a reviewer and kg would read different facts. kg refuses "
+        "the file in facts/ and in sources/sources.yaml; the message names the line of each.",
+        "Remove one of the two keys, or merge them (two `refs:` lists become one).",
+    )
+    UNSUPPORTED_NUMBER = (
+        "KG027", ERROR,
+        "A number written in a form whose value depends on who reads it.",
+        "kg reads numbers as plain decimals (38, -2, 1.9, 0.5) of at most 18 digits, exactly as "
+        "written, under YAML 1.2. Refused: a leading zero (046 is the octal 38 to YAML 1.1 readers "
+        "and 46 to YAML 1.2 ones), hexadecimal, octal or binary (0x1F, 0o17, 0b101), digit separators "
+        "(1_000), exponents (1e3 would be published as 1E+3), .inf and .nan (xsd:decimal has no "
+        "infinity or NaN), and more than 18 digits (the precision XML Schema requires of every "
+        "processor). The message says what to write instead.",
+        "Write the number as a plain decimal (46, 31, 1000), or quote it if it is text (\"046\").",
+    )
+    INVALID_SOURCE_ENTRY = (
+        "KG028", ERROR,
+        "An entry of sources/sources.yaml that the registry format does not allow.",
+        "Each entry of the source registry has the keys `key`, `file`, `sha256` and `language` and "
+        "may have `title`, `date`, `retrieved`, `url`, `publisher` and `rights`, nothing else; each "
+        "is one line of text: the key letters, digits, `_`, `.`, `-`; the file a name inside sources/; "
+        "the checksum 64 hexadecimal digits; the language a BCP 47 tag; dates YYYY-MM-DD; the url "
+        "http(s). Every command reads the registry, so a wrong entry stops them all (exit 2).",
+        "Correct the entry at the line given; `kg source add` writes entries that follow the format.",
+    )
 
     @property
     def slug(self) -> str:

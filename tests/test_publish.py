@@ -82,15 +82,16 @@ def test_the_graph_and_ontology_are_counted_once(seed_project) -> None:  # type:
 def test_publish_then_every_example_answers_remotely_as_embedded(server: Server, seed_project) -> None:  # type: ignore[no-untyped-def]
     result = kg(server, "publish")
     assert result.exit_code == 0, result.output
-    assert re.match(rf"kg publish: 7,048 triples \(vyzov.ttl, ontology.ttl\) to <{GRAPH}> at ", result.output)
-    assert result.output.rstrip().endswith("replaced 0 triples")
+    # stdout: over plain HTTP to Virtuoso (digest) stderr has DIGEST_ON_LOOPBACK
+    assert re.match(rf"kg publish: 7,048 triples \(vyzov.ttl, ontology.ttl\) to <{GRAPH}> at ", result.stdout)
+    assert result.stdout.rstrip().endswith("replaced 0 triples")
     embedded = open_published(seed_project, use_store=False)
     for name in EXAMPLES:
         text = (SEED / "queries" / f"{name}.rq").read_text(encoding="utf-8")
         remote = kg(server, "query", "--example", name, "--format", "tsv")
         assert remote.exit_code == 0, remote.output
-        assert rows(remote.output) == rows(run(embedded, text, "tsv")), name
-        assert len(rows(remote.output)[1]) > 0, name
+        assert rows(remote.stdout) == rows(run(embedded, text, "tsv")), name
+        assert len(rows(remote.stdout)[1]) > 0, name
 
 
 def test_republish_replaces_never_duplicates(server: Server) -> None:
@@ -117,7 +118,7 @@ def test_progress_reports_every_byte_of_the_upload(server: Server, seed_project)
 def test_dry_run_changes_nothing(server: Server) -> None:
     result = kg(server, "publish", "--dry-run")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("kg publish --dry-run: would upload 7,048 triples")
+    assert result.stdout.startswith("kg publish --dry-run: would upload 7,048 triples")
     assert GRAPH not in server.graphs() and staging_graphs(server) == set()
 
 
@@ -125,7 +126,7 @@ def test_remote_table_output_is_the_embedded_table(server: Server) -> None:
     published(server)
     remote = kg(server, "query", "--example", "fact-sources")
     local = CliRunner().invoke(main, ["query", "--example", "fact-sources"])
-    assert remote.exit_code == 0 and remote.output == local.output
+    assert remote.exit_code == 0 and remote.stdout == local.stdout
 
 
 def test_a_bad_query_is_a_clear_error(server: Server) -> None:
@@ -231,9 +232,11 @@ def test_netrc_credentials_then_wrong_ones_change_nothing(virtuoso: Server, tmp_
                                env={"KG_ENDPOINT_USER": "", "KG_ENDPOINT_PASSWORD": "", "NETRC": str(netrc)})
     assert first.exit_code == 0, first.output
     assert server.count(GRAPH) == EXPECTED
+    assert first.stderr == DIGEST_ON_LOOPBACK
     result = kg(server, "publish", env={"KG_ENDPOINT_PASSWORD": "wrong"})
     assert result.exit_code == 1
-    assert re.fullmatch(r"error: publish failed at count the published graph: HTTP 401 Unauthorized from "
+    assert re.fullmatch(re.escape(DIGEST_ON_LOOPBACK) +
+                        r"error: publish failed at count the published graph: HTTP 401 Unauthorized from "
                         r"http://127\.0\.0\.1:\d+/sparql-auth \(check the credentials\); nothing was changed\n",
                         result.output)
     assert "wrong" not in result.output
@@ -269,6 +272,59 @@ def test_nquads_replace_the_statement_graphs(server: Server) -> None:
     assert all(g.startswith(GRAPH + "statement/") for g in graphs - {GRAPH})
     assert server.count(GRAPH) == EXPECTED
     assert server.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"] == "7400"
+
+
+DIGEST_ON_LOOPBACK = ("warning: digest authentication over plain HTTP to 127.0.0.1: the password is not sent, but "
+                      "the requests and answers can be read and altered on the way; use https\n")
+CREDENTIALS = {"KG_ENDPOINT_USER": "dba", "KG_ENDPOINT_PASSWORD": "secret"}
+
+
+@pytest.mark.parametrize("command", [["publish", "--endpoint", "http://store.invalid/store"],
+                                     ["query", "--example", "crew", "--endpoint", "http://store.invalid/query"]])
+@pytest.mark.parametrize("auth,how", [
+    ("basic", "basic authentication sends it in clear text"),
+    ("auto", "--auth auto would answer a basic challenge with it in clear text"),
+])
+def test_a_password_is_never_sent_in_clear_text_to_a_remote_host(command: list[str], auth: str, how: str) -> None:
+    """Issue 10, row 16: kg 0.2 sent Basic credentials over plain HTTP without a word. Refused
+    before anything is sent (store.invalid cannot even resolve: no traffic leaves the machine)."""
+    result = CliRunner().invoke(main, [*command, "--auth", auth], env=CREDENTIALS)
+    assert (result.exit_code, result.output) == (2, (
+        f"error: refusing to send the password over plain HTTP to store.invalid: {how}; use https, --auth digest, "
+        "or --allow-insecure-auth on a network you trust\n"))
+
+
+def test_asked_for_explicitly_it_is_sent_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    warned: list[str] = []
+    for auth, allow in (("basic", True), ("digest", False)):
+        remote = Client(endpoints("http://store.invalid/store"), auth=auth, allow_insecure_auth=allow,
+                        warn=warned.append)
+        remote.close()
+    assert warned == [
+        "basic authentication over plain HTTP to store.invalid sends the password in clear text "
+        "(--allow-insecure-auth)",
+        "digest authentication over plain HTTP to store.invalid: the password is not sent, but the requests and "
+        "answers can be read and altered on the way; use https",
+    ]
+    https = Client(endpoints("https://store.invalid/store"), auth="basic", warn=warned.append)
+    https.close()
+    assert len(warned) == 2  # nothing to say over https
+
+
+def test_basic_credentials_to_loopback_over_http_are_sent_with_a_warning() -> None:
+    from tests.local_server import running
+
+    with running() as url:
+        query = ["query", "SELECT ?user WHERE {}", "--endpoint", f"{url}/sparql-basic", "--format", "tsv"]
+        result = CliRunner().invoke(main, query, env=CREDENTIALS)
+        unauthenticated = CliRunner().invoke(main, [*query, "--auth", "none"], env=CREDENTIALS)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "?user\n\"dba\"\n"  # the server saw the credentials (it answers with the user it checked)
+    assert result.stderr == ("warning: basic authentication over plain HTTP to 127.0.0.1 sends the password in clear "
+                             "text (tolerated on loopback only; use https)\n")
+    assert unauthenticated.exit_code == 1 and "warning" not in unauthenticated.output
 
 
 def test_credentials_in_the_url_are_refused_and_not_printed() -> None:

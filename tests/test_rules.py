@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.rules import Problem, Rule, Severity, rule_list, rule_text
+from tests.conftest import SEED
+from tests.helpers import scratch_project
 
 SHIPENKO_QUOTE = '{source: 001_b25d8b9e867eeac6, quote: "Russian film director Klim Shipenko waves farewell"}'
 CREW_QUOTE = ('{source: 001_b25d8b9e867eeac6, quote: "Russian cosmonaut Anton Shkaplerov, film director Klim Shipenko '
@@ -54,6 +56,10 @@ MOVIE_WITHOUT_DIRECTOR = """entities:
         preferred: true
         refs: [{source: 001_b25d8b9e867eeac6, quote: "outpace a Hollywood project"}]
 """
+
+
+REGISTRY = "sources/sources.yaml"
+SEED_REGISTRY = (SEED / REGISTRY).read_text(encoding="utf-8")
 
 
 def claim(old: str, new: str) -> str:
@@ -132,7 +138,22 @@ TRIGGERS = [
      "the same triple has rank normal elsewhere and deprecated here; give every claim of one triple the same rank"),
     (Rule.INCONSISTENT_RANK, "new.yaml", RETURN_17.replace("    refs:", "    rank: deprecated\n    refs:"),
      "the same triple has rank normal at facts/mission.yaml:"),
+    (Rule.DUPLICATE_KEY, "new.yaml",
+     claim("    value: Russian cosmonaut\n", "    value: cosmonaut\n    value: Russian cosmonaut\n"),
+     "key 'value' is given twice in one mapping (first at line 4); YAML keeps only one of them"),
+    (Rule.DUPLICATE_KEY, "new.yaml", claim("    refs:\n", "    refs: []\n    refs:\n"), "key 'refs' is given twice"),
+    (Rule.UNSUPPORTED_NUMBER, "new.yaml", claim("property: schema:description\n    value: Russian cosmonaut",
+                                                "property: kg:age\n    value: 046"),
+     "046 has a leading zero, which YAML 1.1 reads as the octal number 38 and YAML 1.2 as 46: write 46"),
+    (Rule.UNSUPPORTED_NUMBER, "new.yaml", claim("property: schema:description\n    value: Russian cosmonaut",
+                                                "property: kg:age\n    value: 1" + "0" * 5000),
+     "10000000000000000000…00000000 (5,001 characters) has 5,001 digits; kg reads numbers of at most 18 digits"),
+    # the registry, not the checked file: every command that reads it stops (exit 2)
+    (Rule.INVALID_SOURCE_ENTRY, REGISTRY, SEED_REGISTRY.replace("    date: null\n", '    date: "20211005"\n', 1),
+     "sources/sources.yaml:6: source date '20211005' is not YYYY-MM-DD"),
 ]
+# Rules reported as an error (exit 2) before anything is checked, rather than in the report.
+STOPPING = {Rule.SYNTAX_ERROR, Rule.INVALID_SOURCE_ENTRY}
 
 
 @pytest.fixture(autouse=True)
@@ -143,12 +164,18 @@ def seed(monkeypatch: pytest.MonkeyPatch, seed_root: Path, tmp_path: Path) -> No
 
 def validate(tmp_path: Path, name: str, content: str, *options: str) -> tuple[int, str]:
     """The exit code, and the report (stdout) or, for exit code 2, the error (stderr)."""
-    path = tmp_path / name
+    if name == REGISTRY:  # the registry of a copy of the project changed, a claim that conforms checked
+        root = scratch_project(tmp_path / "project")
+        (root / REGISTRY).write_text(content, encoding="utf-8")
+        path, content, env, shown_as = tmp_path / "new.yaml", CLAIM, {"KG_PROJECT": str(root)}, (f"{root}/", "")
+    else:
+        path, env = tmp_path / name, {}
+        shown_as = (str(path), name)
     path.write_text(content, encoding="utf-8")
-    result = CliRunner().invoke(main, ["validate", str(path), *options])
+    result = CliRunner().invoke(main, ["validate", str(path), *options], env=env)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     shown = result.stderr if result.exit_code == 2 else result.stdout
-    return result.exit_code, shown.replace(str(path), name)
+    return result.exit_code, shown.replace(*shown_as)
 
 
 def test_every_rule_has_a_trigger() -> None:
@@ -169,9 +196,9 @@ def test_each_rule_is_reported_with_its_own_code(tmp_path: Path, rule: Rule, nam
                                                  message: str) -> None:
     options = [] if rule is Rule.SHAPE_VIOLATION else ["--no-shacl"]
     code, output = validate(tmp_path, name, content, "--format", "json", *options)
-    if rule is Rule.SYNTAX_ERROR:
+    if rule in STOPPING:
         assert code == 2
-        assert output.startswith(f"error: {message}") and output.endswith(" [KG001]\n"), output
+        assert output.startswith(f"error: {message}") and output.endswith(f" [{rule.code}]\n"), output
         return
     problems = json.loads(output)["problems"]
     assert [(p["rule"], p["severity"]) for p in problems] == [(rule.code, rule.severity.value)], problems

@@ -30,7 +30,7 @@ from kg.project import Project
 @with_project
 def query(project: Project, query: str | None, query_file: Path | None, example: str | None, list_examples: bool,
           output_format: str, endpoint: str | None, graph: str | None, all_graphs: bool, auth: str, insecure: bool,
-          timeout: float) -> None:
+          allow_insecure_auth: bool, timeout: float) -> None:
     """Run SPARQL over the built graph (the Turtle file and the ontology of output/) in an
     embedded store, or with --endpoint over the graph a triple store holds.
 
@@ -65,7 +65,7 @@ def query(project: Project, query: str | None, query_file: Path | None, example:
     else:
         text = query or ""
     if endpoint is not None:
-        remote = client(endpoint, None, None, auth, insecure, timeout)
+        remote = client(endpoint, None, None, auth, insecure, timeout, allow_insecure_auth=allow_insecure_auth)
         default_graph = None if all_graphs else (graph or project.base_iri)
         click.echo(q.run_remote(remote, text, output_format, default_graph), nl=False)
         return

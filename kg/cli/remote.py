@@ -23,6 +23,9 @@ def remote_options(command: F) -> F:
                      show_default=True, help="HTTP authentication; auto follows the store's 401 challenge. "
                      "Credentials come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, else ~/.netrc ($NETRC)."),
         click.option("--insecure", is_flag=True, help="Do not verify the server's TLS certificate."),
+        click.option("--allow-insecure-auth", is_flag=True,
+                     help="Send credentials over plain HTTP to a host that is not loopback, even with basic "
+                     "authentication, which shows the password to anyone on the way (refused without it)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=600.0, show_default=True,
                      help="Seconds to wait for each HTTP response (a COPY of millions of triples takes minutes)."),
     ]):
@@ -31,11 +34,12 @@ def remote_options(command: F) -> F:
 
 
 def client(endpoint: str, query_endpoint: str | None, update_endpoint: str | None, auth: str, insecure: bool,
-           timeout: float, retries: int = 3) -> Client:
+           timeout: float, retries: int = 3, allow_insecure_auth: bool = False) -> Client:
     from kg.remote.endpoint import Client, endpoints
 
     return Client(endpoints(endpoint, query_endpoint, update_endpoint), auth=auth, verify=not insecure,
-                  timeout=timeout, retries=retries)
+                  timeout=timeout, retries=retries, allow_insecure_auth=allow_insecure_auth,
+                  warn=lambda message: click.echo(f"warning: {message}", err=True))
 
 
 @main.command()
@@ -46,15 +50,16 @@ def client(endpoint: str, query_endpoint: str | None, update_endpoint: str | Non
 @click.option("--update-endpoint", metavar="URL", help="SPARQL Update URL (default: from the layout of --endpoint).")
 @click.option("--graph", metavar="IRI", help="The graph to replace (default: the base IRI).")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nquads"]), default="turtle", show_default=True,
-              help="turtle: the Turtle graph and the ontology into --graph; nquads: the N-Quads, whose statement graphs "
-                   "replace their namesakes (stores that take datasets, not Virtuoso).")
+              help="turtle: the Turtle graph and the ontology into --graph; nquads: the N-Quads, whose statement "
+                   "graphs replace their namesakes (stores that take datasets, not Virtuoso).")
 @click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
               help="Retries, with exponential backoff, after a timeout, a dropped connection or a 5xx answer.")
 @click.option("--dry-run", is_flag=True, help="Count and connect, say what would happen; change nothing.")
 @remote_options
 @with_project
-def publish(project: Project, endpoint: str, query_endpoint: str | None, update_endpoint: str | None, graph: str | None, fmt: str,
-            retries: int, dry_run: bool, auth: str, insecure: bool, timeout: float) -> None:
+def publish(project: Project, endpoint: str, query_endpoint: str | None, update_endpoint: str | None,
+            graph: str | None, fmt: str, retries: int, dry_run: bool, auth: str, insecure: bool,
+            allow_insecure_auth: bool, timeout: float) -> None:
     """Upload the built graph (output/) to a triple store and replace the published graph in
     one step: upload into a staging graph, check its triple count, then SPARQL COPY it onto
     --graph in one update and drop the staging graph. On any failure the published graph is
@@ -69,7 +74,7 @@ def publish(project: Project, endpoint: str, query_endpoint: str | None, update_
     from kg.remote import publish as pub
 
     files = pub.published_files(project, fmt)
-    remote = client(endpoint, query_endpoint, update_endpoint, auth, insecure, timeout, retries)
+    remote = client(endpoint, query_endpoint, update_endpoint, auth, insecure, timeout, retries, allow_insecure_auth)
     the_plan = pub.plan(files, graph or project.base_iri)
     bar = UploadProgress()
     try:

@@ -177,7 +177,7 @@ def source() -> None:
 
 @source.command("add")
 @click.argument("location")
-@click.option("--key", help="The source key (default: from the file name).")
+@click.option("--key", help="The source key: letters, digits, '_', '-' (default: from the file or URL name).")
 @click.option("--title", help="The headline, as the text gives it.")
 @click.option("--date", help="The date the text states (YYYY-MM-DD).")
 @click.option("--language", help="Language of the text (BCP 47; default: the project's language).")
@@ -188,7 +188,9 @@ def source() -> None:
 def source_add(project: Project, location: str, key: str | None, title: str | None, date: str | None,
                language: str | None, url: str | None, publisher: str | None, rights: str | None) -> None:
     """Register LOCATION, a text file or an http(s) URL, as a source: stored byte for byte,
-    checksummed, duplicates refused. A web page is reduced to its main text (trafilatura).
+    checksummed, duplicates refused. A web page is decoded as browsers decode it, reduced to its
+    main text (trafilatura) and recorded under the URL it was finally served from (after
+    redirects); a download that takes over 30 s is refused. Every option is one line of text.
 
     \b
     Examples:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
 from kg.files import display_path
+from kg.inputs import lexical
+from kg.inputs.lexical import LANG_TAG
 from kg.inputs.ontology import Ontology
 from kg.inputs.quotes import QuoteAmbiguous, QuoteNotFound, closest_passage, locate
-from kg.inputs.yamlio import Located, load_yaml
+from kg.inputs.yamlio import Located, LocatedList, Refused, read_yaml
 from kg.model import (
     RANKS,
     UNITS,
@@ -33,10 +33,10 @@ from kg.namespaces import RDF, SCHEMA, XSD
 from kg.rules import Problem, Rule
 from kg.suggest import did_you_mean, suggest_entities, suggest_terms
 
-ENTITY_ID = re.compile(r"^[a-z][a-z0-9]*/[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-QID = re.compile(r"^Q[1-9][0-9]*$")
-DURATION = re.compile(r"^-?P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$")
+ENTITY_ID = re.compile(r"[a-z][a-z0-9]*/[a-z0-9]+(?:-[a-z0-9]+)*")
+QID = re.compile(r"Q[1-9][0-9]*")
+DURATION = re.compile(r"-?P(?=[0-9]|T[0-9])(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?"
+                      r"(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?")
 QUANTITY = SCHEMA + "QuantitativeValue"
 ROLE = SCHEMA + "Role"
 
@@ -79,6 +79,8 @@ class _Reader:
         if not isinstance(key, str) or not isinstance(quote, str) or not quote:
             self.problem(Rule.MISSING_KEY, "a reference needs 'source' and a non-empty 'quote'", line)
             return None
+        if isinstance(occurrence, Refused):
+            return None  # its problem (KG027) is reported already
         if occurrence is not None and (isinstance(occurrence, bool) or not isinstance(occurrence, int)):
             self.problem(Rule.INVALID_FIELD, "'occurrence' must be a whole number (1 = first)", line)
             return None
@@ -118,9 +120,9 @@ class _Reader:
 
     # ------------------------------------------------------------------ entities
 
-    def entity(self, raw: Any) -> None:
+    def entity(self, raw: Any, line: int) -> None:
         if not isinstance(raw, Located):
-            self.problem(Rule.INVALID_FIELD, "an entity must be a mapping", None)
+            self.problem(Rule.INVALID_FIELD, "an entity must be a mapping", line)
             return
         line = raw.line
         unknown = set(raw) - {"id", "type", "wikidata", "names"}
@@ -130,7 +132,7 @@ class _Reader:
         if entity_id is None or entity_id == "":
             self.problem(Rule.MISSING_KEY, "an entity needs an 'id' (kind/lowercase-slug)", line)
             return
-        if not isinstance(entity_id, str) or not ENTITY_ID.match(entity_id):
+        if not isinstance(entity_id, str) or not ENTITY_ID.fullmatch(entity_id):
             self.problem(Rule.INVALID_ENTITY_ID, f"entity id {entity_id!r} must look like kind/lowercase-slug", line)
             return
         other = self.entity_named(entity_id)
@@ -141,7 +143,7 @@ class _Reader:
         types = self.classes(raw.get("type"), line)
         wikidata = raw.get("wikidata")
         if wikidata is not None:
-            if not isinstance(wikidata, str) or not QID.match(wikidata):
+            if not isinstance(wikidata, str) or not QID.fullmatch(wikidata):
                 self.problem(Rule.UNVERIFIED_WIKIDATA_ID, f"wikidata {wikidata!r} is not a QID like Q4350906", line)
                 wikidata = None
             elif self.known_qids is not None and wikidata not in self.known_qids:
@@ -192,7 +194,7 @@ class _Reader:
                 self.problem(Rule.UNKNOWN_KEY, f"unknown name key(s): {', '.join(sorted(unknown))}", item.line)
             refs = self.references(item.get("refs"), item.line, f"name {item['text']!r}")
             lang = item.get("lang") or self.source_language(refs)
-            if not isinstance(lang, str) or not LANG_TAG.match(lang):
+            if not isinstance(lang, str) or not LANG_TAG.fullmatch(lang):
                 self.problem(Rule.INVALID_LANGUAGE_TAG, f"language tag {lang!r} is not BCP 47", item.line)
                 lang = "und"
             preferred = item.get("preferred", False) is True
@@ -224,9 +226,9 @@ class _Reader:
 
     # ------------------------------------------------------------------ claims
 
-    def claim(self, raw: Any) -> None:
+    def claim(self, raw: Any, line: int) -> None:
         if not isinstance(raw, Located):
-            self.problem(Rule.INVALID_FIELD, "a claim must be a mapping", None)
+            self.problem(Rule.INVALID_FIELD, "a claim must be a mapping", line)
             return
         line = raw.line
         unknown = set(raw) - {"subject", "property", "value", "qualifiers", "rank", "note", "refs"}
@@ -277,6 +279,8 @@ class _Reader:
         )
 
     def value(self, raw: Any, ranges: tuple[str, ...], line: int, refs: tuple[Reference, ...]) -> Value | None:
+        if isinstance(raw, Refused):
+            return None  # its problem (KG027) is reported already
         literal_ranges = [r for r in ranges if r.startswith((XSD, RDF))]
         if QUANTITY in ranges:
             return self.quantity(raw, line)
@@ -294,43 +298,34 @@ class _Reader:
             else:
                 self.problem(Rule.WRONG_VALUE, f"value must be text or {{text, lang}}, got {raw!r}", line)
                 return None
-            if not isinstance(lang, str) or not LANG_TAG.match(lang):
+            if not isinstance(lang, str) or not LANG_TAG.fullmatch(lang):
                 self.problem(Rule.INVALID_LANGUAGE_TAG, f"language tag {lang!r} is not BCP 47", line)
                 return None
             return LiteralValue(text, datatype, lang)
-        lexical = self.lexical(raw, datatype, line)
-        return None if lexical is None else LiteralValue(lexical, datatype)
+        written = self.literal_form(raw, datatype, line)
+        return None if written is None else LiteralValue(written, datatype)
 
-    def lexical(self, raw: Any, datatype: str, line: int) -> str | None:
+    def literal_form(self, raw: Any, datatype: str, line: int) -> str | None:
+        """The lexical form of a value of `datatype` (kg.inputs.lexical's strict readings)."""
         local = datatype.removeprefix(XSD)
         if local == "date":
             return self.date(raw, line)
         if local == "dateTime":
-            text = raw.isoformat() if isinstance(raw, dt.datetime) else raw
-            try:
-                dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-            except ValueError:
-                self.problem(Rule.WRONG_VALUE, f"{raw!r} is not an xsd:dateTime like \"2021-10-05T09:22:00Z\"", line)
-                return None
-            return str(text)
+            return self.checked(lexical.date_time, raw, line)
         if local == "integer":
             if isinstance(raw, bool) or not isinstance(raw, int):
                 self.problem(Rule.WRONG_VALUE, f"{raw!r} is not an integer", line)
                 return None
             return str(raw)
         if local == "decimal":
-            try:
-                return str(Decimal(str(raw)))
-            except InvalidOperation:
-                self.problem(Rule.WRONG_VALUE, f"{raw!r} is not a decimal number", line)
-                return None
+            return self.checked(lexical.decimal_lexical, raw, line)
         if local == "boolean":
             if not isinstance(raw, bool):
                 self.problem(Rule.WRONG_VALUE, f"{raw!r} is not true or false", line)
                 return None
             return "true" if raw else "false"
         if local == "duration":
-            if not isinstance(raw, str) or not DURATION.match(raw):
+            if not isinstance(raw, str) or not DURATION.fullmatch(raw):
                 self.problem(Rule.WRONG_VALUE, f"{raw!r} is not an ISO 8601 duration like P12D or PT3H", line)
                 return None
             return raw
@@ -339,34 +334,29 @@ class _Reader:
         self.problem(Rule.WRONG_VALUE, f"{raw!r} is not a valid xsd:{local}", line)
         return None
 
+    def checked(self, read: Callable[[Any], str], raw: Any, line: int, what: str = "") -> str | None:
+        """read(raw), or None and a KG004 problem saying why the value is not accepted."""
+        try:
+            return read(raw)
+        except lexical.NotAccepted as exc:
+            self.problem(Rule.WRONG_VALUE, f"{what}{exc}", line)
+            return None
+
     def date(self, raw: Any, line: int) -> str | None:
-        if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
-            return raw.isoformat()
-        if isinstance(raw, str):
-            try:
-                if len(raw) == 10:
-                    return dt.date.fromisoformat(raw).isoformat()
-            except ValueError:
-                pass
-        self.problem(Rule.WRONG_VALUE, f"{raw!r} is not a date (YYYY-MM-DD)", line)
-        return None
+        return self.checked(lexical.date, raw, line)
 
     def quantity(self, raw: Any, line: int) -> QuantityValue | None:
         if not isinstance(raw, dict) or set(raw) != {"amount", "unit"}:
             self.problem(Rule.WRONG_VALUE, f"a quantity is {{amount, unit}}, got {raw!r}", line)
             return None
-        if raw["unit"] not in UNITS:
-            self.problem(Rule.WRONG_VALUE, f"unknown unit {raw['unit']!r} (known: {', '.join(UNITS)})", line)
+        unit, amount = raw["unit"], raw["amount"]
+        if not isinstance(unit, str) or unit not in UNITS:
+            self.problem(Rule.WRONG_VALUE, f"unknown unit {unit!r} (known: {', '.join(UNITS)})", line)
             return None
-        if isinstance(raw["amount"], bool) or not isinstance(raw["amount"], (int, float, str)):
-            self.problem(Rule.WRONG_VALUE, f"amount {raw['amount']!r} is not a number", line)
-            return None
-        try:
-            amount = Decimal(str(raw["amount"]))
-        except InvalidOperation:
-            self.problem(Rule.WRONG_VALUE, f"amount {raw['amount']!r} is not a number", line)
-            return None
-        return QuantityValue(str(amount), raw["unit"])
+        if isinstance(amount, Refused):
+            return None  # its problem (KG027) is reported already
+        written = self.checked(lexical.decimal_lexical, amount, line, "amount: ")
+        return None if written is None else QuantityValue(written, unit)
 
     # ------------------------------------------------------------------ cross-checks
 
@@ -425,10 +415,12 @@ def read_facts(
     for path in paths:
         display = display_path(path, root) if root else str(path)
         reader.file = display
-        document = load_yaml(path, display)
+        loaded = read_yaml(path, display)
+        reader.facts.problems.extend(loaded.problems)
+        document = loaded.data
         if document is None:
             continue
-        if not isinstance(document, dict):
+        if not isinstance(document, Located):
             reader.problem(Rule.INVALID_FIELD, "a facts file is a mapping with 'entities' and/or 'claims'", 1)
             continue
         unknown = set(document) - {"entities", "claims"}
@@ -438,9 +430,10 @@ def read_facts(
         for key, read in (("entities", reader.entity), ("claims", reader.claim)):
             items = document.get(key) or []
             if not isinstance(items, list):
-                reader.problem(Rule.INVALID_FIELD, f"'{key}' must be a list", 1)
+                reader.problem(Rule.INVALID_FIELD, f"'{key}' must be a list", document.line_of(key))
                 continue
-            for raw in items:
-                read(raw)
+            lines = items.lines if isinstance(items, LocatedList) else [document.line_of(key)] * len(items)
+            for raw, line in zip(items, lines):
+                read(raw, line)
     reader.check_links()
     return reader.facts

@@ -1,4 +1,9 @@
-"""kg source add: register a new article (a local text file) in sources/."""
+"""kg source add: register a new article (a local text file or a web page) in sources/.
+
+Everything the registry is to hold is checked before anything is fetched or written: each field
+is one line of printable text (a control character or a line break is refused, naming the
+field), the date a real YYYY-MM-DD, the language a BCP 47 tag, the url http(s), and a new key
+one whose IRI kg serve can answer."""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.files import read_limited, write_atomically
-from kg.inputs.facts import LANG_TAG
-from kg.inputs.sources import KEY_PATTERN, REGISTRY_FILE, load_sources
+from kg.inputs.lexical import one_line_problem
+from kg.inputs.sources import REGISTRY_FILE, field_problem, load_sources
+from kg.inputs.yamlio import parse_yaml
 from kg.model import sha256_hex
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -37,51 +43,112 @@ class Registered:
     retrieved: str
 
 
+@dataclass(frozen=True)
+class Article:
+    """A fetched article: its text as UTF-8, the page's title, the URL it was served from."""
+
+    raw: bytes
+    title: str | None
+    url: str
+
+
 def _today() -> str:
     """The retrieval date: SOURCE_DATE_EPOCH when set (reproducible runs), else today (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit() else dt.datetime.now(dt.timezone.utc)
+    utc = dt.timezone.utc
+    moment = dt.datetime.fromtimestamp(int(epoch), utc) if epoch and epoch.isdigit() else dt.datetime.now(utc)
     return moment.date().isoformat()
 
 
 def _yaml_string(value: str | None) -> str:
+    """A double-quoted YAML scalar: every field is quoted, so that no key, tag or checksum can
+    read as a number, a boolean or null (a key 2021 or 046, a language 'no')."""
     if value is None:
         return "null"
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _data_suffixes() -> dict[str, str]:
+    """The suffixes of the files kg publishes and serves, and what each is."""
+    from kg.outputs import FORMATS
+    from kg.site.layout import HTML
+
+    return {HTML: "the site's pages", **{f.suffix: f"kg's {f.media_type} files" for f in FORMATS}}
+
+
+def new_key_problem(key: str) -> str | None:
+    """Why `key` cannot name a new source, or None. Beyond the registry's key form, a new key
+    holds no '.': its IRI {base}source/KEY is served by suffix, so `report.ttl` would name a
+    Turtle file (kg serve answers 404 for it whatever the Accept) and `v1.2` one with suffix .2."""
+    problem = field_problem("key", key)
+    if problem:
+        return f"source key {key!r} {problem}"
+    if "." in key:
+        suffix = "." + key.rsplit(".", 1)[1]
+        clash = _data_suffixes().get(suffix.lower())
+        what = f"ends in {suffix}, the suffix of {clash}" if clash else f"holds a '.' (its IRI would end in {suffix})"
+        return (f"source key {key!r} {what}: the source's IRI …/source/{key} would name a file, not the source; "
+                "choose a key without '.' (use '-' or '_')")
+    return None
+
+
+def check_description(key: str | None, description: Description) -> None:
+    """Refuse, before anything is fetched or written, what the registry cannot hold; the
+    message names the field."""
+    if key is not None:
+        problem = new_key_problem(key)
+        if problem:
+            raise InputError(problem)
+    fields = {"title": description.title, "date": description.date, "language": description.language,
+              "url": description.url, "publisher": description.publisher, "rights": description.rights}
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if one_line_problem(value):
+            raise InputError(f"{name} {value!r} {one_line_problem(value)}: a registry field is one line of text")
+        problem = field_problem(name, value)
+        if problem:
+            raise InputError(f"{name} {value!r} {problem}")
+
+
 def register_file(path: Path, sources_dir: Path, key: str | None = None,
                   description: Description = Description()) -> Registered:
     """Copy the text into sources/ byte for byte and append its entry to sources.yaml."""
+    check_description(key, description)
     raw = read_limited(path, MAX_BYTES, "a source text may hold")
     return register_text(raw, str(path), key or derived_key(path.stem), sources_dir, description)
 
 
 def derived_key(name: str) -> str:
-    """A source key from a file or URL name: runs of other characters become '-'."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "article"
+    """A source key from a file or URL name: runs of other characters (dots included, see
+    new_key_problem) become '-'."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_")[:128].strip("-_") or "article"
+
+
+def registry_entry(registered: Registered, description: Description) -> str:
+    """The YAML of one registry entry, every field quoted; read back strictly to be sure it
+    says exactly what was meant (a registry no command can read would stop them all)."""
+    fields = {"key": registered.key, "file": registered.file, "title": description.title, "date": description.date,
+              "language": description.language, "sha256": registered.sha256, "retrieved": registered.retrieved}
+    fields |= {name: value for name, value in (("url", description.url), ("publisher", description.publisher),
+                                               ("rights", description.rights)) if value}
+    entry = "  - " + "    ".join(f"{name}: {_yaml_string(value)}\n" for name, value in fields.items())
+    read_back = parse_yaml("sources:\n" + entry, "the new registry entry")
+    if read_back.problems or read_back.data != {"sources": [fields]}:  # pragma: no cover - a bug in kg
+        raise InputError(f"cannot write a registry entry that reads back as written: {fields!r}")
+    return entry
 
 
 def register_text(raw: bytes, origin: str, key: str, sources_dir: Path,
                   description: Description = Description()) -> Registered:
     """Store `raw` (UTF-8 text) as a new source; `origin` names it in errors."""
+    check_description(key, description)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{origin}: not UTF-8 text (byte {exc.start})") from exc
     if "\x00" in text or not text.strip():
         raise InputError(f"{origin}: not a text article (empty or holds NUL characters)")
-    if not KEY_PATTERN.match(key):
-        raise InputError(f"source key {key!r} may hold only letters, digits, '_', '.', '-'")
-    if not LANG_TAG.match(description.language):
-        raise InputError(f"language {description.language!r} is not a BCP 47 tag")
-    if description.date is not None:
-        try:
-            dt.date.fromisoformat(description.date)
-        except ValueError as exc:
-            raise InputError(f"date {description.date!r} is not YYYY-MM-DD") from exc
-    if description.url is not None and not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", description.url):
-        raise InputError(f"url {description.url!r} is not an http(s) URL")
     existing = load_sources(sources_dir)
     digest = sha256_hex(raw)
     for source in existing.values():
@@ -93,17 +160,7 @@ def register_text(raw: bytes, origin: str, key: str, sources_dir: Path,
     if (sources_dir / file_name).exists():
         raise InputError(f"{sources_dir / file_name} exists already")
     retrieved = _today()
-    entry = (
-        f"  - key: {key}\n"
-        f"    file: {file_name}\n"
-        f"    title: {_yaml_string(description.title)}\n"
-        f"    date: {_yaml_string(description.date)}\n"
-        f"    language: {description.language}\n"
-        f"    sha256: {digest}\n"
-        f"    retrieved: \"{retrieved}\"\n"
-        + "".join(f"    {name}: {_yaml_string(value)}\n" for name, value in (
-            ("url", description.url), ("publisher", description.publisher), ("rights", description.rights)) if value)
-    )
+    entry = registry_entry(Registered(key, file_name, digest, retrieved), description)
     registry = sources_dir / REGISTRY_FILE
     # An empty registry may say `sources: []` (or nothing): entries then start a block list.
     current = re.sub(r"^sources:[ \t]*(?:\[[ \t]*\])?[ \t]*$", "sources:", registry.read_text(encoding="utf-8"),
@@ -115,55 +172,35 @@ def register_text(raw: bytes, origin: str, key: str, sources_dir: Path,
     return Registered(key, file_name, digest, retrieved)
 
 
-TEXT_TYPES = ("text/plain", "text/html", "application/xhtml+xml")
-CONNECT_TIMEOUT, READ_TIMEOUT = 5, 20
+def fetch_article(url: str, max_bytes: int = MAX_BYTES) -> Article:
+    """GET an article (kg.inputs.fetch: redirects followed, the encoding sniffed as browsers do,
+    an overall deadline): its UTF-8 text, the page's title and the final URL. HTML is reduced to
+    its main text with trafilatura."""
+    from kg.inputs.fetch import fetch_page
 
-
-def fetch_article(url: str, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None]:
-    """GET an article: (UTF-8 text, the page's title). HTML is reduced to its main text with
-    trafilatura; timeouts, a size limit and the content type are enforced."""
-    import requests
-
-    if not url.startswith(("http://", "https://")):
-        raise InputError(f"{url}: only http(s) URLs can be fetched")
-    try:
-        with requests.get(url, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), stream=True,
-                          headers={"User-Agent": "kg (knowledge-graph publisher)"}) as response:
-            if response.status_code != 200:
-                raise InputError(f"{url}: HTTP {response.status_code} {response.reason}")
-            media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if media_type not in TEXT_TYPES:
-                raise InputError(f"{url}: content type {media_type or 'unknown'!r} is not an article "
-                                 f"({', '.join(TEXT_TYPES)})")
-            body = b""
-            for chunk in response.iter_content(64 * 1024):
-                body += chunk
-                if len(body) > max_bytes:
-                    raise InputError(f"{url}: more than {max_bytes:,} bytes; refused")
-            encoding = response.encoding or "utf-8"
-    except requests.RequestException as exc:
-        raise InputError(f"{url}: cannot fetch: {exc.__class__.__name__}") from exc
-    try:
-        text = body.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError(f"{url}: cannot decode the page as {encoding}") from exc
-    if media_type == "text/plain":
-        return text.encode("utf-8"), None
+    page = fetch_page(url, max_bytes)
+    if page.media_type == "text/plain":
+        return Article(page.text.encode("utf-8"), None, page.url)
     import trafilatura
 
-    main_text = trafilatura.extract(text, include_comments=False, include_tables=False)
+    main_text = trafilatura.extract(page.text, include_comments=False, include_tables=False)
     if not main_text:
         raise InputError(f"{url}: no article text found in the page")
-    metadata = trafilatura.extract_metadata(text)
-    return (main_text.strip() + "\n").encode("utf-8"), (metadata.title if metadata else None)
+    metadata = trafilatura.extract_metadata(page.text)
+    title = " ".join(metadata.title.split()) if metadata and metadata.title else None
+    return Article((main_text.strip() + "\n").encode("utf-8"), title, page.url)
 
 
 def register_url(url: str, sources_dir: Path, key: str | None = None,
                  description: Description = Description()) -> Registered:
-    raw, page_title = fetch_article(url)
+    """Fetch and register a web article; the registry records the URL it was finally served
+    from (after redirects) unless `description.url` says otherwise."""
+    check_description(key, description)
+    article = fetch_article(url)
     from urllib.parse import urlparse
 
-    parts = urlparse(url)
+    parts = urlparse(article.url)
     default_key = Path(parts.path).stem or parts.hostname or "article"
-    described = replace(description, title=description.title or page_title, url=description.url or url)
-    return register_text(raw, url, key or derived_key(default_key), sources_dir, described)
+    title = description.title or (article.title if article.title and not one_line_problem(article.title) else None)
+    described = replace(description, title=title, url=description.url or article.url)
+    return register_text(article.raw, url, key or derived_key(default_key), sources_dir, described)

@@ -3,8 +3,10 @@ Graph Store HTTP Protocol, with credentials, retries and clear errors."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Protocol
@@ -98,6 +100,26 @@ class _NoAuth(AuthBase):
         return request
 
 
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1, localhost and *.localhost (RFC 6761): traffic that never leaves the machine.
+    Other names are not resolved: a name that happens to point at 127.0.0.1 counts as remote."""
+    name = host.strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+class InsecureAuthWarning(UserWarning):
+    """Credentials go over plain HTTP (the library's warning; the CLI prints it on stderr)."""
+
+
+def _python_warning(message: str) -> None:
+    warnings.warn(message, InsecureAuthWarning, stacklevel=4)
+
+
 def _auth_for(scheme: str, creds: tuple[str, str]) -> AuthBase:
     return HTTPDigestAuth(*creds) if scheme == "digest" else HTTPBasicAuth(*creds)
 
@@ -109,10 +131,16 @@ def _short(text: str, limit: int = 300) -> str:
 
 class Client:
     """Requests to one store with one session: auth picked once, retries with backoff on
-    connection failures, timeouts and 5xx (never on 4xx)."""
+    connection failures, timeouts and 5xx (never on 4xx).
+
+    Credentials over plain HTTP: to a host that is not loopback, basic authentication (and auto,
+    which may answer a basic challenge) is refused unless `allow_insecure_auth`, since it sends
+    the password in clear text; digest, and anything to a loopback host, is sent with a warning
+    (`warn`, default: a Python InsecureAuthWarning) when the scheme is first used."""
 
     def __init__(self, urls: Endpoints, auth: str = "auto", verify: bool = True, timeout: float = 600.0,
-                 retries: int = 3, backoff: float = 0.5) -> None:
+                 retries: int = 3, backoff: float = 0.5, allow_insecure_auth: bool = False,
+                 warn: Callable[[str], None] | None = None) -> None:
         if auth not in AUTH_MODES:
             raise InputError(f"unknown auth mode {auth!r} (use one of {', '.join(AUTH_MODES)})")
         self.urls = urls
@@ -120,12 +148,48 @@ class Client:
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        self.session = requests.Session()
+        self.allow_insecure_auth = allow_insecure_auth
+        self.warn = warn or _python_warning
         self.creds = None if auth == "none" else credentials(urls.store)
         self.auth_mode = auth
         self.auth: AuthBase | None = None
+        if self.creds:
+            self._refuse_clear_text(auth)
+        self.session = requests.Session()
         if self.creds and auth in ("basic", "digest"):
-            self.auth = _auth_for(auth, self.creds)
+            self._use(auth)
+
+    def _plain_http_hosts(self) -> list[str]:
+        urls = {self.urls.store, self.urls.query, self.urls.update}
+        return sorted({urlsplit(url).hostname or "" for url in urls if urlsplit(url).scheme == "http"})
+
+    def _refuse_clear_text(self, auth: str) -> None:
+        """Before anything is sent: no password in clear text to a host that is not loopback."""
+        remote = [host for host in self._plain_http_hosts() if not is_loopback(host)]
+        if not remote or auth == "digest" or self.allow_insecure_auth:
+            return
+        how = ("basic authentication sends it in clear text" if auth == "basic"
+               else "--auth auto would answer a basic challenge with it in clear text")
+        raise InputError(f"refusing to send the password over plain HTTP to {', '.join(remote)}: {how}; use https, "
+                         "--auth digest, or --allow-insecure-auth on a network you trust")
+
+    def _use(self, scheme: str) -> None:
+        """Authenticate with `scheme` from now on, warning once if it goes over plain HTTP."""
+        assert self.creds is not None
+        self.auth = _auth_for(scheme, self.creds)
+        hosts = self._plain_http_hosts()
+        if not hosts:
+            return
+        where = ", ".join(hosts)
+        if scheme == "digest":
+            self.warn(f"digest authentication over plain HTTP to {where}: the password is not sent, but the "
+                      "requests and answers can be read and altered on the way; use https")
+        elif all(is_loopback(host) for host in hosts):
+            self.warn(f"basic authentication over plain HTTP to {where} sends the password in clear text "
+                      "(tolerated on loopback only; use https)")
+        else:
+            self.warn(f"basic authentication over plain HTTP to {where} sends the password in clear text "
+                      "(--allow-insecure-auth)")
 
     def close(self) -> None:
         self.session.close()
@@ -167,7 +231,7 @@ class Client:
         if self.auth_mode != "auto" or self.auth is not None or not self.creds:
             return False
         challenge = response.headers.get("WWW-Authenticate", "").lower()
-        self.auth = _auth_for("digest" if challenge.startswith("digest") else "basic", self.creds)
+        self._use("digest" if challenge.startswith("digest") else "basic")
         return True
 
     def select(self, step: str, text: str, default_graph: str | None = None) -> requests.Response:
@@ -213,4 +277,5 @@ def _http_error(step: str, url: str, response: requests.Response, had_credential
     return f"{message}: {detail}" if detail else message
 
 
-__all__ = ["AUTH_MODES", "Client", "Endpoints", "PASSWORD_ENV", "USER_ENV", "check_url", "credentials", "endpoints"]
+__all__ = ["AUTH_MODES", "Client", "Endpoints", "InsecureAuthWarning", "PASSWORD_ENV", "USER_ENV", "check_url",
+           "credentials", "endpoints", "is_loopback"]
