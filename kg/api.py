@@ -121,7 +121,7 @@ def add_source(project: Project, location: Path | str, *, key: str | None = None
 
 def publish(project: Project, *, endpoint: str, graph: str | None = None, fmt: str = "turtle",
             dry_run: bool = False, auth: str = "auto", verify: bool = True, timeout: float = 600.0,
-            retries: int = 3) -> PublishResult:
+            retries: int = 3, allow_insecure_auth: bool = False) -> PublishResult:
     """Replace `graph` (default: the base IRI) in a triple store with the built graph, over the
     SPARQL 1.1 Graph Store Protocol, atomically from a reader's side. On failure the published
     graph is left as it was and PublishError says which step failed.
@@ -138,7 +138,8 @@ def publish(project: Project, *, endpoint: str, graph: str | None = None, fmt: s
     from kg.remote.endpoint import Client, endpoints
 
     files = remote.published_files(project, fmt)
-    client = Client(endpoints(endpoint), auth=auth, verify=verify, timeout=timeout, retries=retries)
+    client = Client(endpoints(endpoint), auth=auth, verify=verify, timeout=timeout, retries=retries,
+                    allow_insecure_auth=allow_insecure_auth)
     try:
         return remote.publish(client, remote.plan(files, graph or project.base_iri), dry_run=dry_run,
                               statement_prefix=project.base_iri + "statement/")

@@ -15,7 +15,7 @@ from kg.query import solutions
 from kg.store import name_forms
 from kg.suggest import did_you_mean, suggest_entities
 
-QID = re.compile(r"^Q[1-9][0-9]*$")
+QID = re.compile(r"Q[1-9][0-9]*")
 
 _STATEMENTS = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -72,7 +72,7 @@ def resolve(store: ox.Store, wanted: str, base_iri: str) -> str:
     text = wanted.strip().strip("<>")
     if text.startswith(("http://", "https://")):
         candidates = [text]
-    elif QID.match(text):
+    elif QID.fullmatch(text):
         candidates = [
             s["e"].value
             for s in solutions(store, f"SELECT ?e WHERE {{ ?e <{OWL}sameAs> <{WD}{text}> }}")

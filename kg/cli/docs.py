@@ -17,7 +17,8 @@ RULES_SECTION = """## Rules
 Every problem `kg validate` and `kg build` report carries a stable code, which scripts may match
 on (`kg validate --format json` gives it as `rule`); one code means one problem. `kg rules`
 lists them and `kg rules KG007` explains one. Errors fail a check, warnings fail it only with
-`--strict`, info never does; KG001 stops the command with exit code 2. The table is generated
+`--strict`, info never does; a file kg cannot read at all (KG001, KG026–KG028) stops the command with exit
+code 2. The table is generated
 from `kg/rules.py` by `make docs`.
 
 """
