@@ -1,12 +1,19 @@
-"""The published graph in a pyoxigraph store: persistent on disk (`kg load`) or, when there is
-none or it is older than output/, loaded into memory from the published Turtle."""
+"""The published dataset in a pyoxigraph store: persistent on disk (`kg load`) or, when there is
+none or it does not hold the current output/, loaded into memory from the published N-Quads.
+
+The store holds the dataset (the graph in the default graph, one named graph per statement, so
+`GRAPH ?st { s p o }` works) and the ontology in the default graph. Its manifest records each
+loaded file's SHA-256: the store is current while output/ holds the same bytes, whatever their
+modification times (a rebuild that writes identical files keeps it current)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +31,16 @@ from kg.terms import value
 _NAME = ox.NamedNode(SCHEMA + "name")
 _ALTERNATE = ox.NamedNode(SCHEMA + "alternateName")
 MANIFEST = "kg-store.json"
-# What a store holds and `kg query` reads: the graph and the ontology beside it.
-LOADED = ("graph", "ontology")
+# What a store holds and `kg query` reads: the dataset and the ontology beside it.
+LOADED = ("dataset-nquads", "ontology")
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
 class Loaded:
     path: Path
     triples: int
+    graphs: int
     seconds: float
 
 
@@ -49,12 +58,38 @@ def loaded_files(project: Project) -> list[Path]:
 
 
 def _stamp(path: Path) -> dict[str, int]:
+    """What says a file was not rewritten since it was hashed: ctime and the inode change with
+    every write or rename, and unlike mtime no one sets them by hand."""
     info = path.stat()
-    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns, "ctime_ns": info.st_ctime_ns, "inode": info.st_ino}
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _record(path: Path) -> dict[str, Any]:
+    return {"sha256": sha256(path), "stamp": _stamp(path)}
+
+
+def _rdf_format(path: Path) -> ox.RdfFormat:
+    return ox.RdfFormat.N_QUADS if path.suffix == ".nq" else ox.RdfFormat.TURTLE
+
+
+def _bulk_load(store: ox.Store, paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            store.bulk_load(path=str(path), format=_rdf_format(path))
+        except SyntaxError as exc:
+            raise InputError(f"{path}: {exc}") from exc
 
 
 def load_store(project: Project, store_dir: Path | None = None) -> Loaded:
-    """Bulk-load the published Turtle and the ontology into a persistent store. The new store is
+    """Bulk-load the published dataset and the ontology into a persistent store. The new store is
     written beside the old one and swapped in only when complete, so readers never see half."""
     started = time.perf_counter()
     store_dir = store_dir or project.store_dir
@@ -66,15 +101,12 @@ def load_store(project: Project, store_dir: Path | None = None) -> Loaded:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         store = ox.Store(str(staging))
-        for path in paths:
-            try:
-                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-            except SyntaxError as exc:
-                raise InputError(f"{path}: {exc}") from exc
+        _bulk_load(store, paths)
         store.optimize()
-        triples = len(store)
+        triples, graphs = _counts(store)
         del store
-        record = {"files": {p.name: _stamp(p) for p in paths}, "triples": triples}
+        record = {"files": {p.name: _record(p) for p in paths}, "triples": triples, "graphs": graphs,
+                  "generation": uuid.uuid4().hex}
         (staging / MANIFEST).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         retired = store_dir.with_name(f".{store_dir.name}.retired-{os.getpid()}")
         if store_dir.exists():
@@ -83,7 +115,14 @@ def load_store(project: Project, store_dir: Path | None = None) -> Loaded:
         shutil.rmtree(retired, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Loaded(store_dir, triples, time.perf_counter() - started)
+    return Loaded(store_dir, triples, graphs, time.perf_counter() - started)
+
+
+def _counts(store: ox.Store) -> tuple[int, int]:
+    """Triples in the default graph, and named graphs."""
+    graphs = sum(1 for _ in store.named_graphs())
+    (row,) = solutions(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(row[0].value), graphs
 
 
 def manifest(store_dir: Path) -> dict[str, Any] | None:
@@ -94,16 +133,40 @@ def manifest(store_dir: Path) -> dict[str, Any] | None:
     return recorded if isinstance(recorded, dict) else None
 
 
+def _same_content(path: Path, recorded: Any) -> bool:
+    """Does `path` hold the bytes recorded? Hashed again only when the file was rewritten since."""
+    if not isinstance(recorded, dict) or "sha256" not in recorded:
+        return False
+    stamp = _stamp(path)
+    if stamp == recorded.get("stamp"):
+        return True
+    return stamp["size"] == recorded["stamp"].get("size") and sha256(path) == recorded["sha256"]
+
+
 def holds_published(project: Project, store_dir: Path | None = None) -> bool:
-    """Was the store loaded from the files now in output/ (same size and modification time)?"""
+    """Was the store loaded from the bytes now in output/ (by SHA-256)?"""
     recorded = manifest(store_dir or project.store_dir)
     if recorded is None:
         return False
     try:
         paths = [output_path(project, key) for key in LOADED]
-        return all(recorded["files"].get(path.name) == _stamp(path) for path in paths)
-    except (OSError, KeyError, AttributeError):
+        return all(_same_content(path, recorded["files"].get(path.name)) for path in paths)
+    except (OSError, KeyError, AttributeError, TypeError):
         return False
+
+
+def published_generation(project: Project, store_dir: Path | None = None) -> str | None:
+    """A token that changes whenever what open_published() would answer from changes: the
+    store's generation (new at every `kg load`) while it holds output/, else the loaded files'
+    stamps. None when output/ has no build. Cheap enough to ask before every query."""
+    store_dir = store_dir or project.store_dir
+    try:
+        if holds_published(project, store_dir):
+            recorded = manifest(store_dir)
+            return f"store:{recorded.get('generation')}" if recorded else None
+        return "files:" + json.dumps([_stamp(path) for path in loaded_files(project)])
+    except (OSError, InputError):
+        return None
 
 
 def newer_inputs(project: Project) -> list[Path]:
@@ -138,12 +201,11 @@ def open_persistent(store_dir: Path) -> ox.Store:
 
 def open_published(project: Project, *, use_store: bool = True) -> ox.Store:
     """The persistent store when it holds the current output/ (and `use_store`), else the
-    published Turtle and the ontology loaded into memory."""
+    published N-Quads and the ontology loaded into memory."""
     if use_store and holds_published(project):
         return open_persistent(project.store_dir)
     store = ox.Store()
-    for path in loaded_files(project):
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    _bulk_load(store, loaded_files(project))
     return store
 
 

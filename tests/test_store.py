@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.project import open_project
 from kg.query import examples, run
-from kg.store import holds_published, load_store, open_published
+from kg.store import holds_published, load_store, open_published, published_generation
 from tests.helpers import scratch_project
 
 
@@ -33,7 +33,7 @@ def invoke(*args: str) -> tuple[int, str]:
 def test_load_writes_a_store_that_query_reads(project: Path) -> None:
     code, output = invoke("load")
     assert code == 0
-    assert output.startswith("kg load: 7048 triples into output/store, ")
+    assert output.startswith("kg load: 7048 triples and 352 statement graphs into output/store, ")
     store_dir = project / "output" / "store"
     assert holds_published(open_project(project), store_dir)
     store = open_published(open_project(project))
@@ -51,14 +51,17 @@ def test_load_writes_a_store_that_query_reads(project: Path) -> None:
 def test_reloading_replaces_the_store_and_leaves_no_staging(project: Path) -> None:
     invoke("load")
     first = load_store(open_project(project))
-    assert first.triples == 7048
+    assert (first.triples, first.graphs) == (7048, 352)
     leftovers = sorted(p.name for p in (project / "output").iterdir() if p.name.startswith(".store"))
     assert leftovers == []
-    assert len(ox.Store.read_only(str(project / "output" / "store"))) == 7048
+    assert len(ox.Store.read_only(str(project / "output" / "store"))) == 7048 + 352
 
 
-def test_a_rebuild_makes_the_store_stale_and_commands_fall_back(project: Path) -> None:
+def test_a_rebuild_with_other_content_makes_the_store_stale_and_commands_fall_back(project: Path) -> None:
     invoke("load")
+    people = project / "facts" / "people.yaml"
+    third_source = '      - {source: 002_61f4a650ca5522b8, quote: "37-year-old actress Yuliya Peresild"}\n'
+    people.write_text(people.read_text(encoding="utf-8").replace(third_source, "", 1), encoding="utf-8")
     assert invoke("build", "-q")[0] == 0
     assert not holds_published(open_project(project))
     store = open_published(open_project(project))
@@ -88,7 +91,7 @@ def test_load_needs_a_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     root = scratch_project(tmp_path / "unbuilt")
     monkeypatch.setenv("KG_PROJECT", str(root))
     code, output = invoke("load")
-    assert (code, output) == (2, f"error: {root / 'output' / 'vyzov.ttl'} does not exist: run 'kg build' first\n")
+    assert (code, output) == (2, f"error: {root / 'output' / 'vyzov.nq'} does not exist: run 'kg build' first\n")
 
 
 def test_load_refuses_a_folder_that_is_not_a_store(project: Path) -> None:
@@ -105,7 +108,7 @@ def test_kg_store_names_another_place(project: Path, tmp_path: Path, monkeypatch
     monkeypatch.setenv("KG_STORE", str(elsewhere))
     code, output = invoke("load")
     assert code == 0
-    assert output.startswith(f"kg load: 7048 triples into {elsewhere}, ")
+    assert output.startswith(f"kg load: 7048 triples and 352 statement graphs into {elsewhere}, ")
     assert holds_published(open_project(project), elsewhere)
 
 
@@ -125,3 +128,42 @@ def test_add_reloads_a_current_store(project: Path) -> None:
         "ASK { <https://example.org/vyzov/id/film/vyzov> <https://schema.org/producer> "
         "<https://example.org/vyzov/id/org/roscosmos> }")
     assert bool(answer) is True
+
+
+def test_an_identical_rebuild_keeps_the_store_current(project: Path) -> None:
+    invoke("load")
+    generation = published_generation(open_project(project))
+    assert generation is not None and generation.startswith("store:")
+    assert invoke("build", "-q")[0] == 0  # new files, new mtimes, the same bytes
+    assert holds_published(open_project(project))
+    assert published_generation(open_project(project)) == generation
+
+
+def test_freshness_is_by_content_not_by_size_and_time(project: Path) -> None:
+    invoke("load")
+    quads = project / "output" / "vyzov.nq"
+    before = quads.stat()
+    data = bytearray(quads.read_bytes())
+    at = data.index(b"Moscow")
+    data[at:at + 6] = b"Moskva"
+    quads.write_bytes(bytes(data))
+    os.utime(quads, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same modification time
+    assert not holds_published(open_project(project))
+    assert published_generation(open_project(project)).startswith("files:")
+
+
+def test_a_new_load_is_a_new_generation(project: Path) -> None:
+    invoke("load")
+    first = published_generation(open_project(project))
+    invoke("load")
+    assert published_generation(open_project(project)) not in (first, None)
+
+
+def test_statement_graphs_answer_graph_queries_from_the_store_and_from_output(project: Path) -> None:
+    query = ("SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE { GRAPH ?st { ?s <https://schema.org/name> ?o } "
+             "?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s }")
+    in_memory = run(open_published(open_project(project), use_store=False), query, "tsv")
+    invoke("load")
+    assert invoke("query", query, "--format", "tsv") == (0, in_memory)
+    count = int(in_memory.splitlines()[1])
+    assert count > 0

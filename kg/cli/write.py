@@ -115,12 +115,13 @@ def validate(project: Project, files: tuple[Path, ...], output_format: str, stri
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @with_project
 def load(project: Project, store_dir: Path | None, quiet: bool) -> None:
-    """Load the built graph (the Turtle file and the ontology of output/) into a persistent
-    on-disk Oxigraph store, which kg query, explain, conflicts and validate then use.
+    """Load the built dataset (the N-Quads file and the ontology of output/) into a persistent
+    on-disk Oxigraph store, which kg query, explain, conflicts and validate then use. The graph is
+    the default graph; each statement's named graph is there too, for GRAPH queries.
 
     The store is replaced only once the new one is complete. It goes out of date when output/
-    is rebuilt; kg query then reads output/ directly, and kg validate reads facts/, until the
-    next kg load.
+    is rebuilt with different content (checked by SHA-256); kg query then reads output/
+    directly, and kg validate reads facts/, until the next kg load.
 
     \b
     Example:
@@ -131,8 +132,8 @@ def load(project: Project, store_dir: Path | None, quiet: bool) -> None:
 
     loaded = load_store(project, store_dir)
     if not quiet:
-        click.echo(f"kg load: {loaded.triples} triples into {display_path(loaded.path, project.root)}, "
-                   f"{loaded.seconds:.2f}s")
+        click.echo(f"kg load: {loaded.triples} triples and {loaded.graphs} statement graphs into "
+                   f"{display_path(loaded.path, project.root)}, {loaded.seconds:.2f}s")
 
 
 @main.command()
