@@ -241,7 +241,7 @@ def test_site_command_writes_and_refuses_a_foreign_folder(tmp_path: Path, seed_r
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep me"
     result = CliRunner().invoke(main, ["--project", str(seed_root), "site", "--out", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("kg site: ")
+    assert result.stdout.startswith("kg site: ")
     assert (tmp_path / "site" / "id" / "film" / "vyzov.html").is_file()
 
 
