@@ -207,7 +207,7 @@ class _Mapper:
         claim: Claim | None = None,
     ) -> None:
         """One statement per triple and qualifiers: claims of the same triple with the same
-        qualifiers merge their references; a differently qualified claim (Shipenko's camera job
+        qualifiers merge their references; a differently qualified claim (a director's camera job
         and his sound job on the same film) is a statement of its own, with its own sources."""
         role = claim.role if claim else None
         when = claim.point_in_time if claim else None
