@@ -29,7 +29,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from kg.merge import Plan
     from kg.pipeline import BuildResult
     from kg.remote.publish import PublishResult
+    from kg.site import SiteResult
     from kg.store import Loaded
 
 
@@ -59,9 +60,11 @@ def init(directory: Path | str, *, name: str | None = None, title: str | None = 
     return open_project(created.root)
 
 
-def build(project: Project, *, write: bool = True, shacl: bool = True, validator: str = "auto") -> BuildResult:
-    """Build the graph from sources/ and facts/; with `write`, replace output/ all at once.
-    Raises FactsError (a quote not found, an unknown entity, …) or ValidationFailed (SHACL).
+def build(project: Project, *, write: bool = True, shacl: bool = True, validator: str = "auto",
+          wait: bool = True, on_stage: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the graph from sources/ and facts/; with `write`, replace output/ all at once, holding
+    the project lock (kg.lock: `wait=False` raises ProjectLocked rather than wait for another
+    writer). Raises FactsError (a quote not found, an unknown entity, …) or ValidationFailed (SHACL).
 
     >>> import pathlib, tempfile
     >>> project = init(pathlib.Path(tempfile.mkdtemp()) / "empty")
@@ -69,21 +72,28 @@ def build(project: Project, *, write: bool = True, shacl: bool = True, validator
     >>> result.triple_count, sorted(p.name for p in project.output_dir.iterdir())[:3]
     (0, ['context.jsonld', 'empty-wikidata.ttl', 'empty.jsonld'])
     """
+    from kg.lock import writing
     from kg.pipeline import build as run_build
     from kg.pipeline import write_outputs
 
-    result = run_build(project, run_shacl=shacl, validator=validator)
-    if write:
-        write_outputs(result.files, project.output_dir)
+    if not write:
+        return run_build(project, run_shacl=shacl, validator=validator, on_stage=on_stage)
+    with writing(project, "kg build", wait=wait):
+        result = run_build(project, run_shacl=shacl, validator=validator, on_stage=on_stage)
+        if on_stage:
+            on_stage("write")
+        write_outputs(result.files, project.output_dir, project.root)
     return result
 
 
-def load(project: Project, *, store: Path | str | None = None) -> Loaded:
+def load(project: Project, *, store: Path | str | None = None, wait: bool = True) -> Loaded:
     """Load the built graph into the persistent store (output/store unless `store` says where),
     which query, explain, check and serve then use while it holds the current output/."""
+    from kg.lock import writing
     from kg.store import load_store
 
-    return load_store(project, Path(store) if store is not None else None)
+    with writing(project, "kg load", wait=wait):
+        return load_store(project, Path(store) if store is not None else None)
 
 
 def validate(project: Project, *, files: Sequence[Path | str], shacl: bool = True) -> Outcome:
@@ -95,28 +105,46 @@ def validate(project: Project, *, files: Sequence[Path | str], shacl: bool = Tru
     return validate_files([Path(f) for f in files], project, shacl=shacl)
 
 
-def add(project: Project, *, files: Sequence[Path | str], dry_run: bool = False) -> Plan:
+def add(project: Project, *, files: Sequence[Path | str], dry_run: bool = False, wait: bool = True) -> Plan:
     """Check `files`, then copy them into facts/ and rebuild output/ (and a current store), all or
-    nothing. When they do not conform nothing is written: see `Plan.outcome`."""
+    nothing, holding the project lock. When they do not conform nothing is written: see `Plan.outcome`."""
+    from kg.lock import writing
     from kg.merge import apply, plan_add
 
-    plan = plan_add([Path(f) for f in files], project)
-    if plan.outcome.conforms and not dry_run:
-        apply(plan, project)
+    with writing(project, "kg add", wait=wait):
+        plan = plan_add([Path(f) for f in files], project)
+        if plan.outcome.conforms and not dry_run:
+            apply(plan, project)
     return plan
 
 
 def add_source(project: Project, location: Path | str, *, key: str | None = None, title: str | None = None,
                date: str | None = None, language: str | None = None, url: str | None = None,
-               publisher: str | None = None, rights: str | None = None) -> Registered:
-    """Register an article (a text file, or an http(s) URL fetched and reduced to its text) in sources/."""
-    from kg.inputs.register import Description, register_file, register_url
+               publisher: str | None = None, rights: str | None = None, wait: bool = True) -> Registered:
+    """Register an article (a text file, or an http(s) URL fetched and reduced to its text) in
+    sources/; fetched before the project lock is taken, registered while it is held."""
+    from kg.inputs.register import Description, prepare_file, prepare_url, register_prepared
+    from kg.lock import writing
 
     description = Description(title=title, date=date, language=language or project.language, url=url,
                               publisher=publisher, rights=rights)
     if isinstance(location, str) and location.startswith(("http://", "https://")):
-        return register_url(location, project.sources_dir, key, description)
-    return register_file(Path(location), project.sources_dir, key, description)
+        prepared = prepare_url(location, key, description)
+    else:
+        prepared = prepare_file(Path(location), key, description)
+    with writing(project, "kg source add", wait=wait):
+        return register_prepared(prepared, project.sources_dir)
+
+
+def site(project: Project, *, out: Path | str | None = None, wait: bool = True,
+         warn: Callable[[str], None] | None = None) -> SiteResult:
+    """Write the browsable site into `out` (default output/site), replacing it whole, holding the
+    project lock."""
+    from kg.lock import writing
+    from kg.site import build_site
+
+    with writing(project, "kg site", wait=wait):
+        return build_site(project, Path(out) if out is not None else None, warn=warn)
 
 
 def publish(project: Project, *, endpoint: str, graph: str | None = None, fmt: str = "turtle",
@@ -147,4 +175,4 @@ def publish(project: Project, *, endpoint: str, graph: str | None = None, fmt: s
         client.close()
 
 
-__all__ = ["add", "add_source", "build", "init", "load", "open_project", "publish", "validate"]
+__all__ = ["add", "add_source", "build", "init", "load", "open_project", "publish", "site", "validate"]

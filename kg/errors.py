@@ -17,6 +17,14 @@ class ProjectError(InputError):
     """No project was found, or its kg.toml cannot be read or says something impossible."""
 
 
+class OutputError(KgError):
+    """The project could not be written (a full or read-only disk); nothing was changed."""
+
+
+class ProjectLocked(KgError):
+    """Another command is writing the project (and the caller asked not to wait)."""
+
+
 class SourceError(KgError):
     """A source article is missing, altered (checksum) or described wrongly."""
 

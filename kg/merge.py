@@ -8,10 +8,10 @@ from pathlib import Path
 from kg.check.facts import validate_facts
 from kg.check.outcome import Outcome
 from kg.errors import InputError
-from kg.files import write_atomically
+from kg.files import Change
 from kg.pipeline import build
 from kg.project import Project
-from kg.store import holds_published, load_store
+from kg.store import fill_store, holds_published, loaded_files, refresh_stamps
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,16 @@ def plan_add(paths: list[Path], project: Project) -> Plan:
 
 
 def apply(plan: Plan, project: Project) -> None:
-    """Write the new facts files and every output file in one staged rename."""
-    files: dict[Path, bytes] = dict(plan.new_facts)
-    files |= {project.output_dir / name: data for name, data in plan.output_files.items()}
+    """Write the new facts files, every output file and (when the store held the old output/) a
+    new store as one kg.files.Change: a failure or a kill leaves all of them old or all new."""
+    outputs = {project.output_dir / name: data for name, data in plan.output_files.items()}
     store_was_current = holds_published(project)
-    write_atomically(files)
+    with Change(project.root) as change:
+        for final, data in sorted((plan.new_facts | outputs).items()):
+            change.stage(final, data)
+        if store_was_current:
+            staged = {final: staged for staged, final in change.files}
+            fill_store(change, project.store_dir, {path.name: staged[path] for path in loaded_files(project)})
+        change.commit()
     if store_was_current:
-        load_store(project)
+        refresh_stamps(project, project.store_dir)

@@ -182,6 +182,7 @@ def minted_prefixes(project: Project, kinds: set[str]) -> dict[str, str]:
     return prefixes
 
 
-def write_outputs(files: dict[str, bytes], output_dir: Path) -> None:
-    """Write all files or none: each goes to a temporary file first, then all are renamed."""
-    write_atomically({output_dir / name: data for name, data in files.items()})
+def write_outputs(files: dict[str, bytes], output_dir: Path, root: Path | None = None) -> None:
+    """Write all files or none: each is staged first, then all are renamed (kg.files.Change);
+    messages name them relative to `root`."""
+    write_atomically({output_dir / name: data for name, data in files.items()}, root)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -22,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.files import Change, fault_point
 from kg.namespaces import SCHEMA
 from kg.outputs import output_path
 from kg.project import PROJECT_FILE, Project
@@ -76,46 +76,69 @@ def _record(path: Path) -> dict[str, Any]:
     return {"sha256": sha256(path), "stamp": _stamp(path)}
 
 
-def _rdf_format(path: Path) -> ox.RdfFormat:
-    return ox.RdfFormat.N_QUADS if path.suffix == ".nq" else ox.RdfFormat.TURTLE
+def _rdf_format(name: str) -> ox.RdfFormat:
+    return ox.RdfFormat.N_QUADS if name.endswith(".nq") else ox.RdfFormat.TURTLE
 
 
-def _bulk_load(store: ox.Store, paths: list[Path]) -> None:
-    for path in paths:
+def _bulk_load(store: ox.Store, files: dict[str, Path]) -> None:
+    """Load each file (by its name in output/, which gives its format -> where its bytes are)."""
+    for name, path in files.items():
         try:
-            store.bulk_load(path=str(path), format=_rdf_format(path))
+            store.bulk_load(path=str(path), format=_rdf_format(name))
         except SyntaxError as exc:
             raise InputError(f"{path}: {exc}") from exc
 
 
 def load_store(project: Project, store_dir: Path | None = None) -> Loaded:
     """Bulk-load the published dataset and the ontology into a persistent store. The new store is
-    written beside the old one and swapped in only when complete, so readers never see half."""
+    written beside the old one and swapped in only when complete (one kg.files.Change), so
+    readers never see half."""
     started = time.perf_counter()
     store_dir = store_dir or project.store_dir
     paths = loaded_files(project)
+    check_store_dir(store_dir)
+    with Change(project.root) as change:
+        triples, graphs = fill_store(change, store_dir, {path.name: path for path in paths})
+        change.commit()
+    refresh_stamps(project, store_dir)
+    return Loaded(store_dir, triples, graphs, time.perf_counter() - started)
+
+
+def check_store_dir(store_dir: Path) -> None:
     if store_dir.exists() and not (store_dir / MANIFEST).exists() and any(store_dir.iterdir()):
         raise InputError(f"{store_dir} exists and is not a kg store; choose another --store")
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = store_dir.with_name(f".{store_dir.name}.loading-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        store = ox.Store(str(staging))
-        _bulk_load(store, paths)
-        store.optimize()
-        triples, graphs = _counts(store)
-        del store
-        record = {"files": {p.name: _record(p) for p in paths}, "triples": triples, "graphs": graphs,
-                  "generation": uuid.uuid4().hex}
-        (staging / MANIFEST).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-        retired = store_dir.with_name(f".{store_dir.name}.retired-{os.getpid()}")
-        if store_dir.exists():
-            os.replace(store_dir, retired)
-        os.replace(staging, store_dir)
-        shutil.rmtree(retired, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return Loaded(store_dir, triples, graphs, time.perf_counter() - started)
+
+
+def fill_store(change: Change, store_dir: Path, files: dict[str, Path]) -> tuple[int, int]:
+    """Stage a new store for `store_dir` in `change`, loaded from `files` (the name each will
+    have in output/ -> where its bytes are now: itself, or a file staged in the same change)."""
+    staging = change.stage_folder(store_dir)
+    store = ox.Store(str(staging))
+    _bulk_load(store, files)
+    store.optimize()
+    triples, graphs = _counts(store)
+    del store
+    fault_point("store-fill")
+    record = {"files": {name: _record(path) for name, path in files.items()}, "triples": triples,
+              "graphs": graphs, "generation": uuid.uuid4().hex}
+    (staging / MANIFEST).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return triples, graphs
+
+
+def refresh_stamps(project: Project, store_dir: Path) -> None:
+    """After the loaded files were renamed into place their stamps are new: record them (once
+    their SHA-256 is confirmed), so that holds_published() need not hash them again."""
+    recorded = manifest(store_dir)
+    if recorded is None or not holds_published(project, store_dir):
+        return
+    paths = [output_path(project, key) for key in LOADED]
+    if all(recorded["files"][path.name].get("stamp") == _stamp(path) for path in paths):
+        return
+    for path in paths:
+        recorded["files"][path.name]["stamp"] = _stamp(path)
+    staged = store_dir / f".{MANIFEST}.new"
+    staged.write_text(json.dumps(recorded, indent=1) + "\n", encoding="utf-8")
+    os.replace(staged, store_dir / MANIFEST)
 
 
 def _counts(store: ox.Store) -> tuple[int, int]:
@@ -205,7 +228,7 @@ def open_published(project: Project, *, use_store: bool = True) -> ox.Store:
     if use_store and holds_published(project):
         return open_persistent(project.store_dir)
     store = ox.Store()
-    _bulk_load(store, loaded_files(project))
+    _bulk_load(store, {path.name: path for path in loaded_files(project)})
     return store
 
 

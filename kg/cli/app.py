@@ -83,3 +83,9 @@ def main(ctx: click.Context, location: Path | None) -> None:
       kg build            # facts/ + sources/ -> output/
     """
     ctx.obj = Session(location)
+
+
+def no_wait_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--no-wait, on every command that writes the project (kg.lock)."""
+    return click.option("--no-wait", is_flag=True,
+                        help="If another kg command is writing the project, exit 2 at once instead of waiting.")(command)

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import click
 
-from kg.cli.app import main, with_project
+from kg.cli.app import main, no_wait_option, with_project
 from kg.project import Project
 
 
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site (default: output/site; the folder is replaced).")
+@no_wait_option
 @with_project
-def site(project: Project, out_dir: Path | None) -> None:
+def site(project: Project, out_dir: Path | None, no_wait: bool) -> None:
     """Write the browsable site: a page per entity, source article, statement and reference,
     each with its Turtle, JSON-LD, N-Triples and N-Quads; an index, the example queries with
     their results, the ontology. Static files with relative links: host them anywhere.
@@ -24,9 +25,10 @@ def site(project: Project, out_dir: Path | None) -> None:
     Example:
       kg site && kg serve
     """
-    from kg.site import build_site
+    from kg.api import site as write_site
 
-    result = build_site(project, out_dir, warn=lambda message: click.echo(f"warning: {message}", err=True))
+    result = write_site(project, out=out_dir, wait=not no_wait,
+                        warn=lambda message: click.echo(f"warning: {message}", err=True))
     click.echo(result.summary())
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.app import handles_errors, main, with_project
+from kg.cli.app import handles_errors, main, no_wait_option, with_project
 from kg.files import display_path
 from kg.project import Project
 from kg.shacl import CHOICES
@@ -41,8 +41,9 @@ def init(directory: Path, name: str | None, title: str | None, base_iri: str | N
 @click.option("--validator", type=click.Choice(CHOICES), default="auto", show_default=True,
               help="SHACL engine: pyshacl, or the same shapes compiled to SPARQL on Oxigraph (fast); "
                    "auto picks pyshacl up to 50,000 triples.")
+@no_wait_option
 @with_project
-def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validator: str) -> None:
+def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validator: str, no_wait: bool) -> None:
     """Build the graph from sources/ and facts/ into output/.
 
     Fails (exit 1) when a quote is not in its source or SHACL finds a violation; conflicts
@@ -52,15 +53,11 @@ def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validato
     Example:
       kg build --verbose
     """
+    from kg.api import build as run_build
     from kg.cli.progress import StageProgress
-    from kg.pipeline import build as run_build
-    from kg.pipeline import write_outputs
 
     progress = None if quiet else StageProgress(["read", "map", "validate", "serialise", "write"])
-    result = run_build(project, run_shacl=not no_shacl, validator=validator, on_stage=progress)
-    if progress:
-        progress("write")
-    write_outputs(result.files, project.output_dir)
+    result = run_build(project, shacl=not no_shacl, validator=validator, wait=not no_wait, on_stage=progress)
     if progress:
         progress.finish()
     if quiet:
@@ -113,8 +110,9 @@ def validate(project: Project, files: tuple[Path, ...], output_format: str, stri
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to keep the store (default: $KG_STORE, else output/store).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@no_wait_option
 @with_project
-def load(project: Project, store_dir: Path | None, quiet: bool) -> None:
+def load(project: Project, store_dir: Path | None, quiet: bool, no_wait: bool) -> None:
     """Load the built dataset (the N-Quads file and the ontology of output/) into a persistent
     on-disk Oxigraph store, which kg query, explain, conflicts and validate then use. The graph is
     the default graph; each statement's named graph is there too, for GRAPH queries.
@@ -128,9 +126,9 @@ def load(project: Project, store_dir: Path | None, quiet: bool) -> None:
       kg build && kg load
       kg query --example crew      # answered from output/store
     """
-    from kg.store import load_store
+    from kg.api import load as load_store
 
-    loaded = load_store(project, store_dir)
+    loaded = load_store(project, store=store_dir, wait=not no_wait)
     if not quiet:
         click.echo(f"kg load: {loaded.triples} triples and {loaded.graphs} statement graphs into "
                    f"{display_path(loaded.path, project.root)}, {loaded.seconds:.2f}s")
@@ -139,8 +137,9 @@ def load(project: Project, store_dir: Path | None, quiet: bool) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@no_wait_option
 @with_project
-def add(project: Project, files: tuple[Path, ...], dry_run: bool) -> None:
+def add(project: Project, files: tuple[Path, ...], dry_run: bool, no_wait: bool) -> None:
     """Validate FILES, then copy them into facts/ and rebuild output/.
 
     All or nothing: if validation or the build fails, not one byte of facts/ or output/ changes.
@@ -149,10 +148,10 @@ def add(project: Project, files: tuple[Path, ...], dry_run: bool) -> None:
     Example:
       kg add new-claims.yaml --dry-run
     """
+    from kg.api import add as add_files
     from kg.check.outcome import render_text
-    from kg.merge import apply, plan_add
 
-    plan = plan_add(list(files), project)
+    plan = add_files(project, files=list(files), dry_run=dry_run, wait=not no_wait)
     if not plan.outcome.conforms:
         click.echo(render_text(plan.outcome), nl=False)
         click.echo("nothing added", err=True)
@@ -161,8 +160,6 @@ def add(project: Project, files: tuple[Path, ...], dry_run: bool) -> None:
     for target in plan.new_facts:
         click.echo(f"{verb} {display_path(target, project.root)}")
     click.echo(f"{'would change' if dry_run else 'changed'}: {', '.join(plan.changed_outputs) or 'no output file'}")
-    if not dry_run:
-        apply(plan, project)
     click.echo(plan.summary)
 
 
@@ -185,9 +182,11 @@ def source() -> None:
 @click.option("--url", metavar="URL", help="Where the article is published (a URL LOCATION is recorded by itself).")
 @click.option("--publisher", help="Who publishes the article (its name).")
 @click.option("--rights", help="Who holds the article's rights, as a statement (e.g. \"© Reuters\").")
+@no_wait_option
 @with_project
 def source_add(project: Project, location: str, key: str | None, title: str | None, date: str | None,
-               language: str | None, url: str | None, publisher: str | None, rights: str | None) -> None:
+               language: str | None, url: str | None, publisher: str | None, rights: str | None,
+               no_wait: bool) -> None:
     """Register LOCATION, a text file or an http(s) URL, as a source: stored byte for byte,
     checksummed, duplicates refused. A web page is decoded as browsers decode it, reduced to its
     main text (trafilatura) and recorded under the URL it was finally served from (after
@@ -198,13 +197,9 @@ def source_add(project: Project, location: str, key: str | None, title: str | No
       kg source add ~/articles/2024-11-06-results.txt --language en --publisher "Example News"
       kg source add https://example.com/news/results.html --date 2024-11-06
     """
-    from kg.inputs.register import Description, register_file, register_url
+    from kg.api import add_source
 
-    description = Description(title=title, date=date, language=language or project.language, url=url,
-                              publisher=publisher, rights=rights)
-    if location.startswith(("http://", "https://")):
-        registered = register_url(location, project.sources_dir, key, description)
-    else:
-        registered = register_file(Path(location), project.sources_dir, key, description)
+    registered = add_source(project, location, key=key, title=title, date=date, language=language, url=url,
+                            publisher=publisher, rights=rights, wait=not no_wait)
     click.echo(f"registered {registered.key}: sources/{registered.file} sha256 {registered.sha256} "
                f"(retrieved {registered.retrieved})")

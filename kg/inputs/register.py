@@ -111,12 +111,30 @@ def check_description(key: str | None, description: Description) -> None:
             raise InputError(f"{name} {value!r} {problem}")
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """An article read or fetched and described, ready for register_text (under the project lock)."""
+
+    raw: bytes
+    origin: str
+    key: str
+    description: Description
+
+
+def prepare_file(path: Path, key: str | None = None, description: Description = Description()) -> Prepared:
+    check_description(key, description)
+    raw = read_limited(path, MAX_BYTES, "a source text may hold")
+    return Prepared(raw, str(path), key or derived_key(path.stem), description)
+
+
 def register_file(path: Path, sources_dir: Path, key: str | None = None,
                   description: Description = Description()) -> Registered:
     """Copy the text into sources/ byte for byte and append its entry to sources.yaml."""
-    check_description(key, description)
-    raw = read_limited(path, MAX_BYTES, "a source text may hold")
-    return register_text(raw, str(path), key or derived_key(path.stem), sources_dir, description)
+    return register_prepared(prepare_file(path, key, description), sources_dir)
+
+
+def register_prepared(prepared: Prepared, sources_dir: Path) -> Registered:
+    return register_text(prepared.raw, prepared.origin, prepared.key, sources_dir, prepared.description)
 
 
 def derived_key(name: str) -> str:
@@ -168,7 +186,7 @@ def register_text(raw: bytes, origin: str, key: str, sources_dir: Path,
     write_atomically({
         sources_dir / file_name: raw,
         registry: (current.rstrip("\n") + "\n" + entry).encode("utf-8"),
-    })
+    }, sources_dir.parent)
     return Registered(key, file_name, digest, retrieved)
 
 
@@ -191,10 +209,9 @@ def fetch_article(url: str, max_bytes: int = MAX_BYTES) -> Article:
     return Article((main_text.strip() + "\n").encode("utf-8"), title, page.url)
 
 
-def register_url(url: str, sources_dir: Path, key: str | None = None,
-                 description: Description = Description()) -> Registered:
-    """Fetch and register a web article; the registry records the URL it was finally served
-    from (after redirects) unless `description.url` says otherwise."""
+def prepare_url(url: str, key: str | None = None, description: Description = Description()) -> Prepared:
+    """Fetch a web article; the registry is to record the URL it was finally served from (after
+    redirects) unless `description.url` says otherwise."""
     check_description(key, description)
     article = fetch_article(url)
     from urllib.parse import urlparse
@@ -203,4 +220,10 @@ def register_url(url: str, sources_dir: Path, key: str | None = None,
     default_key = Path(parts.path).stem or parts.hostname or "article"
     title = description.title or (article.title if article.title and not one_line_problem(article.title) else None)
     described = replace(description, title=title, url=description.url or article.url)
-    return register_text(article.raw, url, key or derived_key(default_key), sources_dir, described)
+    return Prepared(article.raw, url, key or derived_key(default_key), described)
+
+
+def register_url(url: str, sources_dir: Path, key: str | None = None,
+                 description: Description = Description()) -> Registered:
+    """Fetch and register a web article (see prepare_url)."""
+    return register_prepared(prepare_url(url, key, description), sources_dir)

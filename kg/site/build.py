@@ -3,9 +3,6 @@ example queries and the ontology, written into one folder all at once."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +12,7 @@ import pyoxigraph as ox
 
 from kg.conflicts import stored_conflicts
 from kg.errors import InputError
+from kg.files import Change
 from kg.mapping import reading_order
 from kg.namespaces import SCHEMA
 from kg.outputs import output_path
@@ -138,28 +136,18 @@ def _query_results(graph: SiteGraph) -> list[QueryResult]:
 
 
 def write_site(files: dict[str, bytes], out_dir: Path) -> None:
-    """Replace out_dir by a folder holding exactly `files`. A folder kg did not write is never
-    replaced (it would be deleted)."""
+    """Replace out_dir by a folder holding exactly `files`, in one kg.files.Change. A folder kg
+    did not write is never replaced (it would be deleted)."""
     out_dir = out_dir.resolve()
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
         raise InputError(f"{out_dir} exists and was not written by kg site: choose an empty or new folder")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with Change() as change:
+        staging = change.stage_folder(out_dir)
         for name, data in files.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        old = None
-        if out_dir.exists():
-            old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-            os.replace(out_dir, old)
-        os.replace(staging, out_dir)
-        if old is not None:
-            shutil.rmtree(old)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        change.commit()
 
 
 def build_site(project: Project, out_dir: Path | None = None,

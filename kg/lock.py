@@ -1,0 +1,95 @@
+"""One writer at a time: every command that writes a project (add, source add, build, load,
+site) holds its lock, an fcntl.flock on .kg/lock, for the whole command. The lock dies with its
+holder, so a killed command never blocks the next. The holder writes its pid, command and start
+time in the file, for the message a second writer prints while it waits (or exits with, under
+--no-wait). Whoever takes the lock first finishes or removes what a killed writer left
+(kg.files.Change): readers never take it, they only ever see renamed, complete files."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kg.errors import ProjectLocked
+from kg.files import current_journal, fault_point, remove_leftovers, replay_journal
+from kg.project import Project
+
+STATE_DIR = ".kg"
+LOCK_FILE = "lock"
+JOURNAL_FILE = "journal.json"
+_held: dict[Path, int] = {}
+
+
+def journal_path(project: Project) -> Path:
+    return project.root / STATE_DIR / JOURNAL_FILE
+
+
+def _holder(handle: int) -> str:
+    """Who holds the lock, as its holder wrote it ("kg add (pid 812, since 14:02:11)")."""
+    try:
+        text = os.pread(handle, 4096, 0).decode("utf-8", "replace").strip()
+        pid, started, command = text.split(" ", 2)
+        since = time.strftime("%H:%M:%S", time.localtime(float(started)))
+        return f"{command} (pid {int(pid)}, since {since})"
+    except (OSError, ValueError):
+        return "another kg command"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def writing(project: Project, command: str, *, wait: bool = True,
+            on_wait: Callable[[str], None] = _say) -> Iterator[None]:
+    """Hold the project's lock (again, if this process holds it already) while the body writes;
+    on taking it, finish or remove what an interrupted writer left. A second writer waits,
+    told once through `on_wait`; with `wait=False` it raises ProjectLocked instead."""
+    root = project.root.resolve()
+    if _held.get(root):
+        _held[root] += 1
+        try:
+            yield
+        finally:
+            _held[root] -= 1
+        return
+    folder = root / STATE_DIR
+    folder.mkdir(exist_ok=True)
+    handle = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(handle)
+            if not wait:
+                raise ProjectLocked(f"the project is locked by {holder}; try again when it ends, "
+                                    "or drop --no-wait") from None
+            on_wait(f"waiting for {holder} to finish…")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()} {time.time():.0f} {command}\n".encode(), 0)
+        _held[root] = 1
+        token = current_journal.set(journal_path(project))
+        try:
+            recover(project)
+            fault_point("locked")
+            yield
+        finally:
+            current_journal.reset(token)
+            del _held[root]
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def recover(project: Project) -> None:
+    """Finish a committed change a kill cut short, then remove every staged or retired file
+    and folder left by one that was not committed. Called with the lock held."""
+    replay_journal(journal_path(project))
+    folders = {project.facts_dir, project.sources_dir, project.output_dir, project.store_dir.parent}
+    for folder in folders:
+        remove_leftovers(folder)
