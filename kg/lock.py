@@ -8,6 +8,7 @@ time in the file, for the message a second writer prints while it waits (or exit
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import sys
 import time
@@ -32,11 +33,10 @@ def journal_path(project: Project) -> Path:
 def _holder(handle: int) -> str:
     """Who holds the lock, as its holder wrote it ("kg add (pid 812, since 14:02:11)")."""
     try:
-        text = os.pread(handle, 4096, 0).decode("utf-8", "replace").strip()
-        pid, started, command = text.split(" ", 2)
-        since = time.strftime("%H:%M:%S", time.localtime(float(started)))
-        return f"{command} (pid {int(pid)}, since {since})"
-    except (OSError, ValueError):
+        holder = json.loads(os.pread(handle, 4096, 0))
+        since = time.strftime("%H:%M:%S", time.localtime(float(holder["started"])))
+        return f"{holder['command']} (pid {int(holder['pid'])}, since {since})"
+    except (OSError, ValueError, TypeError, KeyError):  # written as we read it: the holder just began
         return "another kg command"
 
 
@@ -72,7 +72,9 @@ def writing(project: Project, command: str, *, wait: bool = True,
             on_wait(f"waiting for {holder} to finish…")
             fcntl.flock(handle, fcntl.LOCK_EX)
         os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()} {time.time():.0f} {command}\n".encode(), 0)
+        holder = {"pid": os.getpid(), "command": command, "started": round(time.time(), 3),
+                  "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        os.pwrite(handle, (json.dumps(holder) + "\n").encode("utf-8"), 0)
         _held[root] = 1
         token = current_journal.set(journal_path(project))
         try:

@@ -4,6 +4,7 @@ the real server and system tools the slow tests need."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,3 +87,24 @@ def running_server(project: Path, site: Path, *options: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+
+
+def kg_process(project: Path, *args: str, hook: str | None = None, **popen: object) -> subprocess.Popen[str]:
+    """`kg --project PROJECT ARGS…` as a real process (output/store as its store, not the
+    suite's $KG_STORE), with kg.files.fault_point's KG_TEST_HOOK set to `hook` if given."""
+    import os
+    import sys
+
+    env = {name: value for name, value in os.environ.items() if name not in ("KG_STORE", "KG_TEST_HOOK")}
+    if hook:
+        env["KG_TEST_HOOK"] = hook
+    command = [sys.executable, "-c", "from kg.cli import main; main()", "--project", str(project), *args]
+    return subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **popen)  # type: ignore[call-overload]
+
+
+def stopped_or_ended(process: subprocess.Popen[str]) -> None:
+    """Wait until `process` stops itself (a ':stop' hook) or ends; it stays waitable."""
+    import os
+
+    os.waitid(os.P_PID, process.pid, os.WSTOPPED | os.WEXITED | os.WNOWAIT)
