@@ -72,9 +72,9 @@ def writing(project: Project, command: str, *, wait: bool = True,
             on_wait(f"waiting for {holder} to finish…")
             fcntl.flock(handle, fcntl.LOCK_EX)
         os.ftruncate(handle, 0)
-        holder = {"pid": os.getpid(), "command": command, "started": round(time.time(), 3),
+        record = {"pid": os.getpid(), "command": command, "started": round(time.time(), 3),
                   "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        os.pwrite(handle, (json.dumps(holder) + "\n").encode("utf-8"), 0)
+        os.pwrite(handle, (json.dumps(record) + "\n").encode("utf-8"), 0)
         _held[root] = 1
         token = current_journal.set(journal_path(project))
         try:
