@@ -1,0 +1,228 @@
+"""Crash consistency (issue 10, rows 4 and 15): real `kg` processes killed (SIGKILL) at named
+points of a write (kg.files.fault_point, KG_TEST_HOOK), then the next writer's recovery: every
+published file is from one generation, the old or the new, compared as parsed graphs with fresh
+builds of the old and of the new facts; nothing staged is left; the store holds output/.
+
+The points, for `kg add` of one file (the facts file renames first, then the 9 output files in
+name order, then the store folder): staging@2 (mid-staging), after-staging (all staged, nothing
+committed), after-journal (committed, nothing renamed), between-renames@1 (the facts file is
+in facts/, output/ is all old), between-renames@5 (output/ half renamed), between-renames@10
+(all files new, the store old), store-swap (the old store moved aside, the new not yet in:
+no output/store), after-renames (all done, the journal not yet removed)."""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import signal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.lock import writing
+from kg.project import open_project
+from kg.store import holds_published, manifest
+from tests.conftest import digests
+from tests.helpers import kg_process, scratch_project
+
+NEW_FILE = "shipenko.yaml"
+NEW_FACTS = """claims:
+  - subject: person/klim-shipenko
+    property: schema:description
+    value: {text: "Had a challenging flight in a small capsule.", lang: en}
+    refs:
+      - {source: 001_b25d8b9e867eeac6, quote: "Director Klim Shipenko had a challenging flight in a small capsule"}
+"""
+# Every published file that is a graph, and how to read it.
+GRAPHS = {"vyzov.ttl": ox.RdfFormat.TURTLE, "vyzov.nq": ox.RdfFormat.N_QUADS, "vyzov.trig": ox.RdfFormat.TRIG,
+          "vyzov.jsonld": ox.RdfFormat.JSON_LD, "vyzov-wikidata.ttl": ox.RdfFormat.TURTLE,
+          "void.ttl": ox.RdfFormat.TURTLE}
+COMMITTED_FROM = "after-journal"
+ADD_POINTS = ["staging@2", "after-staging", "after-journal", "between-renames@1", "between-renames@5",
+              "between-renames@10", "store-swap", "after-renames"]
+UNCOMMITTED = {"staging@2", "after-staging"}
+
+Generation = dict[str, frozenset[str]]
+
+
+def generation(files: dict[str, bytes]) -> Generation:
+    return {name: frozenset(str(q) for q in ox.parse(files[name], format=fmt, base_iri="https://example.org/"))
+            for name, fmt in GRAPHS.items()}
+
+
+def published(root: Path) -> Generation:
+    return generation({name: (root / "output" / name).read_bytes() for name in GRAPHS})
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if ".kg-staged-" in p.name or ".kg-retired-" in p.name or p.name == "journal.json")
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed built and loaded (output/store current), never written by the tests: each copies it."""
+    root = scratch_project(tmp_path_factory.mktemp("crash") / "base")
+    for command in (["build", "-q"], ["load", "-q"]):
+        process = kg_process(root, *command)
+        assert process.communicate()[1] == "" and process.returncode == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def old_and_new(base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Generation, Generation]:
+    """The graphs of a fresh build of the old facts and of the old facts plus NEW_FACTS."""
+    from kg.pipeline import build
+
+    copy = Path(shutil.copytree(base, tmp_path_factory.mktemp("crash") / "new", ignore=shutil.ignore_patterns("store")))
+    (copy / "facts" / NEW_FILE).write_text(NEW_FACTS, encoding="utf-8")
+    new = build(open_project(copy), run_shacl=False).files
+    return published(base), generation(new)
+
+
+@pytest.fixture
+def project(base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("KG_STORE")  # in-process checks look at output/store, as the processes do
+    root = Path(shutil.copytree(base, tmp_path / "project"))
+    (tmp_path / NEW_FILE).write_text(NEW_FACTS, encoding="utf-8")
+    return root
+
+
+def recover(root: Path) -> None:
+    """What every writing command does first: take the lock, finish or undo an interrupted change."""
+    with writing(open_project(root), "test"):
+        pass
+
+
+def assert_store_holds_output(root: Path) -> None:
+    project = open_project(root)
+    assert holds_published(project)
+    recorded = manifest(project.store_dir)
+    quads = (root / "output" / "vyzov.nq").read_bytes()
+    graphs = {q.graph_name for q in ox.parse(quads, format=ox.RdfFormat.N_QUADS)} - {ox.DefaultGraph()}
+    assert recorded is not None and recorded["graphs"] == len(graphs)
+
+
+@pytest.mark.parametrize("point", ADD_POINTS)
+def test_kg_add_killed_anywhere_leaves_old_or_new_and_the_next_command_recovers(
+        project: Path, tmp_path: Path, old_and_new: tuple[Generation, Generation], point: str) -> None:
+    old, new = old_and_new
+    killed = kg_process(project, "add", str(tmp_path / NEW_FILE), hook=point)
+    out, _ = killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
+    assert "added" not in out
+
+    recover(project)
+    committed = point not in UNCOMMITTED
+    assert (project / "facts" / NEW_FILE).exists() is committed
+    assert published(project) == (new if committed else old)
+    assert leftovers(project) == []
+    assert_store_holds_output(project)
+
+    retry = kg_process(project, "add", str(tmp_path / NEW_FILE))
+    retry_out, retry_err = retry.communicate()
+    if committed:
+        assert retry.returncode == 2
+        assert retry_err == (f"error: {project / 'facts' / NEW_FILE} exists already: "
+                             f"rename {NEW_FILE} before adding it\n")
+    else:
+        assert retry.returncode == 0, retry_err
+        assert retry_out.splitlines()[0] == f"added facts/{NEW_FILE}"
+    assert published(project) == new
+    assert leftovers(project) == []
+    assert_store_holds_output(project)
+
+
+@pytest.mark.parametrize("point", ["after-staging", "between-renames@3", "after-renames"])
+def test_kg_build_killed_leaves_old_or_new(project: Path, old_and_new: tuple[Generation, Generation],
+                                          point: str) -> None:
+    old, new = old_and_new
+    (project / "facts" / NEW_FILE).write_text(NEW_FACTS, encoding="utf-8")
+    killed = kg_process(project, "build", "-q", hook=point)
+    killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
+    recover(project)
+    assert published(project) == (old if point == "after-staging" else new)
+    assert leftovers(project) == []
+
+
+@pytest.mark.parametrize("point", ["store-fill", "store-swap", "after-renames"])
+def test_kg_load_killed_leaves_a_whole_store(project: Path, point: str) -> None:
+    generation_before = manifest(project / "output" / "store")["generation"]  # type: ignore[index]
+    killed = kg_process(project, "load", "-q", hook=point)
+    killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
+    assert (project / "output" / "store").exists() is (point != "store-swap")
+    recover(project)
+    assert leftovers(project) == []
+    assert_store_holds_output(project)
+    after = manifest(project / "output" / "store")["generation"]  # type: ignore[index]
+    assert (after == generation_before) is (point == "store-fill")
+
+
+@pytest.mark.parametrize("point", ["after-staging", "between-renames@1"])
+def test_kg_source_add_killed_leaves_the_registry_whole(project: Path, tmp_path: Path, point: str) -> None:
+    from kg.inputs.sources import load_sources
+
+    article = tmp_path / "article.txt"
+    article.write_text("An article registered while the machine went down.\n", encoding="utf-8")
+    killed = kg_process(project, "source", "add", str(article), "--key", "late", hook=point)
+    killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
+    recover(project)
+    committed = point != "after-staging"
+    sources = load_sources(project / "sources")
+    assert ("late" in sources) is committed
+    assert (project / "sources" / "late.txt").exists() is committed
+    if committed:
+        assert sources["late"].text == article.read_text(encoding="utf-8")
+    assert leftovers(project) == []
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    return {name: digest for name, digest in digests(root).items() if not name.startswith(".kg/")}
+
+
+def test_a_full_disk_while_writing_output_changes_nothing(project: Path, tmp_path: Path) -> None:
+    """ENOSPC and EFBIG reach kg the same way (an OSError from write); a file size limit
+    (RLIMIT_FSIZE, which also binds root) gives the real one without a full disk."""
+    before = _snapshot(project)
+    limit = 100_000  # facts/shipenko.yaml and the small outputs fit; output/vyzov.jsonld, first in order, does not
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    process = kg_process(project, "add", str(tmp_path / NEW_FILE), preexec_fn=small_files)
+    out, err = process.communicate()
+    assert process.returncode == 2
+    assert err == "error: cannot write output/vyzov.jsonld: File too large; nothing was changed\n"
+    assert "added" not in out
+    assert _snapshot(project) == before
+    assert leftovers(project) == []
+
+
+def test_a_full_disk_during_the_store_reload_changes_nothing(project: Path, tmp_path: Path) -> None:
+    before = _snapshot(project)
+    process = kg_process(project, "add", str(tmp_path / NEW_FILE), hook="store-fill:enospc")
+    out, err = process.communicate()
+    assert process.returncode == 2
+    assert err == "error: cannot write output/store: No space left on device; nothing was changed\n"
+    assert "added" not in out
+    assert _snapshot(project) == before
+    assert leftovers(project) == []
+
+
+@pytest.mark.skipif(hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0,
+                    reason="root writes into a read-only folder (the file size limit test covers root)")
+def test_a_read_only_output_folder_changes_nothing(project: Path) -> None:
+    before = _snapshot(project)
+    (project / "output").chmod(0o555)
+    try:
+        process = kg_process(project, "build", "-q")
+        _, err = process.communicate()
+    finally:
+        (project / "output").chmod(0o755)
+    assert process.returncode == 2
+    assert err == "error: cannot write output/context.jsonld: Permission denied; nothing was changed\n"
+    assert _snapshot(project) == before
