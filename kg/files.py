@@ -164,11 +164,15 @@ class Change:
 
 
 def write_journal(journal: Path, operations: list[list[str]]) -> None:
-    """Record the renames of a change, on disk before any is made: from then on it is committed."""
+    """Record the renames of a change, on disk before any is made: from then on it is committed.
+    Paths inside the project are recorded relative to it, so a moved project still recovers."""
+    root = journal.parent.parent
+    relative = [[kind, *(os.path.relpath(p, root) if Path(p).is_relative_to(root) else p for p in paths)]
+                for kind, *paths in operations]
     journal.parent.mkdir(parents=True, exist_ok=True)
     staged = journal.with_name(journal.name + ".new")
     with staged.open("w", encoding="utf-8") as out:
-        json.dump({"renames": operations}, out, indent=1)
+        json.dump({"renames": relative}, out, indent=1)
         out.flush()
         os.fsync(out.fileno())
     os.replace(staged, journal)
@@ -197,15 +201,21 @@ def replay(operations: list[list[str]]) -> None:
 
 def replay_journal(journal: Path) -> bool:
     """Finish the change a kill interrupted after it was committed; False when there was none."""
+    root = journal.parent.parent
     try:
         recorded: Any = json.loads(journal.read_text(encoding="utf-8"))
+        operations = [[kind, *(str(root / p) for p in paths)] for kind, *paths in recorded["renames"]]
     except FileNotFoundError:
         return False
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise OutputError(f"{journal}: an unreadable journal of an interrupted change ({exc}); "
                           "remove it once you have checked the project") from exc
-    replay(recorded["renames"])
-    journal.unlink()
+    try:
+        replay(operations)
+        journal.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot finish the change a killed kg command began ({journal}): "
+                          f"{exc.strerror or exc}; nothing more was changed") from exc
     return True
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.errors import ProjectLocked
+from kg.errors import OutputError, ProjectLocked
 from kg.files import current_journal, fault_point, remove_leftovers, replay_journal
 from kg.project import Project
 
@@ -59,8 +59,12 @@ def writing(project: Project, command: str, *, wait: bool = True,
             _held[root] -= 1
         return
     folder = root / STATE_DIR
-    folder.mkdir(exist_ok=True)
-    handle = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        folder.mkdir(exist_ok=True)
+        handle = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise OutputError(f"cannot write {STATE_DIR}/{LOCK_FILE}, the project's lock: {exc.strerror or exc}; "
+                          "nothing was changed") from exc
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -226,3 +226,15 @@ def test_a_read_only_output_folder_changes_nothing(project: Path) -> None:
     assert process.returncode == 2
     assert err == "error: cannot write output/context.jsonld: Permission denied; nothing was changed\n"
     assert _snapshot(project) == before
+
+
+def test_a_project_moved_after_a_kill_still_recovers(project: Path, tmp_path: Path,
+                                                     old_and_new: tuple[Generation, Generation]) -> None:
+    killed = kg_process(project, "add", str(tmp_path / NEW_FILE), hook="between-renames@5")
+    killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
+    moved = project.rename(tmp_path / "moved")
+    recover(moved)
+    assert published(moved) == old_and_new[1]
+    assert leftovers(moved) == []
+    assert_store_holds_output(moved)

@@ -66,9 +66,12 @@ def create_project(directory: Path, *, name: str | None = None, title: str | Non
             written.append(relative.as_posix())
         (staging / "output").mkdir()
         read_project(staging)  # the new kg.toml must be one kg reads: a bad name or IRI stops here
-        if directory.exists():
-            directory.rmdir()
-        os.replace(staging, directory)
+        try:  # one rename: a second kg init into the same folder, even at the same time, is refused
+            if directory.exists():
+                directory.rmdir()
+            os.replace(staging, directory)
+        except OSError as exc:
+            raise ProjectError(f"{directory} exists and is not an empty folder: kg init writes a new project") from exc
     finally:
         if staging.exists():
             shutil.rmtree(staging)
