@@ -10,6 +10,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -99,3 +101,28 @@ def recover(project: Project) -> None:
     folders = {project.facts_dir, project.sources_dir, project.output_dir, project.store_dir.parent}
     for folder in folders:
         remove_leftovers(folder)
+        _remove_legacy_leftovers(folder, (project.store_dir.name, "site"))
+
+
+# What kg 0.2 and earlier left when killed: `.NAME.XXXXXXXX` beside a file NAME (mkstemp), and
+# `.store.loading-PID`, `.store.retired-PID`, `.site.old-PID`, `.site.XXXXXXXX` beside those folders.
+_LEGACY_FILE = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}")
+_LEGACY_FOLDER = re.compile(r"\.(?P<name>[^/]+)\.(?:loading-\d+|retired-\d+|old-\d+|[a-z0-9_]{8})")
+
+
+def _remove_legacy_leftovers(folder: Path, folder_names: tuple[str, ...]) -> None:
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            continue
+        if entry.is_dir():
+            match = _LEGACY_FOLDER.fullmatch(entry.name)
+            if match and match["name"] in folder_names:
+                shutil.rmtree(entry, ignore_errors=True)
+        else:
+            match = _LEGACY_FILE.fullmatch(entry.name)
+            if match and (folder / match["name"]).is_file():
+                entry.unlink(missing_ok=True)

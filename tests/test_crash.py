@@ -238,3 +238,18 @@ def test_a_project_moved_after_a_kill_still_recovers(project: Path, tmp_path: Pa
     assert published(moved) == old_and_new[1]
     assert leftovers(moved) == []
     assert_store_holds_output(moved)
+
+
+def test_what_older_kg_left_when_killed_is_removed(project: Path) -> None:
+    """kg 0.2 left `.vyzov.ttl.k2j4h1x0` beside the file, and `.store.loading-PID`,
+    `.store.retired-PID`, `.site.old-PID` folders, for good (issue 10, row 4)."""
+    output = project / "output"
+    (output / ".vyzov.ttl.k2j4h1x0").write_bytes(b"half")
+    (project / "facts" / ".film.yaml.a1b2c3d4").write_bytes(b"half")
+    for name in (".store.loading-4242", ".store.retired-4242", ".site.old-77", ".site.ab12cd34"):
+        (output / name).mkdir()
+        (output / name / "x").write_bytes(b"")
+    (output / ".notes.k2j4h1x0").write_bytes(b"not kg's: no file notes beside it")
+    recover(project)
+    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == [".notes.k2j4h1x0"]
+    assert not (project / "facts" / ".film.yaml.a1b2c3d4").exists()
