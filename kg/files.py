@@ -141,10 +141,11 @@ class Change:
                 + [["folder", str(s), str(f), str(r)] for s, f, r in self.folders])
 
     def commit(self) -> None:
-        fault_point("after-staging")
         operations = self.operations()
         if self.journal is not None:
             self._writing = self.journal
+        fault_point("after-staging")
+        if self.journal is not None:
             write_journal(self.journal, operations)
             self.committed = True
         fault_point("after-journal")
@@ -171,11 +172,14 @@ def write_journal(journal: Path, operations: list[list[str]]) -> None:
                 for kind, *paths in operations]
     journal.parent.mkdir(parents=True, exist_ok=True)
     staged = journal.with_name(journal.name + ".new")
-    with staged.open("w", encoding="utf-8") as out:
-        json.dump({"renames": relative}, out, indent=1)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(staged, journal)
+    try:
+        with staged.open("w", encoding="utf-8") as out:
+            json.dump({"renames": relative}, out, indent=1)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(staged, journal)
+    finally:
+        staged.unlink(missing_ok=True)
     _fsync_folder(journal.parent)
 
 

@@ -253,3 +253,15 @@ def test_what_older_kg_left_when_killed_is_removed(project: Path) -> None:
     recover(project)
     assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == [".notes.k2j4h1x0"]
     assert not (project / "facts" / ".film.yaml.a1b2c3d4").exists()
+
+
+def test_a_full_disk_while_committing_changes_nothing(project: Path, tmp_path: Path) -> None:
+    """The journal is the last file written before the renames: a disk error there leaves the old project."""
+    before = _snapshot(project)
+    process = kg_process(project, "add", str(tmp_path / NEW_FILE), hook="after-staging:enospc")
+    out, err = process.communicate()
+    assert process.returncode == 2
+    assert err == "error: cannot write .kg/journal.json: No space left on device; nothing was changed\n"
+    assert "added" not in out
+    assert _snapshot(project) == before
+    assert leftovers(project) == []
