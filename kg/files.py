@@ -97,8 +97,9 @@ class Change:
             return
         if self.committed:
             if isinstance(error, OSError):
-                raise OutputError(f"cannot finish the change: {error.strerror or error}; "
-                                  "the next kg command that writes the project finishes it") from error
+                after = ("the next kg command that writes the project finishes it" if self.journal is not None
+                         else "some files were replaced (no project lock was held, so nothing records the rest)")
+                raise OutputError(f"cannot finish the change: {error.strerror or error}; {after}") from error
             return
         self.discard()
         if isinstance(error, OSError):
@@ -132,10 +133,6 @@ class Change:
         self.folders.append((staged, final, retired))
         return staged
 
-    def writing(self, final: Path) -> None:
-        """Name the destination the next disk error is about (e.g. a store being filled)."""
-        self._writing = final
-
     def operations(self) -> list[list[str]]:
         return ([["file", str(s), str(f)] for s, f in sorted(self.files, key=lambda pair: pair[1])]
                 + [["folder", str(s), str(f), str(r)] for s, f, r in self.folders])
@@ -147,7 +144,7 @@ class Change:
         fault_point("after-staging")
         if self.journal is not None:
             write_journal(self.journal, operations)
-            self.committed = True
+        self.committed = True
         fault_point("after-journal")
         self._writing = None
         replay(operations)
@@ -233,10 +230,13 @@ def remove_leftovers(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         if entry.name.startswith(".") and (STAGED in entry.name or RETIRED in entry.name):
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+            try:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink(missing_ok=True)
+            except OSError:
+                continue  # left for a writer that may remove it
             removed.append(entry)
     return removed
 

@@ -25,11 +25,10 @@ from kg.project import Project
 STATE_DIR = ".kg"
 LOCK_FILE = "lock"
 JOURNAL_FILE = "journal.json"
-_held: dict[Path, int] = {}
 
 
 def journal_path(project: Project) -> Path:
-    return project.root / STATE_DIR / JOURNAL_FILE
+    return project.root.resolve() / STATE_DIR / JOURNAL_FILE
 
 
 def _holder(handle: int) -> str:
@@ -53,12 +52,9 @@ def writing(project: Project, command: str, *, wait: bool = True,
     on taking it, finish or remove what an interrupted writer left. A second writer waits,
     told once through `on_wait`; with `wait=False` it raises ProjectLocked instead."""
     root = project.root.resolve()
-    if _held.get(root):
-        _held[root] += 1
-        try:
-            yield
-        finally:
-            _held[root] -= 1
+    journal = root / STATE_DIR / JOURNAL_FILE
+    if current_journal.get() == journal:  # this thread holds it already (kg add reloads the store)
+        yield
         return
     folder = root / STATE_DIR
     try:
@@ -77,19 +73,20 @@ def writing(project: Project, command: str, *, wait: bool = True,
                                     "or drop --no-wait") from None
             on_wait(f"waiting for {holder} to finish…")
             fcntl.flock(handle, fcntl.LOCK_EX)
-        os.ftruncate(handle, 0)
         record = {"pid": os.getpid(), "command": command, "started": round(time.time(), 3),
                   "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        os.pwrite(handle, (json.dumps(record) + "\n").encode("utf-8"), 0)
-        _held[root] = 1
-        token = current_journal.set(journal_path(project))
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, (json.dumps(record) + "\n").encode("utf-8"), 0)
+        except OSError:
+            pass  # who holds the lock is for messages only; a full disk is reported by the write itself
+        token = current_journal.set(journal)
         try:
             recover(project)
             fault_point("locked")
             yield
         finally:
             current_journal.reset(token)
-            del _held[root]
     finally:
         os.close(handle)  # releases the lock
 

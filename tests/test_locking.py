@@ -164,3 +164,30 @@ def test_a_killed_holder_never_blocks_the_next_writer(project: Path) -> None:
 def test_every_writing_command_has_no_wait(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0 and "--no-wait" in result.output
+
+
+def test_the_lock_is_held_per_thread_and_reentrant_within_one(project: Path) -> None:
+    """A library user's second thread is a second writer; a call inside a held lock is not."""
+    import threading
+
+    from kg.errors import ProjectLocked
+    from kg.lock import writing
+
+    opened = open_project(project)
+    refused: list[str] = []
+
+    def other_writer() -> None:
+        try:
+            with writing(opened, "kg build", wait=False):
+                pass
+        except ProjectLocked as exc:
+            refused.append(str(exc))
+
+    with writing(opened, "kg add"):
+        with writing(opened, "kg load", wait=False):  # kg add reloading the store: no deadlock
+            thread = threading.Thread(target=other_writer)
+            thread.start()
+            thread.join()
+    assert len(refused) == 1
+    assert re.fullmatch(rf"the project is locked by kg add \(pid {os.getpid()}, {SINCE}\); "
+                        r"try again when it ends, or drop --no-wait", refused[0])
