@@ -192,7 +192,7 @@ def replay(operations: list[list[str]]) -> None:
             if final.exists():
                 shutil.rmtree(retired, ignore_errors=True)
                 os.replace(final, retired)
-                fault_point("store-swap")
+                fault_point("folder-swap")
         os.replace(staged, final)
         fault_point("between-renames")
     for operation in operations:

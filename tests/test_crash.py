@@ -7,7 +7,7 @@ The points, for `kg add` of one file (the facts file renames first, then the 9 o
 name order, then the store folder): staging@2 (mid-staging), after-staging (all staged, nothing
 committed), after-journal (committed, nothing renamed), between-renames@1 (the facts file is
 in facts/, output/ is all old), between-renames@5 (output/ half renamed), between-renames@10
-(all files new, the store old), store-swap (the old store moved aside, the new not yet in:
+(all files new, the store old), folder-swap (the old store moved aside, the new not yet in:
 no output/store), after-renames (all done, the journal not yet removed)."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ GRAPHS = {"vyzov.ttl": ox.RdfFormat.TURTLE, "vyzov.nq": ox.RdfFormat.N_QUADS, "v
           "void.ttl": ox.RdfFormat.TURTLE}
 COMMITTED_FROM = "after-journal"
 ADD_POINTS = ["staging@2", "after-staging", "after-journal", "between-renames@1", "between-renames@5",
-              "between-renames@10", "store-swap", "after-renames"]
+              "between-renames@10", "folder-swap", "after-renames"]
 UNCOMMITTED = {"staging@2", "after-staging"}
 
 Generation = dict[str, frozenset[str]]
@@ -147,13 +147,13 @@ def test_kg_build_killed_leaves_old_or_new(project: Path, old_and_new: tuple[Gen
     assert leftovers(project) == []
 
 
-@pytest.mark.parametrize("point", ["store-fill", "store-swap", "after-renames"])
+@pytest.mark.parametrize("point", ["store-fill", "folder-swap", "after-renames"])
 def test_kg_load_killed_leaves_a_whole_store(project: Path, point: str) -> None:
     generation_before = manifest(project / "output" / "store")["generation"]  # type: ignore[index]
     killed = kg_process(project, "load", "-q", hook=point)
     killed.communicate()
     assert killed.returncode == -signal.SIGKILL
-    assert (project / "output" / "store").exists() is (point != "store-swap")
+    assert (project / "output" / "store").exists() is (point != "folder-swap")
     recover(project)
     assert leftovers(project) == []
     assert_store_holds_output(project)
@@ -264,4 +264,16 @@ def test_a_full_disk_while_committing_changes_nothing(project: Path, tmp_path: P
     assert err == "error: cannot write .kg/journal.json: No space left on device; nothing was changed\n"
     assert "added" not in out
     assert _snapshot(project) == before
+    assert leftovers(project) == []
+
+
+def test_kg_site_killed_in_the_folder_swap_is_finished_by_the_next_writer(project: Path) -> None:
+    first = kg_process(project, "site")
+    assert first.communicate()[1] == "" and first.returncode == 0
+    killed = kg_process(project, "site", hook="folder-swap")
+    killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
+    assert not (project / "output" / "site").exists()
+    recover(project)
+    assert (project / "output" / "site" / "index.html").is_file()
     assert leftovers(project) == []
