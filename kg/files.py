@@ -46,7 +46,10 @@ def display_path(path: Path, root: Path) -> str:
 def fault_point(name: str) -> None:
     """A test hook, inert unless $KG_TEST_HOOK names this point: `NAME` kills this process
     (SIGKILL) the first time it passes NAME, `NAME@3` the third time; a suffix `:stop` stops it
-    (SIGSTOP) instead, `:enospc` raises "No space left on device" there. The crash tests use it."""
+    (SIGSTOP) instead, `:enospc` raises "No space left on device" there. The points: locked (the
+    lock taken), staging (a file staged), store-fill (a store loaded, before its manifest),
+    after-staging, after-journal (committed), between-renames (after each rename), folder-swap
+    (an old folder moved aside, the new one not yet in), after-renames. tests/test_crash.py uses them."""
     hook = os.environ.get("KG_TEST_HOOK")
     if not hook:
         return
