@@ -87,5 +87,6 @@ def main(ctx: click.Context, location: Path | None) -> None:
 
 def no_wait_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """--no-wait, on every command that writes the project (kg.lock)."""
-    return click.option("--no-wait", is_flag=True,
-                        help="If another kg command is writing the project, exit 2 at once instead of waiting.")(command)
+    wait = click.option("--no-wait", is_flag=True,
+                        help="If another kg command is writing the project, exit 2 at once instead of waiting.")
+    return wait(command)
