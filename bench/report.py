@@ -16,11 +16,29 @@ from measure import Entry, median
 from parts.d_hotspots import PROFILE_MAX_FACTOR
 
 Lines = list[str]
+RESULT_PARTS = ("seed", "scale", "validation", "hotspots", "publish", "serve")  # the keys of results.json
 
 
 def write_report(results: dict[str, Any], out: Path) -> str:
     markdown = render_markdown(results)
     out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown, encoding="utf-8")
+    return markdown
+
+
+def splice_part(results: dict[str, Any], part: str, out: Path) -> str:
+    """Put one part's section into the existing report at `out` (replacing its old one, or at the
+    end), keeping every other section as it is: `--only PART` when the saved results do not hold
+    the other parts (a fresh work folder), so the report would otherwise lose them."""
+    heading, section = SPLICED[part]
+    lines = out.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith(heading)), None)
+    if start is None:
+        lines += ["", *section(results[part])]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        lines[start:end] = section(results[part])
+    markdown = "\n".join(lines).rstrip() + "\n"
     out.write_text(markdown, encoding="utf-8")
     return markdown
 
@@ -140,8 +158,7 @@ def machine_section(results: dict[str, Any]) -> Lines:
 
 
 def snapshot_note(results: dict[str, Any]) -> str:
-    measured = {part: results[part]["snapshot"]
-                for part in ("seed", "scale", "validation", "hotspots", "publish", "serve")
+    measured = {part: results[part]["snapshot"] for part in RESULT_PARTS
                 if (results.get(part) or {}).get("snapshot")}
     notes = []
     if len(set(measured.values())) > 1:
@@ -558,6 +575,9 @@ def serve_section(serve: dict[str, Any]) -> Lines:
     lines = [
         title,
         "",
+        f"Measured on {serve.get('date', '?')}, snapshot `{serve.get('snapshot', '?')}`, load average (1 min) at "
+        f"start / end {serve.get('load_start') or 0:.2f} / {serve.get('load_end') or 0:.2f}.",
+        "",
         f"The seed (built, loaded, `kg site` written, in the run's copy), both servers on 127.0.0.1 at the same time: "
         f"`kg serve` (the run's snapshot of kg) and `oxigraph serve-read-only` ({serve.get('oxigraph')}) on an "
         "`oxigraph load` of the same N-Quads. Load: "
@@ -599,3 +619,6 @@ def serve_section(serve: dict[str, Any]) -> Lines:
                      f"{fmt_mb(after.get('rss_mb', 0))} ({fmt_int(memory.get('requests'))} requests) | "
                      f"{fmt_mb(end.get('rss_mb', 0))} | {fmt_mb(end.get('peak_mb', 0))} |")
     return lines + [""]
+
+
+SPLICED = {"serve": ("## F. ", serve_section)}

@@ -33,7 +33,7 @@ from parts.c_validation import measure_validation
 from parts.d_hotspots import measure_hotspots
 from parts.e_publish import measure_publish
 from parts.f_serve import measure_serve
-from report import write_report
+from report import RESULT_PARTS, SPLICED, splice_part, write_report
 from snapshot import changed_since, copy_seed, fingerprint, snapshot_code, take_lock
 
 
@@ -98,7 +98,10 @@ def main(argv: list[str]) -> int:
         results = load_saved(cfg.saved_results) if cfg.only != "all" else {}
         if cfg.only != "report":
             measure(cfg, results)
-        markdown = write_report(results, cfg.out)
+        if cfg.only in SPLICED and cfg.out.exists() and not set(results) & (set(RESULT_PARTS) - {cfg.only}):
+            markdown = splice_part(results, cfg.only, cfg.out)  # only this part's section changes
+        else:
+            markdown = write_report(results, cfg.out)
     finally:
         lock.unlink(missing_ok=True)
     print()

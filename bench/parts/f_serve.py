@@ -25,6 +25,7 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from config import REPO_ROOT, Config
+from machine import load_average
 from measure import command_env, kg_cli, log, run_proc, tail
 from snapshot import output_file
 
@@ -76,7 +77,8 @@ def measure_serve(cfg: Config) -> dict[str, Any]:
     prepared = prepare(project, scratch, cfg)
     if prepared:
         return {"status": "failed", "note": prepared}
-    out: dict[str, Any] = {"status": "ok", "clients": cfg.serve_clients, "seconds": cfg.serve_seconds,
+    out: dict[str, Any] = {"status": "ok", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                           "load_start": load_average(), "clients": cfg.serve_clients, "seconds": cfg.serve_seconds,
                            "runs_wanted": cfg.serve_runs, "requests_for_memory": cfg.serve_requests,
                            "select": SELECT, "wrk": wrk_version(), "oxigraph": oxigraph_version()}
     servers: list[Running] = []
@@ -114,6 +116,7 @@ def measure_serve(cfg: Config) -> dict[str, Any]:
         out["kinds"] = {s.name: [{"name": k.name, "label": k.label} for k in s.kinds] for s in servers}
         for server in servers:
             out["memory"][server.name]["end"] = memory_of(server.proc.pid)
+        out["load_end"] = load_average()
     except (OSError, RuntimeError, requests.RequestException, ValueError) as exc:
         out |= {"status": "failed", "note": f"{type(exc).__name__}: {exc}"}
         log(f"serve: failed: {exc}")
