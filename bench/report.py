@@ -606,7 +606,8 @@ def serve_section(serve: dict[str, Any]) -> Lines:
         ox_runs = runs.get(OXIGRAPH, {}).get(kind["name"], [])
         cells = [fine_ratio(load_median(kg_runs, key), load_median(ox_runs, key))
                  for key in ("p50_ms", "p99_ms", "rps")]
-        lines.append(f"| {kind['name'].upper()} | " + " | ".join(cells) + " |")
+        name = kind["name"].upper().replace("-CLOSE", ", Connection: close")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", f"Memory: VmRSS summed over the server's process and its children (kg's query workers), "
               f"from /proc/PID/status; *after* = after {fmt_int(serve.get('requests_for_memory'))} mixed requests "
               "of every kind the server answers (started fresh), *end* = after all the runs above; "

@@ -55,10 +55,11 @@ def test_quick_serve_part_runs(tmp_path: Path) -> None:
     serve = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))["serve"]
     assert serve["status"] == "ok", serve.get("note")
     kinds = {server: [kind["name"] for kind in listed] for server, listed in serve["kinds"].items()}
-    assert kinds == {"kg serve": ["303-html", "page", "303-turtle", "turtle", "select", "describe"],
-                     "oxigraph serve-read-only": ["select", "describe"]}
-    rows = {server: checks["select"]["rows"] for server, checks in serve["checks"].items()}
-    assert rows == {"kg serve": 10, "oxigraph serve-read-only": 10}
+    assert kinds == {"kg serve": ["303-html", "page", "303-turtle", "turtle", "select", "describe", "select-close"],
+                     "oxigraph serve-read-only": ["select", "describe", "select-close"]}
+    rows = {server: (checks["select"]["rows"], checks["select-close"]["rows"])
+            for server, checks in serve["checks"].items()}
+    assert rows == {"kg serve": (10, 10), "oxigraph serve-read-only": (10, 10)}
     for server, by_kind in serve["runs"].items():
         assert set(by_kind) == set(kinds[server])
         for name, runs in by_kind.items():
@@ -71,4 +72,4 @@ def test_quick_serve_part_runs(tmp_path: Path) -> None:
 
     text = report.read_text(encoding="utf-8")
     assert "## F. `kg serve` under concurrent clients" in text
-    assert "| SELECT |" in text and "not measured" not in text
+    assert "| SELECT |" in text and "| SELECT, Connection: close |" in text and "not measured" not in text

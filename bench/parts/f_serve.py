@@ -43,13 +43,15 @@ SPARQL_JSON = "application/sparql-results+json"
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of request; `paths` are cycled through, each sent with `accept`."""
+    """One kind of request; `paths` are cycled through, each sent with `accept` (and with
+    `Connection: close` when `close`: a new connection per request, no keep-alive)."""
 
     name: str
     label: str
     accept: str
     expect: int
     paths: tuple[str, ...]
+    close: bool = False
 
 
 @dataclass
@@ -257,6 +259,8 @@ def oxigraph_kinds(entities: list[str], base_iri: str, endpoint: str = "query") 
              (query_path(endpoint, SELECT),)),
         Kind("describe", f"GET /{endpoint}?query=DESCRIBE <entity> (Turtle)", "text/turtle", 200,
              tuple(query_path(endpoint, describe(base_iri, p)) for p in entities)),
+        Kind("select-close", "the same SELECT with Connection: close (a new connection per request)",
+             SPARQL_JSON, 200, (query_path(endpoint, SELECT),), close=True),
     ]
 
 
@@ -264,13 +268,14 @@ def check_answers(server: Running) -> dict[str, Any]:
     """Each kind's first request once, before any load: its status, and the SELECT's row count."""
     checks: dict[str, Any] = {}
     for kind in server.kinds:
-        answer = requests.get(server.url.rstrip("/") + kind.paths[0], headers={"Accept": kind.accept},
-                              allow_redirects=False, timeout=30)
+        headers = {"Accept": kind.accept, **({"Connection": "close"} if kind.close else {})}
+        answer = requests.get(server.url.rstrip("/") + kind.paths[0], headers=headers, allow_redirects=False,
+                              timeout=30)
         if answer.status_code != kind.expect:
             raise RuntimeError(f"{server.name}: {kind.label}: {answer.status_code}, expected {kind.expect}: "
                                f"{answer.text[:300]}")
         checks[kind.name] = {"status": answer.status_code, "bytes": len(answer.content)}
-        if kind.name == "select":
+        if kind.name.startswith("select"):
             checks[kind.name]["rows"] = len(answer.json()["results"]["bindings"])
     return checks
 
@@ -289,7 +294,9 @@ end
 
 function init(args)
   for k, s in ipairs(specs) do
-    reqs[k] = wrk.format("GET", s[1], {["Accept"] = s[2]})
+    local headers = {["Accept"] = s[2]}
+    if s[3] then headers["Connection"] = "close" end
+    reqs[k] = wrk.format("GET", s[1], headers)
   end
   i = math.random(#reqs) - 1
 end
@@ -328,7 +335,8 @@ def lua_string(text: str) -> str:
 
 
 def wrk_script(kinds: list[Kind], out: Path, limit: int) -> str:
-    specs = ", ".join(f"{{{lua_string(path)}, {lua_string(kind.accept)}}}" for kind in kinds for path in kind.paths)
+    specs = ", ".join(f"{{{lua_string(path)}, {lua_string(kind.accept)}, {str(kind.close).lower()}}}"
+                      for kind in kinds for path in kind.paths)
     return WRK_SCRIPT % {"specs": specs, "limit": limit, "out": str(out)}
 
 
