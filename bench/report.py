@@ -599,6 +599,9 @@ def serve_section(serve: dict[str, Any]) -> Lines:
                 f"{fmt_ms(load_median(done, 'p99_ms'))} | **{fmt_rate(load_median(done, 'rps'))}** | "
                 f"{fmt_rate(load_median(done, 'ok_rps'))} | {fmt_int(sum(r['errors']['status'] for r in done))} | "
                 + "/".join(map(str, errors)) + " |")
+    if any(kind["name"].endswith("-close") for listed in kinds.values() for kind in listed):
+        lines += ["", "With `Connection: close` wrk counts each close by the server as a read error (about one per "
+                  "request): those answers were complete (none was a non-2xx/3xx)."]
     lines += ["", "Side by side (kg / Oxigraph: above 1 for latency, below 1 for requests/s means kg is slower):", "",
               "| request | p50 kg / Oxigraph | p99 kg / Oxigraph | requests/s kg / Oxigraph |", "|---|---:|---:|---:|"]
     for kind in kinds.get(OXIGRAPH, []):

@@ -98,8 +98,10 @@ def main(argv: list[str]) -> int:
         results = load_saved(cfg.saved_results) if cfg.only != "all" else {}
         if cfg.only != "report":
             measure(cfg, results)
-        if cfg.only in SPLICED and cfg.out.exists() and not set(results) & (set(RESULT_PARTS) - {cfg.only}):
-            markdown = splice_part(results, cfg.only, cfg.out)  # only this part's section changes
+        saved = set(results) & set(RESULT_PARTS)
+        if cfg.only != "all" and cfg.out.exists() and saved and saved <= set(SPLICED):
+            for part in sorted(saved):  # the work folder holds only these: only their sections change
+                markdown = splice_part(results, part, cfg.out)
         else:
             markdown = write_report(results, cfg.out)
     finally:
