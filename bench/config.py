@@ -14,7 +14,12 @@ FULL_SIZES = (10, 100, 1000)  # 10x is a cheap extra point for the growth expone
 QUICK_RUNS = {1: 3, 10: 1}
 QUICK_SIZES = (10,)
 PYSHACL_MAX_FACTOR = 100  # pyshacl is never run above this size (the brief)
-PARTS = ("seed", "scale", "publish")  # --only: scale is parts B-D, which share the synthetic corpora
+PARTS = ("seed", "scale", "publish", "serve")  # --only: scale is parts B-D, which share the synthetic corpora
+# Part F (kg serve beside oxigraph serve-read-only): runs, seconds of load per run and kind, requests
+# before the memory is read; the quick mode's. The clients are the same in both (the issue: 50).
+FULL_SERVE = (3, 10.0, 10_000)
+QUICK_SERVE = (1, 3.0, 1_000)
+SERVE_CLIENTS = 50
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,10 @@ class Config:
     work: Path = BENCH_DIR / "work"
     out: Path = BENCH_DIR / "results.md"
     only: str = "all"
+    serve_runs: int = FULL_SERVE[0]
+    serve_seconds: float = FULL_SERVE[1]
+    serve_requests: int = FULL_SERVE[2]
+    serve_clients: int = SERVE_CLIENTS
 
     def runs_for(self, factor: int) -> int:
         listed = [f for f in self.runs if f <= factor]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,29 @@ from measure import Entry, median
 from parts.d_hotspots import PROFILE_MAX_FACTOR
 
 Lines = list[str]
+RESULT_PARTS = ("seed", "scale", "validation", "hotspots", "publish", "serve")  # the keys of results.json
 
 
 def write_report(results: dict[str, Any], out: Path) -> str:
     markdown = render_markdown(results)
     out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown, encoding="utf-8")
+    return markdown
+
+
+def splice_part(results: dict[str, Any], part: str, out: Path) -> str:
+    """Put one part's section into the existing report at `out` (replacing its old one, or at the
+    end), keeping every other section as it is: `--only PART` when the saved results do not hold
+    the other parts (a fresh work folder), so the report would otherwise lose them."""
+    heading, section = SPLICED[part]
+    lines = out.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith(heading)), None)
+    if start is None:
+        lines += ["", *section(results[part])]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        lines[start:end] = section(results[part])
+    markdown = "\n".join(lines).rstrip() + "\n"
     out.write_text(markdown, encoding="utf-8")
     return markdown
 
@@ -38,6 +57,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines += hotspots_section(results["hotspots"], scale_rows)
     if results.get("publish"):
         lines += publish_section(results["publish"])
+    if results.get("serve"):
+        lines += serve_section(results["serve"])
     lines += [f"- {note}" for note in results.get("notes", [])]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -137,7 +158,7 @@ def machine_section(results: dict[str, Any]) -> Lines:
 
 
 def snapshot_note(results: dict[str, Any]) -> str:
-    measured = {part: results[part]["snapshot"] for part in ("seed", "scale", "validation", "hotspots", "publish")
+    measured = {part: results[part]["snapshot"] for part in RESULT_PARTS
                 if (results.get(part) or {}).get("snapshot")}
     notes = []
     if len(set(measured.values())) > 1:
@@ -521,3 +542,87 @@ def publish_section(publish: dict[str, Any]) -> Lines:
     if publish.get("table"):
         return lines + [publish["table"].rstrip(), ""]
     return lines + [f"not measured: {publish.get('status')}: {publish.get('note')}", ""]
+
+
+# ------------------------------------------------------------------ F
+
+KG_SERVE, OXIGRAPH = "kg serve", "oxigraph serve-read-only"
+
+
+def load_median(runs: list[dict[str, Any]], key: str) -> float | None:
+    values = [run[key] for run in runs if run.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt_ms(ms: float | None) -> str:
+    return "—" if ms is None else fmt_s(ms / 1000)
+
+
+def fmt_rate(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:,.0f}"
+
+
+def fine_ratio(a: float | None, b: float | None) -> str:
+    """As ratio(), with two decimals below 1 (a server 16 times slower is 0.06x, not 0.1x)."""
+    return f"{a / b:.2f}x" if a and b and a / b < 1 else ratio(a, b)
+
+
+def serve_section(serve: dict[str, Any]) -> Lines:
+    title = "## F. `kg serve` under concurrent clients, beside `oxigraph serve-read-only`"
+    if serve.get("status") != "ok":
+        return [title, "", serve.get("note") or f"not measured: {serve.get('status')}", ""]
+    runs, kinds = serve.get("runs", {}), serve.get("kinds", {})
+    lines = [
+        title,
+        "",
+        f"Measured on {serve.get('date', '?')}, snapshot `{serve.get('snapshot', '?')}`, load average (1 min) at "
+        f"start / end {serve.get('load_start') or 0:.2f} / {serve.get('load_end') or 0:.2f}.",
+        "",
+        f"The seed (built, loaded, `kg site` written, in the run's copy), both servers on 127.0.0.1 at the same time: "
+        f"`kg serve` (the run's snapshot of kg) and `oxigraph serve-read-only` ({serve.get('oxigraph')}) on an "
+        "`oxigraph load` of the same N-Quads. Load: "
+        f"{serve.get('wrk')}, {serve.get('clients')} connections (keep-alive), one kind of request at a time, "
+        f"each {serve.get('seconds'):g} s, kg then Oxigraph; the requests cycle through {serve.get('entities')} "
+        f"entities. Medians over {serve.get('runs_wanted')} run(s) of each run's p50, p99 and requests/s "
+        "(a non-2xx/3xx answer, e.g. 503 when every query worker is busy, counts as a request and its latency "
+        "is included; *ok/s* leaves them out). The SELECT is `" + str(serve.get("select")) + "`.",
+        "",
+        "| request | server | p50 | p99 | requests/s | ok/s | non-2xx/3xx (all runs) | errors (connect/read/timeout) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for server in (KG_SERVE, OXIGRAPH):
+        for kind in kinds.get(server, []):
+            done = runs.get(server, {}).get(kind["name"], [])
+            errors = [sum(r["errors"][e] for r in done) for e in ("connect", "read", "timeout")]
+            lines.append(
+                f"| {kind['label']} | {server} | {fmt_ms(load_median(done, 'p50_ms'))} | "
+                f"{fmt_ms(load_median(done, 'p99_ms'))} | **{fmt_rate(load_median(done, 'rps'))}** | "
+                f"{fmt_rate(load_median(done, 'ok_rps'))} | {fmt_int(sum(r['errors']['status'] for r in done))} | "
+                + "/".join(map(str, errors)) + " |")
+    if any(kind["name"].endswith("-close") for listed in kinds.values() for kind in listed):
+        lines += ["", "With `Connection: close` wrk counts each close by the server as a read error (about one per "
+                  "request): those answers were complete (none was a non-2xx/3xx)."]
+    lines += ["", "Side by side (kg / Oxigraph: above 1 for latency, below 1 for requests/s means kg is slower):", "",
+              "| request | p50 kg / Oxigraph | p99 kg / Oxigraph | requests/s kg / Oxigraph |", "|---|---:|---:|---:|"]
+    for kind in kinds.get(OXIGRAPH, []):
+        kg_runs = runs.get(KG_SERVE, {}).get(kind["name"], [])
+        ox_runs = runs.get(OXIGRAPH, {}).get(kind["name"], [])
+        cells = [fine_ratio(load_median(kg_runs, key), load_median(ox_runs, key))
+                 for key in ("p50_ms", "p99_ms", "rps")]
+        name = kind["name"].upper().replace("-CLOSE", ", Connection: close")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", f"Memory: VmRSS summed over the server's process and its children (kg's query workers), "
+              f"from /proc/PID/status; *after* = after {fmt_int(serve.get('requests_for_memory'))} mixed requests "
+              "of every kind the server answers (started fresh), *end* = after all the runs above; "
+              "peak = VmHWM summed.",
+              "", "| server | processes | RSS at start | RSS after the requests | RSS at the end | peak |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for server, memory in serve.get("memory", {}).items():
+        idle, after, end = (memory.get(k) or {} for k in ("idle", "after", "end"))
+        lines.append(f"| {server} | {end.get('processes', after.get('processes'))} | {fmt_mb(idle.get('rss_mb', 0))} | "
+                     f"{fmt_mb(after.get('rss_mb', 0))} ({fmt_int(memory.get('requests'))} requests) | "
+                     f"{fmt_mb(end.get('rss_mb', 0))} | {fmt_mb(end.get('peak_mb', 0))} |")
+    return lines + [""]
+
+
+SPLICED = {"serve": ("## F. ", serve_section)}

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Benchmark kg: the seed end to end against the bare pyoxigraph floor (A), synthetic corpora up to
-1000x the seed stage by stage (B), validation (C), hotspots (D) and kg publish (E). Prints the
+1000x the seed stage by stage (B), validation (C), hotspots (D), kg publish (E) and kg serve
+under concurrent clients beside oxigraph serve-read-only (F). Prints the
 report and writes bench/results.md (--quick: bench/results-quick.md).
 
     .venv/bin/python bench/run.py                 # everything (make bench), about an hour
     .venv/bin/python bench/run.py --quick         # every part at the smallest sizes, a few minutes
     .venv/bin/python bench/run.py --only seed     # one part; the others are kept from the last run
     .venv/bin/python bench/run.py --only scale --sizes 100
+    .venv/bin/python bench/run.py --only serve    # part F: kg serve beside oxigraph serve-read-only
     .venv/bin/python bench/run.py --only report   # write the report again from the saved results
 
 See bench/README.md for what each number means and for every option.
@@ -22,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from config import BENCH_DIR, PARTS, QUICK_RUNS, QUICK_SIZES, Config
+from config import BENCH_DIR, PARTS, QUICK_RUNS, QUICK_SERVE, QUICK_SIZES, Config
 from machine import load_average, machine_info
 from measure import log, now
 from parts.a_seed import measure_seed
@@ -30,7 +32,8 @@ from parts.b_scale import measure_scale
 from parts.c_validation import measure_validation
 from parts.d_hotspots import measure_hotspots
 from parts.e_publish import measure_publish
-from report import write_report
+from parts.f_serve import measure_serve
+from report import RESULT_PARTS, SPLICED, splice_part, write_report
 from snapshot import changed_since, copy_seed, fingerprint, snapshot_code, take_lock
 
 
@@ -52,6 +55,14 @@ def parse_options(argv: list[str]) -> Config:
                         help="seconds per row for repeated runs (default 300, --quick 60; env KG_BENCH_BUDGET)")
     parser.add_argument("--no-pyshacl", action="store_true", help="skip pyshacl everywhere")
     parser.add_argument("--no-profile", action="store_true", help="skip part D (the cProfile and GC-off builds)")
+    parser.add_argument("--serve-runs", type=int, default=None,
+                        help="part F: runs of each kind of request, the median is reported (default 3, --quick 1)")
+    parser.add_argument("--serve-seconds", type=float, default=None,
+                        help="part F: seconds of load per run and kind (default 10, --quick 3)")
+    parser.add_argument("--serve-requests", type=int, default=None,
+                        help="part F: mixed requests before each server's memory is read (default 10000, --quick 1000)")
+    parser.add_argument("--serve-clients", type=int, default=None,
+                        help="part F: concurrent clients (connections) of the load generator (default 50)")
     parser.add_argument("--only", choices=("all", *PARTS, "report"), default="all",
                         help="one part (scale = B, C and D); the others are kept from the last run's results")
     parser.add_argument("--work", type=Path, default=None,
@@ -65,7 +76,11 @@ def parse_options(argv: list[str]) -> Config:
     if args.quick:
         cfg = dataclasses.replace(cfg, quick=True, runs=dict(QUICK_RUNS), sizes=QUICK_SIZES,
                                   budget=min(cfg.budget, 60.0), work=BENCH_DIR / "work" / "quick",
-                                  out=BENCH_DIR / "results-quick.md")
+                                  out=BENCH_DIR / "results-quick.md", serve_runs=QUICK_SERVE[0],
+                                  serve_seconds=QUICK_SERVE[1], serve_requests=QUICK_SERVE[2])
+    serve = {"serve_runs": args.serve_runs, "serve_seconds": args.serve_seconds,
+             "serve_requests": args.serve_requests, "serve_clients": args.serve_clients}
+    cfg = dataclasses.replace(cfg, **{key: value for key, value in serve.items() if value is not None})
     if args.runs:
         seed, middle, largest = ([int(x) for x in args.runs.split(",")] + [1, 1])[:3]
         cfg = dataclasses.replace(cfg, runs={1: seed, 10: middle, 100: middle, 1000: largest})
@@ -83,7 +98,12 @@ def main(argv: list[str]) -> int:
         results = load_saved(cfg.saved_results) if cfg.only != "all" else {}
         if cfg.only != "report":
             measure(cfg, results)
-        markdown = write_report(results, cfg.out)
+        saved = set(results) & set(RESULT_PARTS)
+        if cfg.only != "all" and cfg.out.exists() and saved and saved <= set(SPLICED):
+            for part in sorted(saved):  # the work folder holds only these: only their sections change
+                markdown = splice_part(results, part, cfg.out)
+        else:
+            markdown = write_report(results, cfg.out)
     finally:
         lock.unlink(missing_ok=True)
     print()
@@ -124,6 +144,8 @@ def measure(cfg: Config, results: dict[str, Any]) -> None:
                else {"note": "not measured (--no-profile)"})
     if cfg.does("publish"):
         record("publish", measure_publish(cfg, this_run("scale")))
+    if cfg.does("serve"):
+        record("serve", measure_serve(cfg))
     results["changed_during_run"] = changed_since(snapshot)
     results["meta"]["load_end"] = load_average()
     results["elapsed"] = (results.get("elapsed", 0) if cfg.only != "all" else 0) + (now() - started)

@@ -1,4 +1,5 @@
-"""The benchmark still runs: part A of `bench/run.py --quick`, one run each, in a scratch folder.
+"""The benchmark still runs: part A of `bench/run.py --quick`, one run each, in a scratch folder;
+part F (kg serve beside oxigraph serve-read-only under wrk) with tiny numbers.
 
 No figure is checked (the machine is shared; bench/README.md says what the numbers mean), only that
 every measurement finished and the report was written."""
@@ -6,9 +7,12 @@ every measurement finished and the report was written."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.helpers import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_MEASUREMENTS = ("python_startup", "kg_version", "kg_build_no_shacl", "kg_build", "floor_subprocess",
@@ -35,3 +39,37 @@ def test_quick_seed_part_runs(tmp_path: Path) -> None:
     text = report.read_text(encoding="utf-8")
     assert "## A. Seed" in text
     assert "not measured:" not in text
+
+
+def test_quick_serve_part_runs(tmp_path: Path) -> None:
+    require_tool(shutil.which("wrk") is not None, "wrk (Debian package wrk)")
+    report = tmp_path / "results.md"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "serve", "--serve-runs", "1",
+         "--serve-seconds", "1", "--serve-requests", "40", "--serve-clients", "4",
+         "--work", str(tmp_path / "work"), "--out", str(report)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+    serve = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))["serve"]
+    assert serve["status"] == "ok", serve.get("note")
+    kinds = {server: [kind["name"] for kind in listed] for server, listed in serve["kinds"].items()}
+    assert kinds == {"kg serve": ["303-html", "page", "303-turtle", "turtle", "select", "describe", "select-close"],
+                     "oxigraph serve-read-only": ["select", "describe", "select-close"]}
+    rows = {server: (checks["select"]["rows"], checks["select-close"]["rows"])
+            for server, checks in serve["checks"].items()}
+    assert rows == {"kg serve": (10, 10), "oxigraph serve-read-only": (10, 10)}
+    for server, by_kind in serve["runs"].items():
+        assert set(by_kind) == set(kinds[server])
+        for name, runs in by_kind.items():
+            assert len(runs) == 1
+            assert runs[0]["requests"] > 0 and runs[0]["rps"] > 0 and runs[0]["p99_ms"] > 0, (server, name)
+            assert runs[0]["errors"]["status"] == 0, (server, name)  # every answer was the expected 2xx/3xx
+    for server, memory in serve["memory"].items():
+        assert memory["requests"] >= 40 and memory["after"]["rss_mb"] > 0, server
+    assert serve["memory"]["kg serve"]["after"]["processes"] >= 2  # the server and its query workers
+
+    text = report.read_text(encoding="utf-8")
+    assert "## F. `kg serve` under concurrent clients" in text
+    assert "| SELECT |" in text and "| SELECT, Connection: close |" in text and "not measured" not in text
