@@ -41,6 +41,15 @@ def claims(draw: st.DrawFn) -> dict[str, object]:
     return {"subject": subject, "property": prop, "value": value, "refs": [QUOTE]}
 
 
+class _QuotingDumper(yaml.SafeDumper):
+    """Text in double quotes, where PyYAML escapes NEL, LS and PS (in single quotes it writes
+    them raw, which kg refuses: YAML 1.1 and 1.2 readers read them differently)."""
+
+
+_QuotingDumper.add_representer(
+    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"'))
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return scratch_project(tmp_path_factory.mktemp("property"))
@@ -54,7 +63,7 @@ def _triples(data: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:
 @given(claim=claims())
 def test_accepted_claims_build_and_round_trip(project: Path, claim: dict[str, object]) -> None:
     path = project / "candidate.yaml"
-    path.write_text(yaml.safe_dump({"claims": [claim]}, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.dump({"claims": [claim]}, Dumper=_QuotingDumper, allow_unicode=True), encoding="utf-8")
     config = open_project(project)
     outcome = validate_facts([path], config, shacl=False)
     assert outcome.conforms, [str(p) for p in outcome.problems]  # the strategy draws only well-typed claims

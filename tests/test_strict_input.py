@@ -198,6 +198,18 @@ def test_what_the_reader_refuses_is_exit_2_with_file_and_line(tmp_path: Path, co
     assert refused(tmp_path, content).startswith(f"error: {message}")
 
 
+@pytest.mark.parametrize("character,escape", [("\x85", "\\N"), ("\u2028", "\\L"), ("\u2029", "\\P")])
+def test_a_break_yaml_versions_read_differently_is_refused_and_its_escape_accepted(
+        tmp_path: Path, character: str, escape: str) -> None:
+    # libyaml folded a raw NEL inside quotes to a space: the published text lost a character
+    raw = f"claims:\n  - subject: film/vyzov\n    property: schema:description\n    value: 'a{character}b'\n"
+    assert refused(tmp_path, raw) == (
+        f"error: new.yaml:4:14: character U+{ord(character):04X} is a line break to YAML 1.1 readers and a "
+        f"character to YAML 1.2 ones; write it as {escape} inside double quotes [KG001]\n")
+    from kg.inputs.yamlio import parse_yaml
+    assert parse_yaml(f'value: "a{escape}b"\n', "new.yaml").data == {"value": f"a{character}b"}
+
+
 # ------------------------------------------------------------------ the registry, sources/sources.yaml
 
 

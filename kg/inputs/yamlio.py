@@ -195,9 +195,28 @@ class _StrictLoader(_Parser, BaseResolver):
             return Refused(node.value, node.start_mark.line + 1)
 
 
+# YAML 1.1 (libyaml) reads these as line breaks and folds them to a space inside a quoted string;
+# YAML 1.2 reads them as characters. Only their escapes mean the same to both.
+_AMBIGUOUS_BREAKS = re.compile("[\x85\u2028\u2029]")
+_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+
+
+def _refuse_ambiguous_breaks(text: str, name: str) -> None:
+    found = _AMBIGUOUS_BREAKS.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    character = found.group()
+    raise syntax_error(f"{name}:{line}:{column}",
+                       f"character U+{ord(character):04X} is a line break to YAML 1.1 readers and a character "
+                       f"to YAML 1.2 ones; write it as {_ESCAPES[character]} inside double quotes")
+
+
 def parse_yaml(text: str, name: str) -> Document:
     """Read YAML text strictly; `name` is the file in messages. Refusals raise InputError with
     name:line[:column]; problems of the data are in Document.problems."""
+    _refuse_ambiguous_breaks(text, name)
     loader = _StrictLoader(text, name)
     try:
         data = loader.get_single_data()
