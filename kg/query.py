@@ -11,11 +11,14 @@ import pyoxigraph as ox
 
 from kg.errors import EndpointError, InputError
 from kg.outputs.rdf import serialize
+from kg.sparql_lexer import tokenize
 
 if TYPE_CHECKING:
     from kg.remote.endpoint import Client
 
 FORMATS = ("table", "csv", "tsv", "json")
+MAX_NESTING = 64
+_OPENS, _CLOSES = frozenset("{(["), frozenset("})]")
 _MACHINE_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
@@ -51,9 +54,56 @@ def example_text(queries_dir: Path, name: str) -> str:
     raise InputError(f"no example query named {name!r} (known: {known})")
 
 
+def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
+    """Refuse a query whose brackets ({ ( [) nest deeper than `limit`, before any parser reads it:
+    Oxigraph's and rdflib's parsers recurse once per level, and some thousands of levels overflow
+    the stack (a segfault, no exception). Brackets in strings and comments do not count; those in
+    an IRI do, since Oxigraph reads a `<` inside parentheses as less-than, not as an IRI."""
+    depth = 0
+    for token in tokenize(text):
+        if token.kind not in ("punct", "iri"):
+            continue
+        for char in token.text:
+            if char in _OPENS:
+                depth += 1
+                if depth > limit:
+                    raise InputError(f"the query nests deeper than {limit} levels")
+            elif char in _CLOSES:
+                depth = max(depth - 1, 0)
+
+
+def calls_service(text: str) -> bool:
+    """Whether the query holds a SERVICE pattern (federation: the engine would fetch another URL),
+    anywhere: nested, in OPTIONAL, EXISTS or a subquery, SILENT, with a variable endpoint. Read by
+    rdflib's SPARQL 1.1 parser, into its algebra; a query rdflib cannot read cannot be checked and
+    raises InputError. Call check_nesting first: the parser recurses once per nesting level."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        algebra = translateQuery(parseQuery(text)).algebra
+    except RecursionError as exc:
+        raise InputError("the query nests too deeply to be checked") from exc
+    except Exception as exc:  # noqa: BLE001 - pyparsing and rdflib's translation raise many kinds
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"the query cannot be checked for SERVICE (rdflib's SPARQL 1.1 parser "
+                         f"does not read it): {first_line}") from exc
+    pending: list[object] = [algebra]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if getattr(node, "name", None) == "ServiceGraphPattern":
+                return True
+            pending.extend(node.values())
+        elif isinstance(node, (list, tuple, set)):
+            pending.extend(node)
+    return False
+
+
 def run(store: ox.Store, text: str, output_format: str = "table") -> str:
     """Run one SPARQL query; SELECT and ASK results in `output_format`, CONSTRUCT as N-Triples."""
     _check_format(output_format)
+    check_nesting(text)
     try:
         results = store.query(text)
     except SyntaxError as exc:
@@ -134,4 +184,4 @@ def solutions(store: ox.Store, text: str) -> ox.QuerySolutions:
     return results
 
 
-__all__ = ["Example", "FORMATS", "example_text", "examples", "render", "solutions", "run", "run_remote", "table"]
+__all__ = ["Example", "FORMATS", "MAX_NESTING", "calls_service", "check_nesting", "example_text", "examples", "render", "solutions", "run", "run_remote", "table"]
