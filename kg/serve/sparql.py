@@ -11,11 +11,12 @@ private in-memory copies: nothing a query does reaches output/."""
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import queue
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -111,54 +112,80 @@ def _worker(conn: Connection, project: Project, limits: Limits) -> None:
             return
 
 
+class _ResultTooLarge(Exception):
+    pass
+
+
+class _BoundedBuffer(io.BytesIO):
+    """A sink for pyoxigraph's serialisers that refuses to hold more than `limit` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.exceeded = False
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.limit:
+            self.exceeded = True
+            raise OSError("the result is too large")  # pyoxigraph passes an OSError back out of serialize
+        return super().write(data)
+
+
+def _at_most(items: Iterable[Any], max_rows: int) -> Iterator[Any]:
+    for count, item in enumerate(items, 1):
+        if count > max_rows:
+            raise _ResultTooLarge
+        yield item
+
+
 def _answer(store: Any, query: str, results_type: str | None, graph_type: str | None,
             dataset: tuple[Sequence[str], Sequence[str]], limits: Limits) -> Answer:
     import pyoxigraph as ox
 
-    from kg.outputs.rdf import serialize
-    from kg.query import results_bytes
-
     default_graphs, named_graphs = dataset
+
+    def run() -> Any:
+        return store.query(query, default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
+                           named_graphs=[ox.NamedNode(g) for g in named_graphs] or None)
+
     try:
-        results = store.query(query, default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
-                              named_graphs=[ox.NamedNode(g) for g in named_graphs] or None)
+        results = run()
     except SyntaxError as exc:
         return text_answer(400, f"SPARQL syntax error (only queries are accepted, no updates): {exc}")
     except (OSError, ValueError) as exc:
         return text_answer(400, f"query failed: {exc}")
     too_many = text_answer(413, f"the result has more than {limits.max_rows:,} rows; narrow the query or add a LIMIT")
-    if isinstance(results, ox.QueryTriples):
-        if graph_type is None:
-            return text_answer(406, f"a graph result is available as {', '.join(GRAPH_TYPES)}")
-        triples = []
-        for triple in results:
-            triples.append(triple)
-            if len(triples) > limits.max_rows:
-                return too_many
-        rdf_format = ox.RdfFormat.from_media_type(graph_type)
-        assert rdf_format is not None  # graph_type is one of GRAPH_TYPES
-        body = serialize(triples, rdf_format)
-        content_type = graph_type
-    else:
-        if results_type is None:
-            return text_answer(406, f"SELECT and ASK results are available as {', '.join(RESULTS_TYPES)}")
-        media = "application/sparql-results+json" if results_type == "application/json" else results_type
-        fmt = ox.QueryResultsFormat.from_media_type(media)
-        assert fmt is not None  # media is one of RESULTS_TYPES
-        if isinstance(results, ox.QuerySolutions):
-            count = 0
-            for _ in results:
-                count += 1
-                if count > limits.max_rows:
-                    return too_many
-            results = store.query(query)
-        body = results_bytes(results, fmt)
-        content_type = results_type
-    if len(body) > limits.max_bytes:
+    buffer = _BoundedBuffer(limits.max_bytes)
+    try:
+        if isinstance(results, ox.QueryTriples):
+            if graph_type is None:
+                return text_answer(406, f"a graph result is available as {', '.join(GRAPH_TYPES)}")
+            rdf_format = ox.RdfFormat.from_media_type(graph_type)
+            assert rdf_format is not None  # graph_type is one of GRAPH_TYPES
+            ox.serialize(_at_most(results, limits.max_rows), output=buffer, format=rdf_format)
+            content_type = graph_type
+        else:
+            if results_type is None:
+                return text_answer(406, f"SELECT and ASK results are available as {', '.join(RESULTS_TYPES)}")
+            media = "application/sparql-results+json" if results_type == "application/json" else results_type
+            fmt = ox.QueryResultsFormat.from_media_type(media)
+            assert fmt is not None  # media is one of RESULTS_TYPES
+            if isinstance(results, ox.QuerySolutions):
+                # pyoxigraph serialises solutions in Rust, out of reach of a row counter: count first
+                for _ in _at_most(results, limits.max_rows):
+                    pass
+                results = run()
+            results.serialize(output=buffer, format=fmt)
+            content_type = results_type
+    except _ResultTooLarge:
+        return too_many
+    except OSError:
+        if not buffer.exceeded:
+            raise
         return text_answer(413, f"the result is larger than {limits.max_bytes:,} bytes; narrow the query")
     if content_type.startswith("text/") or content_type.endswith(("+json", "+xml", "/json")):
         content_type += "; charset=utf-8"
-    return Answer(200, content_type, body)
+    return Answer(200, content_type, buffer.getvalue())
 
 
 class _Worker:
