@@ -84,10 +84,14 @@ def calls_service(text: str) -> bool:
     "service" anywhere, in any case, also spelt with \\u escapes: it cannot be checked. Call
     check_nesting first: the parser recurses once per nesting level."""
     from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parser import Query
 
     try:
-        algebra = translateQuery(parseQuery(text)).algebra
+        # Not rdflib's parseQuery: it decodes \u escapes in the whole text first, as the grammar says,
+        # while Oxigraph decodes them only inside strings and IRIs, so `"\u0022" SERVICE … "\u0022"`
+        # would be one long string to rdflib and a call to Oxigraph. Read raw, an escape rdflib does
+        # not know makes the query unreadable, and so refused when it mentions service.
+        algebra = translateQuery(Query.parse_string(text, parse_all=True)).algebra
     except Exception:  # noqa: BLE001 - pyparsing and rdflib's translation raise many kinds
         return "service" in _UNESCAPE.sub(_unescape, text).casefold()
     pending: list[object] = [algebra]

@@ -69,6 +69,8 @@ SERVICE_QUERIES = [
                  id="in-a-subquery"),
     pytest.param("ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}", id="in-exists"),
     pytest.param("SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}", id="escaped-keyword"),
+    pytest.param('SELECT * WHERE {{ BIND("\\u0022" AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} BIND("\\u0022" AS ?y) }}',
+                 id="between-escaped-quotes-that-rdflib-would-decode-first"),
 ]
 
 
