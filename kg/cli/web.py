@@ -49,7 +49,8 @@ def serve(project: Project, host: str, port: int, site_dir: Path | None, timeout
     """Serve the site and answer the minted IRIs: GET /id/... (also under the base IRI's path,
     e.g. /data/id/... for https://example.org/data/) is a 303 See Other to the page or data file
     the Accept header prefers (406 when none fits); a read-only SPARQL 1.1 endpoint at /sparql
-    (GET or POST) with a time and a result size limit. Stop with Ctrl-C.
+    (GET or POST) that refuses SERVICE, updates and queries nested deeper than 64 levels, with time,
+    memory and result size limits. Stop with Ctrl-C.
 
     \b
     Examples:
