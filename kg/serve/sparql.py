@@ -96,20 +96,26 @@ def _worker(conn: Connection, project: Project, limits: Limits) -> None:
             current = published_generation(project)
             if current != generation:  # a `kg load` or `kg add` replaced the store: every worker reopens
                 store, generation = open_published(project), current
+        except InputError as exc:
+            _send(conn, text_answer(503, f"the published graph cannot be opened now ({exc}); try again"))
+            continue
+        try:
             if calls_service(query):
                 answer = text_answer(403, "SERVICE (federated query) is not allowed on this endpoint")
             else:
                 answer = _answer(store, query, results_type, graph_type, dataset, limits)
-        except InputError as exc:
-            answer = text_answer(400, str(exc))
         except MemoryError:
             answer = memory_answer(limits)
         except Exception as exc:  # noqa: BLE001 - a worker must answer, never die on a query
             answer = text_answer(500, f"query failed: {type(exc).__name__}: {exc}")
-        try:
-            conn.send(answer)
-        except (EOFError, OSError):
-            return
+        _send(conn, answer)
+
+
+def _send(conn: Connection, answer: Answer) -> None:
+    try:
+        conn.send(answer)
+    except (EOFError, OSError):  # the service has gone: the next recv() ends the worker
+        pass
 
 
 class _ResultTooLarge(Exception):
