@@ -195,4 +195,5 @@ def solutions(store: ox.Store, text: str) -> ox.QuerySolutions:
     return results
 
 
-__all__ = ["Example", "FORMATS", "MAX_NESTING", "calls_service", "check_nesting", "example_text", "examples", "render", "solutions", "run", "run_remote", "table"]
+__all__ = ["Example", "FORMATS", "MAX_NESTING", "calls_service", "check_nesting", "example_text", "examples", "render",
+           "solutions", "run", "run_remote", "table"]
