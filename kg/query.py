@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,11 +12,15 @@ import pyoxigraph as ox
 
 from kg.errors import EndpointError, InputError
 from kg.outputs.rdf import serialize
+from kg.sparql_lexer import tokenize
 
 if TYPE_CHECKING:
     from kg.remote.endpoint import Client
 
 FORMATS = ("table", "csv", "tsv", "json")
+_UNESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+MAX_NESTING = 64
+_OPENS, _CLOSES = frozenset("{(["), frozenset("})]")
 _MACHINE_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
@@ -51,9 +56,65 @@ def example_text(queries_dir: Path, name: str) -> str:
     raise InputError(f"no example query named {name!r} (known: {known})")
 
 
+def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
+    """Refuse a query whose brackets ({ ( [) nest deeper than `limit`, before any parser reads it:
+    Oxigraph's and rdflib's parsers recurse once per level, and some thousands of levels overflow
+    the stack (a segfault, no exception). Brackets in strings and comments do not count; those in
+    an IRI do, since Oxigraph reads a `<` inside parentheses as less-than, not as an IRI."""
+    depth = 0
+    for token in tokenize(text):
+        if token.kind not in ("punct", "iri"):
+            continue
+        for char in token.text:
+            if char in _OPENS:
+                depth += 1
+                if depth > limit:
+                    raise InputError(f"the query nests deeper than {limit} levels")
+            elif char in _CLOSES:
+                depth = max(depth - 1, 0)
+
+
+def calls_service(text: str) -> bool:
+    """Whether the query may call SERVICE (federation: the engine would fetch another URL).
+
+    Read by rdflib's SPARQL 1.1 parser into its algebra: a SERVICE pattern anywhere (nested, in
+    OPTIONAL, EXISTS or a subquery, SILENT, a variable endpoint) is a call; the word in a string,
+    an IRI, a comment or a name is none. A query rdflib cannot read (a syntax error, or syntax
+    beyond SPARQL 1.1 that Oxigraph reads) counts as a call when its text holds the letters
+    "service" anywhere, in any case, also spelt with \\u escapes: it cannot be checked. Call
+    check_nesting first: the parser recurses once per nesting level."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import Query
+
+    try:
+        # Not rdflib's parseQuery: it decodes \u escapes in the whole text first, as the grammar says,
+        # while Oxigraph decodes them only inside strings and IRIs, so `"\u0022" SERVICE … "\u0022"`
+        # would be one long string to rdflib and a call to Oxigraph. Read raw, an escape rdflib does
+        # not know makes the query unreadable, and so refused when it mentions service.
+        algebra = translateQuery(Query.parse_string(text, parse_all=True)).algebra
+    except Exception:  # noqa: BLE001 - pyparsing and rdflib's translation raise many kinds
+        return "service" in _UNESCAPE.sub(_unescape, text).casefold()
+    pending: list[object] = [algebra]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if getattr(node, "name", None) == "ServiceGraphPattern":
+                return True
+            pending.extend(node.values())
+        elif isinstance(node, (list, tuple, set)):
+            pending.extend(node)
+    return False
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    return chr(code) if code < 0x110000 else ""
+
+
 def run(store: ox.Store, text: str, output_format: str = "table") -> str:
     """Run one SPARQL query; SELECT and ASK results in `output_format`, CONSTRUCT as N-Triples."""
     _check_format(output_format)
+    check_nesting(text)
     try:
         results = store.query(text)
     except SyntaxError as exc:
@@ -134,4 +195,5 @@ def solutions(store: ox.Store, text: str) -> ox.QuerySolutions:
     return results
 
 
-__all__ = ["Example", "FORMATS", "example_text", "examples", "render", "solutions", "run", "run_remote", "table"]
+__all__ = ["Example", "FORMATS", "MAX_NESTING", "calls_service", "check_nesting", "example_text", "examples", "render",
+           "solutions", "run", "run_remote", "table"]

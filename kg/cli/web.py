@@ -42,14 +42,17 @@ def site(project: Project, out_dir: Path | None, no_wait: bool) -> None:
               help="Seconds a SPARQL query may run before it is stopped (503).")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
               help="Largest SPARQL result, in rows or triples (more: 413).")
+@click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(64),
+              help="MiB of memory each SPARQL query worker may use (more: 503, the worker is replaced).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
 @with_project
 def serve(project: Project, host: str, port: int, site_dir: Path | None, timeout: float, max_rows: int,
-          quiet: bool) -> None:
+          max_memory: int, quiet: bool) -> None:
     """Serve the site and answer the minted IRIs: GET /id/... (also under the base IRI's path,
     e.g. /data/id/... for https://example.org/data/) is a 303 See Other to the page or data file
     the Accept header prefers (406 when none fits); a read-only SPARQL 1.1 endpoint at /sparql
-    (GET or POST) with a time and a result size limit. Stop with Ctrl-C.
+    (GET or POST) that refuses SERVICE, updates and queries nested deeper than 64 levels, with time,
+    memory and result size limits. Stop with Ctrl-C.
 
     \b
     Examples:
@@ -61,7 +64,8 @@ def serve(project: Project, host: str, port: int, site_dir: Path | None, timeout
 
     from kg.serve import Limits, make_server
 
-    server, service = make_server(project, site_dir, host, port, Limits(timeout=timeout, max_rows=max_rows), quiet)
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_memory=max_memory * 2**20)
+    server, service = make_server(project, site_dir, host, port, limits, quiet)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     bound_host, bound_port = server.server_address[:2]
     if isinstance(bound_host, bytes):

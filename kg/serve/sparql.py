@@ -1,22 +1,30 @@
-"""A read-only SPARQL 1.1 query service with a time limit and a result size limit.
+"""A read-only SPARQL 1.1 query service with time, memory, nesting and result size limits.
 
 pyoxigraph cannot interrupt a running query, so each query runs in a worker process that holds
-its own copy of the published graph; a query that outlives the time limit is stopped by killing
-its worker (a fresh one replaces it) and the client gets 503. The workers' stores are private
-in-memory copies: nothing a query does reaches output/."""
+its own copy of the published graph; a query that outlives the time limit, or needs more than the
+memory limit, is stopped by killing its worker (a fresh one replaces it) and the client gets 503.
+Before each query a worker checks that the published store is still the one it opened, and
+reopens it when not. SERVICE is refused after rdflib's SPARQL parser has read the query (pyoxigraph
+has no switch to turn federation off, nor a parse-only API), and queries nested deeper than
+kg.query.MAX_NESTING levels before any parser sees them. The workers' stores are read-only or
+private in-memory copies: nothing a query does reaches output/."""
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import queue
+import signal
 import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from kg.errors import InputError
 from kg.project import Project
+from kg.query import check_nesting
 from kg.serve.conneg import negotiate
-from kg.sparql_lexer import tokenize
 
 RESULTS_TYPES = (
     "application/sparql-results+json",
@@ -26,17 +34,13 @@ RESULTS_TYPES = (
     "application/json",
 )
 GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
-# Tokens that end an operand: after one, inside parentheses, Oxigraph reads `<` as less-than.
-_OPERAND_ENDS = {"var", "string", "number", "iri", "pname", "langtag"}
-_MAX_READINGS_PER_CHAR = 4
-
-
 @dataclass(frozen=True)
 class Limits:
     timeout: float = 10.0
     max_rows: int = 10_000
     max_bytes: int = 16 * 1024 * 1024
     max_query_chars: int = 32_768
+    max_memory: int = 2**30  # bytes of heap per query worker
     workers: int = 2
 
 
@@ -51,109 +55,143 @@ def text_answer(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
 
 
-def uses_service(query: str) -> bool:
-    """Whether the query may call SERVICE (federation would make the server fetch other URLs).
+def _size(n: int) -> str:
+    return f"{n // 2**30} GiB" if n % 2**30 == 0 else f"{n // 2**20} MiB"
 
-    Read with kg.sparql_lexer: SERVICE in a string, an IRI or a comment, as a variable (?service) or as
-    the local part of a prefixed name (ex:service) is no call. Oxigraph, which runs the query, reads two
-    things more loosely than the grammar's longest-match tokens, and the check reads them its way too:
-    it matches a keyword without a word boundary (`trueSERVICE<…>{…}` is `true SERVICE <…> {…}`, and
-    `SERVICE:q {…}` calls :q), so a bare name or a prefix containing "service" counts as a call; and
-    inside parentheses it takes a `<` after an operand for less-than, not for the start of an IRI
-    (`FILTER(1<2)SERVICE:q#>` calls :q), so such an IRI is also read as `<` followed by query text.
-    A query with too many such readings to follow is taken as calling SERVICE."""
-    readings = [(0, 0, False)]  # where to read from: (offset, parenthesis depth, after an operand?)
-    seen: set[tuple[int, int, bool]] = set()
-    limit = _MAX_READINGS_PER_CHAR * len(query) + 64
-    while readings:
-        offset, depth, after_operand = readings.pop()
-        for token in tokenize(query, offset):
-            if token.kind in ("space", "comment"):
-                continue
-            state = (token.start, depth, after_operand)
-            if state in seen:  # another reading has come this way: the rest reads the same
-                break
-            seen.add(state)
-            if len(seen) > limit:
-                return True
-            if token.kind in ("keyword", "pname") and "SERVICE" in token.text.partition(":")[0].upper():
-                return True
-            if token.kind == "iri" and depth and after_operand:
-                readings.append((token.start + 1, depth, False))
-            if token.kind == "punct" and token.text == "(":
-                depth += 1
-            elif token.kind == "punct" and token.text == ")":
-                depth = max(depth - 1, 0)
-            after_operand = token.kind in _OPERAND_ENDS or token.text == ")" or (
-                token.kind == "keyword" and token.text.lower() in ("true", "false"))
-    return False
+
+def memory_answer(limits: Limits) -> Answer:
+    return text_answer(503, f"the query needed more memory than the {_size(limits.max_memory)} limit and was stopped")
+
+
+def _limit_memory(max_memory: int) -> None:
+    """Cap this worker's heap. RLIMIT_DATA, not RLIMIT_AS: the address space also counts the
+    persistent store's file mappings and reserved thread stacks (~0.5 GB before any query), while
+    a query's memory is heap (brk and anonymous mmap, which RLIMIT_DATA counts since Linux 4.7).
+    A Rust allocation that fails aborts the worker; the service then answers 503 and replaces it."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        max_memory = min(max_memory, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (max_memory, hard))
 
 
 def _worker(conn: Connection, project: Project, limits: Limits) -> None:
-    from kg.store import open_published
+    import sys
 
-    # the persistent store (read-only, shared by every worker) when it holds the current output/
-    store = open_published(project)
+    from kg.errors import InputError
+    from kg.query import calls_service
+    from kg.store import open_published, published_generation
+
+    sys.setrecursionlimit(20_000)  # rdflib's parser recurses per level; ask() bounds the levels first
+    _limit_memory(limits.max_memory)
+    generation = published_generation(project)
+    store: Any = open_published(project)
     while True:
         try:
-            query, results_type, graph_type = conn.recv()
+            query, results_type, graph_type, dataset = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer = _answer(store, query, results_type, graph_type, limits)
+            current = published_generation(project)
+            if current != generation:  # a `kg load` or `kg add` replaced the store: every worker reopens
+                store, generation = open_published(project), current
+        except InputError as exc:
+            _send(conn, text_answer(503, f"the published graph cannot be opened now ({exc}); try again"))
+            continue
+        try:
+            if calls_service(query):
+                answer = text_answer(403, "SERVICE (federated query) is not allowed on this endpoint")
+            else:
+                answer = _answer(store, query, results_type, graph_type, dataset, limits)
+        except MemoryError:
+            answer = memory_answer(limits)
         except Exception as exc:  # noqa: BLE001 - a worker must answer, never die on a query
             answer = text_answer(500, f"query failed: {type(exc).__name__}: {exc}")
-        try:
-            conn.send(answer)
-        except (EOFError, OSError):
-            return
+        _send(conn, answer)
 
 
-def _answer(store: Any, query: str, results_type: str | None, graph_type: str | None, limits: Limits) -> Answer:
+def _send(conn: Connection, answer: Answer) -> None:
+    try:
+        conn.send(answer)
+    except (EOFError, OSError):  # the service has gone: the next recv() ends the worker
+        pass
+
+
+class _ResultTooLarge(Exception):
+    pass
+
+
+class _BoundedBuffer(io.BytesIO):
+    """A sink for pyoxigraph's serialisers that refuses to hold more than `limit` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.exceeded = False
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.limit:
+            self.exceeded = True
+            raise OSError("the result is too large")  # pyoxigraph passes an OSError back out of serialize
+        return super().write(data)
+
+
+def _at_most(items: Iterable[Any], max_rows: int) -> Iterator[Any]:
+    for count, item in enumerate(items, 1):
+        if count > max_rows:
+            raise _ResultTooLarge
+        yield item
+
+
+def _answer(store: Any, query: str, results_type: str | None, graph_type: str | None,
+            dataset: tuple[Sequence[str], Sequence[str]], limits: Limits) -> Answer:
     import pyoxigraph as ox
 
-    from kg.outputs.rdf import serialize
-    from kg.query import results_bytes
+    default_graphs, named_graphs = dataset
+
+    def run() -> Any:
+        return store.query(query, default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
+                           named_graphs=[ox.NamedNode(g) for g in named_graphs] or None)
 
     try:
-        results = store.query(query)
+        results = run()
     except SyntaxError as exc:
         return text_answer(400, f"SPARQL syntax error (only queries are accepted, no updates): {exc}")
     except (OSError, ValueError) as exc:
         return text_answer(400, f"query failed: {exc}")
     too_many = text_answer(413, f"the result has more than {limits.max_rows:,} rows; narrow the query or add a LIMIT")
-    if isinstance(results, ox.QueryTriples):
-        if graph_type is None:
-            return text_answer(406, f"a graph result is available as {', '.join(GRAPH_TYPES)}")
-        triples = []
-        for triple in results:
-            triples.append(triple)
-            if len(triples) > limits.max_rows:
-                return too_many
-        rdf_format = ox.RdfFormat.from_media_type(graph_type)
-        assert rdf_format is not None  # graph_type is one of GRAPH_TYPES
-        body = serialize(triples, rdf_format)
-        content_type = graph_type
-    else:
-        if results_type is None:
-            return text_answer(406, f"SELECT and ASK results are available as {', '.join(RESULTS_TYPES)}")
-        media = "application/sparql-results+json" if results_type == "application/json" else results_type
-        fmt = ox.QueryResultsFormat.from_media_type(media)
-        assert fmt is not None  # media is one of RESULTS_TYPES
-        if isinstance(results, ox.QuerySolutions):
-            count = 0
-            for _ in results:
-                count += 1
-                if count > limits.max_rows:
-                    return too_many
-            results = store.query(query)
-        body = results_bytes(results, fmt)
-        content_type = results_type
-    if len(body) > limits.max_bytes:
+    buffer = _BoundedBuffer(limits.max_bytes)
+    try:
+        if isinstance(results, ox.QueryTriples):
+            if graph_type is None:
+                return text_answer(406, f"a graph result is available as {', '.join(GRAPH_TYPES)}")
+            rdf_format = ox.RdfFormat.from_media_type(graph_type)
+            assert rdf_format is not None  # graph_type is one of GRAPH_TYPES
+            ox.serialize(_at_most(results, limits.max_rows), output=buffer, format=rdf_format)
+            content_type = graph_type
+        else:
+            if results_type is None:
+                return text_answer(406, f"SELECT and ASK results are available as {', '.join(RESULTS_TYPES)}")
+            media = "application/sparql-results+json" if results_type == "application/json" else results_type
+            fmt = ox.QueryResultsFormat.from_media_type(media)
+            assert fmt is not None  # media is one of RESULTS_TYPES
+            if isinstance(results, ox.QuerySolutions):
+                # pyoxigraph serialises solutions in Rust, out of reach of a row counter: count first
+                for _ in _at_most(results, limits.max_rows):
+                    pass
+                results = run()
+            results.serialize(output=buffer, format=fmt)
+            content_type = results_type
+    except _ResultTooLarge:
+        return too_many
+    except OSError:
+        if not buffer.exceeded:
+            raise
         return text_answer(413, f"the result is larger than {limits.max_bytes:,} bytes; narrow the query")
     if content_type.startswith("text/") or content_type.endswith(("+json", "+xml", "/json")):
         content_type += "; charset=utf-8"
-    return Answer(200, content_type, body)
+    return Answer(200, content_type, buffer.getvalue())
 
 
 class _Worker:
@@ -196,13 +234,18 @@ class QueryService:
             if worker in self.workers:
                 self.workers.remove(worker)
 
-    def ask(self, query: str, accept: str | None) -> Answer:
+    def ask(self, query: str, accept: str | None, *, default_graphs: Sequence[str] = (),
+            named_graphs: Sequence[str] = ()) -> Answer:
+        """Answer one query. The dataset (SPARQL 1.1 Protocol's default-graph-uri and
+        named-graph-uri), when given, replaces the query's own FROM / FROM NAMED."""
         if len(query) > self.limits.max_query_chars:
             return text_answer(413, f"the query is longer than {self.limits.max_query_chars:,} characters")
         if not query.strip():
             return text_answer(400, "the query is empty")
-        if uses_service(query):
-            return text_answer(403, "SERVICE (federated query) is not allowed on this endpoint")
+        try:
+            check_nesting(query)
+        except InputError as exc:
+            return text_answer(400, str(exc))
         results_type = negotiate(accept, RESULTS_TYPES)
         graph_type = negotiate(accept, GRAPH_TYPES)
         if results_type is None and graph_type is None:
@@ -213,17 +256,21 @@ class QueryService:
         except queue.Empty:
             return text_answer(503, "all query workers are busy; try again shortly")
         try:
-            worker.conn.send((query, results_type, graph_type))
+            worker.conn.send((query, results_type, graph_type, (tuple(default_graphs), tuple(named_graphs))))
             if worker.conn.poll(self.limits.timeout):
                 answer: Answer = worker.conn.recv()
                 self.idle.put(worker)
                 return answer
-            message = f"the query ran longer than the {self.limits.timeout:g} s limit and was stopped"
+            answer = text_answer(503, f"the query ran longer than the {self.limits.timeout:g} s limit and was stopped")
         except (EOFError, OSError):
-            message = "the query worker stopped; try again"
+            worker.process.join(5)
+            if worker.process.exitcode == -signal.SIGABRT:  # a failed allocation in Rust aborts
+                answer = memory_answer(self.limits)
+            else:
+                answer = text_answer(503, f"the query worker stopped (exit code {worker.process.exitcode}); try again")
         self._retire(worker)
         self.idle.put(self._spawn())
-        return text_answer(503, message)
+        return answer
 
     def close(self) -> None:
         with self.lock:
