@@ -198,7 +198,8 @@ def _solution_rows(body: bytes, fmt: Any) -> int:
 
     if fmt == ox.QueryResultsFormat.CSV:
         return max(sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1, 0)
-    return sum(1 for _ in ox.parse_query_results(body, format=fmt))
+    parsed = ox.parse_query_results(body, format=fmt)
+    return sum(1 for _ in parsed) if isinstance(parsed, ox.QuerySolutions) else 1
 
 
 class _Worker:
