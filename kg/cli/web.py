@@ -58,18 +58,17 @@ def serve(project: Project, host: str, port: int, site_dir: Path | None, timeout
     import signal
 
     from kg.serve import Limits, make_server
+    from kg.serve.server import bound_address
 
     server, service = make_server(project, site_dir, host, port, Limits(timeout=timeout, max_rows=max_rows), quiet)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    bound_host, bound_port = server.server_address[:2]
-    if isinstance(bound_host, bytes):
-        bound_host = bound_host.decode()
+    bound_host, bound_port = bound_address(server)
     click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops")
     sys.stdout.flush()
     try:
-        server.serve_forever()
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.close()
         service.close()

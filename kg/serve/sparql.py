@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -96,11 +97,11 @@ def _worker(conn: Connection, project: Project, limits: Limits) -> None:
     store = open_published(project)
     while True:
         try:
-            query, results_type, graph_type = conn.recv()
+            query, results_type, graph_type, dataset = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer = _answer(store, query, results_type, graph_type, limits)
+            answer = _answer(store, query, results_type, graph_type, limits, dataset)
         except Exception as exc:  # noqa: BLE001 - a worker must answer, never die on a query
             answer = text_answer(500, f"query failed: {type(exc).__name__}: {exc}")
         try:
@@ -109,14 +110,21 @@ def _worker(conn: Connection, project: Project, limits: Limits) -> None:
             return
 
 
-def _answer(store: Any, query: str, results_type: str | None, graph_type: str | None, limits: Limits) -> Answer:
+def _answer(store: Any, query: str, results_type: str | None, graph_type: str | None, limits: Limits,
+            dataset: tuple[Sequence[str], Sequence[str]] = ((), ())) -> Answer:
     import pyoxigraph as ox
 
     from kg.outputs.rdf import serialize
     from kg.query import results_bytes
 
+    default_graphs, named_graphs = dataset
+    graphs: dict[str, list[ox.NamedNode]] = {}  # the protocol's default-graph-uri / named-graph-uri
+    if default_graphs:
+        graphs["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
+    if named_graphs:
+        graphs["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
     try:
-        results = store.query(query)
+        results = store.query(query, **graphs)
     except SyntaxError as exc:
         return text_answer(400, f"SPARQL syntax error (only queries are accepted, no updates): {exc}")
     except (OSError, ValueError) as exc:
@@ -146,7 +154,7 @@ def _answer(store: Any, query: str, results_type: str | None, graph_type: str | 
                 count += 1
                 if count > limits.max_rows:
                     return too_many
-            results = store.query(query)
+            results = store.query(query, **graphs)
         body = results_bytes(results, fmt)
         content_type = results_type
     if len(body) > limits.max_bytes:
@@ -196,7 +204,8 @@ class QueryService:
             if worker in self.workers:
                 self.workers.remove(worker)
 
-    def ask(self, query: str, accept: str | None) -> Answer:
+    def ask(self, query: str, accept: str | None, *, default_graphs: Sequence[str] = (),
+            named_graphs: Sequence[str] = ()) -> Answer:
         if len(query) > self.limits.max_query_chars:
             return text_answer(413, f"the query is longer than {self.limits.max_query_chars:,} characters")
         if not query.strip():
@@ -213,7 +222,7 @@ class QueryService:
         except queue.Empty:
             return text_answer(503, "all query workers are busy; try again shortly")
         try:
-            worker.conn.send((query, results_type, graph_type))
+            worker.conn.send((query, results_type, graph_type, (tuple(default_graphs), tuple(named_graphs))))
             if worker.conn.poll(self.limits.timeout):
                 answer: Answer = worker.conn.recv()
                 self.idle.put(worker)
