@@ -4,7 +4,6 @@ frozen seed project (conftest's `server`)."""
 
 from __future__ import annotations
 
-import http.client
 import json
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -15,28 +14,11 @@ import requests
 
 from kg.query import examples
 from tests.conftest import SEED
+from tests.helpers import raw_request as _raw
 
 ENTITY = "id/person/klim-shipenko"
 SELECT_ALL = "SELECT * WHERE { ?s ?p ?o }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-def _raw(url: str, method: str, path: str, headers: dict[str, str] | None = None,
-         body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
-    """A request with the path sent exactly as given (no client-side normalisation)."""
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        conn.putrequest(method, path, skip_accept_encoding=True)
-        for name, value in (headers or {}).items():
-            conn.putheader(name, value)
-        if body is not None and "Content-Length" not in (headers or {}):
-            conn.putheader("Content-Length", str(len(body)))
-        conn.endheaders(body)
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
 
 
 def test_binds_to_loopback(server: str) -> None:

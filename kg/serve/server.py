@@ -28,7 +28,7 @@ from kg.project import Project
 from kg.serve.conneg import AcceptTooLarge, BadAccept, negotiate
 from kg.serve.description import description_type, service_description
 from kg.serve.sparql import Answer, Limits, QueryService, text_answer
-from kg.site.layout import HTML, MARKER_NAME
+from kg.site.layout import HTML, MARKER_NAME, described_by
 from kg.store import loaded_files
 
 if TYPE_CHECKING:
@@ -236,6 +236,9 @@ class SiteApp:
             return self._static(request, target, CONTENT_TYPES[suffix])
         if not suffix and (self.site / (relative + HTML)).is_file():
             return self._negotiate(request, prefix, relative)
+        stem = described_by(relative)
+        if stem is not None and (self.site / (stem + HTML)).is_file():
+            return self._negotiate(request, prefix, stem)
         return self.error(404, f"not found: /{relative}")
 
     def _static(self, request: Request, target: Path, content_type: str) -> Response:
