@@ -258,3 +258,14 @@ def test_the_dataset_iri_is_described_by_its_document(client: Client, site_dir) 
     described = rdflib.Graph().parse(data=client.get("/vyzov/dataset.ttl").data, format="turtle")
     assert described.isomorphic(rdflib.Graph().parse(site_dir / "void.ttl", format="turtle"))
     assert client.get("/vyzov/vyzov.trig").data == (site_dir / "vyzov.trig").read_bytes()
+
+
+def test_an_unexpected_error_is_a_500_with_cors_and_a_logged_traceback(site_app, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    def broken(request: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(site_app, "dispatch", broken)
+    response = Client(site_app).get("/index.html")
+    assert (response.status_code, response.text) == (500, "internal error; the server log has the details\n")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "RuntimeError: boom" in capsys.readouterr().err
