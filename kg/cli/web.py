@@ -47,7 +47,9 @@ def serve(project: Project, host: str, port: int, site_dir: Path | None, timeout
     """Serve the site and answer the minted IRIs: GET /id/... (also under the base IRI's path,
     e.g. /data/id/... for https://example.org/data/) is a 303 See Other to the page or data file
     the Accept header prefers (406 when none fits); a read-only SPARQL 1.1 endpoint at /sparql
-    (GET or POST) with a time and a result size limit. Stop with Ctrl-C.
+    (GET or POST; GET without a query is its Service Description) with a time and a result size
+    limit. Every answer allows any origin (CORS); files carry ETag, Last-Modified and
+    Cache-Control and are gzipped on request. Served by waitress. Stop with Ctrl-C.
 
     \b
     Examples:
