@@ -139,3 +139,15 @@ def server(seed_root: Path, site_dir: Path) -> Iterator[str]:
 
     with running_server(seed_root, site_dir, "--timeout", "3", "--max-rows", "5000") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def site_app(seed_project, site_dir: Path) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """kg serve's WSGI application over the seed's site, in-process (drive it with
+    werkzeug.test.Client); one query worker, closed at the end."""
+    from kg.serve import Limits
+    from kg.serve.server import make_app
+
+    app = make_app(seed_project, site_dir, Limits(timeout=5, max_rows=5000, workers=1), quiet=True)
+    yield app
+    app.service.close()

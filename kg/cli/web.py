@@ -51,8 +51,10 @@ def serve(project: Project, host: str, port: int, site_dir: Path | None, timeout
     """Serve the site and answer the minted IRIs: GET /id/... (also under the base IRI's path,
     e.g. /data/id/... for https://example.org/data/) is a 303 See Other to the page or data file
     the Accept header prefers (406 when none fits); a read-only SPARQL 1.1 endpoint at /sparql
-    (GET or POST) that refuses SERVICE, updates and queries nested deeper than 64 levels, with time,
-    memory and result size limits. Stop with Ctrl-C.
+    (GET or POST; GET without a query is its Service Description) that refuses SERVICE, updates and
+    queries nested deeper than 64 levels, with time, memory and result size limits. Every answer
+    allows any origin (CORS); files carry ETag, Last-Modified and Cache-Control and are gzipped on
+    request. Served by waitress. Stop with Ctrl-C.
 
     \b
     Examples:
@@ -63,19 +65,18 @@ def serve(project: Project, host: str, port: int, site_dir: Path | None, timeout
     import signal
 
     from kg.serve import Limits, make_server
+    from kg.serve.server import bound_address
 
     limits = Limits(timeout=timeout, max_rows=max_rows, max_memory=max_memory * 2**20)
     server, service = make_server(project, site_dir, host, port, limits, quiet)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    bound_host, bound_port = server.server_address[:2]
-    if isinstance(bound_host, bytes):
-        bound_host = bound_host.decode()
+    bound_host, bound_port = bound_address(server)
     click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops")
     sys.stdout.flush()
     try:
-        server.serve_forever()
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.close()
         service.close()

@@ -1,5 +1,6 @@
 """Content negotiation (RFC 9110 §12.5.1): pick the offered media type the Accept header
-prefers, honouring q-values and wildcards; a malformed entry is skipped, not fatal."""
+prefers, honouring q-values and wildcards; a malformed entry is skipped, not fatal. Every entry is
+read (a preferred type may come last), so the header's length is capped instead: longer is refused."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 from kg.errors import InputError
 
-MAX_ENTRIES = 64
+MAX_ACCEPT_BYTES = 8192
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _RANGE = re.compile(rf"^({_TOKEN})/({_TOKEN})$")
 _QVALUE = re.compile(r"^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)$")
@@ -17,6 +18,10 @@ _QVALUE = re.compile(r"^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)$")
 
 class BadAccept(InputError):
     """An Accept header none of whose entries is a media range."""
+
+
+class AcceptTooLarge(BadAccept):
+    """An Accept header longer than MAX_ACCEPT_BYTES (HTTP 431)."""
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,13 @@ class MediaRange:
 
 def parse_accept(header: str) -> list[MediaRange]:
     """The media ranges of an Accept header. Entries that are not media ranges or carry an
-    invalid q are ignored; a header with entries but no valid one raises BadAccept."""
+    invalid q are ignored; a header with entries but no valid one raises BadAccept, one longer
+    than MAX_ACCEPT_BYTES raises AcceptTooLarge."""
+    if len(header) > MAX_ACCEPT_BYTES:
+        raise AcceptTooLarge(f"the Accept header is longer than {MAX_ACCEPT_BYTES:,} characters")
     ranges = []
     entries = [e.strip() for e in header.split(",") if e.strip()]
-    for entry in entries[:MAX_ENTRIES]:
+    for entry in entries:
         name, *params = [p.strip() for p in entry.split(";")]
         match = _RANGE.match(name)
         if not match or (match.group(1) == "*" and match.group(2) != "*"):

@@ -15,7 +15,7 @@ from kg.errors import InputError
 from kg.files import Change
 from kg.mapping import reading_order
 from kg.namespaces import SCHEMA
-from kg.outputs import output_path
+from kg.outputs import OUTPUTS, output_path
 from kg.pipeline import minted_prefixes
 from kg.project import Project
 from kg.query import examples
@@ -26,8 +26,9 @@ from kg.site.rdf import data_files
 from kg.store import open_published
 
 MARKER = layout.MARKER_NAME
-# The published files the site carries too, for download next to the pages.
-COPIED = ("graph", "graph-jsonld", "dataset-nquads", "void")
+# The published files the site carries too, for download next to the pages: every distribution
+# VoID names (so each downloadURL resolves), the JSON-LD context and the VoID description itself.
+COPIED = tuple(o.key for o in OUTPUTS if o.distribution) + ("context", "void")
 STYLE = Path(__file__).parent / "style.css"
 
 
@@ -95,6 +96,10 @@ def render_site(project: Project) -> SiteResult:
 
     files["index.html"] = renderer.index(_by_type(graph), graph.sources(), _conflicts(graph), pictured)
     files["queries.html"] = renderer.queries(_query_results(graph))
+    void = list(ox.parse(path=output_path(project, "void"), format=ox.RdfFormat.TURTLE))
+    for suffix, data in data_files([ox.Triple(q.subject, q.predicate, q.object) for q in void], prefixes).items():
+        files[layout.DATASET + suffix] = data
+    files[layout.DATASET + layout.HTML] = files["index.html"]  # the index is the dataset's page
     files["style.css"] = STYLE.read_bytes()
     for key in COPIED:
         path = output_path(project, key)

@@ -18,6 +18,9 @@ HTML = ".html"
 DATA_SUFFIXES = {f.suffix: f.media_type for f in RESOURCE_FORMATS}
 SPACES = ("id/", "statement/", "source/", "reference/", "value/")
 ONTOLOGY = "ontology"
+# The VoID/DCAT description's page stem: {base}dataset, and every IRI it mints under {base}dataset/
+# (class partitions, distributions, agents), are described by the one document dataset.ttl/.html/….
+DATASET = "dataset"
 MARKER_NAME = ".kg-site"
 _SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 
@@ -41,6 +44,12 @@ def locate(iri: str, base_iri: str) -> Location | None:
     if not all(_SEGMENT.match(s) for s in segments):
         raise InputError(f"cannot publish <{iri}> as a page: its path has characters unsafe in file names")
     return Location(path, anchor)
+
+
+def described_by(path: str) -> str | None:
+    """The page stem of the document that describes a site path with no file of its own: the
+    dataset document for the VoID/DCAT IRIs under dataset/, else None."""
+    return DATASET if path.startswith(DATASET + "/") else None
 
 
 def href(from_stem: str, to_stem: str, suffix: str = HTML, anchor: str = "") -> str:
