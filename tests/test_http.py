@@ -54,6 +54,13 @@ def test_row8_an_overlong_path_segment_is_404(server: str, path: str) -> None:
     assert headers["Access-Control-Allow-Origin"] == "*"
 
 
+@pytest.mark.parametrize("path", ["//[", "//x/index.html", "//"])
+def test_a_path_that_looks_like_an_authority_is_400(server: str, path: str) -> None:
+    status, headers, body = raw_request(server, "GET", path)
+    assert (status, headers["Access-Control-Allow-Origin"]) == (400, "*")
+    assert body.startswith(b"bad path")
+
+
 def test_row17_a_query_in_both_the_url_and_the_body_is_400(server: str) -> None:
     url_query = "/sparql?query=" + "SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D"
     for content_type, body in (("application/sparql-query", ASK.encode()),

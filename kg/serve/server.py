@@ -194,7 +194,7 @@ class SiteApp:
         raw = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI") or request.full_path
         if len(raw) > MAX_URI:
             return self.error(414, f"the request target is longer than {MAX_URI:,} characters")
-        prefix, relative = self._relative(urlsplit(raw).path if raw.startswith("/") else raw)
+        prefix, relative = self._relative(raw)  # not urlsplit: '//[' would raise, '//x/y' lose 'x' as a host
         if request.method == "OPTIONS":
             return self._preflight()
         if relative == "sparql":
@@ -366,7 +366,8 @@ def make_server(project: Project, site: Path | None = None, host: str = "127.0.0
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="kg-serve",
                                         max_request_body_size=MAX_BODY, max_request_header_size=MAX_URI * 4,
-                                        clear_untrusted_proxy_headers=True, channel_timeout=30)
+                                        clear_untrusted_proxy_headers=True, channel_timeout=30,
+                                        connection_limit=1000)
     except OSError as exc:
         app.service.close()
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
