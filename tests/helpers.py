@@ -15,6 +15,16 @@ from tests.conftest import SEED
 INPUTS = ("kg.toml", "sources", "facts", "ontology", "shapes", "queries", "reference")
 
 
+# A new claim the frozen seed accepts: a description of its director, quoted from one article.
+NEW_CLAIM = """claims:
+  - subject: person/klim-shipenko
+    property: schema:description
+    value: {text: "Had a challenging flight in a small capsule.", lang: en}
+    refs:
+      - {source: 001_b25d8b9e867eeac6, quote: "Director Klim Shipenko had a challenging flight in a small capsule"}
+"""
+
+
 def copy_inputs(project: Path, dest: Path, *, skip: tuple[str, ...] = ()) -> Path:
     """A copy of the project's inputs (INPUTS, those it has, less `skip`) in dest; no output/."""
     dest.mkdir(parents=True, exist_ok=True)

@@ -8,15 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from tests.helpers import scratch_project
+from tests.helpers import NEW_CLAIM, scratch_project
 
-NEW_CLAIM = """claims:
-  - subject: person/klim-shipenko
-    property: schema:description
-    value: {text: "Had a challenging flight in a small capsule.", lang: en}
-    refs:
-      - {source: 001_b25d8b9e867eeac6, quote: "Director Klim Shipenko had a challenging flight in a small capsule"}
-"""
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

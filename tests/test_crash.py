@@ -24,16 +24,9 @@ from kg.lock import writing
 from kg.project import open_project
 from kg.store import holds_published, manifest
 from tests.conftest import digests
-from tests.helpers import kg_process, scratch_project
+from tests.helpers import NEW_CLAIM, kg_process, scratch_project
 
 NEW_FILE = "shipenko.yaml"
-NEW_FACTS = """claims:
-  - subject: person/klim-shipenko
-    property: schema:description
-    value: {text: "Had a challenging flight in a small capsule.", lang: en}
-    refs:
-      - {source: 001_b25d8b9e867eeac6, quote: "Director Klim Shipenko had a challenging flight in a small capsule"}
-"""
 # Every published file that is a graph, and how to read it.
 GRAPHS = {"vyzov.ttl": ox.RdfFormat.TURTLE, "vyzov.nq": ox.RdfFormat.N_QUADS, "vyzov.trig": ox.RdfFormat.TRIG,
           "vyzov.jsonld": ox.RdfFormat.JSON_LD, "vyzov-wikidata.ttl": ox.RdfFormat.TURTLE,
@@ -72,11 +65,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def old_and_new(base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Generation, Generation]:
-    """The graphs of a fresh build of the old facts and of the old facts plus NEW_FACTS."""
+    """The graphs of a fresh build of the old facts and of the old facts plus NEW_CLAIM."""
     from kg.pipeline import build
 
     copy = Path(shutil.copytree(base, tmp_path_factory.mktemp("crash") / "new", ignore=shutil.ignore_patterns("store")))
-    (copy / "facts" / NEW_FILE).write_text(NEW_FACTS, encoding="utf-8")
+    (copy / "facts" / NEW_FILE).write_text(NEW_CLAIM, encoding="utf-8")
     new = build(open_project(copy), run_shacl=False).files
     return published(base), generation(new)
 
@@ -85,7 +78,7 @@ def old_and_new(base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[G
 def project(base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("KG_STORE")  # in-process checks look at output/store, as the processes do
     root = Path(shutil.copytree(base, tmp_path / "project"))
-    (tmp_path / NEW_FILE).write_text(NEW_FACTS, encoding="utf-8")
+    (tmp_path / NEW_FILE).write_text(NEW_CLAIM, encoding="utf-8")
     return root
 
 
@@ -138,7 +131,7 @@ def test_kg_add_killed_anywhere_leaves_old_or_new_and_the_next_command_recovers(
 def test_kg_build_killed_leaves_old_or_new(project: Path, old_and_new: tuple[Generation, Generation],
                                           point: str) -> None:
     old, new = old_and_new
-    (project / "facts" / NEW_FILE).write_text(NEW_FACTS, encoding="utf-8")
+    (project / "facts" / NEW_FILE).write_text(NEW_CLAIM, encoding="utf-8")
     killed = kg_process(project, "build", "-q", hook=point)
     killed.communicate()
     assert killed.returncode == -signal.SIGKILL

@@ -17,15 +17,8 @@ from kg.cli import main
 from kg.inputs.sources import load_sources
 from kg.project import open_project
 from kg.store import holds_published, manifest
-from tests.helpers import kg_process, scratch_project, stopped_or_ended
+from tests.helpers import NEW_CLAIM, kg_process, scratch_project, stopped_or_ended
 
-SHIPENKO = """claims:
-  - subject: person/klim-shipenko
-    property: schema:description
-    value: {text: "Had a challenging flight in a small capsule.", lang: en}
-    refs:
-      - {source: 001_b25d8b9e867eeac6, quote: "Director Klim Shipenko had a challenging flight in a small capsule"}
-"""
 PRODUCER = """claims:
   - subject: film/vyzov
     property: schema:producer
@@ -52,7 +45,7 @@ def _ttl_triples(root: Path) -> set[tuple[str, str, str]]:
 
 def _new_files(tmp_path: Path) -> tuple[Path, Path]:
     first, second = tmp_path / "shipenko.yaml", tmp_path / "producer.yaml"
-    first.write_text(SHIPENKO, encoding="utf-8")
+    first.write_text(NEW_CLAIM, encoding="utf-8")
     second.write_text(PRODUCER, encoding="utf-8")
     return first, second
 

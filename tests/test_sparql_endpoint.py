@@ -18,7 +18,7 @@ from kg.cli import main
 from kg.project import open_project
 from kg.query import MAX_NESTING
 from kg.serve.sparql import Limits, QueryService
-from tests.helpers import running_server, scratch_project
+from tests.helpers import NEW_CLAIM, running_server, scratch_project
 
 JSON = "application/sparql-results+json"
 
@@ -159,13 +159,6 @@ def test_a_query_past_the_memory_limit_is_503_and_the_next_one_answers(small_mem
 
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-NEW_CLAIM = """claims:
-  - subject: person/klim-shipenko
-    property: schema:description
-    value: {text: "Had a challenging flight in a small capsule.", lang: en}
-    refs:
-      - {source: 001_b25d8b9e867eeac6, quote: "Director Klim Shipenko had a challenging flight in a small capsule"}
-"""
 
 
 def _count(service: QueryService) -> int:
