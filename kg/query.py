@@ -83,6 +83,9 @@ def calls_service(text: str) -> bool:
     beyond SPARQL 1.1 that Oxigraph reads) counts as a call when its text holds the letters
     "service" anywhere, in any case, also spelt with \\u escapes: it cannot be checked. Call
     check_nesting first: the parser recurses once per nesting level."""
+    mentions_service = "service" in _UNESCAPE.sub(_unescape, text).casefold()
+    if not mentions_service:  # no keyword without its letters: most queries need no parse (~7 ms)
+        return False
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import Query
 
@@ -93,7 +96,7 @@ def calls_service(text: str) -> bool:
         # not know makes the query unreadable, and so refused when it mentions service.
         algebra = translateQuery(Query.parse_string(text, parse_all=True)).algebra
     except Exception:  # noqa: BLE001 - pyparsing and rdflib's translation raise many kinds
-        return "service" in _UNESCAPE.sub(_unescape, text).casefold()
+        return True  # unreadable, and it mentions service: it cannot be checked
     pending: list[object] = [algebra]
     while pending:
         node = pending.pop()
