@@ -137,6 +137,21 @@ def test_turtle_output_is_a_shacl_validation_report(tmp_path: Path) -> None:
     ]
 
 
+def test_a_report_with_only_a_warning_does_not_say_it_conforms(tmp_path: Path) -> None:
+    # SHACL 1.0, 3.1: sh:conforms is true if and only if there is no validation result
+    import pyoxigraph as ox
+
+    code, output = run(tmp_path, AGE_36, "--format", "turtle", "--no-shacl")
+    assert code == 0  # kg's pass: no violations
+    store = ox.Store()
+    store.load(output.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    rows = list(store.query("""
+        PREFIX sh: <http://www.w3.org/ns/shacl#>
+        SELECT ?conforms ?severity WHERE { ?report sh:conforms ?conforms ; sh:result/sh:resultSeverity ?severity }"""))
+    assert [(r["conforms"].value, r["severity"].value) for r in rows] == [
+        ("false", "http://www.w3.org/ns/shacl#Warning")]
+
+
 NEW_MOVIE = """
 entities:
   - id: film/cruise-liman-movie

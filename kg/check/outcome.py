@@ -51,14 +51,14 @@ def render_turtle(outcome: Outcome, project: Project) -> str:
     import pyoxigraph as ox
 
     from kg.namespaces import RDF, SH, XSD
+    from kg.shacl.report import conforms_literal
 
     n = ox.NamedNode
     report = n(project.base_iri + "validation-report")
     severities = {Severity.ERROR: "Violation", Severity.WARNING: "Warning", Severity.INFO: "Info"}
     triples = [
         ox.Triple(report, n(RDF + "type"), n(SH + "ValidationReport")),
-        ox.Triple(report, n(SH + "conforms"),
-                  ox.Literal("true" if outcome.conforms else "false", datatype=n(XSD + "boolean"))),
+        ox.Triple(report, n(SH + "conforms"), conforms_literal(outcome.problems)),
     ]
     for problem in outcome.problems:
         node = n(f"{report.value}/{hashlib.sha256(str(problem).encode()).hexdigest()[:16]}")

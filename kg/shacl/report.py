@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.namespaces import RDF, SH
+from kg.namespaces import RDF, SH, XSD
 from kg.outputs.rdf import serialize
 from kg.project import Project
 
@@ -54,6 +55,13 @@ class ShaclReport:
         return not self.violations
 
 
+def conforms_literal(results: Sequence[object]) -> ox.Literal:
+    """sh:conforms of a report: true if and only if it has no result at all (SHACL 1.0, 3.1), so a
+    report listing only warnings does not conform. kg's own pass (a build, `kg validate`'s exit
+    code) is "no violations"; a warning is reported, never hidden behind sh:conforms true."""
+    return ox.Literal("false" if results else "true", datatype=ox.NamedNode(XSD + "boolean"))
+
+
 def report_turtle(results: list[ShaclResult], project: Project) -> bytes:
     """The report as Turtle with IRIs instead of blank nodes, named by content: byte-stable."""
     n = ox.NamedNode
@@ -62,9 +70,7 @@ def report_turtle(results: list[ShaclResult], project: Project) -> bytes:
     severity_iri = {v: k for k, v in SEVERITIES.items()}
     triples = [
         ox.Triple(report, n(RDF + "type"), n(SH + "ValidationReport")),
-        ox.Triple(report, n(SH + "conforms"), ox.Literal(
-            "false" if any(r.severity == "violation" for r in results) else "true",
-            datatype=n("http://www.w3.org/2001/XMLSchema#boolean"))),
+        ox.Triple(report, n(SH + "conforms"), conforms_literal(results)),
     ]
     for r in results:
         digest = hashlib.sha256(repr(r).encode("utf-8")).hexdigest()[:16]
