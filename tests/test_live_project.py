@@ -27,6 +27,9 @@ import yaml
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.namespaces import OWL, SKOS
+from kg.namespaces import RDF as RDF_NS
+from kg.namespaces import RDFS as RDFS_NS
 from tests.conftest import REPOSITORY
 from tests.helpers import copy_inputs, scratch_project
 
@@ -184,8 +187,42 @@ def check_examples_run(root: Path) -> list[str]:
     return names
 
 
+WIKIDATA_PROPERTY = re.compile(r"http://www\.wikidata\.org/(?:prop/(?:direct/|qualifier/|statement/)?|entity/)P[0-9]+")
+WIKIDATA_ITEM = re.compile(r"http://www\.wikidata\.org/entity/Q[0-9]+")
+SKOS_MATCHES = ("closeMatch", "exactMatch", "broadMatch", "narrowMatch", "relatedMatch")
+CLASSES = {OWL + "Class", RDFS_NS + "Class"}
+PROPERTIES = {RDF_NS + "Property", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty"}
+
+
+def check_alignments_join_like_with_like(root: Path) -> int:
+    """Every SKOS mapping of the published ontology joins a class to a class and a property to a
+    property (a Wikidata item is a class here, a Wikidata property IRI a property). Returns the
+    mappings checked."""
+    triples = list(ox.parse(path=str(published(root).ontology), format=ox.RdfFormat.TURTLE))
+    kinds: dict[str, str] = {}
+    for t in triples:
+        if t.predicate.value == RDF_NS + "type" and t.object.value in CLASSES | PROPERTIES:
+            kinds[t.subject.value] = "class" if t.object.value in CLASSES else "property"
+
+    def kind(iri: str) -> str | None:
+        if WIKIDATA_PROPERTY.fullmatch(iri) or iri.startswith((RDFS_NS + "label", SKOS)):
+            return "property"
+        return "class" if WIKIDATA_ITEM.fullmatch(iri) else kinds.get(iri)
+
+    problems, checked = [], 0
+    for t in triples:
+        if t.predicate.value.removeprefix(SKOS) in SKOS_MATCHES:
+            checked += 1
+            ends = kind(t.subject.value), kind(t.object.value)
+            if None not in ends and ends[0] != ends[1]:
+                problems.append(f"{t.subject.value} ({ends[0]}) skos mapping to {t.object.value} ({ends[1]})")
+    assert problems == []
+    return checked
+
+
 LIVE_CHECKS: list[Callable[[Path], object]] = [
     check_output_is_a_rebuild, check_graph_conforms, check_quotes_are_verbatim, check_examples_run,
+    check_alignments_join_like_with_like,
 ]
 
 
@@ -368,6 +405,12 @@ def _give_the_film_two_wikidata_items(root: Path) -> None:
                     "<http://www.wikidata.org/entity/Q1> , <http://www.wikidata.org/entity/Q2> .\n")
 
 
+def _match_a_class_to_a_property(root: Path) -> None:
+    with published(root).ontology.open("a", encoding="utf-8") as ontology:
+        ontology.write("<https://schema.org/Person> <http://www.w3.org/2004/02/skos/core#closeMatch> "
+                       "<http://www.wikidata.org/prop/direct/P106> .\n")
+
+
 def _break_an_example(root: Path) -> None:
     (root / "queries" / "broken.rq").write_text("SELECT ?x WHERE {", encoding="utf-8")
 
@@ -377,6 +420,8 @@ DAMAGES = [
     (check_quotes_are_verbatim, _shift_one_quote, r"is '.*', not oa:exact"),
     (check_graph_conforms, _give_the_film_two_wikidata_items, r"does not conform"),
     (check_examples_run, _break_an_example, r"broken\.rq: "),
+    (check_alignments_join_like_with_like, _match_a_class_to_a_property,
+     r"https://schema\.org/Person \(class\) skos mapping to http://www\.wikidata\.org/prop/direct/P106 \(property\)"),
 ]
 
 
