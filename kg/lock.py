@@ -51,12 +51,11 @@ def writing(project: Project, command: str, *, wait: bool = True,
     """Hold the project's lock (again, if this process holds it already) while the body writes;
     on taking it, finish or remove what an interrupted writer left. A second writer waits,
     told once through `on_wait`; with `wait=False` it raises ProjectLocked instead."""
-    root = project.root.resolve()
-    journal = root / STATE_DIR / JOURNAL_FILE
+    journal = journal_path(project)
     if current_journal.get() == journal:  # this thread holds it already (kg add reloads the store)
         yield
         return
-    folder = root / STATE_DIR
+    folder = journal.parent
     try:
         folder.mkdir(exist_ok=True)
         handle = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)

@@ -76,15 +76,11 @@ def _record(path: Path) -> dict[str, Any]:
     return {"sha256": sha256(path), "stamp": _stamp(path)}
 
 
-def _rdf_format(name: str) -> ox.RdfFormat:
-    return ox.RdfFormat.N_QUADS if name.endswith(".nq") else ox.RdfFormat.TURTLE
-
-
 def _bulk_load(store: ox.Store, files: dict[str, Path]) -> None:
     """Load each file (by its name in output/, which gives its format -> where its bytes are)."""
     for name, path in files.items():
         try:
-            store.bulk_load(path=str(path), format=_rdf_format(name))
+            store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(Path(name).suffix[1:]))
         except SyntaxError as exc:
             raise InputError(f"{path}: {exc}") from exc
 
@@ -129,7 +125,7 @@ def refresh_stamps(project: Project, store_dir: Path) -> None:
     """After the loaded files were renamed into place their stamps are new: record them (once
     their SHA-256 is confirmed), so that holds_published() need not hash them again."""
     recorded = manifest(store_dir)
-    if recorded is None or not holds_published(project, store_dir):
+    if recorded is None or not _holds(project, recorded):
         return
     paths = [output_path(project, key) for key in LOADED]
     if all(recorded["files"][path.name].get("stamp") == _stamp(path) for path in paths):
@@ -169,8 +165,11 @@ def _same_content(path: Path, recorded: Any) -> bool:
 def holds_published(project: Project, store_dir: Path | None = None) -> bool:
     """Was the store loaded from the bytes now in output/ (by SHA-256)?"""
     recorded = manifest(store_dir or project.store_dir)
-    if recorded is None:
-        return False
+    return recorded is not None and _holds(project, recorded)
+
+
+def _holds(project: Project, recorded: dict[str, Any]) -> bool:
+    """holds_published() of a manifest already read."""
     try:
         paths = [output_path(project, key) for key in LOADED]
         return all(_same_content(path, recorded["files"].get(path.name)) for path in paths)
@@ -182,11 +181,10 @@ def published_generation(project: Project, store_dir: Path | None = None) -> str
     """A token that changes whenever what open_published() would answer from changes: the
     store's generation (new at every `kg load`) while it holds output/, else the loaded files'
     stamps. None when output/ has no build. Cheap enough to ask before every query."""
-    store_dir = store_dir or project.store_dir
+    recorded = manifest(store_dir or project.store_dir)
     try:
-        if holds_published(project, store_dir):
-            recorded = manifest(store_dir)
-            return f"store:{recorded.get('generation')}" if recorded else None
+        if recorded is not None and _holds(project, recorded):
+            return f"store:{recorded.get('generation')}"
         return "files:" + json.dumps([_stamp(path) for path in loaded_files(project)])
     except (OSError, InputError):
         return None

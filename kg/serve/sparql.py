@@ -80,7 +80,6 @@ def _limit_memory(max_memory: int) -> None:
 def _worker(conn: Connection, project: Project, limits: Limits) -> None:
     import sys
 
-    from kg.errors import InputError
     from kg.query import calls_service
     from kg.store import open_published, published_generation
 
