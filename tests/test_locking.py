@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,18 @@ def _ttl_triples(root: Path) -> set[tuple[str, str, str]]:
     return {(str(s), str(p), str(o)) for s, p, o in graph}
 
 
+def _second_writer_waits(project: Path, first_args: list[str], second_args: list[str]
+                         ) -> tuple[subprocess.Popen[str], subprocess.Popen[str], str]:
+    """Start a writer that stops itself holding the lock, then a second one; read the second's
+    waiting line, then let the first go on. Returns both processes and that line."""
+    first = kg_process(project, *first_args, hook="locked:stop")
+    stopped_or_ended(first)
+    second = kg_process(project, *second_args)
+    waiting = second.stderr.readline()  # type: ignore[union-attr]
+    os.kill(first.pid, signal.SIGCONT)
+    return first, second, waiting
+
+
 def _new_files(tmp_path: Path) -> tuple[Path, Path]:
     first, second = tmp_path / "shipenko.yaml", tmp_path / "producer.yaml"
     first.write_text(NEW_CLAIM, encoding="utf-8")
@@ -55,11 +68,7 @@ def test_a_second_kg_add_waits_and_both_are_kept(project: Path, tmp_path: Path,
     monkeypatch.delenv("KG_STORE")  # the processes keep output/store
     assert kg_process(project, "load", "-q").wait() == 0
     first_file, second_file = _new_files(tmp_path)
-    first = kg_process(project, "add", str(first_file), hook="locked:stop")
-    stopped_or_ended(first)
-    second = kg_process(project, "add", str(second_file))
-    waiting = second.stderr.readline()  # type: ignore[union-attr]
-    os.kill(first.pid, signal.SIGCONT)
+    first, second, waiting = _second_writer_waits(project, ["add", str(first_file)], ["add", str(second_file)])
     first_out, first_err = first.communicate()
     second_out, second_err = second.communicate()
 
@@ -108,11 +117,8 @@ def _articles(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_two_concurrent_source_adds_are_both_registered(project: Path, tmp_path: Path) -> None:
     first_file, second_file = _articles(tmp_path)
-    first = kg_process(project, "source", "add", str(first_file), "--key", "first", hook="locked:stop")
-    stopped_or_ended(first)
-    second = kg_process(project, "source", "add", str(second_file), "--key", "second")
-    waiting = second.stderr.readline()  # type: ignore[union-attr]
-    os.kill(first.pid, signal.SIGCONT)
+    first, second, waiting = _second_writer_waits(project, ["source", "add", str(first_file), "--key", "first"],
+                                                  ["source", "add", str(second_file), "--key", "second"])
     first_out, first_err = first.communicate()
     second_out, second_err = second.communicate()
 
