@@ -282,9 +282,12 @@ class _Reader:
         if isinstance(raw, Refused):
             return None  # its problem (KG027) is reported already
         literal_ranges = [r for r in ranges if r.startswith((XSD, RDF))]
-        if QUANTITY in ranges:
+        if QUANTITY in ranges and (not literal_ranges or (isinstance(raw, dict) and "amount" in raw)):
             return self.quantity(raw, line)
-        if not literal_ranges:
+        # schema.org mixes classes and text in some ranges (schema:location: Place or Text): an
+        # entity id there is the entity, anything else the text.
+        entity_allowed = len(literal_ranges) < len(ranges)
+        if not literal_ranges or (entity_allowed and isinstance(raw, str) and ENTITY_ID.fullmatch(raw)):
             if not isinstance(raw, str):
                 self.problem(Rule.WRONG_VALUE, f"value must be an entity id, got {raw!r}", line)
                 return None
@@ -374,7 +377,7 @@ class _Reader:
                 if target is None:
                     self.unknown_entity(claim.value.id, claim.line)
                 else:
-                    ranges = self.ontology.properties[claim.property].ranges
+                    ranges = self.ontology.properties[claim.property].class_ranges
                     self.expect_class(target, ranges, claim.line, self.ontology.compact(claim.property))
             if claim.role is not None:
                 role = self.entity_named(claim.role)
@@ -386,7 +389,8 @@ class _Reader:
     def expect_class(self, entity: Entity, ranges: tuple[str, ...], line: int, what: str) -> None:
         if not ranges:
             return
-        if not any(self.ontology.is_subclass(t, r) for t in entity.types for r in ranges):
+        # schema.org's Role pattern: a role node stands where its property's value would
+        if not any(self.ontology.is_subclass(t, r) for t in entity.types for r in (*ranges, ROLE)):
             expected = " or ".join(self.ontology.compact(r) for r in ranges)
             actual = ", ".join(self.ontology.compact(t) for t in entity.types) or "no type"
             self.problem(Rule.WRONG_VALUE, f"{what} expects {expected}; {entity.id} is {actual}", line)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.files import display_path, read_limited
-from kg.namespaces import OWL, RDF, RDFS, SCHEMA, Compactor
+from kg.namespaces import OWL, RDF, RDFS, SCHEMA, XSD, Compactor
 from kg.project import Project
 from kg.rules import syntax_error
 from kg.terms import value
@@ -21,13 +21,21 @@ DATATYPE_NAMESPACES = ("http://www.w3.org/2001/XMLSchema#", RDF)
 
 @dataclass(frozen=True)
 class PropertyInfo:
+    """A property claims may use: its ranges and domains (a union: any one of them will do), as
+    the ontology states them (kg terms) or schema.org does (schema.org terms, data types as XSD)."""
+
     iri: str
     ranges: tuple[str, ...]
     functional: bool
+    domains: tuple[str, ...] = ()
 
     @property
     def is_literal(self) -> bool:
         return any(r.startswith(DATATYPE_NAMESPACES) for r in self.ranges)
+
+    @property
+    def class_ranges(self) -> tuple[str, ...]:
+        return tuple(r for r in self.ranges if not r.startswith(DATATYPE_NAMESPACES) and r != SCHEMA + "URL")
 
 
 @dataclass
@@ -66,6 +74,67 @@ class Ontology:
 
 
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
+SCHEMAORG_FILE = VOCAB_DIR / "schemaorg.nt"
+
+# schema.org's data types as kg writes their values (schema:URL stays: an IRI, not a literal).
+# schema:Text is a language-tagged string in claims, a plain string in a source's text.
+SCHEMAORG_DATATYPES: dict[str, tuple[str, ...]] = {
+    SCHEMA + "Text": (RDF + "langString", XSD + "string"),
+    SCHEMA + "Date": (XSD + "date",),
+    SCHEMA + "DateTime": (XSD + "dateTime",),
+    SCHEMA + "Time": (XSD + "time",),
+    SCHEMA + "Duration": (XSD + "duration",),
+    SCHEMA + "Integer": (XSD + "integer",),
+    SCHEMA + "Number": (XSD + "decimal",),
+    SCHEMA + "Float": (XSD + "double",),
+    SCHEMA + "Boolean": (XSD + "boolean",),
+}
+
+
+@dataclass(frozen=True)
+class SchemaOrg:
+    """schema.org's structure (kg/vocab/schemaorg.nt): which terms are properties, their
+    domainIncludes / rangeIncludes, and the direct superclasses of its classes."""
+
+    properties: frozenset[str]
+    domains: dict[str, tuple[str, ...]]
+    ranges: dict[str, tuple[str, ...]]
+    superclasses: dict[str, frozenset[str]]
+
+    def ancestors(self, cls: str) -> set[str]:
+        seen: set[str] = set()
+        stack = list(self.superclasses.get(cls, ()))
+        while stack:
+            parent = stack.pop()
+            if parent not in seen:
+                seen.add(parent)
+                stack.extend(self.superclasses.get(parent, ()))
+        return seen
+
+
+@cache
+def schemaorg() -> SchemaOrg:
+    """The schema.org release kg ships, read once per process (8,800 triples, ~20 ms)."""
+    properties: set[str] = set()
+    domains: dict[str, list[str]] = {}
+    ranges: dict[str, list[str]] = {}
+    superclasses: dict[str, set[str]] = {}
+    for quad in ox.parse(SCHEMAORG_FILE.read_bytes(), format=ox.RdfFormat.N_TRIPLES):
+        s, p, o = quad.subject.value, quad.predicate.value, value(quad.object)
+        if p == RDF + "type" and o == RDF + "Property":
+            properties.add(s)
+        elif p == SCHEMA + "domainIncludes":
+            domains.setdefault(s, []).append(o)
+        elif p == SCHEMA + "rangeIncludes":
+            ranges.setdefault(s, []).extend(SCHEMAORG_DATATYPES.get(o, (o,)))
+        elif p == RDFS + "subClassOf":
+            superclasses.setdefault(s, set()).add(o)
+    return SchemaOrg(
+        frozenset(properties),
+        {k: tuple(sorted(set(v))) for k, v in domains.items()},
+        {k: tuple(sorted(set(v))) for k, v in ranges.items()},
+        {k: frozenset(v) for k, v in superclasses.items()},
+    )
 
 
 @dataclass(frozen=True)
@@ -116,21 +185,30 @@ def load_ontology(project: Project) -> Ontology:
 
 
 def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontology:
+    """Classes and properties: a kg term is a property when typed owl:ObjectProperty or
+    owl:DatatypeProperty, with its rdfs:domain / rdfs:range; a schema.org term is one when
+    schema.org says so and the ontology names it (a label is enough), with schema.org's
+    domainIncludes / rangeIncludes: kg never redefines a schema.org term."""
     ontology = Ontology(triples=triples, prefixes=prefixes)
     a = RDF + "type"
     direct_super: dict[str, set[str]] = {}
     ranges: dict[str, list[str]] = {}
+    domains: dict[str, list[str]] = {}
     kinds: dict[str, set[str]] = {}
+    named: set[str] = set()
     for triple in triples:
         s, p, o = triple.subject, triple.predicate.value, triple.object
         if not isinstance(s, ox.NamedNode):
             continue
+        named.add(s.value)
         if p == a:
             kinds.setdefault(s.value, set()).add(value(o))
         elif p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode):
             direct_super.setdefault(s.value, set()).add(o.value)
-        elif p in (RDFS + "range", SCHEMA + "rangeIncludes") and isinstance(o, ox.NamedNode):
+        elif p == RDFS + "range" and isinstance(o, ox.NamedNode):
             ranges.setdefault(s.value, []).append(o.value)
+        elif p == RDFS + "domain" and isinstance(o, ox.NamedNode):
+            domains.setdefault(s.value, []).append(o.value)
     classes = {iri for iri, k in kinds.items() if OWL + "Class" in k}
     for cls in classes:
         seen: set[str] = set()
@@ -142,11 +220,16 @@ def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontolo
                 stack.extend(direct_super.get(parent, ()))
         ontology.superclasses[cls] = seen
     property_kinds = {OWL + "ObjectProperty", OWL + "DatatypeProperty"}
-    for iri, k in kinds.items():
-        if k & property_kinds:
-            ontology.properties[iri] = PropertyInfo(
-                iri=iri,
-                ranges=tuple(sorted(ranges.get(iri, ()))),
-                functional=OWL + "FunctionalProperty" in k,
-            )
+    schema = schemaorg()
+    for iri in sorted(named):
+        k = kinds.get(iri, set())
+        if iri.startswith(SCHEMA) and iri in schema.properties:
+            iri_ranges, iri_domains = schema.ranges.get(iri, ()), schema.domains.get(iri, ())
+        elif k & property_kinds:
+            iri_ranges, iri_domains = tuple(sorted(set(ranges.get(iri, ())))), tuple(sorted(set(domains.get(iri, ()))))
+        else:
+            continue
+        ontology.properties[iri] = PropertyInfo(
+            iri=iri, ranges=iri_ranges, functional=OWL + "FunctionalProperty" in k, domains=iri_domains
+        )
     return ontology
