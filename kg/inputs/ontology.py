@@ -17,6 +17,16 @@ from kg.terms import value
 
 MAX_BYTES = 16 * 1024 * 1024
 DATATYPE_NAMESPACES = ("http://www.w3.org/2001/XMLSchema#", RDF)
+RDF_DATATYPES = frozenset(RDF + d for d in ("langString", "HTML", "XMLLiteral", "JSON", "PlainLiteral"))
+
+
+def is_datatype(iri: str) -> bool:
+    """An XSD or RDF datatype (rdf:langString), not a class (rdf:Statement).
+
+    >>> is_datatype(RDF + "langString"), is_datatype(RDF + "Statement"), is_datatype(XSD + "date")
+    (True, False, True)
+    """
+    return iri.startswith(XSD) or iri in RDF_DATATYPES
 
 
 @dataclass(frozen=True)
@@ -31,11 +41,11 @@ class PropertyInfo:
 
     @property
     def is_literal(self) -> bool:
-        return any(r.startswith(DATATYPE_NAMESPACES) for r in self.ranges)
+        return any(is_datatype(r) for r in self.ranges)
 
     @property
     def class_ranges(self) -> tuple[str, ...]:
-        return tuple(r for r in self.ranges if not r.startswith(DATATYPE_NAMESPACES) and r != SCHEMA + "URL")
+        return tuple(r for r in self.ranges if not is_datatype(r) and r != SCHEMA + "URL")
 
 
 @dataclass

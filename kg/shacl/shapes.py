@@ -6,14 +6,19 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.inputs.ontology import Vocabulary, read_vocabulary, shape_files
+from kg.inputs.ontology import Ontology, Vocabulary, load_ontology, read_vocabulary, shape_files
 from kg.namespaces import OWL, RDF, RDFS
 from kg.project import Project
 
 
-def load_shapes(project: Project) -> Vocabulary:
-    """kg's own shapes and the project's shapes/*.ttl, as one shapes graph with its prefixes."""
-    return read_vocabulary(shape_files(project), project)
+def load_shapes(project: Project, ontology: Ontology | None = None) -> Vocabulary:
+    """kg's own shapes, the project's shapes/*.ttl and the domain and range shapes generated from
+    the ontology (kg.shacl.generated), as one shapes graph with its prefixes."""
+    from kg.shacl.generated import generated_shapes
+
+    written = read_vocabulary(shape_files(project), project)
+    generated = generated_shapes(ontology or load_ontology(project), project)
+    return Vocabulary((*written.triples, *generated), {"kgsh": project.base_iri + "shapes#", **written.prefixes})
 
 
 def vocabulary_layer(ontology_triples: Iterable[ox.Triple]) -> list[ox.Triple]:

@@ -1,0 +1,92 @@
+"""Domain and range shapes generated from the ontology: kg terms by rdfs:domain / rdfs:range,
+schema.org terms by schema.org's domainIncludes / rangeIncludes (a union: any one will do).
+
+Per property P two SPARQL-based shapes with stable IRIs and no blank node (published output has
+none): `<base>shapes#domain-PREFIX-LOCAL` (the subject has one of the domain's classes) and
+`<base>shapes#range-PREFIX-LOCAL` (each value has one of the range's classes or datatypes), each
+with its SPARQL target (`…-target`, the offending subjects: one query per shape, so pyshacl
+validates nothing that conforms) and its SPARQL constraint (`…-check`, one result per offence).
+Core sh:or shapes said the same but cost pyshacl 15 s on the seed instead of 1.
+schema.org's Role pattern (film schema:actor role . role schema:actor person) is allowed
+everywhere: a schema:Role may be the subject of any property and the value of any property whose
+range has a class.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from kg.inputs.ontology import Ontology, PropertyInfo, is_datatype
+from kg.namespaces import RDF, RDFS, SCHEMA, SH
+from kg.project import Project
+
+ROLE = SCHEMA + "Role"
+
+
+def shape_iri(project: Project, kind: str, curie: str) -> str:
+    """The generated shape's IRI: `<base>shapes#domain-kg-crewMember` for kg:crewMember.
+
+    >>> from types import SimpleNamespace
+    >>> shape_iri(SimpleNamespace(base_iri="https://example.org/p/"), "domain", "kg:crewMember")  # doctest: +SKIP
+    'https://example.org/p/shapes#domain-kg-crewMember'
+    """
+    return f"{project.base_iri}shapes#{kind}-{_slug(curie)}"
+
+
+def _slug(curie: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", curie.replace(":", "-", 1)).strip("-")
+
+
+def generated_shapes(ontology: Ontology, project: Project) -> list[ox.Triple]:
+    """The domain and range shapes of every property of the ontology that has a domain or range."""
+    out: list[ox.Triple] = []
+    for iri in sorted(ontology.properties):
+        info = ontology.properties[iri]
+        curie = ontology.compact(iri)
+        if info.domains:
+            alternatives = [*info.domains, *([] if ROLE in info.domains else [ROLE])]
+            conforms = " || ".join(_conforms("?this", a) for a in alternatives)
+            expected = " or ".join(ontology.compact(d) for d in info.domains)
+            out += _shape(shape_iri(project, "domain", curie), iri, f"?this <{iri}> ?any", "?this", conforms,
+                          f"{curie}: the subject is not a {expected} (domain)")
+        if info.ranges:
+            alternatives = [*info.ranges, *([ROLE] if info.class_ranges and ROLE not in info.ranges else [])]
+            conforms = " || ".join(_conforms("?value", a) for a in alternatives)
+            expected = " or ".join(ontology.compact(r) for r in info.ranges)
+            out += _shape(shape_iri(project, "range", curie), iri, f"?this <{iri}> ?value", "?value", conforms,
+                          f"{curie}: the value {{?value}} is not a {expected} (range)")
+    return out
+
+
+def _conforms(variable: str, alternative: str) -> str:
+    """A SPARQL condition: the node has the class, or is a literal of the datatype, or is an IRI (schema:URL)."""
+    if alternative == SCHEMA + "URL":
+        return f"isIRI({variable})"
+    if is_datatype(alternative):
+        return f"(isLiteral({variable}) && datatype({variable}) = <{alternative}>)"
+    return f"EXISTS {{ {variable} <{RDF}type>/<{RDFS}subClassOf>* <{alternative}> }}"
+
+
+def _shape(shape: str, prop: str, pattern: str, value: str, conforms: str, message: str) -> list[ox.Triple]:
+    """A node shape whose SPARQL target selects the subjects with an offending triple and whose
+    SPARQL constraint reports each offence (path = the property, value = subject or value)."""
+    target, check = shape + "-target", shape + "-check"
+    where = f"{pattern} . FILTER (!({conforms}))"
+    return [
+        _t(shape, RDF + "type", SH + "NodeShape"),
+        _t(shape, SH + "target", target),
+        _t(shape, SH + "sparql", check),
+        _t(target, RDF + "type", SH + "SPARQLTarget"),
+        _t(target, SH + "select", ox.Literal(f"SELECT DISTINCT ?this WHERE {{ {where} }}")),
+        _t(check, RDF + "type", SH + "SPARQLConstraint"),
+        _t(check, SH + "message", ox.Literal(message)),
+        _t(check, SH + "select", ox.Literal(
+            f"SELECT DISTINCT $this ?path ?value WHERE {{ {where.replace('?this', '$this')} "
+            f"BIND (<{prop}> AS ?path) {'BIND ($this AS ?value) ' if value == '?this' else ''}}}")),
+    ]
+
+
+def _t(s: str, p: str, o: str | ox.Literal) -> ox.Triple:
+    return ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o if isinstance(o, ox.Literal) else ox.NamedNode(o))

@@ -1,0 +1,109 @@
+"""Domain and range shapes generated from the ontology (kg.shacl.generated): a wrong class of
+subject or value is a violation, in both engines alike; schema.org's Role pattern is allowed;
+what the news leaves unsaid is sh:Info, never a violation."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.inputs.ontology import load_ontology
+from kg.namespaces import RDF, SCHEMA
+from kg.project import open_project
+from kg.shacl import validate
+from kg.shacl.report import ShaclReport
+from kg.shacl.shapes import load_shapes, vocabulary_layer
+from tests.conftest import SEED
+
+PROJECT = open_project(SEED)
+ONTOLOGY = load_ontology(PROJECT)
+SHAPES = load_shapes(PROJECT, ONTOLOGY)
+KG, KGSH, EX = PROJECT.kg, PROJECT.base_iri + "shapes#", PROJECT.base_iri + "id/"
+PREFIXES = f"""
+@prefix kg: <{KG}> . @prefix ex: <{EX}> . @prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+V, I = "violation", "info"
+
+
+def run(turtle: str) -> ShaclReport:
+    data = [q.triple for q in ox.parse((PREFIXES + turtle).encode(), format=ox.RdfFormat.TURTLE)]
+    layer = vocabulary_layer(ONTOLOGY.triples)
+    slow, fast = (validate(data, layer, PROJECT, engine=e, shapes=SHAPES) for e in ("pyshacl", "fast"))
+    assert sorted(r.outcome for r in slow.results) == sorted(r.outcome for r in fast.results)
+    return fast
+
+
+def watched(report: ShaclReport) -> list[tuple[str, str, str | None, str | None, str]]:
+    """The outcomes of the generated shapes and the partial-knowledge ones, shape names shortened."""
+    keep = ("domain-", "range-", "Movie-director", "SpaceMission-launchDate")
+    return sorted((r.severity, r.focus.removeprefix(EX), r.path, r.value and r.value.removeprefix(EX),
+                   r.shape.removeprefix(KGSH)) for r in report.results if r.shape.removeprefix(KGSH).startswith(keep))
+
+
+CASES = [
+    pytest.param(
+        """ex:film a schema:Movie ; schema:director ex:p ; kg:age 3 . ex:p a schema:Person .""",
+        [(V, "film", KG + "age", "film", "domain-kg-age")],
+        id="age-on-a-movie",
+    ),
+    pytest.param(
+        """ex:rocket a kg:LaunchVehicle ; kg:crewMember ex:p . ex:p a schema:Person .""",
+        [(V, "rocket", KG + "crewMember", "rocket", "domain-kg-crewMember")],
+        id="crew-member-of-a-rocket",
+    ),
+    pytest.param(
+        """ex:m a kg:CrewedSpaceMission ; kg:launchDate "2021-10-05"^^xsd:date ; kg:crewMember ex:agency .
+           ex:agency a kg:SpaceAgency .""",
+        [(V, "m", KG + "crewMember", "agency", "range-kg-crewMember")],
+        id="crew-member-an-agency",
+    ),
+    pytest.param(
+        """ex:p a schema:Person ; kg:age "38" .""",
+        [(V, "p", KG + "age", "38", "range-kg-age")],
+        id="age-a-string",
+    ),
+    pytest.param(
+        """ex:f a schema:Movie ; schema:director ex:p ; schema:actor ex:lead .
+           ex:lead a schema:PerformanceRole ; schema:actor ex:p ; schema:characterName "doctor"@en .
+           ex:p a schema:Person .""",
+        [],
+        id="role-pattern-allowed",
+    ),
+    pytest.param(
+        """ex:f a schema:Movie ; schema:director ex:studio . ex:studio a schema:Corporation .""",
+        [(V, "f", SCHEMA + "director", "studio", "range-schema-director")],
+        id="schemaorg-range",
+    ),
+    pytest.param(
+        """ex:q a schema:Person ; schema:director ex:p . ex:p a schema:Person .""",
+        [(V, "q", SCHEMA + "director", "q", "domain-schema-director")],
+        id="schemaorg-domain",
+    ),
+    pytest.param(
+        """ex:f a schema:Movie . ex:m a kg:SpaceMission .""",
+        [(I, "f", SCHEMA + "director", None, "Movie-director"),
+         (I, "m", KG + "launchDate", None, "SpaceMission-launchDate")],
+        id="partial-knowledge-is-info",
+    ),
+]
+
+
+@pytest.mark.parametrize(("turtle", "expected"), CASES)
+def test_generated_domain_and_range_shapes(turtle: str, expected: list[tuple[str, ...]]) -> None:
+    assert watched(run(turtle)) == sorted(expected)
+
+
+def test_messages_name_the_property_and_what_it_expects() -> None:
+    report = run("""ex:rocket a kg:LaunchVehicle ; kg:crewMember ex:p . ex:p a schema:Movie .""")
+    assert sorted(r.message for r in report.results if "crewMember" in r.shape) == [
+        "kg:crewMember: the subject is not a kg:SpaceMission (domain)",
+        f"kg:crewMember: the value {EX}p is not a schema:Person (range)",
+    ]
+
+
+def test_generated_shapes_have_iris_only() -> None:
+    generated = [t for t in SHAPES.triples if t.subject.value.startswith((KGSH + "domain-", KGSH + "range-"))]
+    assert generated and not any(isinstance(t.object, ox.BlankNode) for t in generated)
+    assert ox.Triple(ox.NamedNode(KGSH + "domain-kg-crewMember"), ox.NamedNode(RDF + "type"),
+                     ox.NamedNode("http://www.w3.org/ns/shacl#NodeShape")) in generated
