@@ -27,7 +27,8 @@ from kg.outputs.wikidata import wikidata_view
 from kg.project import Project
 from kg.rules import Problem, errors_of
 from kg.shacl import ShaclReport, choose_engine, validate
-from kg.shacl.shapes import vocabulary_layer
+from kg.shacl.origins import Origins, origins_of
+from kg.shacl.shapes import load_shapes, vocabulary_layer
 from kg.terms import value
 
 
@@ -47,6 +48,7 @@ class BuildResult:
     report: ShaclReport | None
     files: dict[str, bytes] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    origins: Origins = field(default_factory=Origins)
 
     @property
     def triple_count(self) -> int:
@@ -120,15 +122,18 @@ def build(
         stage("validate")
         t0 = time.perf_counter()
         engine = choose_engine(validator, len(graph.triples()))
-        report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), project, engine=engine)
+        report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), project, engine=engine,
+                          shapes=load_shapes(project, inputs.ontology))
         timings["validate"] = time.perf_counter() - t0
         if not report.conforms:
-            shown = "\n".join(str(r) for r in report.violations[:50])
+            origins = origins_of(inputs.facts, graph.statements, project)
+            shown = "\n".join(origins.located(r) for r in report.violations[:50])
             raise ValidationFailed(f"SHACL: {len(report.violations)} violation(s):\n{shown}")
 
     stage("serialise")
     t0 = time.perf_counter()
-    result = BuildResult(inputs, graph, conflicts, report, timings=timings)
+    result = BuildResult(inputs, graph, conflicts, report, timings=timings,
+                         origins=origins_of(inputs.facts, graph.statements, project))
     result.files = render(result, project)
     timings["serialise"] = time.perf_counter() - t0
     return result

@@ -4,8 +4,13 @@ what the news leaves unsaid is sh:Info, never a violation."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
 
 from kg.inputs.ontology import load_ontology
 from kg.namespaces import RDF, SCHEMA
@@ -14,6 +19,7 @@ from kg.shacl import validate
 from kg.shacl.report import ShaclReport
 from kg.shacl.shapes import load_shapes, vocabulary_layer
 from tests.conftest import SEED
+from tests.helpers import scratch_project
 
 PROJECT = open_project(SEED)
 ONTOLOGY = load_ontology(PROJECT)
@@ -107,3 +113,68 @@ def test_generated_shapes_have_iris_only() -> None:
     assert generated and not any(isinstance(t.object, ox.BlankNode) for t in generated)
     assert ox.Triple(ox.NamedNode(KGSH + "domain-kg-crewMember"), ox.NamedNode(RDF + "type"),
                      ox.NamedNode("http://www.w3.org/ns/shacl#NodeShape")) in generated
+
+
+# ------------------------------------------------------------------ what kg validate and kg build say
+
+WRONG_CLASSES = """claims:
+  - subject: film/vyzov
+    property: kg:age
+    value: 38
+    refs:
+      - {source: 000_d6db8baa69644283, quote: "director Klim Chipenko, 38"}
+  - subject: vehicle/soyuz-rocket
+    property: kg:crewMember
+    value: person/klim-shipenko
+    refs:
+      - {source: 000_d6db8baa69644283, quote: "director Klim Chipenko, 38"}
+"""
+
+PARTIAL = """entities:
+  - id: mission/soyuz-ms-18
+    type: kg:CrewedSpaceMission
+    names:
+      - {text: "Soyuz MS-19", preferred: true, refs: [{source: 001_b25d8b9e867eeac6, quote: "Soyuz MS-19", occurrence: 1}]}
+  - id: film/other
+    type: schema:Movie
+    names:
+      - {text: "Other", preferred: true, refs: [{source: 000_d6db8baa69644283, quote: "project for Russia, the film was produc"}]}
+"""
+
+
+def test_validate_names_file_line_and_what_the_subject_is(seed_root: Path, tmp_path: Path) -> None:
+    facts = tmp_path / "wrong.yaml"
+    facts.write_text(WRONG_CLASSES, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--project", str(seed_root), "validate", str(facts)])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [
+        f"{facts}:2: error KG011: kg:age: subject film/vyzov is a schema:Movie, not a schema:Person (domain)",
+        f"{facts}:7: error KG011: kg:crewMember: subject vehicle/soyuz-rocket is a kg:LaunchVehicle, "
+        "not a kg:SpaceMission (domain)",
+        f"{facts}: does not conform (2 errors, 0 warnings, 0 info)",
+    ]
+
+
+def test_partial_knowledge_is_info_with_file_line(seed_root: Path, tmp_path: Path) -> None:
+    facts = tmp_path / "partial.yaml"
+    facts.write_text(PARTIAL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--project", str(seed_root), "validate", str(facts)])
+    assert result.exit_code == 0, result.output
+    assert sorted(result.output.splitlines()) == sorted([
+        f"{facts}:6: info KG011: {EX}film/other: no director stated yet",
+        f"{facts}:2: info KG011: {EX}mission/soyuz-ms-18: no launch date stated yet",
+        f"{facts}: conforms (0 errors, 0 warnings, 2 info)",
+    ])
+
+
+def test_build_names_file_line_of_a_violation_and_shows_info(tmp_path: Path) -> None:
+    root = scratch_project(tmp_path)
+    (root / "facts" / "wrong.yaml").write_text(WRONG_CLASSES, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--project", str(root), "build"])
+    assert result.exit_code == 1
+    assert f"facts/wrong.yaml:7: violation: <{EX}vehicle/soyuz-rocket> {KG}crewMember" in result.output
+    (root / "facts" / "wrong.yaml").write_text(PARTIAL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--project", str(root), "build"])
+    assert result.exit_code == 0, result.output
+    assert f"  facts/wrong.yaml:2: info: <{EX}mission/soyuz-ms-18> {KG}launchDate: no launch date stated yet " \
+           f"[{KGSH}SpaceMission-launchDate]" in result.output.splitlines()

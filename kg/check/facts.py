@@ -89,6 +89,7 @@ def _against_baseline(
 
 def _shacl(facts: Facts, new: MappedGraph, baseline: Baseline, ontology: Ontology, project: Project) -> list[Problem]:
     from kg.check.neighbourhood import validate_joining
+    from kg.shacl.origins import origins_of
 
     mint = Minter(project)
     touched = {mint.entity(c.subject).value for c in facts.claims}
@@ -96,6 +97,7 @@ def _shacl(facts: Facts, new: MappedGraph, baseline: Baseline, ontology: Ontolog
     touched |= {st.iri.value for st in new.statements} | {r.value for st in new.statements for r in st.refs}
     if not touched:
         return []
-    return validate_joining(new.triples(), touched, baseline, ontology.triples, project)
+    return validate_joining(new.triples(), touched, baseline, ontology.triples, project,
+                            origins_of(facts, new.statements, project))
 
 

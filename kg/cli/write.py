@@ -66,6 +66,10 @@ def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validato
     if verbose:
         for stage, seconds in result.timings.items():
             click.echo(f"  {stage:<10} {seconds:.3f}s")
+    conflicting = {(c.subject, c.predicate) for c in result.conflicts}
+    for shown in result.report.results if result.report else ():
+        if (shown.focus, shown.path) not in conflicting:  # a conflict has its own line, below
+            click.echo(f"  {result.origins.located(shown)}")
     for conflict in result.conflicts:
         values = " vs ".join(conflict.values)
         click.echo(f"  conflict: <{conflict.subject}> <{conflict.predicate}>: {values}")

@@ -15,12 +15,14 @@ range has a class.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
 from kg.inputs.ontology import Ontology, PropertyInfo, is_datatype
 from kg.namespaces import RDF, RDFS, SCHEMA, SH
 from kg.project import Project
+from kg.shacl.report import ShaclResult
 
 ROLE = SCHEMA + "Role"
 
@@ -90,3 +92,40 @@ def _shape(shape: str, prop: str, pattern: str, value: str, conforms: str, messa
 
 def _t(s: str, p: str, o: str | ox.Literal) -> ox.Triple:
     return ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o if isinstance(o, ox.Literal) else ox.NamedNode(o))
+
+
+def types_of(triples: Iterable[ox.Triple]) -> dict[str, list[str]]:
+    """The rdf:type values of every subject, for reworded()."""
+    types: dict[str, list[str]] = {}
+    for t in triples:
+        if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode):
+            types.setdefault(t.subject.value, []).append(t.object.value)
+    return types
+
+
+def reworded(result: ShaclResult, types: Mapping[str, list[str]], ontology: Ontology, project: Project) -> str:
+    """A generated shape's result as a curator reads it, naming what the node is:
+    "kg:crewMember: subject vehicle/soyuz-rocket is a kg:LaunchVehicle, not a kg:SpaceMission (domain)".
+    Any other result keeps its message."""
+    kind = result.shape.removeprefix(project.base_iri + "shapes#").split("-", 1)[0]
+    info = ontology.properties.get(result.path or "")
+    if kind not in ("domain", "range") or info is None or not result.shape.startswith(project.base_iri):
+        return result.message
+    curie = ontology.compact(info.iri)
+    if kind == "domain":
+        expected = " or ".join(ontology.compact(d) for d in info.domains)
+        return f"{curie}: subject {_node(result.focus, types, ontology, project)}, not a {expected} (domain)"
+    expected = " or ".join(ontology.compact(r) for r in info.ranges)
+    term = result.value_term
+    if isinstance(term, ox.Literal):
+        datatype = RDF + "langString" if term.language else term.datatype.value
+        what = f"value {term.value!r} is an {ontology.compact(datatype)}"
+    else:
+        what = f"value {_node(result.value or '', types, ontology, project)}"
+    return f"{curie}: {what}, not a {expected} (range)"
+
+
+def _node(iri: str, types: Mapping[str, list[str]], ontology: Ontology, project: Project) -> str:
+    name = iri.removeprefix(project.base_iri + "id/")
+    classes = sorted(ontology.compact(t) for t in types.get(iri, ()))
+    return f"{name} is a {' and a '.join(classes)}" if classes else f"{name} has no type"
