@@ -13,7 +13,7 @@ from kg.conflicts import Conflict, mapped_conflicts
 from kg.errors import FactsError, ValidationFailed
 from kg.files import write_atomically
 from kg.inputs.facts import fact_files, read_facts
-from kg.inputs.ontology import Ontology, load_ontology
+from kg.inputs.ontology import Ontology, Vocabulary, load_ontology
 from kg.inputs.sources import load_sources
 from kg.inputs.wikidata_ids import verified_ids
 from kg.mapping import MappedGraph, map_facts, reading_order
@@ -28,7 +28,7 @@ from kg.project import Project
 from kg.rules import Problem, errors_of
 from kg.shacl import ShaclReport, choose_engine, validate
 from kg.shacl.origins import Origins, origins_of
-from kg.shacl.shapes import load_shapes, vocabulary_layer
+from kg.shacl.shapes import load_shapes, published_shapes, vocabulary_layer
 from kg.terms import value
 
 
@@ -49,6 +49,7 @@ class BuildResult:
     files: dict[str, bytes] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     origins: Origins = field(default_factory=Origins)
+    shapes: Vocabulary | None = None  # the shapes graph (validated with, or not when SHACL was skipped)
 
     @property
     def triple_count(self) -> int:
@@ -118,12 +119,13 @@ def build(
     timings["map"] = time.perf_counter() - t0
 
     report = None
+    shapes = load_shapes(project, inputs.ontology)
     if run_shacl:
         stage("validate")
         t0 = time.perf_counter()
         engine = choose_engine(validator, len(graph.triples()))
         report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), project, engine=engine,
-                          shapes=load_shapes(project, inputs.ontology))
+                          shapes=shapes)
         timings["validate"] = time.perf_counter() - t0
         if not report.conforms:
             origins = origins_of(inputs.facts, graph.statements, project)
@@ -133,7 +135,7 @@ def build(
     stage("serialise")
     t0 = time.perf_counter()
     result = BuildResult(inputs, graph, conflicts, report, timings=timings,
-                         origins=origins_of(inputs.facts, graph.statements, project))
+                         origins=origins_of(inputs.facts, graph.statements, project), shapes=shapes)
     result.files = render(result, project)
     timings["serialise"] = time.perf_counter() - t0
     return result
@@ -163,6 +165,9 @@ def render(result: BuildResult, project: Project) -> dict[str, bytes]:
         "shacl-report": lambda: result.report.turtle if result.report is not None else None,
         "ontology": lambda: serialize.turtle(sorted(result.inputs.ontology.triples, key=reading_order),
                                              project.prefixes()),
+        "shapes": lambda: None if result.shapes is None else serialize.turtle(
+            sorted(published_shapes(result.shapes, project), key=reading_order),
+            {**project.prefixes(), **result.shapes.prefixes}),
     }
     files = {}
     for out in OUTPUTS:

@@ -48,13 +48,11 @@ AGE_36 = """claims:
     refs:
       - {source: 000_d6db8baa69644283, quote: "Yulia Peresild, 37"}
 """
-MOVIE_WITHOUT_DIRECTOR = """entities:
-  - id: film/cruise-liman-movie
-    type: schema:Movie
-    names:
-      - text: Hollywood project
-        preferred: true
-        refs: [{source: 001_b25d8b9e867eeac6, quote: "outpace a Hollywood project"}]
+FILM_WITH_AN_AGE = """claims:
+  - subject: film/vyzov
+    property: kg:age
+    value: 38
+    refs: [{source: 000_d6db8baa69644283, quote: "director Klim Chipenko, 38"}]
 """
 
 
@@ -96,8 +94,8 @@ TRIGGERS = [
      "quote occurs 2 times in source 001_b25d8b9e867eeac6 (at "),
     (Rule.DUPLICATE_CLAIM, "new.yaml", RETURN_17, "duplicate of the claim at facts/mission.yaml:"),
     (Rule.CONFLICT, "new.yaml", AGE_36, "contradicts facts/people.yaml:8: person/yulia-peresild has 37"),
-    (Rule.SHAPE_VIOLATION, "new.yaml", MOVIE_WITHOUT_DIRECTOR,
-     "https://example.org/vyzov/id/film/cruise-liman-movie: a movie needs a director who is a schema:Person"),
+    (Rule.SHAPE_VIOLATION, "new.yaml", FILM_WITH_AN_AGE,
+     "kg:age: subject film/vyzov is a schema:Movie, not a schema:Person (domain)"),
     (Rule.INVALID_FIELD, "new.yaml", claim("    refs:", "    rank: maybe\n    refs:"),
      "rank 'maybe' must be one of normal, preferred, deprecated"),
     (Rule.INVALID_FIELD, "new.yaml", claim("    refs:", "    note: [a, list]\n    refs:"), "'note' must be text"),

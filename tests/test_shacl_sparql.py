@@ -334,8 +334,15 @@ def both(
     shapes = shapes or own_shapes(settings)
     slow, fast = (validate(triples, vocabulary, settings, engine=name, shapes=shapes) for name in ("pyshacl", "fast"))
     assert outcomes(fast) == outcomes(slow)
+    assert components(fast) == components(slow)
+    assert all(r.component for r in fast.results)
     assert fast.conforms == slow.conforms
     return slow, fast
+
+
+def components(report: ShaclReport) -> list[tuple[tuple[str, str, str | None, str | None, str], str]]:
+    """Every result's outcome with its sh:sourceConstraintComponent."""
+    return sorted(((r.outcome, r.component) for r in report.results), key=repr)
 
 
 def test_the_engines_behind_validate() -> None:

@@ -61,6 +61,8 @@ OUTPUTS = (
     Output("void", "void.ttl", TURTLE, False, "the VoID/DCAT description of the dataset"),
     Output("shacl-report", "shacl-report.ttl", TURTLE, False, "the SHACL validation report"),
     Output("ontology", "ontology.ttl", TURTLE, False, "kg's model vocabulary and the project's ontology"),
+    Output("shapes", "shapes.ttl", TURTLE, False,
+           "the SHACL shapes the build validates with: kg's, the project's, and those generated from the ontology"),
 )
 _BY_KEY = {output.key: output for output in OUTPUTS}
 

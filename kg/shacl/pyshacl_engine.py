@@ -73,6 +73,7 @@ def _report(graph: rdflib.Graph, project: Project) -> ShaclReport:
                 message=one(sh.resultMessage) or "",
                 shape=one(sh.sourceShape) or "",
                 value_term=_to_oxigraph(graph.value(node, sh.value)),
+                component=one(sh.sourceConstraintComponent) or "",
             )
         )
     results.sort(key=lambda r: (r.severity, r.focus, r.path or "", r.value or "", r.shape, r.message))

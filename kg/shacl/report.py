@@ -24,6 +24,8 @@ class ShaclResult:
     message: str
     shape: str
     value_term: ox.NamedNode | ox.Literal | None = field(default=None, compare=False, repr=False)
+    # sh:sourceConstraintComponent (sh:MinCountConstraintComponent, …); both engines name it alike
+    component: str = field(default="", compare=False, repr=False)
 
     @property
     def outcome(self) -> tuple[str, str, str | None, str | None, str]:
@@ -84,6 +86,8 @@ def report_turtle(results: list[ShaclResult], project: Project) -> bytes:
         ]
         if r.shape.startswith(("http:", "https:")):
             triples.append(ox.Triple(node, n(SH + "sourceShape"), n(r.shape)))
+        if r.component:
+            triples.append(ox.Triple(node, n(SH + "sourceConstraintComponent"), n(r.component)))
         if r.path:
             triples.append(ox.Triple(node, n(SH + "resultPath"), n(r.path)))
         if r.value_term is not None:

@@ -30,3 +30,23 @@ def vocabulary_layer(ontology_triples: Iterable[ox.Triple]) -> list[ox.Triple]:
         for t in ontology_triples
         if t.predicate.value == RDFS + "subClassOf" or (t.predicate.value == RDF + "type" and t.object == functional)
     ]
+
+
+def published_shapes(shapes: Vocabulary, project: Project) -> list[ox.Triple]:
+    """The shapes graph as output/shapes.ttl publishes it: a blank node a project's shapes may
+    hold (`sh:or ( [ sh:class … ] … )`) becomes `<base>shapes#node-N`, numbered in reading order,
+    so the file is byte-stable and has no blank node; kg's own shapes have none."""
+    names: dict[ox.BlankNode, ox.NamedNode] = {}
+
+    def named(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode | ox.Literal:
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.NamedNode(f"{project.base_iri}shapes#node-{len(names) + 1}"))
+        assert isinstance(term, (ox.NamedNode, ox.Literal)), "shapes hold no RDF-star triples"
+        return term
+
+    out = []
+    for t in shapes.triples:
+        subject = named(t.subject)
+        assert isinstance(subject, ox.NamedNode)
+        out.append(ox.Triple(subject, t.predicate, named(t.object)))
+    return out

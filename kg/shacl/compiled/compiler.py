@@ -45,9 +45,15 @@ from kg.shacl.compiled.shapes_graph import (
 )
 from kg.shacl.report import SEVERITIES
 
-# A value condition: (SPARQL test on a value variable, true when the value conforms; default message).
+# A value condition: (SPARQL test on a value variable, true when the value conforms; default message;
+# the constraint component, as sh:sourceConstraintComponent names it).
 # Callable[..., str] because the lambdas bind their loop variables as default arguments.
-Condition = tuple[Callable[..., str], Callable[..., str]]
+Condition = tuple[Callable[..., str], Callable[..., str], str]
+
+
+def component(local: str) -> str:
+    """sh:ClassConstraintComponent for "Class"."""
+    return f"{SH}{local}ConstraintComponent"
 
 
 @dataclass
@@ -61,6 +67,7 @@ class RawResult:
     message: str
     shape: str
     bindings: list[tuple[str, Term]] | None = None  # SPARQL messages: variables to substitute
+    component: str = ""
 
 
 @dataclass(frozen=True)
@@ -261,18 +268,19 @@ class Compiler:
         out: list[Condition] = []
         for cls in sg.objects(node, sh("class")):
             out.append((lambda v, c=cls: f"EXISTS {{ {v} <{RDF}type>/<{RDFS}subClassOf>* {c} }}",
-                        lambda f, v, c=cls: f"Value does not have class {self.n3(c)}"))
+                        lambda f, v, c=cls: f"Value does not have class {self.n3(c)}", component("Class")))
         datatype = sg.one(node, sh("datatype"))
         if datatype is not None:
             out.append((lambda v, d=datatype: datatype_condition(v, d),
-                        lambda f, v, d=datatype: f"Value is not Literal with datatype {self.n3(d)}"))
+                        lambda f, v, d=datatype: f"Value is not Literal with datatype {self.n3(d)}",
+                        component("Datatype")))
         kind = sg.one(node, sh("nodeKind"))
         if kind is not None:
             local = kind.value[len(SH):] if isinstance(kind, ox.NamedNode) and kind.value.startswith(SH) else ""
             if local not in NODE_KINDS:
                 raise InputError(f"shape {display(node)}: unknown sh:nodeKind {kind}")
             out.append((lambda v, t=NODE_KINDS[local]: t.format(v=v),
-                        lambda f, v, k=kind: f"Value is not of Node Kind {self.n3(k)}"))
+                        lambda f, v, k=kind: f"Value is not of Node Kind {self.n3(k)}", component("NodeKind")))
         patterns = sg.objects(node, sh("pattern"))
         flags_node = sg.objects(node, sh("flags"))
         flag_text = flags_node[0].value if flags_node and not isinstance(flags_node[0], ox.Triple) else ""
@@ -282,19 +290,21 @@ class Compiler:
                 raise InputError(f"shape {display(node)}: sh:pattern must be a literal")
             regex = self._regex(node, pattern.value, flags)
             out.append((lambda v, r=regex: f"(!isBlank({v}) && REGEX({pyshacl_string(v)}, {r}))",
-                        lambda f, v, p=pattern.value: f"Value does not match pattern '{p}'"))
+                        lambda f, v, p=pattern.value: f"Value does not match pattern '{p}'", component("Pattern")))
         values = sg.one(node, sh("in"))
         if values is not None:
             members = sg.items(values, node, sh("in"))
             out.append((lambda v, ms=members: "(" + (" || ".join(is_member(v, m) for m in ms) or "false") + ")",
-                        lambda f, v, m=members: f"Value {self.n3(v, True)} not in list {[self.n3(x) for x in m]}"))
+                        lambda f, v, m=members: f"Value {self.n3(v, True)} not in list {[self.n3(x) for x in m]}",
+                        component("In")))
         for local, op, word in (("minInclusive", ">=", ">="), ("maxInclusive", "<=", "<="),
                                 ("minExclusive", ">", ">"), ("maxExclusive", "<", "<")):
             for bound in sg.objects(node, sh(local)):
                 if not isinstance(bound, ox.Literal):
                     raise InputError(f"shape {display(node)}: sh:{local} must be a literal")
                 out.append((lambda v, b=bound, o=op: range_test(v, o, str(b)),
-                             lambda f, v, b=bound, w=word: f"Value is not {w} {self.n3(b)}"))
+                             lambda f, v, b=bound, w=word: f"Value is not {w} {self.n3(b)}",
+                             component(local[0].upper() + local[1:])))
         for local, op, word in (("minLength", ">=", ">="), ("maxLength", "<=", "<=")):
             length = sg.one(node, sh(local))
             if length is None:
@@ -305,13 +315,14 @@ class Compiler:
             if local == "minLength" and n == 0:
                 continue
             out.append((lambda v, n=n, o=op: f"(!isBlank({v}) && STRLEN({pyshacl_string(v)}) {o} {n})",
-                        lambda f, v, ln=length, w=word: f"String length not {w} {self.n3(ln, True)}"))
+                        lambda f, v, ln=length, w=word: f"String length not {w} {self.n3(ln, True)}",
+                        component(local[0].upper() + local[1:])))
         for alternatives in sg.objects(node, sh("or")):
             members = sg.items(alternatives, node, sh("or"))
             conds = [self._member_condition(m, node, "sh:or") for m in members]
             out.append((lambda v, cs=conds: "(" + " || ".join(f"({c(v)})" for c in cs) + ")" if cs else "false",
                         lambda f, v, ms=members: f"Node {self.n3(v, True)} must conform to one or more shapes in "
-                        + " , ".join(self.n3(m) for m in ms)))
+                        + " , ".join(self.n3(m) for m in ms), component("Or")))
         return out
 
     def _member_condition(self, member: Term, owner: Term, where: str) -> Callable[[str], str]:
@@ -326,7 +337,7 @@ class Compiler:
                 "ranges, lengths, or) there"
             )
         deactivated = self.sg.is_deactivated(member)
-        conds = [c for c, _ in self._value_conditions(member)]
+        conds = [c for c, _, _ in self._value_conditions(member)]
         if deactivated:
             conds = []
         return lambda v: " && ".join(f"({c(v)})" for c in conds) or "true"
@@ -343,26 +354,26 @@ class Compiler:
         return text
 
     def _value_check(self, shape: Shape, focus: Focus, cond: Condition) -> None:
-        test, default = cond
+        test, default, kind = cond
         path = shape.path
         if path is None:
             query = f"SELECT ?this WHERE {{ {focus} FILTER(!({test('?this')})) }}"
 
             def rows(r: ox.QuerySolution) -> list[RawResult]:
-                return [self._raw(shape, r["this"], None, r["this"], default)]
+                return [self._raw(shape, r["this"], None, r["this"], default, kind)]
         else:
             query = f"SELECT ?this ?v WHERE {{ {focus} ?this {path} ?v . FILTER(!({test('?v')})) }}"
 
             def rows(r: ox.QuerySolution) -> list[RawResult]:
-                return [self._raw(shape, r["this"], path, r["v"], default)]
+                return [self._raw(shape, r["this"], path, r["v"], default, kind)]
 
         self._add(focus, query, rows, shape.name)
 
     def _raw(self, shape: Shape, focus: Term | None, path: ox.NamedNode | None, value: Term | None,
-             default: Callable[..., str]) -> RawResult:
+             default: Callable[..., str], kind: str) -> RawResult:
         assert focus is not None, "every check binds ?this"
         message = shape.messages[0] if shape.messages else default(focus, value)
-        return RawResult(shape.severity, focus, path, value, message, shape.name)
+        return RawResult(shape.severity, focus, path, value, message, shape.name, component=kind)
 
     def _count_checks(self, shape: Shape, focus: Focus) -> None:
         sg, path, node = self.sg, shape.path, shape.node
@@ -376,13 +387,13 @@ class Compiler:
                 query = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?v }} }} "
                          f"GROUP BY ?this HAVING (COUNT(?v) < {min_count})")
             self._focus_check(shape, focus, query, lambda f, v, n=min_count: (
-                f"Less than {n} values on {self.n3(f, True)}->{self.n3(path)}"))
+                f"Less than {n} values on {self.n3(f, True)}->{self.n3(path)}"), component("MinCount"))
         max_count = sg.count(node, "maxCount")
         if max_count is not None:
             query = (f"SELECT ?this WHERE {{ {focus} ?this {p} ?v }} "
                      f"GROUP BY ?this HAVING (COUNT(?v) > {max_count})")
             self._focus_check(shape, focus, query, lambda f, v, n=max_count: (
-                f"More than {n} values on {self.n3(f, True)}->{self.n3(path)}"))
+                f"More than {n} values on {self.n3(f, True)}->{self.n3(path)}"), component("MaxCount"))
         unique = sg.one(node, sh("uniqueLang"))
         if unique is not None:
             if not isinstance(unique, ox.Literal) or unique.value not in ("true", "false", "1", "0"):
@@ -391,7 +402,8 @@ class Compiler:
                 query = (f"SELECT ?this ?lang WHERE {{ {focus} ?this {p} ?v . "
                          f"FILTER(isLiteral(?v) && LANG(?v) != \"\") BIND(LCASE(LANG(?v)) AS ?lang) }} "
                          f"GROUP BY ?this ?lang HAVING (COUNT(?v) > 1)")
-                self._focus_check(shape, focus, query, lambda f, v: "More than one String shares the same Language")
+                self._focus_check(shape, focus, query, lambda f, v: "More than one String shares the same Language",
+                                  component("UniqueLang"))
         for other in sg.objects(node, sh("lessThan")):
             if not isinstance(other, ox.NamedNode):
                 raise InputError(f"shape {display(node)}: sh:lessThan must be an IRI")
@@ -400,7 +412,8 @@ class Compiler:
 
             def rows(r: ox.QuerySolution, o: ox.NamedNode = other) -> list[RawResult]:
                 return [self._raw(shape, r["this"], path, r["v"],
-                                  lambda f, v: f"Value of {self.n3(f, True)}->{self.n3(o)} <= {self.n3(v, True)}")]
+                                  lambda f, v: f"Value of {self.n3(f, True)}->{self.n3(o)} <= {self.n3(v, True)}",
+                                  component("LessThan"))]
 
             self._add(focus, query, rows, shape.name)
         qualified = sg.objects(node, sh("qualifiedValueShape"))
@@ -428,16 +441,16 @@ class Compiler:
                     default = lambda f, v: f"Focus node does not conform to shape{counts}: {self.n3(m)}"  # noqa: E731
                     out = []
                     if qmax is not None and n > qmax:
-                        out.append(self._raw(shape, r["this"], path, None, default))
+                        out.append(self._raw(shape, r["this"], path, None, default, component("QualifiedMaxCount")))
                     if qmin is not None and n < qmin:
-                        out.append(self._raw(shape, r["this"], path, None, default))
+                        out.append(self._raw(shape, r["this"], path, None, default, component("QualifiedMinCount")))
                     return out
 
                 self._add(focus, query, qualified_rows, shape.name)
 
-    def _focus_check(self, shape: Shape, focus: Focus, query: str, default: Callable[..., str]) -> None:
+    def _focus_check(self, shape: Shape, focus: Focus, query: str, default: Callable[..., str], kind: str) -> None:
         def rows(r: ox.QuerySolution) -> list[RawResult]:
-            return [self._raw(shape, r["this"], shape.path, None, default)]
+            return [self._raw(shape, r["this"], shape.path, None, default, kind)]
 
         self._add(focus, query, rows, shape.name)
 
@@ -494,7 +507,7 @@ class Compiler:
             if value is not None:
                 bindings.append(("value", value))
             raw = RawResult(shape.severity, this, path if path is not None else shape.path, value,
-                       messages[0] if messages else "", shape.name, bindings)
+                       messages[0] if messages else "", shape.name, bindings, component("SPARQL"))
             return [raw]
 
         self._add(focus, query, rows, shape.name, {**self._sparql_prefixes(constraint), **own_prefixes})

@@ -60,6 +60,7 @@ def validate_fast(triples: Iterable[ox.Triple], vocabulary: Iterable[ox.Triple],
                 message=substitute(raw.message, raw.bindings or []),
                 shape=raw.shape,
                 value_term=value_term,
+                component=raw.component,
             )
         )
     results.sort(key=lambda r: (r.severity, r.focus, r.path or "", r.value or "", r.shape, r.message))
