@@ -139,3 +139,46 @@ def raw_request(url: str, method: str, path: str, headers: dict[str, str] | None
         return response.status, dict(response.getheaders()), response.read()
     finally:
         conn.close()
+
+
+# Debian's Jena (libapache-jena-java) and the jars it depends on; its relocated Xerces looks for its
+# messages under xerces/ while the jar keeps them under org/apache/jena/ext/xerces/ (without them
+# Jena 4.5.0 stops at start-up with "internal error"), so jena_shacl copies them there.
+JENA_PACKAGES = (
+    "libapache-jena-java libcommons-cli-java libcommons-codec-java libcommons-compress-java libcommons-csv-java "
+    "libcommons-io-java libcommons-lang3-java libdexx-java libgoogle-gson-java libguava-java libhttpclient-java "
+    "libhttpcore-java libjackson2-core-java libjackson2-databind-java libjackson2-annotations-java libjsonld-java "
+    "libjsonp2-java libprotobuf-java libthrift-java libtitanium-json-ld-java libcommons-logging-java"
+).split()
+JENA_SHACL = Path("/usr/share/java/jena-shacl.jar")
+
+
+def jena_shacl(shapes: Path, data: list[Path], work: Path) -> str:
+    """Jena's `shacl validate` (Debian's libapache-jena-java) over the data files merged: its report as Turtle."""
+    import zipfile
+
+    import pyoxigraph as ox
+
+    jars = []
+    for package in JENA_PACKAGES:
+        listed = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True).stdout.split()
+        jars += [f for f in listed if f.endswith(".jar") and not Path(f).is_symlink()]
+    jars += ["/usr/share/java/slf4j-api.jar", "/usr/share/java/slf4j-nop.jar"]
+    messages = work / "jena-messages"
+    with zipfile.ZipFile("/usr/share/java/jena-core.jar") as jar:
+        for name in jar.namelist():
+            if name.startswith("org/apache/jena/ext/xerces/") and name.endswith(".properties"):
+                target = messages / name.removeprefix("org/apache/jena/ext/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(jar.read(name))
+    merged = work / "data.nt"
+    with merged.open("wb") as out:
+        for path in data:
+            ox.serialize(ox.parse(path=str(path)), out, ox.RdfFormat.N_TRIPLES)
+    run = subprocess.run(
+        ["java", "-cp", ":".join([str(messages), *jars]), "shacl.shacl", "validate",
+         "--shapes", str(shapes), "--data", str(merged)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert run.stdout.strip(), run.stderr[-3000:]
+    return run.stdout
