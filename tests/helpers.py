@@ -25,6 +25,32 @@ NEW_CLAIM = """claims:
 """
 
 
+# The seed's mission as an entity of a facts file.
+MISSION_ENTITY = """\
+  - id: mission/soyuz-ms-19
+    type: [kg:SpaceMission, kg:CrewedSpaceMission]
+    wikidata: Q86675323
+    names:
+      - text: Soyuz MS-19
+        preferred: true
+        refs:
+          - {source: 004_ba6c03b084f54831, quote: "a Soyuz MS-19 spacecraft"}
+"""
+# The two planned return dates the seed's articles give (16 and 17 October): a conflict, as claims.
+PLANNED_RETURN_CLAIMS = """\
+  - subject: mission/soyuz-ms-19
+    property: kg:plannedReturnDate
+    value: 2021-10-16
+    refs:
+      - {source: 001_b25d8b9e867eeac6, quote: "they are set to return to Earth on October 16"}
+  - subject: mission/soyuz-ms-19
+    property: kg:plannedReturnDate
+    value: 2021-10-17
+    refs:
+      - {source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}
+"""
+
+
 def copy_inputs(project: Path, dest: Path, *, skip: tuple[str, ...] = ()) -> Path:
     """A copy of the project's inputs (INPUTS, those it has, less `skip`) in dest; no output/."""
     dest.mkdir(parents=True, exist_ok=True)

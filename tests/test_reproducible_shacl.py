@@ -12,35 +12,18 @@ import rdflib
 from click.testing import CliRunner
 
 from kg.cli import main
-from tests.helpers import JENA_SHACL, jena_shacl, require_tool, scratch_project
+from tests.helpers import JENA_SHACL, MISSION_ENTITY, PLANNED_RETURN_CLAIMS, jena_shacl, require_tool, scratch_project
 
 # A conflict (two planned return dates: warnings), two missions without a launch date (info).
 FACTS = """\
 entities:
-  - id: mission/soyuz-ms-19
-    type: [kg:SpaceMission, kg:CrewedSpaceMission]
-    wikidata: Q86675323
-    names:
-      - text: Soyuz MS-19
-        preferred: true
-        refs:
-          - {source: 004_ba6c03b084f54831, quote: "a Soyuz MS-19 spacecraft"}
+""" + MISSION_ENTITY + """\
   - id: mission/soyuz-ms-18
     type: kg:CrewedSpaceMission
     names:
       - {text: "Soyuz MS-18", preferred: true, refs: [{source: 001_b25d8b9e867eeac6, quote: "Soyuz MS-19", occurrence: 1}]}
 claims:
-  - subject: mission/soyuz-ms-19
-    property: kg:plannedReturnDate
-    value: 2021-10-16
-    refs:
-      - {source: 001_b25d8b9e867eeac6, quote: "they are set to return to Earth on October 16"}
-  - subject: mission/soyuz-ms-19
-    property: kg:plannedReturnDate
-    value: 2021-10-17
-    refs:
-      - {source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}
-"""
+""" + PLANNED_RETURN_CLAIMS
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 Outcome = tuple[str, str, str | None, str, str]
 

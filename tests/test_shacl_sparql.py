@@ -29,6 +29,7 @@ from kg.project import Project, open_project
 from kg.shacl import ENGINES, ShaclReport, validate
 from kg.shacl.compiled import validate_fast
 from kg.shacl.shapes import load_shapes, vocabulary_layer
+from tests.helpers import MISSION_ENTITY, PLANNED_RETURN_CLAIMS
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
 SEED_PROJECT = open_project(SEED)
@@ -414,14 +415,7 @@ entities:
         preferred: true
         refs:
           - {source: 004_ba6c03b084f54831, quote: "the film with the working title of “Vysov”"}
-  - id: mission/soyuz-ms-19
-    type: [kg:SpaceMission, kg:CrewedSpaceMission]
-    wikidata: Q86675323
-    names:
-      - text: Soyuz MS-19
-        preferred: true
-        refs:
-          - {source: 004_ba6c03b084f54831, quote: "a Soyuz MS-19 spacecraft"}
+""" + MISSION_ENTITY + """\
 claims:
   - subject: film/vyzov
     property: schema:director
@@ -444,17 +438,7 @@ claims:
     value: 2021-10-05
     refs:
       - {source: 004_ba6c03b084f54831, quote: "docked this Tuesday (05.10.2021)"}
-  - subject: mission/soyuz-ms-19
-    property: kg:plannedReturnDate
-    value: 2021-10-16
-    refs:
-      - {source: 001_b25d8b9e867eeac6, quote: "they are set to return to Earth on October 16"}
-  - subject: mission/soyuz-ms-19
-    property: kg:plannedReturnDate
-    value: 2021-10-17
-    refs:
-      - {source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}
-"""
+""" + PLANNED_RETURN_CLAIMS
 
 
 @pytest.fixture(scope="module")

@@ -98,7 +98,8 @@ def types_of(triples: Iterable[ox.Triple]) -> dict[str, list[str]]:
     """The rdf:type values of every subject, for reworded()."""
     types: dict[str, list[str]] = {}
     for t in triples:
-        if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode):
+        if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode) and not isinstance(
+                t.subject, ox.Triple):
             types.setdefault(t.subject.value, []).append(t.object.value)
     return types
 
