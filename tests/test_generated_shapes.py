@@ -179,3 +179,9 @@ def test_build_names_file_line_of_a_violation_and_shows_info(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert f"  facts/wrong.yaml:2: info: <{EX}mission/soyuz-ms-18> {KG}launchDate: no launch date stated yet " \
            f"[{KGSH}SpaceMission-launchDate]" in result.output.splitlines()
+
+
+def test_an_iri_where_a_datatype_is_expected_is_a_violation() -> None:
+    """An IRI has no datatype: the range check must not drop it as an error would."""
+    assert watched(run("""ex:p a schema:Person ; kg:age ex:q . ex:q a schema:Person .""")) == [
+        (V, "p", KG + "age", "q", "range-kg-age")]

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from kg.inputs.ontology import Ontology, PropertyInfo, is_datatype
-from kg.namespaces import RDF, RDFS, SCHEMA, SH
+from kg.namespaces import RDF, RDFS, SCHEMA, SH, XSD
 from kg.project import Project
 from kg.shacl.report import ShaclResult
 
@@ -43,35 +43,67 @@ def _slug(curie: str) -> str:
 
 def generated_shapes(ontology: Ontology, project: Project) -> list[ox.Triple]:
     """The domain and range shapes of every property of the ontology that has a domain or range."""
-    out: list[ox.Triple] = []
+    prefixes = kgsh_prefixes(project)
+    n3 = _Names({"rdfs": RDFS, "schema": SCHEMA, "xsd": XSD, "kg": project.kg})
+    out = _declarations(prefixes, {"kg": project.kg, "xsd": XSD})
     for iri in sorted(ontology.properties):
         info = ontology.properties[iri]
         curie = ontology.compact(iri)
         if info.domains:
             alternatives = [*info.domains, *([] if ROLE in info.domains else [ROLE])]
-            conforms = " || ".join(_conforms("?this", a) for a in alternatives)
+            conforms = " || ".join(_conforms("?this", a, n3) for a in alternatives)
             expected = " or ".join(ontology.compact(d) for d in info.domains)
-            out += _shape(shape_iri(project, "domain", curie), iri, f"?this <{iri}> ?any", "?this", conforms,
-                          f"{curie}: the subject is not a {expected} (domain)")
+            out += _shape(shape_iri(project, "domain", curie), n3(iri), f"?this {n3(iri)} ?any", "?this", conforms,
+                          f"{curie}: the subject is not a {expected} (domain)", prefixes)
         if info.ranges:
             alternatives = [*info.ranges, *([ROLE] if info.class_ranges and ROLE not in info.ranges else [])]
-            conforms = " || ".join(_conforms("?value", a) for a in alternatives)
+            conforms = " || ".join(_conforms("?value", a, n3) for a in alternatives)
             expected = " or ".join(ontology.compact(r) for r in info.ranges)
-            out += _shape(shape_iri(project, "range", curie), iri, f"?this <{iri}> ?value", "?value", conforms,
-                          f"{curie}: the value {{?value}} is not a {expected} (range)")
+            out += _shape(shape_iri(project, "range", curie), n3(iri), f"?this {n3(iri)} ?value", "?value", conforms,
+                          f"{curie}: the value {{?value}} is not a {expected} (range)", prefixes)
     return out
 
 
-def _conforms(variable: str, alternative: str) -> str:
+def kgsh_prefixes(project: Project) -> str:
+    """The prefix declarations kg's SPARQL-based shapes share (kg/vocab/shapes/provenance.ttl)."""
+    return f"{project.base_iri}shapes#prefixes"
+
+
+def _declarations(prefixes: str, namespaces: dict[str, str]) -> list[ox.Triple]:
+    """`kgsh:prefixes sh:declare kgsh:prefix-kg` and its sh:prefix / sh:namespace, per namespace."""
+    out = []
+    for prefix, namespace in namespaces.items():
+        node = prefixes.removesuffix("prefixes") + f"prefix-{prefix}"
+        out += [_t(prefixes, SH + "declare", node), _t(node, SH + "prefix", ox.Literal(prefix)),
+                _t(node, SH + "namespace", ox.Literal(namespace, datatype=ox.NamedNode(XSD + "anyURI")))]
+    return out
+
+
+class _Names:
+    """IRIs as the generated SPARQL writes them: prefixed where the prefix is declared, else whole."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+
+    def __call__(self, iri: str) -> str:
+        for prefix, namespace in self.prefixes:
+            local = iri.removeprefix(namespace)
+            if local != iri and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", local):
+                return f"{prefix}:{local}"
+        return f"<{iri}>"
+
+
+def _conforms(variable: str, alternative: str, n3: _Names) -> str:
     """A SPARQL condition: the node has the class, or is a literal of the datatype, or is an IRI (schema:URL)."""
     if alternative == SCHEMA + "URL":
         return f"isIRI({variable})"
     if is_datatype(alternative):
-        return f"(isLiteral({variable}) && datatype({variable}) = <{alternative}>)"
-    return f"EXISTS {{ {variable} <{RDF}type>/<{RDFS}subClassOf>* <{alternative}> }}"
+        return f"(isLiteral({variable}) && datatype({variable}) = {n3(alternative)})"
+    return f"EXISTS {{ {variable} a/rdfs:subClassOf* {n3(alternative)} }}"
 
 
-def _shape(shape: str, prop: str, pattern: str, value: str, conforms: str, message: str) -> list[ox.Triple]:
+def _shape(shape: str, prop: str, pattern: str, value: str, conforms: str, message: str,
+           prefixes: str) -> list[ox.Triple]:
     """A node shape whose SPARQL target selects the subjects with an offending triple and whose
     SPARQL constraint reports each offence (path = the property, value = subject or value)."""
     target, check = shape + "-target", shape + "-check"
@@ -81,12 +113,14 @@ def _shape(shape: str, prop: str, pattern: str, value: str, conforms: str, messa
         _t(shape, SH + "target", target),
         _t(shape, SH + "sparql", check),
         _t(target, RDF + "type", SH + "SPARQLTarget"),
+        _t(target, SH + "prefixes", prefixes),
         _t(target, SH + "select", ox.Literal(f"SELECT DISTINCT ?this WHERE {{ {where} }}")),
         _t(check, RDF + "type", SH + "SPARQLConstraint"),
+        _t(check, SH + "prefixes", prefixes),
         _t(check, SH + "message", ox.Literal(message)),
         _t(check, SH + "select", ox.Literal(
             f"SELECT DISTINCT $this ?path ?value WHERE {{ {where.replace('?this', '$this')} "
-            f"BIND (<{prop}> AS ?path) {'BIND ($this AS ?value) ' if value == '?this' else ''}}}")),
+            f"BIND ({prop} AS ?path) {'BIND ($this AS ?value) ' if value == '?this' else ''}}}")),
     ]
 
 
