@@ -109,3 +109,48 @@ def test_kg_terms_keep_their_own_domain_and_range() -> None:
     ]
     info = index_ontology(triples, PREFIXES).properties[kg + "age"]
     assert (info.domains, info.ranges) == ((SCHEMA + "Person",), (XSD + "integer",))
+
+
+MIXED_RANGE = """\
+entities:
+  - id: event/landing
+    type: schema:Event
+    names:
+      - {text: "the landing", preferred: true, refs: [{source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}]}
+  - id: place/steppe
+    type: schema:Place
+    names:
+      - {text: "Earth", preferred: true, refs: [{source: 002_61f4a650ca5522b8, quote: "Earth"}]}
+claims:
+  - subject: event/landing
+    property: schema:location
+    value: place/steppe
+    refs: [{source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}]
+  - subject: event/landing
+    property: schema:location
+    value: {text: "Earth", lang: en}
+    refs: [{source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}]
+"""
+
+
+def test_a_schemaorg_term_named_by_a_label_is_usable_in_claims(tmp_path: Path) -> None:
+    """schema:location, which no ontology of the seed names, works once the project's ontology
+    gives it a label (no KG003); its range (Place or Text) takes an entity id as the entity and
+    a text as text."""
+    from kg.inputs.facts import read_facts
+    from kg.inputs.ontology import load_ontology
+    from kg.inputs.sources import load_sources
+    from kg.model import EntityValue, LiteralValue
+    from kg.project import open_project
+
+    project = open_project(SEED)
+    ontology = load_ontology(project)
+    ontology = index_ontology([*ontology.triples, label(SCHEMA + "location")], ontology.prefixes)
+    facts_file = tmp_path / "landing.yaml"
+    facts_file.write_text(MIXED_RANGE, encoding="utf-8")
+    facts = read_facts([facts_file], ontology, load_sources(SEED / "sources"))
+    assert [str(p) for p in facts.problems] == []
+    assert [c.value for c in facts.claims] == [EntityValue("place/steppe"),
+                                               LiteralValue("Earth", RDF + "langString", "en")]
+    without = read_facts([facts_file], load_ontology(project), load_sources(SEED / "sources"))
+    assert {p.rule.code for p in without.problems} == {"KG003"}
