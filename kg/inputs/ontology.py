@@ -38,6 +38,8 @@ class Ontology:
     properties: dict[str, PropertyInfo] = field(default_factory=dict)
     superclasses: dict[str, set[str]] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)
+    # planned property -> the property holding the actual value (kg:plannedDate -> schema:startDate)
+    planned: dict[str, str] = field(default_factory=dict)
 
     def expand(self, curie: str) -> str:
         """schema:director -> https://schema.org/director; raises for unknown prefixes."""
@@ -121,6 +123,7 @@ def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontolo
     direct_super: dict[str, set[str]] = {}
     ranges: dict[str, list[str]] = {}
     kinds: dict[str, set[str]] = {}
+    planned_value_of = prefixes.get("kg", "") + "plannedValueOf"
     for triple in triples:
         s, p, o = triple.subject, triple.predicate.value, triple.object
         if not isinstance(s, ox.NamedNode):
@@ -131,6 +134,8 @@ def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontolo
             direct_super.setdefault(s.value, set()).add(o.value)
         elif p in (RDFS + "range", SCHEMA + "rangeIncludes") and isinstance(o, ox.NamedNode):
             ranges.setdefault(s.value, []).append(o.value)
+        elif p == planned_value_of and isinstance(o, ox.NamedNode):
+            ontology.planned[s.value] = o.value
     classes = {iri for iri, k in kinds.items() if OWL + "Class" in k}
     for cls in classes:
         seen: set[str] = set()
