@@ -148,6 +148,20 @@ def test_an_actual_date_of_the_same_event_is_named_beside_the_conflict_never_in_
     assert explained.output.endswith(f"conflicts:\n  kg:plannedDate: 2021-10-16 vs 2021-10-17\n    ({ACTUAL_NOTE})\n")
 
 
+def test_the_site_says_the_conflicting_values_are_planned_dates(tmp_path: Path) -> None:
+    from kg.site import build_site
+
+    root = events_project(tmp_path, "landing.yaml", "planned-return.yaml")
+    (root / "facts" / "actual.yaml").write_text(ACTUAL_RETURN, encoding="utf-8")
+    project = kg.open_project(root)
+    kg.build(project, shacl=False)
+    build_site(project, tmp_path / "site")
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    page = (tmp_path / "site" / "id" / "event" / "soyuz-ms-19-film-crew-return.html").read_text(encoding="utf-8")
+    assert f'2021-10-16 vs 2021-10-17 <span class="conflict-note">({ACTUAL_NOTE})</span></li>' in index
+    assert f'<p class="conflict-note">Note: {ACTUAL_NOTE}.</p>' in page
+
+
 def test_validate_says_a_new_planned_date_conflicts_only_with_planned_ones(tmp_path: Path) -> None:
     root = events_project(tmp_path, "landing.yaml")
     text = (EVENTS / "planned-return.yaml").read_text(encoding="utf-8")
