@@ -54,9 +54,9 @@ class Conflict:
     def note(self, compact: Callable[[str], str]) -> str | None:
         """What the conflict is not about, for a conflict between planned values; else None.
 
-        >>> planned = Conflict("e", "kg:plannedDate", (), "schema:startDate")
-        >>> planned.note(str)
-        'the values are planned (kg:plannedDate); an actual schema:startDate is a different fact, not part of this conflict'
+        >>> Conflict("e", "kg:plannedDate", (), "schema:startDate").note(str)  # doctest: +NORMALIZE_WHITESPACE
+        'the values are planned (kg:plannedDate); an actual schema:startDate is a different fact,
+         not part of this conflict'
         """
         if self.actual_property is None:
             return None
@@ -152,7 +152,8 @@ def stored_conflicts(store: ox.Store, subject: str | None = None, kg_namespace: 
     functional = {e.predicate for e in evidence}
     planned: dict[str, str] = {}
     if kg_namespace is not None:
-        query = f"SELECT ?planned ?actual WHERE {{ ?planned <{kg_namespace}plannedValueOf> ?actual }}"
+        query = (f"SELECT ?planned ?actual WHERE {{ ?planned <{kg_namespace}plannedValueOf> ?actual "
+                 "FILTER isIRI(?actual) }")
         planned = {row["planned"].value: row["actual"].value for row in solutions(store, query)}
     actual = sorted(set(planned.values()) - functional)
     if actual:
