@@ -278,3 +278,21 @@ def test_every_event_term_has_a_label_a_comment_and_only_verified_wikidata_ids(o
     assert (launch, KG.wikidataDate, wdt.P619) in graph and (launch, KG.wikidataPlace, wdt.P1427) in graph
     assert (KG.Docking, KG.wikidataDate, wdt.P622) in graph and (KG.Landing, KG.wikidataDate, wdt.P620) in graph
     assert (KG.plannedDate, RDF.type, KG.SingleValuedProperty) in graph
+
+
+@pytest.mark.parametrize("prop,value,message", [
+    ("kg:participant", "place/kazakh-steppe",
+     "KG004: kg:participant expects schema:Organization or schema:Person; place/kazakh-steppe is schema:Place"),
+    ("schema:location", "person/oleg-novitsky",
+     "KG004: schema:location expects schema:Place; person/oleg-novitsky is schema:Person"),
+    ("schema:superEvent", "place/kazakh-steppe",
+     "KG004: schema:superEvent expects schema:Event; place/kazakh-steppe is schema:Place"),
+])
+def test_an_event_claim_of_the_wrong_class_is_refused_with_what_it_expects(tmp_path: Path, prop: str, value: str,
+                                                                           message: str) -> None:
+    root = events_project(tmp_path, "landing.yaml")
+    new = tmp_path / "wrong.yaml"
+    new.write_text(claim_of(value).replace("schema:endDate", prop), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--project", str(root), "validate", str(new), "--no-shacl"])
+    assert result.exit_code == 1, result.output
+    assert f"{new}:2: error {message}\n" in result.output
