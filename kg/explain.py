@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.conflicts import stored_conflicts
+from kg.conflicts import Conflict, stored_conflicts
 from kg.errors import InputError
 from kg.namespaces import OWL, SCHEMA, WD
 from kg.query import solutions
@@ -65,6 +65,8 @@ class Explanation:
     facts: list[Fact]
     mentions: list[Fact]
     conflicts: dict[str, list[Fact]]
+    # property -> its conflict (Conflict.note says what a conflict of planned values is not about)
+    conflict_of: dict[str, Conflict] = field(default_factory=dict)
 
 
 def resolve(store: ox.Store, wanted: str, base_iri: str) -> str:
@@ -127,11 +129,12 @@ def explain(store: ox.Store, iri: str, kg_namespace: str) -> Explanation:
     for fact in own:
         if fact.predicate in (SCHEMA + "name", SCHEMA + "alternateName"):
             names[fact.value.value] = [f"{q.article}@{q.start}" for q in fact.quotes]
-    conflicts = {}
-    for conflict in stored_conflicts(store, subject=iri):
+    conflicts, conflict_of = {}, {}
+    for conflict in stored_conflicts(store, subject=iri, kg_namespace=kg_namespace):
         disputed = {e.statement for e in conflict.evidence}
         conflicts[conflict.predicate] = [f for f in own if f.statement in disputed]
-    return Explanation(iri, names, own, mentions, conflicts)
+        conflict_of[conflict.predicate] = conflict
+    return Explanation(iri, names, own, mentions, conflicts, conflict_of)
 
 
 def render(explanation: Explanation, compact: Callable[[str], str]) -> str:
@@ -151,6 +154,9 @@ def render(explanation: Explanation, compact: Callable[[str], str]) -> str:
     for prop, facts in explanation.conflicts.items():
         values = " vs ".join(_value(f.value, compact) for f in facts)
         lines.append(f"  {compact(prop)}: {values}")
+        note = explanation.conflict_of[prop].note(compact) if prop in explanation.conflict_of else None
+        if note:
+            lines.append(f"    ({note})")
     return "\n".join(lines) + "\n"
 
 

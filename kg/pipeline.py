@@ -115,7 +115,7 @@ def build(
     t0 = time.perf_counter()
     graph = map_facts(inputs.facts, inputs.sources, project)
     raise_for(graph.problems)
-    conflicts = mapped_conflicts(graph.statements, inputs.ontology.functional)
+    conflicts = mapped_conflicts(graph.statements, inputs.ontology.functional, inputs.ontology.planned)
     timings["map"] = time.perf_counter() - t0
 
     report = None

@@ -114,7 +114,9 @@ class Rule(Enum):
         "A claim that contradicts the graph on a property with one value.",
         "The property is declared owl:FunctionalProperty (one value expected) and the graph already "
         "gives the subject another value, from other sources. Both are kept and the conflict is "
-        "published; `kg validate --strict` fails on it.",
+        "published; `kg validate --strict` fails on it. Planned values (kg:plannedDate) conflict "
+        "only with planned values: the event's actual date (schema:startDate) is a different fact, "
+        "which the message names if the graph states it.",
         "Check both sources. If one is wrong, give its claim `rank: deprecated` and a `note`; if "
         "one is better, `rank: preferred`.",
     )
@@ -213,7 +215,7 @@ class Rule(Enum):
     UNKNOWN_PREFIX = (
         "KG023", ERROR,
         "A property or class that is not a CURIE with a prefix kg knows.",
-        "Properties and classes are written as CURIEs (schema:director, kg:launchDate) with one of "
+        "Properties and classes are written as CURIEs (schema:director, kg:crewMember) with one of "
         "the prefixes kg declares; the message lists them.",
         "Use one of the listed prefixes, with a colon: schema:director, not schema/director.",
     )

@@ -249,7 +249,7 @@ Novitsky had flown to the International Space Station on Soyuz MS-18, launched o
 and spent more than six months in orbit; Peresild and Shipenko had shot scenes there for the film \
 The Challenge during twelve days.
 """
-NOVITSKY, MS18 = "person/oleg-novitsky", "mission/soyuz-ms-18"
+NOVITSKY, MS18, MS18_LAUNCH = "person/oleg-novitsky", "mission/soyuz-ms-18", "event/kg-test-soyuz-ms-18-launch"
 
 
 def ref(quote: str) -> dict[str, str]:
@@ -301,13 +301,17 @@ def new_facts(root: Path) -> dict[str, list[dict[str, object]]]:
         {"id": MS18, "type": ["kg:SpaceMission", "kg:CrewedSpaceMission"],
          "wikidata": wikidata_id(root, "Soyuz MS-18"),
          "names": [{"text": "Soyuz MS-18", "preferred": True, "refs": [ref("The Soyuz MS-18 capsule landed")]}]},
+        {"id": MS18_LAUNCH, "type": "kg:Launch",
+         "names": [{"text": "Soyuz MS-18 launch", "preferred": True,
+                    "refs": [ref("Soyuz MS-18, launched on 9 April 2021")]}]},
     ]
     for entity in entities:
-        if entity["wikidata"] is None:
+        if "wikidata" in entity and entity["wikidata"] is None:
             del entity["wikidata"]
     crew = "with cosmonaut Oleg Novitsky, actress Yulia Peresild and director Klim Shipenko aboard"
     claims = [
-        claim(MS18, "kg:launchDate", "2021-04-09", "Soyuz MS-18, launched on 9 April 2021"),
+        claim(MS18_LAUNCH, "schema:superEvent", MS18, "Soyuz MS-18, launched on 9 April 2021"),
+        claim(MS18_LAUNCH, "schema:startDate", "2021-04-09", "Soyuz MS-18, launched on 9 April 2021"),
         *(claim(MS18, "kg:crewMember", person, crew)
           for person in (NOVITSKY, "person/yulia-peresild", "person/klim-shipenko")),
         claim(NOVITSKY, "schema:hasOccupation", "occupation/astronaut", "cosmonaut Oleg Novitsky"),
@@ -346,9 +350,11 @@ def test_a_new_article_and_facts_added_through_the_cli_keep_every_live_check(tmp
     base = published(root).base_iri
     kg, entity = rdflib.Namespace(base + "ontology#"), rdflib.Namespace(base + "id/")
     novitsky, mission, source = entity[NOVITSKY], entity[MS18], rdflib.URIRef(base + "source/" + SOURCE)
+    launch = entity[MS18_LAUNCH]
     asserted = [
         (novitsky, SCHEMA.name, rdflib.Literal("Oleg Novitsky", lang="en")),
-        (mission, kg.launchDate, rdflib.Literal("2021-04-09", datatype=rdflib.XSD.date)),
+        (launch, SCHEMA.superEvent, mission),
+        (launch, SCHEMA.startDate, rdflib.Literal("2021-04-09", datatype=rdflib.XSD.date)),
         *((mission, kg.crewMember, entity[p]) for p in (NOVITSKY, "person/yulia-peresild", "person/klim-shipenko")),
         (novitsky, SCHEMA.hasOccupation, entity["occupation/astronaut"]),
         (entity["person/yulia-peresild"], SCHEMA.hasOccupation, entity["occupation/actor"]),

@@ -113,29 +113,29 @@ def test_kg_terms_keep_their_own_domain_and_range() -> None:
 
 MIXED_RANGE = """\
 entities:
-  - id: event/landing
-    type: schema:Event
+  - id: organization/agency
+    type: schema:Organization
     names:
-      - {text: "the landing", preferred: true, refs: [{source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}]}
+      - {text: "the agency", preferred: true, refs: [{source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}]}
   - id: place/steppe
     type: schema:Place
     names:
       - {text: "Earth", preferred: true, refs: [{source: 002_61f4a650ca5522b8, quote: "Earth"}]}
 claims:
-  - subject: event/landing
-    property: schema:location
+  - subject: organization/agency
+    property: schema:areaServed
     value: place/steppe
     refs: [{source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}]
-  - subject: event/landing
-    property: schema:location
+  - subject: organization/agency
+    property: schema:areaServed
     value: {text: "Earth", lang: en}
     refs: [{source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}]
 """
 
 
 def test_a_schemaorg_term_named_by_a_label_is_usable_in_claims(tmp_path: Path) -> None:
-    """schema:location, which no ontology of the seed names, works once the project's ontology
-    gives it a label (no KG003); its range (Place or Text) takes an entity id as the entity and
+    """schema:areaServed, which no ontology of the seed names, works once the project's ontology
+    gives it a label (no KG003); its range (Place or Text, among others) takes an entity id as the entity and
     a text as text."""
     from kg.inputs.facts import read_facts
     from kg.inputs.ontology import load_ontology
@@ -145,7 +145,7 @@ def test_a_schemaorg_term_named_by_a_label_is_usable_in_claims(tmp_path: Path) -
 
     project = open_project(SEED)
     ontology = load_ontology(project)
-    ontology = index_ontology([*ontology.triples, label(SCHEMA + "location")], ontology.prefixes)
+    ontology = index_ontology([*ontology.triples, label(SCHEMA + "areaServed")], ontology.prefixes)
     facts_file = tmp_path / "landing.yaml"
     facts_file.write_text(MIXED_RANGE, encoding="utf-8")
     facts = read_facts([facts_file], ontology, load_sources(SEED / "sources"))

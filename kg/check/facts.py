@@ -39,15 +39,13 @@ def validate_facts(paths: list[Path], project: Project, shacl: bool = True) -> O
     cited |= {r.source for e in facts.entities.values() for n in e.names for r in n.refs}
     new = map_facts(facts, {key: baseline.sources[key] for key in sorted(cited)}, project)
     problems = [*facts.problems, *new.problems]
-    problems += _against_baseline(facts.claims, baseline, ontology.functional, Minter(project))
+    problems += _against_baseline(facts.claims, baseline, ontology, Minter(project))
     if shacl and not errors_of(problems):
         problems += _shacl(facts, new, baseline, ontology, project)
     return Outcome(tuple(sorted(shown)), tuple(problems), tuple(notes))
 
 
-def _against_baseline(
-    claims: list[Claim], baseline: Baseline, functional: frozenset[str], mint: Minter
-) -> list[Problem]:
+def _against_baseline(claims: list[Claim], baseline: Baseline, ontology: Ontology, mint: Minter) -> list[Problem]:
     problems = []
     for claim in claims:
         statement = mint.claim_statement(claim)
@@ -71,8 +69,12 @@ def _against_baseline(
         subject, prop, value = mint.entity(claim.subject), ox.NamedNode(claim.property), mint.value(claim.value, claim)
         quotes = tuple((r.source, r.quote) for r in claim.refs)
         ours = Evidence(subject.value, prop.value, value, statement.value, quotes)
-        for conflict in group_conflicts([*baseline.evidence(subject, prop), ours], functional):
+        actual = ontology.planned.get(prop.value)
+        stated = baseline.evidence(subject, ox.NamedNode(actual)) if actual else []
+        evidence = [*baseline.evidence(subject, prop), ours, *stated]
+        for conflict in group_conflicts(evidence, ontology.functional, ontology.planned):
             sources = ", ".join(sorted({source for source, _ in ours.quotes}))
+            note = conflict.note(ontology.compact)
             for rival in conflict.evidence:
                 if rival.value == value:
                     continue
@@ -81,7 +83,7 @@ def _against_baseline(
                     f"contradicts {baseline.where(rival.statement)}: "
                     f"{claim.subject} has {baseline.value_text(rival.value)} "
                     f"(source {', '.join(source for source, _ in rival.quotes)}), this claim says {_value_text(claim)} "
-                    f"(source {sources})",
+                    f"(source {sources})" + (f"; {note}" if note else ""),
                     claim.file, claim.line,
                 ))
     return problems

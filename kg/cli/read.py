@@ -113,7 +113,7 @@ def conflicts(project: Project) -> None:
     from kg.terms import value
 
     store = open_published(project)
-    found = stored_conflicts(store)
+    found = stored_conflicts(store, kg_namespace=project.kg)
     compact = entity_compactor(project)
     for conflict in found:
         names = sorted(value(q.object) for q in store.quads_for_pattern(
@@ -123,6 +123,9 @@ def conflicts(project: Project) -> None:
         for evidence in conflict.evidence:
             for source, quote in evidence.quotes:
                 click.echo(f"  {evidence.value.value}  {source}: “{quote}”")
+        note = conflict.note(compact)
+        if note:
+            click.echo(f"  ({note})")
     click.echo(f"{len(found)} conflict(s)")
 
 

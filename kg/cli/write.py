@@ -73,6 +73,9 @@ def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validato
     for conflict in result.conflicts:
         values = " vs ".join(conflict.values)
         click.echo(f"  conflict: <{conflict.subject}> <{conflict.predicate}>: {values}")
+        note = conflict.note(result.inputs.ontology.compact)
+        if note:
+            click.echo(f"    ({note})")
         if verbose:
             for evidence in conflict.evidence:
                 for source, quote in evidence.quotes:

@@ -40,6 +40,18 @@ DURATION = re.compile(r"-?P(?=[0-9]|T[0-9])(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?"
 QUANTITY = SCHEMA + "QuantitativeValue"
 ROLE = SCHEMA + "Role"
 
+DATE_OR_DATE_TIME = (XSD + "date", XSD + "dateTime")
+
+
+def _datatype_for(raw: Any, literal_ranges: list[str]) -> str:
+    """The datatype a written value takes among its property's literal ranges: a property that
+    takes a date or a dateTime (schema:startDate) reads 2021-10-17 as an xsd:date and
+    "2021-10-17T04:36:00Z" as an xsd:dateTime; otherwise the range's first datatype."""
+    if set(DATE_OR_DATE_TIME) <= set(literal_ranges):
+        return DATE_OR_DATE_TIME[lexical.looks_like_date_time(raw)]
+    return literal_ranges[0]
+
+
 @dataclass
 class _Reader:
     """Turns YAML documents into Facts, collecting problems instead of stopping at the first."""
@@ -292,7 +304,7 @@ class _Reader:
                 self.problem(Rule.WRONG_VALUE, f"value must be an entity id, got {raw!r}", line)
                 return None
             return EntityValue(raw)  # existence and class are checked once all files are read
-        datatype = literal_ranges[0]
+        datatype = _datatype_for(raw, literal_ranges)
         if datatype == RDF + "langString":
             if isinstance(raw, dict) and isinstance(raw.get("text"), str) and set(raw) <= {"text", "lang"}:
                 text, lang = raw["text"], raw.get("lang") or self.source_language(refs)

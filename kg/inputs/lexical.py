@@ -33,7 +33,7 @@ _BASES = {"x": "a hexadecimal", "o": "an octal", "b": "a binary"}
 
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
-                       r"(?:Z|[+-][0-9]{2}:[0-9]{2})?")
+                       r"(?P<zone>Z|[+-][0-9]{2}:[0-9]{2})?")
 LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 # A registry field is one line of printable text: no C0 or C1 control character, DEL, line or
@@ -127,14 +127,35 @@ def date(text: object) -> str:
 
 
 def date_time(text: object) -> str:
-    """An xsd:dateTime (2021-10-05T09:22:00Z), else NotAccepted."""
-    if isinstance(text, str) and DATE_TIME.fullmatch(text):
+    """An xsd:dateTime with a time zone (2021-10-05T09:22:00Z), else NotAccepted. Without a zone
+    a time names no instant (09:22 in Moscow is not 09:22 GMT), so kg refuses to guess one.
+
+    >>> date_time("2021-10-17T04:36:00Z")
+    '2021-10-17T04:36:00Z'
+    >>> date_time("2021-10-17T04:36:00")
+    Traceback (most recent call last):
+    ...
+    kg.inputs.lexical.NotAccepted: '2021-10-17T04:36:00' has no time zone: write the one the source gives \
+("2021-10-17T04:36:00Z" for GMT/UTC, or an offset such as +03:00), or only the date (2021-10-17)
+    """
+    matched = DATE_TIME.fullmatch(text) if isinstance(text, str) else None
+    if matched is not None:
         try:
-            dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-            return text
+            dt.datetime.fromisoformat(matched.group().replace("Z", "+00:00"))
         except ValueError:
-            pass
-    raise NotAccepted(f"{text!r} is not an xsd:dateTime like \"2021-10-05T09:22:00Z\"")
+            matched = None
+    if matched is None:
+        raise NotAccepted(f"{text!r} is not an xsd:dateTime like \"2021-10-05T09:22:00Z\"")
+    written = matched.group()
+    if matched.group("zone") is None:
+        raise NotAccepted(f"{written!r} has no time zone: write the one the source gives (\"{written}Z\" for "
+                          f"GMT/UTC, or an offset such as +03:00), or only the date ({written[:10]})")
+    return written
+
+
+def looks_like_date_time(text: object) -> bool:
+    """Whether a written date-or-dateTime value is meant as a dateTime: it gives a time (…T…)."""
+    return isinstance(text, str) and "T" in text
 
 
 def character_name(char: str) -> str:

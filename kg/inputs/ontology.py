@@ -56,6 +56,8 @@ class Ontology:
     properties: dict[str, PropertyInfo] = field(default_factory=dict)
     superclasses: dict[str, set[str]] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)
+    # planned property -> the property holding the actual value (kg:plannedDate -> schema:startDate)
+    planned: dict[str, str] = field(default_factory=dict)
 
     def expand(self, curie: str) -> str:
         """schema:director -> https://schema.org/director; raises for unknown prefixes."""
@@ -194,6 +196,12 @@ def load_ontology(project: Project) -> Ontology:
     return index_ontology(list(vocabulary.triples), project.prefixes())
 
 
+# A kg property with two ranges lists them with schema:rangeIncludes (either will do); rdfs:range
+# is read the same way, so a property declared either way is checked against each of its ranges.
+RANGE_PREDICATES = frozenset({RDFS + "range", SCHEMA + "rangeIncludes"})
+DOMAIN_PREDICATES = frozenset({RDFS + "domain", SCHEMA + "domainIncludes"})
+
+
 def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontology:
     """Classes and properties: a kg term is a property when typed owl:ObjectProperty or
     owl:DatatypeProperty, with its rdfs:domain / rdfs:range; a schema.org term is one when
@@ -206,6 +214,7 @@ def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontolo
     domains: dict[str, list[str]] = {}
     kinds: dict[str, set[str]] = {}
     named: set[str] = set()
+    planned_value_of = prefixes.get("kg", "") + "plannedValueOf"
     for triple in triples:
         s, p, o = triple.subject, triple.predicate.value, triple.object
         if not isinstance(s, ox.NamedNode):
@@ -215,10 +224,12 @@ def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontolo
             kinds.setdefault(s.value, set()).add(value(o))
         elif p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode):
             direct_super.setdefault(s.value, set()).add(o.value)
-        elif p == RDFS + "range" and isinstance(o, ox.NamedNode):
+        elif p in RANGE_PREDICATES and isinstance(o, ox.NamedNode):
             ranges.setdefault(s.value, []).append(o.value)
-        elif p == RDFS + "domain" and isinstance(o, ox.NamedNode):
+        elif p in DOMAIN_PREDICATES and isinstance(o, ox.NamedNode):
             domains.setdefault(s.value, []).append(o.value)
+        elif p == planned_value_of and isinstance(o, ox.NamedNode):
+            ontology.planned[s.value] = o.value
     classes = {iri for iri, k in kinds.items() if OWL + "Class" in k}
     for cls in classes:
         seen: set[str] = set()

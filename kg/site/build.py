@@ -118,8 +118,9 @@ def _by_type(graph: SiteGraph) -> list[tuple[str, list[str]]]:
                   key=lambda kv: (graph.label(kv[0]).casefold(), kv[0]))
 
 
-def _conflicts(graph: SiteGraph) -> list[tuple[str, str, list[str]]]:
-    return [(c.subject, c.predicate, c.values) for c in stored_conflicts(graph.store)]
+def _conflicts(graph: SiteGraph) -> list[tuple[str, str, list[str], str | None]]:
+    return [(c.subject, c.predicate, c.values, c.note(graph.compactor))
+            for c in stored_conflicts(graph.store, kg_namespace=graph.project.kg)]
 
 
 def _query_results(graph: SiteGraph) -> list[QueryResult]:

@@ -121,7 +121,8 @@ class Renderer:
         for f in ex.facts:
             if f.predicate not in NAME_PREDICATES:
                 by_predicate[f.predicate].append(f)
-        conflicts = sorted(ex.conflicts.items())
+        conflicts = [(predicate, facts, ex.conflict_of[predicate].note(g.compactor))
+                     for predicate, facts in sorted(ex.conflicts.items())]
         same_as = [o.value for o in g.objects(iri, SCHEMA + "sameAs")] + [o.value for o in g.objects(iri, OWL + "sameAs")]
         return self._render(
             "entity.html", stem, g.label(iri), iri, description,
@@ -193,7 +194,7 @@ class Renderer:
         )
 
     def index(self, by_type: list[tuple[str, list[str]]], sources: list[str],
-              conflicts: list[tuple[str, str, list[str]]], pictured: list[str]) -> bytes:
+              conflicts: list[tuple[str, str, list[str], str | None]], pictured: list[str]) -> bytes:
         downloads = [(output(key).format.name, output(key).name(self.graph.project))
                       for key in ("graph", "graph-jsonld", "dataset-nquads")]
         return self._render("index.html", "index", self.graph.project.title, None, None,
