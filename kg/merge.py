@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.check.facts import validate_facts
 from kg.check.outcome import Outcome
 from kg.errors import InputError
-from kg.files import Change
+from kg.files import Change, display_path
+from kg.origins import graph_origins
 from kg.pipeline import build
 from kg.project import Project
 from kg.store import fill_store, holds_published, loaded_files, refresh_stamps
@@ -21,6 +23,7 @@ class Plan:
     output_files: dict[str, bytes]
     changed_outputs: list[str]
     summary: str
+    origins: Mapping[str, str] | None = None  # facts file:line of the new graph's statements (kg.origins)
 
 
 def plan_add(paths: list[Path], project: Project) -> Plan:
@@ -39,7 +42,17 @@ def plan_add(paths: list[Path], project: Project) -> Plan:
         name for name, data in result.files.items()
         if not (project.output_dir / name).exists() or (project.output_dir / name).read_bytes() != data
     )
-    return Plan(outcome, targets, result.files, changed, result.summary())
+    moved = {display_path(path, project.root): display_path(project.facts_dir / path.name, project.root)
+             for path in paths}
+    origins = {iri: _moved(where, moved) for iri, where in graph_origins(result.inputs.facts, result.graph,
+                                                                          project).items()}
+    return Plan(outcome, targets, result.files, changed, result.summary(), origins)
+
+
+def _moved(where: str, moved: Mapping[str, str]) -> str:
+    """file:line of a checked file as it will read once the file is in facts/."""
+    file, _, line = where.rpartition(":")
+    return f"{moved.get(file, file)}:{line}"
 
 
 def apply(plan: Plan, project: Project) -> None:
@@ -52,7 +65,8 @@ def apply(plan: Plan, project: Project) -> None:
             change.stage(final, data)
         if store_was_current:
             staged = {final: staged for staged, final in change.files}
-            fill_store(change, project.store_dir, {path.name: staged[path] for path in loaded_files(project)})
+            fill_store(change, project.store_dir, {path.name: staged[path] for path in loaded_files(project)},
+                       plan.origins)
         change.commit()
     if store_was_current:
         refresh_stamps(project, project.store_dir)

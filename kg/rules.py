@@ -263,6 +263,36 @@ class Rule(Enum):
         "Correct the entry at the line given; `kg source add` writes entries that follow the format.",
     )
 
+    TERM_WITHOUT_LABEL = (
+        "KG029", ERROR,
+        "A class or property the project's ontology declares without an rdfs:label.",
+        "Every term ontology/*.ttl declares (a subject typed owl:Class, rdfs:Class, owl:ObjectProperty, "
+        "owl:DatatypeProperty, owl:AnnotationProperty or rdf:Property) is shown to curators (`kg vocab`) and "
+        "on the site by its label, and did-you-mean matches on it. The message names the ontology file "
+        "and the line where the term first appears.",
+        "Add `rdfs:label \"…\"@en` to the term's declaration.",
+    )
+    PROPERTY_WITHOUT_DOMAIN_OR_RANGE = (
+        "KG030", ERROR,
+        "A property of the project's own namespace (kg:) declared without rdfs:domain or rdfs:range.",
+        "The range says what a claim's value is (an entity of a class, a date, an integer, …): without "
+        "it no value can be read. The domain says what a subject must be; the generated SHACL shapes "
+        "check both. schema.org terms take theirs from schema.org; a kg: term must state them. The "
+        "message says which of the two is missing.",
+        "Add `rdfs:domain CLASS` (schema:Thing if anything may have it) and `rdfs:range CLASS-OR-DATATYPE` "
+        "(xsd:date, xsd:integer, rdf:langString, schema:Person, …) to the property's declaration.",
+    )
+    UNVERIFIED_ALIGNMENT = (
+        "KG031", ERROR,
+        "The project's ontology links to a Wikidata ID that reference/wikidata-ids.tsv does not mark usable.",
+        "Every Wikidata IRI ontology/*.ttl names (wd:Q…, wdt:P…, pq:P…, in owl:equivalentClass, "
+        "owl:equivalentProperty, rdfs:subPropertyOf, skos:closeMatch, rdfs:seeAlso, kg:wikidataProperty "
+        "or any other triple) must be listed in the project's reference/wikidata-ids.tsv with status "
+        "verified or single: a guessed ID aligns the term with something else.",
+        "Check the ID on Wikidata and add it to reference/wikidata-ids.tsv (kind, label, id, status "
+        "verified), or remove the alignment and say in the term's rdfs:comment that none is verified.",
+    )
+
     @property
     def slug(self) -> str:
         """The rule's name as people write it: QUOTE_NOT_FOUND is quote-not-found."""

@@ -93,8 +93,15 @@ def load_store(project: Project, store_dir: Path | None = None) -> Loaded:
     store_dir = store_dir or project.store_dir
     paths = loaded_files(project)
     check_store_dir(store_dir)
+    from kg.errors import KgError
+    from kg.origins import curated_origins
+
+    try:
+        origins: dict[str, str] | None = curated_origins(project)
+    except KgError:
+        origins = None  # facts/ cannot be read now: messages will name statements by IRI
     with Change(project.root) as change:
-        triples, graphs = fill_store(change, store_dir, {path.name: path for path in paths})
+        triples, graphs = fill_store(change, store_dir, {path.name: path for path in paths}, origins)
         change.commit()
     refresh_stamps(project, store_dir)
     return Loaded(store_dir, triples, graphs, time.perf_counter() - started)
@@ -105,15 +112,21 @@ def check_store_dir(store_dir: Path) -> None:
         raise InputError(f"{store_dir} exists and is not a kg store; choose another --store")
 
 
-def fill_store(change: Change, store_dir: Path, files: dict[str, Path]) -> tuple[int, int]:
+def fill_store(change: Change, store_dir: Path, files: dict[str, Path],
+               origins: Mapping[str, str] | None = None) -> tuple[int, int]:
     """Stage a new store for `store_dir` in `change`, loaded from `files` (the name each will
-    have in output/ -> where its bytes are now: itself, or a file staged in the same change)."""
+    have in output/ -> where its bytes are now: itself, or a file staged in the same change),
+    with the facts file:line of its statements and entities beside it (kg.origins) if given."""
     staging = change.stage_folder(store_dir)
     store = ox.Store(str(staging))
     _bulk_load(store, files)
     store.optimize()
     triples, graphs = _counts(store)
     del store
+    if origins is not None:
+        from kg.origins import write_origins
+
+        write_origins(staging, origins)
     fault_point("store-fill")
     record = {"files": {name: _record(path) for name, path in files.items()}, "triples": triples,
               "graphs": graphs, "generation": uuid.uuid4().hex}

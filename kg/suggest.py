@@ -61,15 +61,21 @@ def suggest_entities(wanted: str, name_forms: Mapping[str, Iterable[str]], limit
     return closest(slug, pairs, limit)
 
 
-def suggest_terms(wanted: str, declared: Iterable[str], limit: int = 3) -> list[str]:
-    """The declared CURIEs (properties or classes) whose local name is most like that of
-    `wanted`, whatever the prefix.
+def suggest_terms(wanted: str, declared: Iterable[str], labels: Mapping[str, Iterable[str]] | None = None,
+                  limit: int = 3) -> list[str]:
+    """The declared CURIEs (properties or classes) most like `wanted`: by local name whatever the
+    prefix, by the whole CURIE, and by each term's rdfs:label (`labels`, by CURIE).
 
-    >>> declared = ["kg:plannedReturnDate", "schema:director", "schema:name"]
+    >>> declared = ["kg:plannedReturnDate", "schema:director", "schema:name", "kg:launchDate"]
     >>> suggest_terms("kg:plannedReturn", declared), suggest_terms("kg:directer", declared)
     (['kg:plannedReturnDate'], ['schema:director'])
+    >>> suggest_terms("kg:lauchDate", declared), suggest_terms("kg:liftoff", declared, {"kg:launchDate": ["lift-off"]})
+    (['kg:launchDate'], ['kg:launchDate'])
     """
     def local(curie: str) -> str:
         return curie.rsplit(":", 1)[-1]
 
-    return closest(local(wanted), [(local(term), term) for term in declared], limit, TERM_CUTOFF)
+    terms = list(declared)
+    pairs = [(local(term), term) for term in terms] + [(term, term) for term in terms]
+    pairs += [(label, term) for term, texts in (labels or {}).items() for label in texts]
+    return closest(local(wanted), pairs, limit, TERM_CUTOFF)

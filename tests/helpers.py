@@ -208,3 +208,26 @@ def jena_shacl(shapes: Path, data: list[Path], work: Path) -> str:
     )
     assert run.stdout.strip(), run.stderr[-3000:]
     return run.stdout
+
+
+ONTOLOGY_FIXTURES = Path(__file__).parent / "fixtures" / "ontology"
+P620_ROW = "prop\ttime of spacecraft landing\tP620\ttime\tverified\t\n"
+
+
+def project_with_ontology(tmp_path: Path, fixture: str, *, p620: bool = True) -> Path:
+    """A new project (kg init) whose ontology/ holds the template's file and one of
+    tests/fixtures/ontology as landing.ttl; its reference table lists P620 unless told not to."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "p"
+    shutil.copy(ONTOLOGY_FIXTURES / fixture, root / "ontology" / "landing.ttl")
+    if p620:
+        with (root / "reference" / "wikidata-ids.tsv").open("a", encoding="utf-8") as table:
+            table.write(P620_ROW)
+    return root

@@ -58,6 +58,8 @@ FILM_WITH_AN_AGE = """claims:
 
 REGISTRY = "sources/sources.yaml"
 SEED_REGISTRY = (SEED / REGISTRY).read_text(encoding="utf-8")
+ONTOLOGY = "ontology/landing.ttl"
+SEED_ONTOLOGY = (Path(__file__).parent / "fixtures" / "ontology" / "complete.ttl").read_text(encoding="utf-8")
 
 
 def claim(old: str, new: str) -> str:
@@ -149,6 +151,13 @@ TRIGGERS = [
     # the registry, not the checked file: every command that reads it stops (exit 2)
     (Rule.INVALID_SOURCE_ENTRY, REGISTRY, SEED_REGISTRY.replace("    date: null\n", '    date: "20211005"\n', 1),
      "sources/sources.yaml:6: source date '20211005' is not YYYY-MM-DD"),
+    # the project's ontology, not the checked file: a claim that conforms is checked beside it
+    (Rule.TERM_WITHOUT_LABEL, ONTOLOGY, SEED_ONTOLOGY.replace(' ;\n    rdfs:label "landing date"@en', ''),
+     "kg:landingDate has no rdfs:label"),
+    (Rule.PROPERTY_WITHOUT_DOMAIN_OR_RANGE, ONTOLOGY, SEED_ONTOLOGY.replace(" ; rdfs:range xsd:date", ""),
+     "property kg:landingDate has no rdfs:range"),
+    (Rule.UNVERIFIED_ALIGNMENT, ONTOLOGY, SEED_ONTOLOGY.replace("wdt:P620", "wdt:P99999"),
+     "kg:landingDate owl:equivalentProperty wdt:P99999: P99999 is not marked verified or single"),
 ]
 # Rules reported as an error (exit 2) before anything is checked, rather than in the report.
 STOPPING = {Rule.SYNTAX_ERROR, Rule.INVALID_SOURCE_ENTRY}
@@ -162,9 +171,9 @@ def seed(monkeypatch: pytest.MonkeyPatch, seed_root: Path, tmp_path: Path) -> No
 
 def validate(tmp_path: Path, name: str, content: str, *options: str) -> tuple[int, str]:
     """The exit code, and the report (stdout) or, for exit code 2, the error (stderr)."""
-    if name == REGISTRY:  # the registry of a copy of the project changed, a claim that conforms checked
+    if name in (REGISTRY, ONTOLOGY):  # a file of a copy of the project changed, a claim that conforms checked
         root = scratch_project(tmp_path / "project")
-        (root / REGISTRY).write_text(content, encoding="utf-8")
+        (root / name).write_text(content, encoding="utf-8")
         path, content, env, shown_as = tmp_path / "new.yaml", CLAIM, {"KG_PROJECT": str(root)}, (f"{root}/", "")
     else:
         path, env = tmp_path / name, {}

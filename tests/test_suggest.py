@@ -79,7 +79,9 @@ def validate(tmp_path: Path, content: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize(
     "prop,hint",
-    [("kg:plannedReturn", "kg:plannedReturnDate, kg:plannedDuration"), ("schema:directer", "schema:director")],
+    [("kg:plannedReturn", "kg:plannedReturnDate, kg:plannedDuration"), ("schema:directer", "schema:director"),
+     ("kg:lauchDate", "kg:launchDate, kg:launchSite"), ("schema:launchDate", "kg:launchDate, kg:launchSite"),
+     ("kg:planned-return-date", "kg:plannedReturnDate, kg:plannedDate")],
 )
 def test_an_unknown_property_suggests_the_declared_ones(tmp_path: Path, prop: str, hint: str) -> None:
     code, output = validate(tmp_path, f"""claims:
@@ -91,8 +93,22 @@ def test_an_unknown_property_suggests_the_declared_ones(tmp_path: Path, prop: st
 """)
     assert code == 1
     assert output.splitlines()[0] == (
-        f"new.yaml:2: error KG003: {prop} is not a property declared in ontology/ — did you mean {hint}?"
-    )
+        f"new.yaml:3: error KG003: {prop} is not a property declared in ontology/ — did you mean {hint}?"
+    )  # the line of `property:`, not of the claim
+
+
+def test_a_property_without_a_prefix_suggests_the_declared_ones(tmp_path: Path) -> None:
+    code, output = validate(tmp_path, """claims:
+  - subject: mission/soyuz-ms-19
+    property: launch date
+    value: 2021-10-05
+    refs:
+      - {source: 002_61f4a650ca5522b8, quote: "before returning to Earth on October 17th"}
+""")
+    assert code == 1
+    first = output.splitlines()[0]
+    assert first.startswith("new.yaml:3: error KG023: 'launch date' is not a CURIE with a known prefix")
+    assert first.endswith(" — did you mean kg:launchDate, kg:launchSite?")
 
 
 def test_an_unknown_class_suggests_the_declared_ones(tmp_path: Path) -> None:

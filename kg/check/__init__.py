@@ -26,7 +26,10 @@ def validate_files(paths: list[Path], project: Project, shacl: bool = True) -> O
             raise InputError(f"{path}: kg validate reads facts (.yaml) and RDF (.ttl, .trig, .jsonld, .nq, .nt) files")
     rdf = [p for p in paths if is_rdf_file(p)]
     facts = [p for p in paths if not is_rdf_file(p)]
-    problems: list[Problem] = list(validate_rdf_files(rdf, project, shacl)) if rdf else []
+    from kg.inputs.ontology_check import check_ontology
+
+    problems: list[Problem] = check_ontology(project)
+    problems += validate_rdf_files(rdf, project, shacl) if rdf else []
     names = [str(p) for p in rdf]
     notes: list[str] = []
     if facts:

@@ -16,6 +16,7 @@ from kg.inputs.sources import load_sources
 from kg.mapping import Minter, map_facts
 from kg.model import Entity, Name, Source
 from kg.namespaces import OWL, PROV, RDF, SCHEMA, WD, WIKIBASE
+from kg.origins import StoredOrigins
 from kg.project import Project
 from kg.store import MANIFEST, holds_published, newer_inputs, open_persistent
 from kg.terms import iri, term, value
@@ -44,7 +45,7 @@ _RANKS = {
 
 class Baseline:
     """`locations` names where curated claims and entities come from (statement or entity IRI ->
-    "file:line") when the baseline was read from facts/; a loaded store knows only IRIs."""
+    "file:line"): mapped from facts/ just now, or kept beside the loaded store (kg.origins)."""
 
     def __init__(self, store: ox.Store, project: Project, locations: Mapping[str, str] | None = None,
                  sources: Mapping[str, Source] | None = None) -> None:
@@ -184,7 +185,7 @@ def open_baseline(
     if not inside and holds_published(project):
         newer = newer_inputs(project)
         if not newer:
-            return Baseline(open_persistent(store_dir), project), []
+            return Baseline(open_persistent(store_dir), project, StoredOrigins(store_dir)), []
         notes.append(f"{display_path(newer[0], project.root)} changed after the last build: checked against "
                      "facts/ instead of the store (run 'kg build' and 'kg load' to check faster)")
     elif (store_dir / MANIFEST).exists() and not inside:

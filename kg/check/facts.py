@@ -19,7 +19,8 @@ from kg.project import Project
 from kg.rules import Problem, Rule, errors_of
 
 
-def _value_text(claim: Claim) -> str:
+def value_text(claim: Claim) -> str:
+    """A claim's value as the facts format writes it: entity id, lexical form, or 'amount unit'."""
     value = claim.value
     if isinstance(value, EntityValue):
         return value.id
@@ -82,7 +83,7 @@ def _against_baseline(claims: list[Claim], baseline: Baseline, ontology: Ontolog
                     Rule.CONFLICT,
                     f"contradicts {baseline.where(rival.statement)}: "
                     f"{claim.subject} has {baseline.value_text(rival.value)} "
-                    f"(source {', '.join(source for source, _ in rival.quotes)}), this claim says {_value_text(claim)} "
+                    f"(source {', '.join(source for source, _ in rival.quotes)}), this claim says {value_text(claim)} "
                     f"(source {sources})" + (f"; {note}" if note else ""),
                     claim.file, claim.line,
                 ))

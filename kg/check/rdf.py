@@ -16,7 +16,7 @@ from kg.namespaces import OWL, PROV, RDF, SCHEMA
 from kg.project import Project
 from kg.rules import Problem, Rule, errors_of, syntax_error
 from kg.store import NameForms, open_published
-from kg.suggest import did_you_mean, suggest_entities, suggest_terms
+from kg.suggest import did_you_mean, suggest_entities
 from kg.terms import value
 
 FORMATS = {
@@ -99,7 +99,7 @@ def check_triples(
         info = ontology.properties.get(prop)
         if info is None and prop not in STRUCTURAL:
             curie = ontology.compact(prop)
-            hint = did_you_mean(suggest_terms(curie, map(ontology.compact, ontology.properties)))
+            hint = ontology.property_hint(curie)
             problem(Rule.UNKNOWN_PROPERTY, f"{curie} is not a property declared in ontology/{hint}")
             continue
         if info is not None and isinstance(t.object, ox.Literal) and info.is_literal:

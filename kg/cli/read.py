@@ -158,3 +158,28 @@ def entity_compactor(project: Project) -> Callable[[str], str]:
 
     return show
 
+
+
+@main.command()
+@click.argument("term", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json (stable, terms sorted by CURIE) for scripts.")
+@with_project
+def vocab(project: Project, term: str | None, output_format: str) -> None:
+    """List the classes and properties facts may use (kg's vocabulary and ontology/*.ttl): for a
+    property its domain, range, Wikidata alignment, whether one value is expected and an example
+    claim (from facts/, with its file:line, or made from the range); for a class its label,
+    superclasses and Wikidata class.
+
+    TERM shows only the terms whose CURIE starts with it (kg:launchDate, kg:launch, schema:);
+    none matching is exit 2 with the closest terms.
+
+    \b
+    Examples:
+      kg vocab kg:launch
+      kg vocab --format json
+    """
+    from kg.vocabulary import describe_vocabulary, render_json, render_text
+
+    found = describe_vocabulary(project, term)
+    click.echo((render_json if output_format == "json" else render_text)(found), nl=False)

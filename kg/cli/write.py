@@ -210,3 +210,39 @@ def source_add(project: Project, location: str, key: str | None, title: str | No
                             publisher=publisher, rights=rights, wait=not no_wait)
     click.echo(f"registered {registered.key}: sources/{registered.file} sha256 {registered.sha256} "
                f"(retrieved {registered.retrieved})")
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True, metavar="SELECTOR... RANK")
+@click.option("--reason", required=True, help="Why (one line): written as the claim's note, published as kg:curatorNote.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@no_wait_option
+@with_project
+def rank(project: Project, words: tuple[str, ...], reason: str, dry_run: bool, no_wait: bool) -> None:
+    """Give a claim RANK (preferred, normal or deprecated) with a reason, without editing YAML:
+    its `rank:` and `note:` lines are rewritten in place (no other line changes) and output/ is
+    rebuilt, all or nothing, as kg add does. A deprecated claim keeps its statement and sources but
+    is not asserted.
+
+    SELECTOR is the statement (its IRI, statement/HASH or HASH, as kg explain shows it) or
+    SUBJECT PROPERTY VALUE as the facts file writes them. A statement claimed in several places
+    is ranked in all of them (a statement has one rank); one that matches several statements
+    (different qualifiers) is refused with the list.
+
+    \b
+    Examples:
+      kg rank mission/soyuz-ms-19 kg:plannedReturnDate 2021-10-16 deprecated --reason "corrected by RIA"
+      kg rank statement/0a1b2c3d4e5f6a7b preferred --reason "the agency's own figure"
+    """
+    from kg.errors import InputError
+    from kg.rank import parse_selector, rank_claims
+
+    if len(words) < 2:
+        raise InputError("give SELECTOR and RANK: a statement or SUBJECT PROPERTY VALUE, then preferred, normal "
+                         "or deprecated")
+    ranked = rank_claims(project, parse_selector(list(words[:-1])), words[-1], reason, dry_run=dry_run,
+                         wait=not no_wait)
+    verb = "would rank" if dry_run else "ranked"
+    click.echo(f"{verb} {ranked.statement.removeprefix(project.base_iri)} {ranked.rank}: {', '.join(ranked.claims)}")
+    click.echo(f"{'would change' if dry_run else 'changed'}: {', '.join(ranked.plan.changed_outputs) or 'no output file'}")
+    click.echo(ranked.plan.summary)

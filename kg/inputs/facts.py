@@ -14,7 +14,7 @@ from kg.inputs import lexical
 from kg.inputs.lexical import LANG_TAG
 from kg.inputs.ontology import Ontology
 from kg.inputs.quotes import QuoteAmbiguous, QuoteNotFound, closest_passage, locate
-from kg.inputs.yamlio import Located, LocatedList, Refused, read_yaml
+from kg.inputs.yamlio import Located, LocatedList, Refused, parse_yaml, read_yaml
 from kg.model import (
     RANKS,
     UNITS,
@@ -31,7 +31,7 @@ from kg.model import (
 )
 from kg.namespaces import RDF, SCHEMA, XSD
 from kg.rules import Problem, Rule
-from kg.suggest import did_you_mean, suggest_entities, suggest_terms
+from kg.suggest import did_you_mean, suggest_entities
 
 ENTITY_ID = re.compile(r"[a-z][a-z0-9]*/[a-z0-9]+(?:-[a-z0-9]+)*")
 QID = re.compile(r"Q[1-9][0-9]*")
@@ -179,7 +179,7 @@ class _Reader:
             if iri is None:
                 continue
             if not self.ontology.is_class(iri):
-                hint = did_you_mean(suggest_terms(curie, map(self.ontology.compact, self.ontology.superclasses)))
+                hint = self.ontology.class_hint(curie)
                 self.problem(Rule.UNKNOWN_CLASS, f"{curie} is not a class declared in ontology/{hint}", line)
                 continue
             classes.append(iri)
@@ -229,11 +229,11 @@ class _Reader:
             )
         return tuple(names)
 
-    def expand(self, curie: str, line: int) -> str | None:
+    def expand(self, curie: str, line: int, hint: Callable[[str], str] | None = None) -> str | None:
         try:
             return self.ontology.expand(curie)
         except InputError as exc:
-            self.problem(Rule.UNKNOWN_PREFIX, str(exc), line)
+            self.problem(Rule.UNKNOWN_PREFIX, f"{exc}{hint(curie) if hint else ''}", line)
             return None
 
     # ------------------------------------------------------------------ claims
@@ -250,13 +250,15 @@ class _Reader:
         if not isinstance(subject, str) or not isinstance(curie, str) or "value" not in raw:
             self.problem(Rule.MISSING_KEY, "a claim needs 'subject', 'property' and 'value'", line)
             return
-        prop = self.expand(curie, line)
+        property_line = raw.line_of("property")
+        prop = self.expand(curie, property_line, self.ontology.property_hint)
         if prop is None:
             return
         info = self.ontology.properties.get(prop)
         if info is None:
-            hint = did_you_mean(suggest_terms(curie, map(self.ontology.compact, self.ontology.properties)))
-            self.problem(Rule.UNKNOWN_PROPERTY, f"{curie} is not a property declared in ontology/{hint}", line)
+            hint = self.ontology.property_hint(curie)
+            self.problem(Rule.UNKNOWN_PROPERTY, f"{curie} is not a property declared in ontology/{hint}",
+                         property_line)
             return
         rank = raw.get("rank", "normal")
         if rank not in RANKS:
@@ -424,14 +426,16 @@ def read_facts(
     known_qids: set[str] | None = None,
     root: Path | None = None,
     known: Mapping[str, Entity] | None = None,
+    texts: Mapping[Path, str] | None = None,
 ) -> Facts:
     """Read fact files; problems are collected in Facts.problems, never raised one by one.
-    Claims may use the `known` entities (of the graph the files would join) as well as their own."""
+    Claims may use the `known` entities (of the graph the files would join) as well as their own.
+    `texts` gives some files' new text, read instead of what is on disk (kg rank's edit)."""
     reader = _Reader(ontology, sources, known_qids, {} if known is None else known)
     for path in paths:
         display = display_path(path, root) if root else str(path)
         reader.file = display
-        loaded = read_yaml(path, display)
+        loaded = parse_yaml(texts[path], display) if texts and path in texts else read_yaml(path, display)
         reader.facts.problems.extend(loaded.problems)
         document = loaded.data
         if document is None:

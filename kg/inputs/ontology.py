@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -77,6 +78,30 @@ class Ontology:
     def functional(self) -> frozenset[str]:
         """The properties declared owl:FunctionalProperty: one value expected, two are a conflict."""
         return frozenset(iri for iri, info in self.properties.items() if info.functional)
+
+    @cached_property
+    def labels(self) -> dict[str, list[str]]:
+        """Each term's rdfs:label texts, by IRI."""
+        found: dict[str, list[str]] = {}
+        for triple in self.triples:
+            if triple.predicate.value == RDFS + "label" and isinstance(triple.subject, ox.NamedNode):
+                found.setdefault(triple.subject.value, []).append(value(triple.object))
+        return found
+
+    def hint(self, curie: str, terms: Iterable[str]) -> str:
+        """' — did you mean …?' for an unknown property or class: the declared `terms` (IRIs)
+        closest by local name, CURIE or label; '' when none is close."""
+        from kg.suggest import did_you_mean, suggest_terms
+
+        iris = list(terms)
+        labels = {self.compact(t): self.labels.get(t, []) for t in iris}
+        return did_you_mean(suggest_terms(curie, map(self.compact, iris), labels))
+
+    def property_hint(self, curie: str) -> str:
+        return self.hint(curie, self.properties)
+
+    def class_hint(self, curie: str) -> str:
+        return self.hint(curie, self.superclasses)
 
     def is_class(self, iri: str) -> bool:
         return iri in self.superclasses
