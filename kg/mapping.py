@@ -205,12 +205,14 @@ class _Mapper:
         o: ox.NamedNode | ox.Literal,
         refs: Iterable[Reference],
         claim: Claim | None = None,
+        qualified: bool = True,
     ) -> None:
         """One statement per triple and qualifiers: claims of the same triple with the same
         qualifiers merge their references; a differently qualified claim (a director's camera job
-        and his sound job on the same film) is a statement of its own, with its own sources."""
-        role = claim.role if claim else None
-        when = claim.point_in_time if claim else None
+        and his sound job on the same film) is a statement of its own, with its own sources.
+        `qualified=False` takes the claim's rank and origin but not its qualifiers."""
+        role = claim.role if claim and qualified else None
+        when = claim.point_in_time if claim and qualified else None
         key = (str(s), str(p), str(o), role, when)
         rank = claim.rank if claim else "normal"
         statement = self.statements.get(key)
@@ -267,7 +269,21 @@ class _Mapper:
     def claims(self, facts: Facts) -> None:
         for claim in facts.claims:
             obj = self.value(claim.value, claim)
-            self.add(self.mint.entity(claim.subject), _iri(claim.property), obj, claim.refs, claim)
+            subject, prop = self.mint.entity(claim.subject), _iri(claim.property)
+            self.add(subject, prop, obj, claim.refs, claim)
+            if claim.role:
+                self.role_pattern(subject, prop, obj, claim)
+
+    def role_pattern(self, subject: ox.NamedNode, prop: ox.NamedNode, obj: ox.NamedNode | ox.Literal,
+                     claim: Claim) -> None:
+        """schema.org's Role pattern in the asserted graph, beside the plain triple and the
+        qualified statement: `film schema:actor role . role schema:actor person`, so a plain query
+        reaches the role's own facts (its character, its applicants) from the film and the person.
+        Each triple is a statement of its own, with the claim's references and rank."""
+        assert claim.role is not None
+        role = self.mint.entity(claim.role)
+        self.add(subject, prop, role, claim.refs, claim, qualified=False)
+        self.add(role, prop, obj, claim.refs, claim, qualified=False)
 
     def source_triples(self) -> None:
         """Each article: what it is, its checksum and language, what it says of its title and date,

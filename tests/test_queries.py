@@ -20,7 +20,7 @@ def run_tsv(store: ox.Store, query: Path) -> str:
 
 def test_there_is_an_example_for_each_question() -> None:
     assert {q.stem for q in QUERIES} >= {"director", "crew", "fact-sources", "conflicts", "name-forms",
-                                         "single-source", "roles"}
+                                         "single-source", "roles", "plays-the-doctor", "lead-applicants"}
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.stem)
