@@ -3,6 +3,8 @@ so that queries written for Wikidata's truthy graph run here."""
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from kg.inputs.ontology import Ontology
@@ -11,14 +13,21 @@ from kg.namespaces import OWL, RDF, RDFS, SCHEMA, WD, WDT
 from kg.terms import iri, value
 
 INSTANCE_OF = WDT + "P31"
+PROPERTY_ENTITY = re.compile(re.escape(WD) + "P[1-9][0-9]*")
 
 
-def wikidata_properties(ontology: Ontology) -> dict[str, str]:
-    """Our property IRI -> wdt: property, for exact and narrower alignments only."""
+def wikidata_properties(ontology: Ontology, kg: str) -> dict[str, str]:
+    """Our property IRI -> wdt: property: the property's kg:wikidataProperty wd:P…, or an exact
+    or narrower alignment (owl:equivalentProperty / rdfs:subPropertyOf wdt:P…). A skos:closeMatch
+    alone is no mapping."""
     mapping: dict[str, str] = {}
+    annotation = kg + "wikidataProperty"
     for t in ontology.triples:
-        if t.predicate.value in (OWL + "equivalentProperty", RDFS + "subPropertyOf") and value(t.object).startswith(WDT):
-            mapping[value(t.subject)] = value(t.object)
+        target = value(t.object)
+        if t.predicate.value in (OWL + "equivalentProperty", RDFS + "subPropertyOf") and target.startswith(WDT):
+            mapping.setdefault(value(t.subject), target)
+        elif t.predicate.value == annotation and PROPERTY_ENTITY.fullmatch(target):
+            mapping[value(t.subject)] = WDT + target.removeprefix(WD)
     return mapping
 
 
@@ -30,7 +39,7 @@ def wikidata_classes(ontology: Ontology) -> dict[str, str]:
     }
 
 
-def wikidata_view(graph: MappedGraph, ontology: Ontology) -> list[ox.Triple]:
+def wikidata_view(graph: MappedGraph, ontology: Ontology, kg: str) -> list[ox.Triple]:
     """Sorted wdt: triples for every asserted triple whose property or class is aligned."""
     items: dict[ox.NamedNode, ox.NamedNode] = {}
     for t in graph.metadata:
@@ -39,7 +48,7 @@ def wikidata_view(graph: MappedGraph, ontology: Ontology) -> list[ox.Triple]:
     amounts = {
         t.subject: t.object for t in graph.asserted if t.predicate.value == SCHEMA + "value"
     }
-    properties, classes = wikidata_properties(ontology), wikidata_classes(ontology)
+    properties, classes = wikidata_properties(ontology, kg), wikidata_classes(ontology)
     out: set[ox.Triple] = set()
     for t in graph.asserted:
         subject = items.get(iri(t.subject), t.subject)
