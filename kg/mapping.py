@@ -172,6 +172,17 @@ class Minter:
         references (or the rank) of another's claim of the same amount."""
         return _iri(f"{self.base}value/{_hash(f'{subject} {prop} {amount} {unit}')}")
 
+    def wikidata_statement(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.NamedNode:
+        """A statement of the Wikidata view (item, wdt: property, simple value), hashed as
+        statement() hashes kg's own, in an IRI space of its own: its subject is the Wikidata
+        item and its value Wikidata's, so it is never the same node as a kg statement."""
+        return _iri(f"{self.base}wikidata/statement/{_hash(f'{s} {p} {o}')}")
+
+    def wikidata_value(self, content: Iterable[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]]) -> ox.NamedNode:
+        """A value node of the Wikidata view (a wikibase:TimeValue, a wikibase:QuantityValue),
+        hashed from its sorted (property, value) pairs: one node per value, as Wikidata shares them."""
+        return _iri(f"{self.base}wikidata/value/{_hash(' '.join(sorted(f'{p} {o}' for p, o in content)))}")
+
     def term(self, local: str) -> ox.NamedNode:
         return _iri(self.kg + local)
 

@@ -20,6 +20,10 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SH = "http://www.w3.org/ns/shacl#"
 WIKIBASE = "http://wikiba.se/ontology#"
 PQ = "http://www.wikidata.org/prop/qualifier/"
+# Wikidata's full statements: p: (item -> statement), ps: (statement -> simple value), psv: (-> value node)
+P = "http://www.wikidata.org/prop/"
+PS = "http://www.wikidata.org/prop/statement/"
+PSV = "http://www.wikidata.org/prop/statement/value/"
 
 
 class Compactor:

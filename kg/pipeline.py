@@ -24,7 +24,7 @@ from kg.outputs import OUTPUTS
 from kg.outputs import rdf as serialize
 from kg.outputs.jsonld import context
 from kg.outputs.void import describe
-from kg.outputs.wikidata import wikidata_view
+from kg.outputs.wikidata import view_prefixes, wikidata_view
 from kg.project import Project
 from kg.rules import Problem, errors_of
 from kg.shacl import ShaclReport, choose_engine, validate
@@ -163,7 +163,8 @@ def render(result: BuildResult, project: Project) -> dict[str, bytes]:
         "context": lambda: (json.dumps(context(prefixes), indent=1) + "\n").encode("utf-8"),
         "dataset-trig": lambda: serialize.trig(triples, named, prefixes),
         "dataset-nquads": lambda: serialize.nquads(triples, named),
-        "wikidata": lambda: serialize.turtle(wikidata_view(graph, result.inputs.ontology), prefixes),
+        "wikidata": lambda: serialize.turtle(wikidata_view(graph, result.inputs.ontology, project),
+                                                   view_prefixes(project, prefixes)),
         "void": lambda: serialize.turtle(
             describe(project, len(triples), len(result.inputs.facts.entities), sorted(result.inputs.sources),
                      dict(class_counts)),

@@ -38,3 +38,12 @@ def usable_ids(path: Path, kind: str | None = None) -> set[str]:
 def verified_ids(table: Path) -> set[str] | None:
     """The item and class IDs the reference table marks usable; None when there is no table."""
     return (usable_ids(table, "item") | usable_ids(table, "class")) if table.exists() else None
+
+
+def usable_by_label(path: Path, kind: str) -> dict[str, str]:
+    """Label -> ID of the usable rows of one kind ("Gregorian calendar" -> Q…, if the table
+    lists it); empty when there is no table. Nothing outside the table is ever looked up."""
+    if not path.exists():
+        return {}
+    return {row.label: row.id for row in read_reference_table(path)
+            if row.id and row.status in USABLE and row.kind == kind}
