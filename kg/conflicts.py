@@ -1,5 +1,5 @@
-"""Where sources disagree: a property the ontology declares functional (one value expected) with
-more than one asserted value for the same subject. The rule lives here once; the build reads its
+"""Where sources disagree: a property the ontology declares kg:SingleValuedProperty (one value
+expected) with more than one asserted value for the same subject. The rule lives here once; the build reads its
 evidence from the mapped statements, every other command from a store of the published graph.
 Deprecated claims do not count: a curator has already judged them.
 
@@ -127,7 +127,6 @@ SELECT ?statement ?subject ?property ?value ?source ?exact WHERE {{
   FILTER_SUBJECT
 }}
 """
-_FUNCTIONAL = f"?property a <{OWL}FunctionalProperty> ."
 
 
 def _stored_evidence(store: ox.Store, properties: str, subject: str | None) -> list[Evidence]:
@@ -144,17 +143,16 @@ def _stored_evidence(store: ox.Store, properties: str, subject: str | None) -> l
             for (statement, subject, prop, value), qs in quotes.items()]
 
 
-def stored_conflicts(store: ox.Store, subject: str | None = None, kg_namespace: str | None = None) -> list[Conflict]:
+def stored_conflicts(store: ox.Store, subject: str | None = None, *, kg_namespace: str) -> list[Conflict]:
     """Conflicts in a store holding the published graph and the ontology (optionally about one
-    subject only). With the project's `kg_namespace`, a conflict between planned values carries
-    the actual values the graph states (the ontology's kg:plannedValueOf)."""
-    evidence = _stored_evidence(store, _FUNCTIONAL, subject)
+    subject only): the properties typed kg:SingleValuedProperty in the project's `kg_namespace`.
+    A conflict between planned values carries the actual values the graph states (the ontology's
+    kg:plannedValueOf)."""
+    evidence = _stored_evidence(store, f"?property a <{kg_namespace}SingleValuedProperty> .", subject)
     functional = {e.predicate for e in evidence}
-    planned: dict[str, str] = {}
-    if kg_namespace is not None:
-        query = (f"SELECT ?planned ?actual WHERE {{ ?planned <{kg_namespace}plannedValueOf> ?actual "
-                 "FILTER isIRI(?actual) }")
-        planned = {row["planned"].value: row["actual"].value for row in solutions(store, query)}
+    query = (f"SELECT ?planned ?actual WHERE {{ ?planned <{kg_namespace}plannedValueOf> ?actual "
+             "FILTER isIRI(?actual) }")
+    planned = {row["planned"].value: row["actual"].value for row in solutions(store, query)}
     actual = sorted(set(planned.values()) - functional)
     if actual:
         evidence += _stored_evidence(store, f"VALUES ?property {{ {' '.join(f'<{iri}>' for iri in actual)} }}", subject)

@@ -131,7 +131,7 @@ def build(
         stage("validate")
         t0 = time.perf_counter()
         engine = choose_engine(validator, len(graph.triples()))
-        report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples), project, engine=engine,
+        report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples, project.kg), project, engine=engine,
                           shapes=shapes)
         timings["validate"] = time.perf_counter() - t0
         if not report.conforms:

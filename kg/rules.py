@@ -112,7 +112,7 @@ class Rule(Enum):
     CONFLICT = (
         "KG010", WARNING,
         "A claim that contradicts the graph on a property with one value.",
-        "The property is declared owl:FunctionalProperty (one value expected) and the graph already "
+        "The property is declared kg:SingleValuedProperty (one value expected) and the graph already "
         "gives the subject another value, from other sources. Both are kept and the conflict is "
         "published; `kg validate --strict` fails on it. Planned values (kg:plannedDate) conflict "
         "only with planned values: the event's actual date (schema:startDate) is a different fact, "
@@ -262,7 +262,6 @@ class Rule(Enum):
         "http(s). Every command reads the registry, so a wrong entry stops them all (exit 2).",
         "Correct the entry at the line given; `kg source add` writes entries that follow the format.",
     )
-
     TERM_WITHOUT_LABEL = (
         "KG029", ERROR,
         "A class or property the project's ontology declares without an rdfs:label.",
@@ -292,6 +291,19 @@ class Rule(Enum):
         "Check the ID on Wikidata and add it to reference/wikidata-ids.tsv (kind, label, id, status "
         "verified), or remove the alignment and say in the term's rdfs:comment that none is verified.",
     )
+    FUNCTIONAL_PROPERTY = (
+        "KG032", ERROR,
+        "An ontology that declares a property owl:FunctionalProperty.",
+        "In OWL a functional property has at most one value, so two values of it are the same thing: "
+        "where two sources disagree (a planned return on 16 and on 17 October), a reasoner concludes "
+        "`\"2021-10-16\"^^xsd:date owl:sameAs \"2021-10-17\"^^xsd:date`, and two different dates cannot "
+        "be the same, so the published graph becomes inconsistent. kg keeps both claims and reports "
+        "them as a conflict (KG010) instead; the property says so by being a kg:SingleValuedProperty. "
+        "kg refuses the ontology (exit 2) and names the file, the line and the properties.",
+        "Write `kg:SingleValuedProperty` where the ontology says `owl:FunctionalProperty` "
+        "(`kg:age a owl:DatatypeProperty , kg:SingleValuedProperty`).",
+    )
+
 
     @property
     def slug(self) -> str:

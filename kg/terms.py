@@ -33,3 +33,28 @@ def value(node: AnyTerm | ox.DefaultGraph) -> str:
     if isinstance(node, (ox.NamedNode, ox.Literal, ox.BlankNode)):
         return node.value
     raise ValueError(f"{node} is a triple term: kg's graphs hold none")
+
+
+def canonical_language_tag(tag: str) -> str:
+    """A BCP 47 tag in its canonical case (RFC 5646 section 2.1.1): lowercase, except a
+    four-letter subtag (a script) in titlecase and a two-letter one (a region) in uppercase, when
+    neither starts the tag nor follows a singleton (an extension or private use). pyoxigraph
+    lowercases tags; the published files write them as the facts do.
+
+    >>> [canonical_language_tag(t) for t in ("ru-latn", "EN-gb", "zh-hant-tw", "en", "sgn-be-fr")]
+    ['ru-Latn', 'en-GB', 'zh-Hant-TW', 'en', 'sgn-BE-FR']
+    >>> [canonical_language_tag(t) for t in ("az-latn-x-latn", "en-ca-x-ca", "i-klingon", "de-419")]
+    ['az-Latn-x-latn', 'en-CA-x-ca', 'i-klingon', 'de-419']
+    """
+    subtags = tag.lower().split("-")
+    out = subtags[:1]
+    after_singleton = len(subtags[0]) == 1
+    for subtag in subtags[1:]:
+        if len(subtag) == 1:
+            after_singleton = True
+        elif not after_singleton and len(subtag) == 2:
+            subtag = subtag.upper()
+        elif not after_singleton and len(subtag) == 4:
+            subtag = subtag.title()
+        out.append(subtag)
+    return "-".join(out)

@@ -46,7 +46,7 @@ def test_rebuild_is_byte_identical(built, seed_project) -> None:  # type: ignore
 
 def test_summary_names_every_count(built) -> None:
     summary = built.summary()
-    assert summary.startswith("kg build: 5 sources, 72 entities, 151 claims, 352 statements, 6672 triples, "
+    assert summary.startswith("kg build: 5 sources, 72 entities, 151 claims, 375 statements, 6913 triples, "
                               "1 conflicts, SHACL conforms (2 warnings), ")
 
 

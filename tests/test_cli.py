@@ -32,7 +32,7 @@ def test_build_prints_the_summary_and_writes_output(tmp_path: Path, monkeypatch:
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0, result.output
     first, conflict = result.output.splitlines()
-    assert first.startswith("kg build: 5 sources, 72 entities, 151 claims, 352 statements, 6672 triples, "
+    assert first.startswith("kg build: 5 sources, 72 entities, 151 claims, 375 statements, 6913 triples, "
                             "1 conflicts, SHACL conforms (2 warnings), ")
     assert conflict == ("  conflict: <https://example.org/vyzov/id/mission/soyuz-ms-19> "
                         "<https://example.org/vyzov/ontology#plannedReturnDate>: 2021-10-16 vs 2021-10-17")
@@ -74,12 +74,12 @@ def test_stats_counts_the_published_dataset(seed_root: Path) -> None:
     result = CliRunner().invoke(main, ["--project", str(seed_root), "stats"])
     assert result.exit_code == 0
     assert result.output == (
-        "triples              6672\n"
+        "triples              6913\n"
         "entities             72\n"
-        "statements           352\n"
+        "statements           375\n"
         "references           288\n"
         "sources              5\n"
-        "named graphs         352\n"
+        "named graphs         375\n"
     )
 
 

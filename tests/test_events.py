@@ -265,7 +265,7 @@ def test_every_event_term_has_a_label_a_comment_and_only_verified_wikidata_ids(o
         term = graph.namespace_manager.expand_curie(curie)
         assert graph.value(term, rdflib.RDFS.label) is not None, curie
         assert graph.value(term, rdflib.RDFS.comment) is not None, curie
-        assert (term, RDF.type, rdflib.OWL.FunctionalProperty) not in graph or curie == "kg:plannedDate", curie
+        assert (term, RDF.type, rdflib.OWL.FunctionalProperty) not in graph, curie
         kinds = set(graph.objects(term, RDF.type))
         if curie.startswith("kg:") and kinds & {rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty}:
             assert graph.value(term, rdflib.RDFS.domain) is not None, curie

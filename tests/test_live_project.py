@@ -100,7 +100,7 @@ def check_graph_conforms(root: Path) -> None:
     triples = list(ox.parse(path=str(files.graph), format=ox.RdfFormat.TURTLE))
     ontology = list(ox.parse(path=str(files.ontology), format=ox.RdfFormat.TURTLE))
     engine = choose_engine("auto", len(triples))
-    report = validate(triples, vocabulary_layer(ontology), open_project(root), engine=engine)
+    report = validate(triples, vocabulary_layer(ontology, open_project(root).kg), open_project(root), engine=engine)
     assert [str(v) for v in report.violations] == [], f"{files.graph} does not conform"
     published_report = rdflib.Graph().parse(files.output / "shacl-report.ttl", format="turtle")
     results = list(published_report.objects(None, SH.result))

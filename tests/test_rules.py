@@ -57,6 +57,13 @@ FILM_WITH_AN_AGE = """claims:
 
 
 REGISTRY = "sources/sources.yaml"
+# A project ontology file declaring the old model's owl:FunctionalProperty (KG032).
+FUNCTIONAL_ONTOLOGY = "ontology/functional.ttl"
+FUNCTIONAL_TURTLE = """@prefix kg: <ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+
+kg:age a owl:DatatypeProperty , owl:FunctionalProperty .
+"""
 SEED_REGISTRY = (SEED / REGISTRY).read_text(encoding="utf-8")
 ONTOLOGY = "ontology/landing.ttl"
 SEED_ONTOLOGY = (Path(__file__).parent / "fixtures" / "ontology" / "complete.ttl").read_text(encoding="utf-8")
@@ -158,9 +165,16 @@ TRIGGERS = [
      "property kg:landingDate has no rdfs:range"),
     (Rule.UNVERIFIED_ALIGNMENT, ONTOLOGY, SEED_ONTOLOGY.replace("wdt:P620", "wdt:P99999"),
      "kg:landingDate owl:equivalentProperty wdt:P99999: P99999 is not marked verified or single"),
+    # the project's ontology: refused before anything is checked (exit 2)
+    (Rule.FUNCTIONAL_PROPERTY, FUNCTIONAL_ONTOLOGY, FUNCTIONAL_TURTLE,
+     "ontology/functional.ttl:4: kg:age is declared owl:FunctionalProperty: sources may disagree on a value, and "
+     "an OWL reasoner would then infer the two values equal (owl:sameAs), which makes the graph inconsistent; "
+     "declare one value expected with kg:SingleValuedProperty instead"),
 ]
 # Rules reported as an error (exit 2) before anything is checked, rather than in the report.
-STOPPING = {Rule.SYNTAX_ERROR, Rule.INVALID_SOURCE_ENTRY}
+STOPPING = {Rule.SYNTAX_ERROR, Rule.INVALID_SOURCE_ENTRY, Rule.FUNCTIONAL_PROPERTY}
+# Triggers that change a file of a copy of the project (then a claim that conforms is checked).
+PROJECT_FILES = {REGISTRY, ONTOLOGY, FUNCTIONAL_ONTOLOGY}
 
 
 @pytest.fixture(autouse=True)
@@ -171,7 +185,7 @@ def seed(monkeypatch: pytest.MonkeyPatch, seed_root: Path, tmp_path: Path) -> No
 
 def validate(tmp_path: Path, name: str, content: str, *options: str) -> tuple[int, str]:
     """The exit code, and the report (stdout) or, for exit code 2, the error (stderr)."""
-    if name in (REGISTRY, ONTOLOGY):  # a file of a copy of the project changed, a claim that conforms checked
+    if name in PROJECT_FILES:  # a file of a copy of the project changed, a claim that conforms checked
         root = scratch_project(tmp_path / "project")
         (root / name).write_text(content, encoding="utf-8")
         path, content, env, shown_as = tmp_path / "new.yaml", CLAIM, {"KG_PROJECT": str(root)}, (f"{root}/", "")

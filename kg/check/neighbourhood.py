@@ -30,7 +30,7 @@ def validate_joining(
     # lack their own context (their statements), so only the focus nodes' results count.
     ontology = index_ontology(ontology_triples, project.prefixes())
     graph = [*existing, *new]
-    report = validate(graph, vocabulary_layer(ontology_triples), project, engine="fast",
+    report = validate(graph, vocabulary_layer(ontology_triples, project.kg), project, engine="fast",
                       shapes=load_shapes(project, ontology))
     results = [r for r in report.results if r.focus in focus]
     severity = {"violation": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}

@@ -13,7 +13,7 @@ from kg.errors import InputError
 from kg.files import display_path, read_limited
 from kg.namespaces import OWL, RDF, RDFS, SCHEMA, XSD, Compactor
 from kg.project import Project
-from kg.rules import syntax_error
+from kg.rules import Rule, syntax_error
 from kg.terms import value
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -51,7 +51,7 @@ class PropertyInfo:
 
 @dataclass
 class Ontology:
-    """Classes (with their superclasses), properties (range, functional) and the raw triples."""
+    """Classes (with their superclasses), properties (range, single-valued) and the raw triples."""
 
     triples: list[ox.Triple]
     properties: dict[str, PropertyInfo] = field(default_factory=dict)
@@ -76,7 +76,7 @@ class Ontology:
 
     @cached_property
     def functional(self) -> frozenset[str]:
-        """The properties declared owl:FunctionalProperty: one value expected, two are a conflict."""
+        """The properties declared kg:SingleValuedProperty: one value expected, two are a conflict."""
         return frozenset(iri for iri, info in self.properties.items() if info.functional)
 
     @cached_property
@@ -216,9 +216,39 @@ def read_vocabulary(paths: list[Path], project: Project, *, blank_nodes: bool = 
 
 
 def load_ontology(project: Project) -> Ontology:
-    """kg's model vocabulary and the project's ontology/*.ttl, classes and properties indexed."""
+    """kg's model vocabulary and the project's ontology/*.ttl, classes and properties indexed;
+    an owl:FunctionalProperty is refused (KG032)."""
     vocabulary = read_vocabulary(ontology_files(project), project, blank_nodes=False)
+    if any(t.predicate.value == RDF + "type" and t.object == _FUNCTIONAL for t in vocabulary.triples):
+        raise functional_property_error(project)
     return index_ontology(list(vocabulary.triples), project.prefixes())
+
+
+_FUNCTIONAL = ox.NamedNode(OWL + "FunctionalProperty")
+
+
+def functional_property_error(project: Project) -> InputError:
+    """KG032 for the first ontology file declaring an owl:FunctionalProperty: its properties, and
+    the line of the first declaration (read again: this is the error path only)."""
+    compact = Compactor(project.prefixes())
+    for path in ontology_files(project):
+        text = path.read_text(encoding="utf-8")
+        quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=project.base_iri)
+        names = sorted(compact(q.subject.value) for q in quads
+                       if q.predicate.value == RDF + "type" and q.object == _FUNCTIONAL)
+        if not names:
+            continue
+        line = next((n for n, text_line in enumerate(text.splitlines(), 1)
+                     if "FunctionalProperty" in text_line and not text_line.lstrip().startswith("#")), None)
+        where = display_path(path, project.root) + (f":{line}" if line else "")
+        declared = f"{names[0]} is" if len(names) == 1 else f"{', '.join(names)} are"
+        return InputError(
+            f"{where}: {declared} declared owl:FunctionalProperty: sources may disagree on a value, and an "
+            "OWL reasoner would then infer the two values equal (owl:sameAs), which makes the graph "
+            "inconsistent; declare one value expected with kg:SingleValuedProperty instead (two values "
+            f"are then a reported conflict) [{Rule.FUNCTIONAL_PROPERTY.code}]"
+        )
+    raise AssertionError("no ontology file declares the owl:FunctionalProperty found")
 
 
 # A kg property with two ranges lists them with schema:rangeIncludes (either will do); rdfs:range
@@ -240,6 +270,7 @@ def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontolo
     kinds: dict[str, set[str]] = {}
     named: set[str] = set()
     planned_value_of = prefixes.get("kg", "") + "plannedValueOf"
+    single_valued = prefixes.get("kg", "") + "SingleValuedProperty"
     for triple in triples:
         s, p, o = triple.subject, triple.predicate.value, triple.object
         if not isinstance(s, ox.NamedNode):
@@ -276,6 +307,6 @@ def index_ontology(triples: list[ox.Triple], prefixes: dict[str, str]) -> Ontolo
         else:
             continue
         ontology.properties[iri] = PropertyInfo(
-            iri=iri, ranges=iri_ranges, functional=OWL + "FunctionalProperty" in k, domains=iri_domains
+            iri=iri, ranges=iri_ranges, functional=single_valued in k, domains=iri_domains
         )
     return ontology

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from kg.namespaces import RDF, XSD, Compactor
-from kg.terms import term
+from kg.terms import canonical_language_tag, term
 
 TYPE = RDF + "type"
 STRING = XSD + "string"
@@ -33,7 +33,7 @@ class _Compactor:
         if isinstance(term, ox.NamedNode):
             return {"@id": self.iri(term.value)}
         if term.language:
-            return {"@value": term.value, "@language": term.language}
+            return {"@value": term.value, "@language": canonical_language_tag(term.language)}
         if term.datatype.value == STRING:
             return term.value
         return {"@value": term.value, "@type": self.iri(term.datatype.value)}

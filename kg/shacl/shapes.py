@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from kg.inputs.ontology import Ontology, Vocabulary, load_ontology, read_vocabulary, shape_files
-from kg.namespaces import OWL, RDF, RDFS
+from kg.namespaces import RDF, RDFS
 from kg.project import Project
 
 
@@ -21,14 +21,15 @@ def load_shapes(project: Project, ontology: Ontology | None = None) -> Vocabular
     return Vocabulary((*written.triples, *generated), {"kgsh": project.base_iri + "shapes#", **written.prefixes})
 
 
-def vocabulary_layer(ontology_triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+def vocabulary_layer(ontology_triples: Iterable[ox.Triple], kg_namespace: str) -> list[ox.Triple]:
     """What validation needs from the ontology: the class hierarchy (for sh:class) and which
-    properties are functional (for the conflict shape)."""
-    functional = ox.NamedNode(OWL + "FunctionalProperty")
+    properties are single-valued (kg:SingleValuedProperty in the project's `kg_namespace`, for
+    the conflict shape)."""
+    single_valued = ox.NamedNode(kg_namespace + "SingleValuedProperty")
     return [
         t
         for t in ontology_triples
-        if t.predicate.value == RDFS + "subClassOf" or (t.predicate.value == RDF + "type" and t.object == functional)
+        if t.predicate.value == RDFS + "subClassOf" or (t.predicate.value == RDF + "type" and t.object == single_valued)
     ]
 
 

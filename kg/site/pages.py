@@ -19,7 +19,7 @@ from kg.site import layout
 from kg.site.layout import DATA_SUFFIXES, span_anchor
 from kg.site.model import SiteGraph, Span
 from kg.site.rdf import schema_org_jsonld
-from kg.terms import value
+from kg.terms import canonical_language_tag, value
 
 NAME_PREDICATES = (SCHEMA + "name", SCHEMA + "alternateName")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -74,7 +74,7 @@ class Links:
 
     def term(self, node: ox.NamedNode | ox.Literal | ox.BlankNode) -> Term:
         if isinstance(node, ox.Literal):
-            note = node.language or ""
+            note = canonical_language_tag(node.language) if node.language else ""
             if not note and node.datatype.value != XSD + "string":
                 dt = node.datatype.value
                 note = "xsd:" + dt[len(XSD):] if dt.startswith(XSD) else dt

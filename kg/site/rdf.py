@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from kg.mapping import read_statements, statement_quads
 from kg.namespaces import RDF, SCHEMA, WIKIBASE, XSD
 from kg.outputs import rdf as serialize
-from kg.terms import term, value
+from kg.terms import canonical_language_tag, term, value
 
 TYPE = RDF + "type"
 DEPRECATED = WIKIBASE + "DeprecatedRank"
@@ -64,7 +64,7 @@ def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> object:
     if isinstance(term, ox.BlankNode):
         raise ValueError("blank node in published output")
     if term.language:
-        return {"@value": term.value, "@language": term.language}
+        return {"@value": term.value, "@language": canonical_language_tag(term.language)}
     datatype = term.datatype.value
     if datatype == XSD + "string":
         return {"@value": term.value}
