@@ -41,9 +41,9 @@ def broken(triples: list[ox.Triple], kind: str) -> tuple[list[ox.Triple], str]:
 @pytest.mark.parametrize("kind", ["wrong-exact", "missing-selector"])
 def test_broken_reference_is_a_violation(kind: str, seed: tuple[Project, Inputs, list[ox.Triple]]) -> None:
     project, inputs, triples = seed
-    assert validate(triples, vocabulary_layer(inputs.ontology.triples), project, engine="fast").conforms
+    assert validate(triples, vocabulary_layer(inputs.ontology.triples, project.kg), project, engine="fast").conforms
     triples, reference = broken(triples, kind)
-    reports = {name: validate(triples, vocabulary_layer(inputs.ontology.triples), project, engine=name)
+    reports = {name: validate(triples, vocabulary_layer(inputs.ontology.triples, project.kg), project, engine=name)
                for name in ENGINES}
     for report in reports.values():
         assert not report.conforms

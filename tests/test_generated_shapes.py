@@ -34,7 +34,7 @@ V, I = "violation", "info"
 
 def run(turtle: str) -> ShaclReport:
     data = [q.triple for q in ox.parse((PREFIXES + turtle).encode(), format=ox.RdfFormat.TURTLE)]
-    layer = vocabulary_layer(ONTOLOGY.triples)
+    layer = vocabulary_layer(ONTOLOGY.triples, PROJECT.kg)
     slow, fast = (validate(data, layer, PROJECT, engine=e, shapes=SHAPES) for e in ("pyshacl", "fast"))
     assert sorted((r.outcome, r.component) for r in slow.results) == sorted((r.outcome, r.component)
                                                                             for r in fast.results)
