@@ -55,13 +55,14 @@ def built(output: Path) -> list[Outcome]:
 
 
 def test_pyshacl_reproduces_the_published_report(published: Path) -> None:
-    """`pyshacl -a -s output/shapes.ttl -e output/ontology.ttl output/vyzov.ttl`, as the README says."""
+    """`pyshacl -a -s output/shapes.ttl output/vyzov.ttl output/ontology.ttl`, as the README says: the
+    ontology is data, as for Jena. (Given with -e, pyshacl copies only the ontology's triples about
+    RDFS and OWL terms, not `kg:age a kg:SingleValuedProperty`, and misses the conflicts.)"""
     import pyshacl
 
     _, report, _ = pyshacl.validate(
-        rdflib.Graph().parse(published / "vyzov.ttl"),
+        rdflib.Graph().parse(published / "vyzov.ttl").parse(published / "ontology.ttl"),
         shacl_graph=rdflib.Graph().parse(published / "shapes.ttl"),
-        ont_graph=rdflib.Graph().parse(published / "ontology.ttl"),
         advanced=True, inference="none",
     )
     assert outcomes(report) == built(published)

@@ -31,8 +31,8 @@ def canonical_language_tags(data: bytes) -> bytes:
     canonical case. Only a tag after a literal's closing quote changes: a quote inside a literal is
     escaped, so a " after an odd number of backslashes is text.
 
-    >>> canonical_language_tags(rb'<a> <b> "Vyzov"@ru-latn , "x\\"@en-gb , "say \"@ru-latn"@en .')
-    b'<a> <b> "Vyzov"@ru-Latn , "x\\\\"@en-GB , "say \\"@ru-latn"@en .'
+    >>> canonical_language_tags(rb'<a> <b> "Moskva"@ru-latn , "x\\"@en-gb , "say \"@ru-latn"@en .')
+    b'<a> <b> "Moskva"@ru-Latn , "x\\\\"@en-GB , "say \\"@ru-latn"@en .'
     """
     def canonical(match: re.Match[bytes]) -> bytes:
         before = match.start() - 1
