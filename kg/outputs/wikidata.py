@@ -235,7 +235,7 @@ def wikidata_view(graph: MappedGraph, ontology: Ontology, project: Project) -> l
     def is_role(node: ox.NamedNode | ox.Literal) -> bool:
         """A schema:Role node of the Role pattern: Wikidata says that with a qualifier instead."""
         return isinstance(node, ox.NamedNode) and any(
-            SCHEMA + "Role" in (cls, *ontology.superclasses.get(cls, ())) for cls in types.get(node, ()))
+            ontology.is_subclass(cls, SCHEMA + "Role") for cls in types.get(node, ()))
 
     claims: dict[tuple[ox.NamedNode, str, Term], _Claim] = {}
     for st in graph.statements:
