@@ -14,7 +14,7 @@ from kg.model import UNITS, Claim, EntityValue, Facts, LiteralValue, QuantityVal
 from kg.namespaces import DCTERMS, OA, OWL, PROV, RDF, SCHEMA, WD, WIKIBASE, WIKIDATA_PAGE, XSD
 from kg.project import Project
 from kg.rules import Problem, Rule
-from kg.terms import term
+from kg.terms import integer_literal, term
 
 A = ox.NamedNode(RDF + "type")
 RANK_IRIS = {
@@ -38,9 +38,6 @@ def reading_order(triple: ox.Triple) -> tuple[str, bool, str, str]:
     """By subject (so each node is written once), its rdf:type first, then by predicate."""
     return (str(triple.subject), triple.predicate.value != RDF + "type", str(triple.predicate), str(triple.object))
 
-
-def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_iri(XSD + "integer"))
 
 
 @dataclass
@@ -360,8 +357,8 @@ class _Mapper:
                 ox.Triple(quote, _iri(OA + "prefix"), ox.Literal(ref.span.prefix)),
                 ox.Triple(quote, _iri(OA + "suffix"), ox.Literal(ref.span.suffix)),
                 ox.Triple(position, A, _iri(OA + "TextPositionSelector")),
-                ox.Triple(position, _iri(OA + "start"), _integer(ref.span.start)),
-                ox.Triple(position, _iri(OA + "end"), _integer(ref.span.end)),
+                ox.Triple(position, _iri(OA + "start"), integer_literal(ref.span.start)),
+                ox.Triple(position, _iri(OA + "end"), integer_literal(ref.span.end)),
             ]
         return out
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg.namespaces import XSD
+
 Term = ox.NamedNode | ox.Literal
 AnyTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -33,6 +35,11 @@ def value(node: AnyTerm | ox.DefaultGraph) -> str:
     if isinstance(node, (ox.NamedNode, ox.Literal, ox.BlankNode)):
         return node.value
     raise ValueError(f"{node} is a triple term: kg's graphs hold none")
+
+
+def integer_literal(number: int) -> ox.Literal:
+    """An xsd:integer literal."""
+    return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))
 
 
 def canonical_language_tag(tag: str) -> str:

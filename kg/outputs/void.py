@@ -12,10 +12,9 @@ from kg import __version__
 from kg.namespaces import DCAT, DCTERMS, FOAF, RDF, SCHEMA, VOID, XSD
 from kg.outputs import OUTPUTS, output
 from kg.project import Project
+from kg.terms import integer_literal
 
 A = ox.NamedNode(RDF + "type")
-def _int(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))
 
 
 def describe(
@@ -33,8 +32,8 @@ def describe(
         ox.Triple(dataset, A, n(VOID + "Dataset")),
         ox.Triple(dataset, A, n(DCAT + "Dataset")),
         ox.Triple(dataset, n(DCTERMS + "title"), ox.Literal(project.title, language=language)),
-        ox.Triple(dataset, n(VOID + "triples"), _int(triple_count)),
-        ox.Triple(dataset, n(VOID + "entities"), _int(entity_count)),
+        ox.Triple(dataset, n(VOID + "triples"), integer_literal(triple_count)),
+        ox.Triple(dataset, n(VOID + "entities"), integer_literal(entity_count)),
         ox.Triple(dataset, n(VOID + "uriSpace"), ox.Literal(base + "id/")),
         ox.Triple(dataset, n(VOID + "vocabulary"), n(SCHEMA)),
         ox.Triple(dataset, n(VOID + "vocabulary"), n(project.kg)),
@@ -77,7 +76,7 @@ def describe(
         out += [
             ox.Triple(dataset, n(VOID + "classPartition"), partition),
             ox.Triple(partition, n(VOID + "class"), n(cls)),
-            ox.Triple(partition, n(VOID + "entities"), _int(count)),
+            ox.Triple(partition, n(VOID + "entities"), integer_literal(count)),
         ]
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():

@@ -38,7 +38,7 @@ from kg.inputs.wikidata_ids import usable_by_label
 from kg.mapping import RANK_IRIS, MappedGraph, Minter, reading_order
 from kg.namespaces import OWL, P, PS, PSV, RDF, RDFS, SCHEMA, WD, WDT, WIKIBASE, XSD
 from kg.project import Project
-from kg.terms import Term, iri, value
+from kg.terms import Term, integer_literal, iri, value
 
 INSTANCE_OF = WDT + "P31"
 PROPERTY_ENTITY = re.compile(re.escape(WD) + "P[1-9][0-9]*")
@@ -101,9 +101,6 @@ class WikidataValue:
     node: tuple[tuple[ox.NamedNode, Term], ...] = ()
 
 
-def _integer(number: int) -> ox.Literal:
-    return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))
-
 
 def _decimal(lexical: str) -> ox.Literal:
     return ox.Literal(lexical, datatype=ox.NamedNode(XSD + "decimal"))
@@ -149,8 +146,8 @@ class _Values:
             return None
         stamp = ox.Literal(time[0], datatype=ox.NamedNode(XSD + "dateTime"))
         node: list[tuple[ox.NamedNode, Term]] = [(ox.NamedNode(WIKIBASE + "timeValue"), stamp),
-                (ox.NamedNode(WIKIBASE + "timePrecision"), _integer(time[1])),
-                (ox.NamedNode(WIKIBASE + "timeTimezone"), _integer(0))]
+                (ox.NamedNode(WIKIBASE + "timePrecision"), integer_literal(time[1])),
+                (ox.NamedNode(WIKIBASE + "timeTimezone"), integer_literal(0))]
         if self.calendar:
             node.append((ox.NamedNode(WIKIBASE + "timeCalendarModel"), ox.NamedNode(WD + self.calendar)))
         return WikidataValue(stamp, WIKIBASE + "TimeValue", tuple(node))
