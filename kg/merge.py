@@ -38,15 +38,18 @@ def plan_add(paths: list[Path], project: Project) -> Plan:
     if not outcome.conforms:
         return Plan(outcome, targets, {}, [], "")
     result = build(project, extra_fact_files=paths)
-    changed = sorted(
-        name for name, data in result.files.items()
-        if not (project.output_dir / name).exists() or (project.output_dir / name).read_bytes() != data
-    )
+    changed = changed_outputs(result.files, project)
     moved = {display_path(path, project.root): display_path(project.facts_dir / path.name, project.root)
              for path in paths}
     origins = {iri: _moved(where, moved) for iri, where in graph_origins(result.inputs.facts, result.graph,
                                                                           project).items()}
     return Plan(outcome, targets, result.files, changed, result.summary(), origins)
+
+
+def changed_outputs(files: Mapping[str, bytes], project: Project) -> list[str]:
+    """The output files a rebuild would write that are new or differ from output/."""
+    return sorted(name for name, data in files.items()
+                  if not (project.output_dir / name).exists() or (project.output_dir / name).read_bytes() != data)
 
 
 def _moved(where: str, moved: Mapping[str, str]) -> str:

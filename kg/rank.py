@@ -20,7 +20,7 @@ from kg.files import display_path
 from kg.inputs import lexical
 from kg.inputs.yamlio import Located, LocatedList, parse_yaml
 from kg.mapping import Minter
-from kg.merge import Plan, apply
+from kg.merge import Plan, apply, changed_outputs
 from kg.model import RANKS, Claim
 from kg.origins import graph_origins
 from kg.pipeline import build, load_inputs
@@ -68,10 +68,8 @@ def rank_claims(project: Project, selector: tuple[str] | tuple[str, str, str], r
             path = project.root / claim.file
             texts[path] = edit_claim(texts[path], claim.file, claim.line, rank, reason)
         result = build(project, fact_texts=texts)
-        changed = sorted(name for name, data in result.files.items()
-                         if not (project.output_dir / name).exists()
-                         or (project.output_dir / name).read_bytes() != data)
-        plan = Plan(Outcome((), (), ()), {p: t.encode("utf-8") for p, t in texts.items()}, result.files, changed,
+        plan = Plan(Outcome((), (), ()), {p: t.encode("utf-8") for p, t in texts.items()}, result.files,
+                    changed_outputs(result.files, project),
                     result.summary(), graph_origins(result.inputs.facts, result.graph, project))
         if not dry_run:
             for path, data in originals.items():
