@@ -268,7 +268,7 @@ def test_nquads_replace_the_statement_graphs(server: Server) -> None:
     again = kg(server, "publish", "--format", "nquads")
     assert again.exit_code == 0, again.output
     graphs = server.graphs()
-    assert len(graphs) == 353 and GRAPH in graphs
+    assert len(graphs) == 376 and GRAPH in graphs
     assert all(g.startswith(GRAPH + "statement/") for g in graphs - {GRAPH})
     assert server.count(GRAPH) == EXPECTED
     assert server.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"] == "7703"
