@@ -16,7 +16,7 @@ from measure import Entry, median
 from parts.d_hotspots import PROFILE_MAX_FACTOR
 
 Lines = list[str]
-RESULT_PARTS = ("seed", "scale", "validation", "hotspots", "publish", "serve")  # the keys of results.json
+RESULT_PARTS = ("seed", "scale", "validation", "hotspots", "publish", "serve", "exports")  # the keys of results.json
 
 
 def write_report(results: dict[str, Any], out: Path) -> str:
@@ -59,6 +59,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines += publish_section(results["publish"])
     if results.get("serve"):
         lines += serve_section(results["serve"])
+    if results.get("exports"):
+        lines += exports_section(results["exports"])
     lines += [f"- {note}" for note in results.get("notes", [])]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -625,4 +627,43 @@ def serve_section(serve: dict[str, Any]) -> Lines:
     return lines + [""]
 
 
-SPLICED = {"serve": ("## F. ", serve_section)}
+# ------------------------------------------------------------------ G
+
+TURTLE_WRITER = "graph"  # the writer every other one is compared with: the graph as Turtle
+
+
+def exports_section(exports: dict[str, Any]) -> Lines:
+    """One row per writer: its median at each size, its ratio to the Turtle writer of the same
+    graph in the same run, and its growth exponent between the two sizes."""
+    rows = [r for r in exports.get("rows", []) if r.get("writers")]
+    lines = ["## G. Each published file and export, alone, beside the Turtle writer", "",
+             "bench/workers.py `exports`: one build() without SHACL, then each writer of kg.pipeline.writers() "
+             "timed alone on that graph (the median of the runs). Ratio: its median over the Turtle writer's "
+             "(`graph`) in the same run; k: t ∝ triples^k between the sizes.", ""]
+    if not rows:
+        notes = "; ".join(f"{size_label(r['factor'])}: {r.get('status')} {r.get('message', '')}"
+                          for r in exports.get("rows", []))
+        return lines + [f"not measured: {notes or 'no rows'}", ""]
+    header = "| writer | " + " | ".join(
+        f"{size_label(r['factor'])} ({fmt_int(r.get('triples'))} triples) | ratio" for r in rows)
+    lines += [header + (" | k |" if len(rows) > 1 else " |"),
+              "|---|" + "---:|---:|" * len(rows) + ("---:|" if len(rows) > 1 else "")]
+    names = list(dict.fromkeys(name for r in rows for name in r["writers"]))
+    for name in names:
+        cells = []
+        medians = []
+        for r in rows:
+            writer, turtle = r["writers"].get(name), r["writers"].get(TURTLE_WRITER)
+            m = writer.get("median") if writer else None
+            medians.append(m)
+            cells += [fmt_s(m), ratio(m, turtle.get("median") if turtle else None)]
+        line = f"| {name} | " + " | ".join(cells) + " |"
+        if len(rows) > 1:
+            line += f" {exponent(medians[0], medians[-1], rows[0].get('triples'), rows[-1].get('triples'))} |"
+        lines.append(line)
+    unfinished = [r for r in exports.get("rows", []) if r.get("status") != "ok"]
+    lines += [""] + [f"- {size_label(r['factor'])}: {r.get('status')} {r.get('message', '')}" for r in unfinished]
+    return lines + [""]
+
+
+SPLICED = {"serve": ("## F. ", serve_section), "exports": ("## G. ", exports_section)}

@@ -9,7 +9,8 @@ JSON line per finished step to FILE, flushed at once, so a killed worker still s
             by a wrapper; then writes the outputs (the floor and kg load read them);
 - validate: kg.shacl.validate on build()'s triples with `--engine` pyshacl or fast;
 - floor:    pyoxigraph alone parsing `--src` (N-Quads) and serialising Turtle + N-Quads;
-- profile:  one cProfile'd build().
+- profile:  one cProfile'd build();
+- exports:  one build(), then each published file's writer and each export alone, `--runs` times.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from floor import floor_once
 from measure import another_run_fits, now
 
-KINDS = ("build", "validate", "floor", "profile")
+KINDS = ("build", "validate", "floor", "profile", "exports")
 
 
 class Progress:
@@ -229,6 +230,38 @@ def profile_worker(root: Path, progress: Progress, top: int = 25) -> None:
     profiler.dump_stats(str(project.output_dir / "build.prof"))
 
 
+# ------------------------------------------------------------------ exports
+
+
+def exports_worker(root: Path, runs: int, budget: float, progress: Progress) -> None:
+    import statistics
+
+    from kg.pipeline import build, writers
+    from kg.project import open_project
+
+    project = open_project(root)
+    result = build(project, run_shacl=False)
+    progress.emit(event="counts", triples=result.triple_count, statements=len(result.graph.statements),
+                  rss_mb=peak_rss_mb())
+    for name, write in writers(result, project).items():
+        seconds: list[float] = []
+        size = 0
+
+        def run_once(i: int) -> float:
+            nonlocal size
+            t0 = now()
+            data = write()
+            seconds.append(now() - t0)
+            size = len(data or b"")
+            return seconds[-1]
+
+        if write() is None:  # not written this build (the SHACL report of a build without SHACL)
+            continue
+        repeat(runs, budget, progress, run_once)
+        progress.emit(event="export", name=name, runs=seconds, median=statistics.median(seconds), bytes=size,
+                      rss_mb=peak_rss_mb())
+
+
 # ------------------------------------------------------------------ entry
 
 
@@ -255,6 +288,8 @@ def main(argv: list[str]) -> int:
             validate_worker(args.root, args.runs, args.budget, progress, args.engine)
         elif args.kind == "floor":
             floor_worker(args.root, args.src, args.runs, args.budget, progress)
+        elif args.kind == "exports":
+            exports_worker(args.root, args.runs, args.budget, progress)
         else:
             profile_worker(args.root, progress)
         progress.emit(event="done")

@@ -150,6 +150,18 @@ def build(
 
 def render(result: BuildResult, project: Project) -> dict[str, bytes]:
     """Every output file's bytes, by file name (kg.outputs names them)."""
+    write = writers(result, project)
+    files = {}
+    for out in OUTPUTS:
+        data = write[out.key]()
+        if data is not None:
+            files[out.name(project)] = data
+    return files
+
+
+def writers(result: BuildResult, project: Project) -> dict[str, Callable[[], bytes | None]]:
+    """The writer of each published file, by its key in kg.outputs.OUTPUTS (None: the file is not
+    written this build), each a call that writes it alone (bench/ times them one by one)."""
     graph = result.graph
     prefixes = publication_prefixes(project, result.inputs.facts)
     triples = graph.triples()
@@ -177,12 +189,7 @@ def render(result: BuildResult, project: Project) -> dict[str, bytes]:
             sorted(published_shapes(result.shapes, project), key=reading_order),
             {**project.prefixes(), **result.shapes.prefixes}),
     }
-    files = {}
-    for out in OUTPUTS:
-        data = written[out.key]()
-        if data is not None:
-            files[out.name(project)] = data
-    return files
+    return written
 
 
 def publication_prefixes(project: Project, facts: Facts) -> dict[str, str]:

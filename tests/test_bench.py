@@ -74,3 +74,26 @@ def test_quick_serve_part_runs(tmp_path: Path) -> None:
     section = text[text.index("## F. `kg serve` under concurrent clients"):]
     # (the report's header may say "not measured here" of files edited in the tree during the run)
     assert "| SELECT |" in section and "| SELECT, Connection: close |" in section and "not measured" not in section
+
+
+def test_quick_exports_part_runs(tmp_path: Path) -> None:
+    """Part G times every writer kg.pipeline.writers() has, at the seed and 10x, beside Turtle's."""
+    from kg.outputs import OUTPUTS
+
+    report = tmp_path / "results.md"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "exports", "--runs", "1",
+         "--work", str(tmp_path / "work"), "--out", str(report)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+    rows = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))["exports"]["rows"]
+    assert [(row["factor"], row["status"]) for row in rows] == [(1, "ok"), (10, "ok")]
+    written = {out.key for out in OUTPUTS} - {"shacl-report"}  # a build without SHACL writes no report
+    for row in rows:
+        assert written <= set(row["writers"])
+        assert all(writer["bytes"] > 0 for writer in row["writers"].values())
+    text = report.read_text(encoding="utf-8")
+    assert "## G. Each published file and export" in text
+    assert "| graph | " in text
