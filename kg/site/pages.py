@@ -106,7 +106,8 @@ class Renderer:
                 **context: object) -> bytes:
         links = Links(self.graph, stem)
         alternates = [(suffix, media, links.data(suffix)) for suffix, media in DATA_SUFFIXES.items()] if iri else []
-        jsonld = Markup(schema_org_jsonld(description, iri)) if iri and description is not None else None
+        jsonld = Markup(schema_org_jsonld(self.graph.by_subject, iri, self.graph.project.language)) \
+            if iri and description is not None else None
         text = self.env.get_template(template).render(
             title=title, iri=iri, L=links, alternates=alternates, jsonld=jsonld, dataset=self.graph.project, **context
         )
