@@ -48,7 +48,6 @@ def render_site(project: Project) -> SiteResult:
     """Every file of the site, by path relative to the site root."""
     store = open_published(project, use_store=False)
     graph = load(project, store)
-    renderer = Renderer(graph)
     prefixes = minted_prefixes(project, graph.entity_kinds())
     # The published graph's context (the same as output/context.jsonld): each resource's JSON-LD
     # embeds the part of it that it uses.
@@ -61,6 +60,7 @@ def render_site(project: Project) -> SiteResult:
         result.warnings.append("Graphviz 'dot' is not installed: pages are written without pictures")
     classes = picture.neighbour_classes(graph)
     roles = picture.subclasses(graph, SCHEMA + "Role")
+    renderer = Renderer(graph, frozenset(roles))
     wanted = picture.subclasses(graph, *project.pictured) if project.pictured else set()
     pictured: list[str] = []
 
