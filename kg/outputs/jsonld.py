@@ -23,6 +23,8 @@ fetches one):
   only when its lexical form is canonical ("38", not "038" or "+38") and exact as a JavaScript
   number (|n| < 2^53), an xsd:boolean only when "true" or "false"; the others stay strings. No
   other datatype becomes a JSON number (a JSON double would turn an xsd:decimal into xsd:double).
+  An xsd:double must be in canonical form (1.0E3, not 1e3): pyld and jsonld.js rewrite every
+  xsd:double, string or number, into it, so no JSON-LD could keep another form; to_jsonld refuses.
 - One node object per line in a flat `@graph`, nodes referenced by `@id` (diffable, and what
   crawlers reading schema.org accept); a key with one value has no array.
 
@@ -46,6 +48,7 @@ TYPE = RDF + "type"
 STRING = XSD + "string"
 INTEGER = XSD + "integer"
 BOOLEAN = XSD + "boolean"
+DOUBLE = XSD + "double"
 ID = "@id"
 # The largest integer a JavaScript number holds exactly: a larger one would change in jsonld.js.
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -288,6 +291,9 @@ class Writer:
                     return number
             elif lexical in ("true", "false"):
                 return lexical == "true"
+        if datatype == DOUBLE and not _processors_keep_double(lexical):
+            raise ValueError(f'xsd:double "{lexical}" is not in canonical form, and JSON-LD processors (pyld, '
+                             f'jsonld.js) rewrite every xsd:double into that form: no JSON-LD keeps it')
         if datatype == key.bare_datatype:
             return lexical
         if datatype == STRING:
@@ -325,6 +331,22 @@ def _json_integer(lexical: str) -> int | None:
     except ValueError:
         return None
     return number if -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER and str(number) == lexical else None
+
+
+def _processors_keep_double(lexical: str) -> bool:
+    """Whether JSON-LD's toRdf gives back this xsd:double: pyld and jsonld.js turn the lexical form
+    into a number and write it canonically (1.0E3), whatever the JSON holds.
+
+    >>> [_processors_keep_double(x) for x in ("1.0E3", "-2.5E-3", "1e3", "1000.0", "NaN")]
+    [True, True, False, False, False]
+    """
+    try:
+        number = float(lexical)
+    except ValueError:
+        return False
+    if number != number or number in (float("inf"), float("-inf")):
+        return False
+    return re.sub(r"(\d)0*E\+?(-)?0*(\d)", r"\1E\2\3", f"{number:1.15E}") == lexical
 
 
 def to_jsonld(triples: Iterable[ox.Triple], context: Context, *, whole_context: bool = True) -> bytes:
