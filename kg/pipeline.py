@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -22,7 +21,7 @@ from kg.model import Facts, Source
 from kg.namespaces import RDF
 from kg.outputs import OUTPUTS
 from kg.outputs import rdf as serialize
-from kg.outputs.jsonld import context
+from kg.outputs.jsonld import context_file, make_context
 from kg.outputs.void import describe
 from kg.outputs.wikidata import view_prefixes, wikidata_view
 from kg.project import Project
@@ -166,13 +165,14 @@ def writers(result: BuildResult, project: Project) -> dict[str, Callable[[], byt
     prefixes = publication_prefixes(project, result.inputs.facts)
     triples = graph.triples()
     named = graph.statement_graphs()
+    context = make_context(triples, prefixes, project.language)
     class_counts = Counter(
         value(t.object) for t in graph.asserted if t.predicate.value == RDF + "type"
     )
     written = {
         "graph": lambda: serialize.turtle(triples, prefixes),
-        "graph-jsonld": lambda: serialize.jsonld(triples, prefixes),
-        "context": lambda: (json.dumps(context(prefixes), indent=1) + "\n").encode("utf-8"),
+        "graph-jsonld": lambda: serialize.jsonld(triples, context),
+        "context": lambda: context_file(context),
         "dataset-trig": lambda: serialize.trig(triples, named, prefixes),
         "dataset-nquads": lambda: serialize.nquads(triples, named),
         "wikidata": lambda: serialize.turtle(wikidata_view(graph, result.inputs.ontology, project),

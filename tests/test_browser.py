@@ -79,7 +79,11 @@ def test_embedded_json_ld_parses_to_the_published_triples(browser, server: str, 
     film = rdflib.URIRef(FILM)
     published = {(s, p, o) for s, p, o in turtle_graph.triples((film, None, None))
                  if p == rdflib.RDF.type or str(p).startswith(SCHEMA)}
-    assert set(embedded) == published
+    assert set(embedded.triples((film, None, None))) == published
+    assert set(embedded) <= set(turtle_graph)  # what it links to, embedded with its type and name
+    director = rdflib.URIRef(FILM.replace("film/vyzov", "person/klim-shipenko"))
+    assert {(director, rdflib.RDF.type, rdflib.URIRef(SCHEMA + "Person")),
+            (director, rdflib.URIRef(SCHEMA + "name"), rdflib.Literal("Klim Shipenko", lang="en"))} <= set(embedded)
     predicates = {p for _, p, _ in published}
     assert {rdflib.URIRef(SCHEMA + x) for x in ("name", "alternateName", "director", "actor")} <= predicates
     assert (film, rdflib.URIRef(SCHEMA + "name"), rdflib.Literal("Vyzov", lang="ru-Latn")) in embedded

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.outputs.jsonld import to_jsonld
+from kg.outputs.jsonld import Context, to_jsonld
 from kg.terms import canonical_language_tag
 
 # The formats whose literals pyoxigraph writes as "…"@tag, on one line, with every " and \ inside
@@ -67,5 +67,5 @@ def ntriples(triples: Iterable[ox.Triple]) -> bytes:
     return serialize(triples, ox.RdfFormat.N_TRIPLES)
 
 
-def jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> bytes:
-    return to_jsonld(triples, prefixes)
+def jsonld(triples: Iterable[ox.Triple], context: Context, *, whole_context: bool = True) -> bytes:
+    return to_jsonld(triples, context, whole_context=whole_context)

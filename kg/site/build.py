@@ -16,6 +16,7 @@ from kg.files import Change
 from kg.mapping import reading_order
 from kg.namespaces import SCHEMA
 from kg.outputs import OUTPUTS, output_path
+from kg.outputs.jsonld import make_context
 from kg.pipeline import minted_prefixes
 from kg.project import Project
 from kg.query import examples
@@ -47,8 +48,10 @@ def render_site(project: Project) -> SiteResult:
     """Every file of the site, by path relative to the site root."""
     store = open_published(project, use_store=False)
     graph = load(project, store)
-    renderer = Renderer(graph)
     prefixes = minted_prefixes(project, graph.entity_kinds())
+    # The published graph's context (the same as output/context.jsonld): each resource's JSON-LD
+    # embeds the part of it that it uses.
+    context = make_context((t for triples in graph.by_subject.values() for t in triples), prefixes, project.language)
     result = SiteResult()
     files = result.files
 
@@ -57,6 +60,7 @@ def render_site(project: Project) -> SiteResult:
         result.warnings.append("Graphviz 'dot' is not installed: pages are written without pictures")
     classes = picture.neighbour_classes(graph)
     roles = picture.subclasses(graph, SCHEMA + "Role")
+    renderer = Renderer(graph, frozenset(roles))
     wanted = picture.subclasses(graph, *project.pictured) if project.pictured else set()
     pictured: list[str] = []
 
@@ -65,7 +69,7 @@ def render_site(project: Project) -> SiteResult:
         assert loc is not None
         kind = graph.kind(iri)
         description = graph.description(iri)
-        for suffix, data in data_files(description, prefixes).items():
+        for suffix, data in data_files(description, context).items():
             files[loc.stem + suffix] = data
         if kind == "entity":
             svg = None
@@ -90,14 +94,15 @@ def render_site(project: Project) -> SiteResult:
 
     ontology_iri = project.base_iri + layout.ONTOLOGY
     ontology = sorted(graph.ontology, key=reading_order)
-    for suffix, data in data_files(ontology, prefixes).items():
+    for suffix, data in data_files(ontology, make_context(ontology, prefixes, project.language)).items():
         files[layout.ONTOLOGY + suffix] = data
     files[layout.ONTOLOGY + layout.HTML] = renderer.ontology(ontology_iri, layout.ONTOLOGY, ontology)
 
     files["index.html"] = renderer.index(_by_type(graph), graph.sources(), _conflicts(graph), pictured)
     files["queries.html"] = renderer.queries(_query_results(graph))
     void = list(ox.parse(path=output_path(project, "void"), format=ox.RdfFormat.TURTLE))
-    for suffix, data in data_files([ox.Triple(q.subject, q.predicate, q.object) for q in void], prefixes).items():
+    void_triples = [ox.Triple(q.subject, q.predicate, q.object) for q in void]
+    for suffix, data in data_files(void_triples, make_context(void_triples, prefixes, project.language)).items():
         files[layout.DATASET + suffix] = data
     files[layout.DATASET + layout.HTML] = files["index.html"]  # the index is the dataset's page
     files["style.css"] = STYLE.read_bytes()

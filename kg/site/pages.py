@@ -98,15 +98,17 @@ def _compact(iri: str, graph: SiteGraph) -> str:
 
 
 class Renderer:
-    def __init__(self, graph: SiteGraph) -> None:
+    def __init__(self, graph: SiteGraph, roles: frozenset[str] = frozenset()) -> None:
         self.graph = graph
+        self.roles = roles  # classes whose nodes the page's JSON-LD embeds whole (schema:Role's)
         self.env = environment()
 
     def _render(self, template: str, stem: str, title: str, iri: str | None, description: list[ox.Triple] | None,
                 **context: object) -> bytes:
         links = Links(self.graph, stem)
         alternates = [(suffix, media, links.data(suffix)) for suffix, media in DATA_SUFFIXES.items()] if iri else []
-        jsonld = Markup(schema_org_jsonld(description, iri)) if iri and description is not None else None
+        jsonld = Markup(schema_org_jsonld(self.graph.by_subject, iri, self.graph.project.language, self.roles)) \
+            if iri and description is not None else None
         text = self.env.get_template(template).render(
             title=title, iri=iri, L=links, alternates=alternates, jsonld=jsonld, dataset=self.graph.project, **context
         )
