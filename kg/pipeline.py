@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,18 +18,18 @@ from kg.inputs.sources import load_sources
 from kg.inputs.wikidata_ids import verified_ids
 from kg.mapping import MappedGraph, map_facts, reading_order
 from kg.model import Facts, Source
-from kg.namespaces import RDF
+from kg.namespaces import FOAF, SPDX
 from kg.outputs import OUTPUTS
 from kg.outputs import rdf as serialize
 from kg.outputs.jsonld import context
-from kg.outputs.void import describe
+from kg.outputs.rdf12 import reified_triples
+from kg.outputs.void import Distribution, describe
 from kg.outputs.wikidata import view_prefixes, wikidata_view
 from kg.project import Project
 from kg.rules import Problem, errors_of
 from kg.shacl import ShaclReport, choose_engine, validate
 from kg.shacl.origins import Origins, origins_of
 from kg.shacl.shapes import load_shapes, published_shapes, vocabulary_layer
-from kg.terms import value
 
 
 @dataclass
@@ -149,27 +148,27 @@ def build(
 
 
 def render(result: BuildResult, project: Project) -> dict[str, bytes]:
-    """Every output file's bytes, by file name (kg.outputs names them)."""
+    """Every output file's bytes, by file name (kg.outputs names them). The distributions are
+    written first: void.ttl states each one's size, checksum and count."""
     graph = result.graph
     prefixes = publication_prefixes(project, result.inputs.facts)
     triples = graph.triples()
     named = graph.statement_graphs()
-    class_counts = Counter(
-        value(t.object) for t in graph.asserted if t.predicate.value == RDF + "type"
-    )
-    written = {
+    view = wikidata_view(graph, result.inputs.ontology, project)
+    reified = reified_triples(graph)
+    # What each distribution holds, distinct (the writers write each triple they are given).
+    counts = {"graph": len(triples), "graph-jsonld": len(triples), "dataset-trig": len(triples) + len(named),
+              "dataset-nquads": len(triples) + len(named), "wikidata": len(set(view)),
+              "rdf12-turtle": len(reified), "rdf12-ntriples": len(reified)}
+    written: dict[str, Callable[[], bytes | None]] = {
         "graph": lambda: serialize.turtle(triples, prefixes),
         "graph-jsonld": lambda: serialize.jsonld(triples, prefixes),
         "context": lambda: (json.dumps(context(prefixes), indent=1) + "\n").encode("utf-8"),
         "dataset-trig": lambda: serialize.trig(triples, named, prefixes),
         "dataset-nquads": lambda: serialize.nquads(triples, named),
-        "wikidata": lambda: serialize.turtle(wikidata_view(graph, result.inputs.ontology, project),
-                                                   view_prefixes(project, prefixes)),
-        "void": lambda: serialize.turtle(
-            describe(project, len(triples), len(result.inputs.facts.entities), sorted(result.inputs.sources),
-                     dict(class_counts)),
-            prefixes,
-        ),
+        "wikidata": lambda: serialize.turtle(view, view_prefixes(project, prefixes)),
+        "rdf12-turtle": lambda: serialize.turtle12(reified, prefixes),
+        "rdf12-ntriples": lambda: serialize.ntriples12(reified),
         "shacl-report": lambda: result.report.turtle if result.report is not None else None,
         "ontology": lambda: serialize.turtle(sorted(result.inputs.ontology.triples, key=reading_order),
                                              project.prefixes()),
@@ -177,11 +176,15 @@ def render(result: BuildResult, project: Project) -> dict[str, bytes]:
             sorted(published_shapes(result.shapes, project), key=reading_order),
             {**project.prefixes(), **result.shapes.prefixes}),
     }
+    data = {out.key: written[out.key]() for out in OUTPUTS if out.key != "void"}
+    distributions = [Distribution(out, data[out.key] or b"", counts[out.key]) for out in OUTPUTS if out.distribution]
+    description = describe(project, triples, len(result.inputs.facts.entities), result.inputs.sources, distributions)
+    data["void"] = serialize.turtle(description, {**prefixes, "foaf": FOAF, "spdx": SPDX})
     files = {}
     for out in OUTPUTS:
-        data = written[out.key]()
-        if data is not None:
-            files[out.name(project)] = data
+        content = data[out.key]
+        if content is not None:
+            files[out.name(project)] = content
     return files
 
 
