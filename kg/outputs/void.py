@@ -35,6 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.inputs.ontology import Vocabulary, read_vocabulary
 from kg.model import Source
 from kg.namespaces import DCAT, DCTERMS, FOAF, PROV, RDF, SCHEMA, SPDX, VOID, XSD
 from kg.outputs import Output, output
@@ -115,6 +116,11 @@ def describe(
     for distribution in distributions:
         out += _distribution(project, dataset, distribution)
     return sorted(out, key=str)
+
+
+def description_shapes(project: Project) -> Vocabulary:
+    """The SHACL shapes of kg/vocab/void-shapes.ttl, read with the project's base IRI."""
+    return read_vocabulary([VOID_SHAPES], project)
 
 
 def _software(dataset: ox.NamedNode, base: str) -> list[ox.Triple]:

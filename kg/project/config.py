@@ -291,7 +291,8 @@ class _Table:
         try:
             return lexical.date(value)
         except lexical.NotAccepted:
-            raise ProjectError(f"{self.path}: {self.key(name)} must be a date such as 2026-11-22, not {value!r}") from None
+            shown = repr(value) if isinstance(value, str) else str(value)
+            raise ProjectError(f"{self.path}: {self.key(name)} must be a date such as 2026-11-22, not {shown}") from None
 
     def agent(self, name: str) -> Agent | None:
         if name not in self.data:
