@@ -263,7 +263,7 @@ def test_nquads_replace_the_statement_graphs(server: Server) -> None:
         assert GRAPH not in server.graphs()
         return
     assert result.exit_code == 0, result.output
-    assert ("7,703 triples (vyzov.nq, ontology.ttl) in <https://example.org/vyzov/> and 375 named graphs"
+    assert ("7,713 triples (vyzov.nq, ontology.ttl) in <https://example.org/vyzov/> and 375 named graphs"
             in result.output)
     again = kg(server, "publish", "--format", "nquads")
     assert again.exit_code == 0, again.output
@@ -271,7 +271,7 @@ def test_nquads_replace_the_statement_graphs(server: Server) -> None:
     assert len(graphs) == 376 and GRAPH in graphs
     assert all(g.startswith(GRAPH + "statement/") for g in graphs - {GRAPH})
     assert server.count(GRAPH) == EXPECTED
-    assert server.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"] == "7703"
+    assert server.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"] == "7713"
 
 
 DIGEST_ON_LOOPBACK = ("warning: digest authentication over plain HTTP to 127.0.0.1: the password is not sent, but "
