@@ -70,7 +70,7 @@ def build(project: Project, *, write: bool = True, shacl: bool = True, validator
     >>> project = init(pathlib.Path(tempfile.mkdtemp()) / "empty")
     >>> result = build(project)
     >>> result.triple_count, sorted(p.name for p in project.output_dir.iterdir())[:3]
-    (0, ['context.jsonld', 'empty-wikidata.ttl', 'empty.jsonld'])
+    (0, ['context.jsonld', 'empty-rdf12.nt', 'empty-rdf12.ttl'])
     """
     from kg.lock import writing
     from kg.pipeline import build as run_build

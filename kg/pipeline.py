@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,18 +18,18 @@ from kg.inputs.sources import load_sources
 from kg.inputs.wikidata_ids import verified_ids
 from kg.mapping import MappedGraph, map_facts, reading_order
 from kg.model import Facts, Source
-from kg.namespaces import RDF
+from kg.namespaces import FOAF, SPDX
 from kg.outputs import OUTPUTS
 from kg.outputs import rdf as serialize
 from kg.outputs.jsonld import context_file, make_context
-from kg.outputs.void import describe
+from kg.outputs.rdf12 import reified_triples
+from kg.outputs.void import Distribution, describe
 from kg.outputs.wikidata import view_prefixes, wikidata_view
 from kg.project import Project
 from kg.rules import Problem, errors_of
 from kg.shacl import ShaclReport, choose_engine, validate
 from kg.shacl.origins import Origins, origins_of
 from kg.shacl.shapes import load_shapes, published_shapes, vocabulary_layer
-from kg.terms import value
 
 
 @dataclass
@@ -160,28 +160,31 @@ def render(result: BuildResult, project: Project) -> dict[str, bytes]:
 
 def writers(result: BuildResult, project: Project) -> dict[str, Callable[[], bytes | None]]:
     """The writer of each published file, by its key in kg.outputs.OUTPUTS (None: the file is not
-    written this build), each a call that writes it alone (bench/ times them one by one)."""
+    written this build), each a call that writes it alone (bench/ times them one by one). void.ttl
+    states each distribution's size, checksum and count: it reads the bytes their writers last
+    wrote, and writes those not yet written."""
     graph = result.graph
     prefixes = publication_prefixes(project, result.inputs.facts)
     triples = graph.triples()
     named = graph.statement_graphs()
-    context = make_context(triples, prefixes, project.language)
-    class_counts = Counter(
-        value(t.object) for t in graph.asserted if t.predicate.value == RDF + "type"
-    )
-    written = {
+    # Computed on first use, once per writers() (each writer's time includes what only it needs).
+    context = functools.cache(lambda: make_context(triples, prefixes, project.language))
+    view = functools.cache(lambda: wikidata_view(graph, result.inputs.ontology, project))
+    reified = functools.cache(lambda: reified_triples(graph))
+    # What each distribution holds, distinct (the writers write each triple they are given).
+    counts = {"graph": lambda: len(triples), "graph-jsonld": lambda: len(triples),
+              "dataset-trig": lambda: len(triples) + len(named), "dataset-nquads": lambda: len(triples) + len(named),
+              "wikidata": lambda: len(set(view())), "rdf12-turtle": lambda: len(reified()),
+              "rdf12-ntriples": lambda: len(reified())}
+    written: dict[str, Callable[[], bytes | None]] = {
         "graph": lambda: serialize.turtle(triples, prefixes),
-        "graph-jsonld": lambda: serialize.jsonld(triples, context),
-        "context": lambda: context_file(context),
+        "graph-jsonld": lambda: serialize.jsonld(triples, context()),
+        "context": lambda: context_file(context()),
         "dataset-trig": lambda: serialize.trig(triples, named, prefixes),
         "dataset-nquads": lambda: serialize.nquads(triples, named),
-        "wikidata": lambda: serialize.turtle(wikidata_view(graph, result.inputs.ontology, project),
-                                                   view_prefixes(project, prefixes)),
-        "void": lambda: serialize.turtle(
-            describe(project, len(triples), len(result.inputs.facts.entities), sorted(result.inputs.sources),
-                     dict(class_counts)),
-            prefixes,
-        ),
+        "wikidata": lambda: serialize.turtle(view(), view_prefixes(project, prefixes)),
+        "rdf12-turtle": lambda: serialize.turtle12(reified(), prefixes),
+        "rdf12-ntriples": lambda: serialize.ntriples12(reified()),
         "shacl-report": lambda: result.report.turtle if result.report is not None else None,
         "ontology": lambda: serialize.turtle(sorted(result.inputs.ontology.triples, key=reading_order),
                                              project.prefixes()),
@@ -189,7 +192,22 @@ def writers(result: BuildResult, project: Project) -> dict[str, Callable[[], byt
             sorted(published_shapes(result.shapes, project), key=reading_order),
             {**project.prefixes(), **result.shapes.prefixes}),
     }
-    return written
+    last: dict[str, bytes | None] = {}
+
+    def remembered(key: str) -> Callable[[], bytes | None]:
+        def write() -> bytes | None:
+            last[key] = data = written[key]()
+            return data
+        return write
+
+    def void() -> bytes:
+        distributions = [Distribution(out, (last[out.key] if out.key in last else remembered(out.key)()) or b"",
+                                      counts[out.key]()) for out in OUTPUTS if out.distribution]
+        description = describe(project, triples, len(result.inputs.facts.entities), result.inputs.sources,
+                               distributions)
+        return serialize.turtle(description, {**prefixes, "foaf": FOAF, "spdx": SPDX})
+
+    return {out.key: void if out.key == "void" else remembered(out.key) for out in OUTPUTS}
 
 
 def publication_prefixes(project: Project, facts: Facts) -> dict[str, str]:

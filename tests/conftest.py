@@ -106,7 +106,7 @@ def loaded_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert CliRunner().invoke(main, ["build", "-q"], env=env).exit_code == 0
     result = CliRunner().invoke(main, ["load"], env=env)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("kg load: 7328 triples and 375 statement graphs into output/store, ")
+    assert result.output.startswith("kg load: 7338 triples and 375 statement graphs into output/store, ")
     return root
 
 

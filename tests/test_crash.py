@@ -30,6 +30,7 @@ NEW_FILE = "shipenko.yaml"
 # Every published file that is a graph, and how to read it.
 GRAPHS = {"vyzov.ttl": ox.RdfFormat.TURTLE, "vyzov.nq": ox.RdfFormat.N_QUADS, "vyzov.trig": ox.RdfFormat.TRIG,
           "vyzov.jsonld": ox.RdfFormat.JSON_LD, "vyzov-wikidata.ttl": ox.RdfFormat.TURTLE,
+          "vyzov-rdf12.ttl": ox.RdfFormat.TURTLE, "vyzov-rdf12.nt": ox.RdfFormat.N_TRIPLES,
           "void.ttl": ox.RdfFormat.TURTLE}
 COMMITTED_FROM = "after-journal"
 ADD_POINTS = ["staging@2", "after-staging", "after-journal", "between-renames@1", "between-renames@5",
@@ -181,7 +182,7 @@ def test_a_full_disk_while_writing_output_changes_nothing(project: Path, tmp_pat
     """ENOSPC and EFBIG reach kg the same way (an OSError from write); a file size limit
     (RLIMIT_FSIZE, which also binds root) gives the real one without a full disk."""
     before = _snapshot(project)
-    limit = 200_000  # facts/shipenko.yaml and the small outputs (shapes.ttl: 93 kB) fit; output/vyzov.jsonld does not
+    limit = 200_000  # facts/shipenko.yaml and the small outputs (shapes.ttl: 93 kB) fit; output/vyzov-rdf12.nt does not
 
     def small_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
@@ -189,7 +190,7 @@ def test_a_full_disk_while_writing_output_changes_nothing(project: Path, tmp_pat
     process = kg_process(project, "add", str(tmp_path / NEW_FILE), preexec_fn=small_files)
     out, err = process.communicate()
     assert process.returncode == 2
-    assert err == "error: cannot write output/vyzov.jsonld: File too large; nothing was changed\n"
+    assert err == "error: cannot write output/vyzov-rdf12.nt: File too large; nothing was changed\n"
     assert "added" not in out
     assert _snapshot(project) == before
     assert leftovers(project) == []

@@ -63,12 +63,15 @@ language = "fr"
 license = "https://creativecommons.org/publicdomain/zero/1.0/"
 example = "person/x"
 publisher = {name = "Example News", url = "https://news.example.com/"}
-creator = {name = "A. Curator"}''') + '[sources]\ntext = "full"\nrights = "© the publishers"\n'
+creator = {name = "A. Curator"}
+issued = 2026-11-22''') + '[sources]\ntext = "full"\nrights = "© the publishers"\n'
         '[site]\npictures = ["schema:Event", "kg:Mission"]\n'))
     assert (project.stem, project.description, project.language, project.example_entity) == (
         "things", "About things.", "fr", "person/x")
     assert project.publisher == Agent("Example News", "https://news.example.com/")
     assert project.creator == Agent("A. Curator")
+    assert project.issued == "2026-11-22"
+    assert open_project(write(tmp_path, MINIMAL + 'issued = "2021-10-05"\n')).issued == "2021-10-05"
     assert (project.source_text, project.source_rights, project.publishes_text) == ("full", "© the publishers", True)
     assert project.pictured == (SCHEMA + "Event", "https://example.org/demo/ontology#Mission")
 
@@ -84,6 +87,9 @@ creator = {name = "A. Curator"}''') + '[sources]\ntext = "full"\nrights = "© th
     (MINIMAL + 'title = "Again"\n', "Cannot overwrite a value"),
     (MINIMAL.replace('"Demo"', '"Bell\\u0007"'), "dataset.title holds a control character"),
     (MINIMAL + 'license = 3\n', "dataset.license must be a non-empty string"),
+    (MINIMAL + 'issued = 2026-11-22T10:00:00Z\n', "dataset.issued must be a date such as 2026-11-22, not 2026-11-22 10:00:00+00:00"),
+    (MINIMAL + 'issued = "2026-02-30"\n', "dataset.issued must be a date such as 2026-11-22, not '2026-02-30'"),
+    (MINIMAL + 'issued = "20261122"\n', "dataset.issued must be a date such as 2026-11-22, not '20261122'"),
     (MINIMAL + '[site]\npictures = ["Event"]\n', "site.pictures: 'Event' is not a class CURIE with a known prefix"),
     ("[dataset\n", "TOML syntax error: Expected ']'"),
 ])

@@ -33,7 +33,7 @@ def invoke(*args: str) -> tuple[int, str]:
 def test_load_writes_a_store_that_query_reads(project: Path) -> None:
     code, output = invoke("load")
     assert code == 0
-    assert output.startswith("kg load: 7328 triples and 375 statement graphs into output/store, ")
+    assert output.startswith("kg load: 7338 triples and 375 statement graphs into output/store, ")
     store_dir = project / "output" / "store"
     assert holds_published(open_project(project), store_dir)
     store = open_published(open_project(project))
@@ -51,10 +51,10 @@ def test_load_writes_a_store_that_query_reads(project: Path) -> None:
 def test_reloading_replaces_the_store_and_leaves_no_staging(project: Path) -> None:
     invoke("load")
     first = load_store(open_project(project))
-    assert (first.triples, first.graphs) == (7328, 375)
+    assert (first.triples, first.graphs) == (7338, 375)
     leftovers = sorted(p.name for p in (project / "output").iterdir() if p.name.startswith(".store"))
     assert leftovers == []
-    assert len(ox.Store.read_only(str(project / "output" / "store"))) == 7328 + 375
+    assert len(ox.Store.read_only(str(project / "output" / "store"))) == 7338 + 375
 
 
 def test_a_rebuild_with_other_content_makes_the_store_stale_and_commands_fall_back(project: Path) -> None:
@@ -108,7 +108,7 @@ def test_kg_store_names_another_place(project: Path, tmp_path: Path, monkeypatch
     monkeypatch.setenv("KG_STORE", str(elsewhere))
     code, output = invoke("load")
     assert code == 0
-    assert output.startswith(f"kg load: 7328 triples and 375 statement graphs into {elsewhere}, ")
+    assert output.startswith(f"kg load: 7338 triples and 375 statement graphs into {elsewhere}, ")
     assert holds_published(open_project(project), elsewhere)
 
 

@@ -2,7 +2,8 @@
 the site, serve, load and publish all read, instead of tables of their own.
 
 Writers live beside it: kg.outputs.rdf (Turtle, TriG, N-Quads, N-Triples), kg.outputs.jsonld,
-kg.outputs.wikidata (the Wikidata-vocabulary view) and kg.outputs.void (VoID/DCAT)."""
+kg.outputs.wikidata (the Wikidata-vocabulary view), kg.outputs.rdf12 (the provenance as RDF 1.2
+reifiers) and kg.outputs.void (VoID/DCAT)."""
 
 from __future__ import annotations
 
@@ -12,22 +13,36 @@ from pathlib import Path
 from kg.project import Project
 
 
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+
+
 @dataclass(frozen=True)
 class Format:
-    """An RDF serialisation: its file suffix and IANA media type."""
+    """An RDF serialisation: its file suffix, IANA media type and the specification it follows."""
 
     name: str
     suffix: str
     media_type: str
+    specification: str
     quads: bool = False
 
+    @property
+    def media_type_iri(self) -> str:
+        """The media type as the IRI of its IANA registration (what dcat:mediaType takes)."""
+        return IANA_MEDIA_TYPES + self.media_type
 
-TURTLE = Format("turtle", ".ttl", "text/turtle")
-JSONLD = Format("jsonld", ".jsonld", "application/ld+json")
-TRIG = Format("trig", ".trig", "application/trig", quads=True)
-NQUADS = Format("nquads", ".nq", "application/n-quads", quads=True)
-NTRIPLES = Format("ntriples", ".nt", "application/n-triples")
+
+TURTLE = Format("turtle", ".ttl", "text/turtle", "https://www.w3.org/TR/turtle/")
+JSONLD = Format("jsonld", ".jsonld", "application/ld+json", "https://www.w3.org/TR/json-ld11/")
+TRIG = Format("trig", ".trig", "application/trig", "https://www.w3.org/TR/trig/", quads=True)
+NQUADS = Format("nquads", ".nq", "application/n-quads", "https://www.w3.org/TR/n-quads/", quads=True)
+NTRIPLES = Format("ntriples", ".nt", "application/n-triples", "https://www.w3.org/TR/n-triples/")
 FORMATS = (TURTLE, JSONLD, TRIG, NQUADS, NTRIPLES)
+# RDF 1.2 (Working Drafts; kg.outputs.rdf12): the same media types, whose registrations in the
+# drafts gain an optional `version` parameter ("1.2"); not in FORMATS, so that a .ttl or .nt file
+# is still served and read as RDF 1.1 unless it is one of these outputs.
+TURTLE12 = Format("turtle-1.2", ".ttl", "text/turtle", "https://www.w3.org/TR/rdf12-turtle/")
+NTRIPLES12 = Format("ntriples-1.2", ".nt", "application/n-triples", "https://www.w3.org/TR/rdf12-n-triples/")
 # What each resource of the site is also written as, next to its page.
 RESOURCE_FORMATS = (TURTLE, JSONLD, NTRIPLES, NQUADS)
 
@@ -58,6 +73,9 @@ OUTPUTS = (
     Output("dataset-trig", "{stem}.trig", TRIG, True, "the graph plus one named graph per statement"),
     Output("dataset-nquads", "{stem}.nq", NQUADS, True, "the same dataset as N-Quads"),
     Output("wikidata", "{stem}-wikidata.ttl", TURTLE, True, "the asserted facts in Wikidata's vocabulary"),
+    Output("rdf12-turtle", "{stem}-rdf12.ttl", TURTLE12, True,
+           "the graph with each statement an RDF 1.2 reifier of its triple term (rdf:reifies), as Turtle 1.2"),
+    Output("rdf12-ntriples", "{stem}-rdf12.nt", NTRIPLES12, True, "the same RDF 1.2 graph as N-Triples 1.2"),
     Output("void", "void.ttl", TURTLE, False, "the VoID/DCAT description of the dataset"),
     Output("shacl-report", "shacl-report.ttl", TURTLE, False, "the SHACL validation report"),
     Output("ontology", "ontology.ttl", TURTLE, False, "kg's model vocabulary and the project's ontology"),
@@ -80,5 +98,5 @@ def format_for_suffix(suffix: str) -> Format | None:
     return next((f for f in FORMATS if f.suffix == suffix), None)
 
 
-__all__ = ["FORMATS", "Format", "OUTPUTS", "Output", "RESOURCE_FORMATS", "format_for_suffix", "output",
-           "output_path"]
+__all__ = ["FORMATS", "Format", "IANA_MEDIA_TYPES", "NTRIPLES12", "OUTPUTS", "Output", "RESOURCE_FORMATS", "TURTLE12",
+           "format_for_suffix", "output", "output_path"]

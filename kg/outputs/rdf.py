@@ -69,3 +69,18 @@ def ntriples(triples: Iterable[ox.Triple]) -> bytes:
 
 def jsonld(triples: Iterable[ox.Triple], context: Context, *, whole_context: bool = True) -> bytes:
     return to_jsonld(triples, context, whole_context=whole_context)
+
+
+# Turtle 1.2's version announcement: a reader learns the document needs RDF 1.2 (triple terms)
+# before it meets one. N-Triples 1.2 has no such line that pyoxigraph reads.
+TURTLE12_VERSION = b'VERSION "1.2"\n'
+
+
+def turtle12(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """Turtle 1.2: triples whose objects may be triple terms, written <<( s p o )>>."""
+    return TURTLE12_VERSION + turtle(triples, prefixes)
+
+
+def ntriples12(triples: Iterable[ox.Triple]) -> bytes:
+    """N-Triples 1.2: pyoxigraph's N-Triples writer, which writes a triple term as <<( s p o )>>."""
+    return ntriples(triples)

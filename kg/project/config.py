@@ -5,6 +5,7 @@ folder holding kg.toml from the working directory upwards."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ProjectError
+from kg.inputs import lexical
 from kg.namespaces import DCAT, DCTERMS, OA, OWL, PQ, PROV, RDF, RDFS, SCHEMA, SH, SKOS, VOID, WD, WDT, WIKIBASE, XSD
 from kg.rules import Rule
 
@@ -49,6 +51,7 @@ class Project:
     license: str | None = None
     publisher: Agent | None = None
     creator: Agent | None = None
+    issued: str | None = None  # the date the dataset was first published, YYYY-MM-DD
     source_text: str = "quotes"
     source_rights: str | None = None
     example_entity: str | None = None
@@ -194,7 +197,7 @@ def read_project(root: Path, *, store_override: Path | None = None) -> Project:
     table.only("dataset", "sources", "site")
     dataset = table.table("dataset", required=True)
     dataset.only("name", "title", "description", "base_iri", "stem", "language", "license", "example",
-                 "publisher", "creator")
+                 "publisher", "creator", "issued")
     sources = table.table("sources")
     sources.only("text", "rights")
     site = table.table("site")
@@ -218,6 +221,7 @@ def read_project(root: Path, *, store_override: Path | None = None) -> Project:
         license=dataset.string("license", pattern=_IRI, hint="the licence's IRI"),
         publisher=dataset.agent("publisher"),
         creator=dataset.agent("creator"),
+        issued=dataset.date("issued"),
         source_text=text,
         source_rights=sources.string("rights"),
         example_entity=dataset.string("example"),
@@ -276,6 +280,19 @@ class _Table:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise ProjectError(f"{self.path}: {self.key(name)} must be a list of strings")
         return value
+
+    def date(self, name: str) -> str | None:
+        """A calendar date, as a TOML date (2026-11-22) or a string of one ("2026-11-22")."""
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value.isoformat()
+        try:
+            return lexical.date(value)
+        except lexical.NotAccepted:
+            shown = repr(value) if isinstance(value, str) else str(value)
+            raise ProjectError(f"{self.path}: {self.key(name)} must be a date such as 2026-11-22, not {shown}") from None
 
     def agent(self, name: str) -> Agent | None:
         if name not in self.data:
