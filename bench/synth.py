@@ -31,6 +31,8 @@ from typing import Any
 
 import yaml
 
+from kg.inputs.lexical import NUMBER_LIKE
+
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -81,8 +83,16 @@ def _represent_raw(dumper: Any, data: _Raw) -> Any:
     return dumper.represent_scalar(data.tag, str(data), style="")
 
 
+def _represent_text(dumper: Any, data: str) -> Any:
+    """A string kg's strict reader would take for a number (a checksum such as "0123e4567…",
+    which YAML 1.1 and so PyYAML writes plain) is quoted."""
+    style = '"' if NUMBER_LIKE.fullmatch(data) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
 _KeepDumper.add_representer(_RawFloat, _represent_raw)
 _KeepDumper.add_representer(_RawTimestamp, _represent_raw)
+_KeepDumper.add_representer(str, _represent_text)
 
 
 def _load(path: Path) -> Any:

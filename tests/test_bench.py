@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,3 +99,17 @@ def test_quick_exports_part_runs(tmp_path: Path) -> None:
     text = report.read_text(encoding="utf-8")
     assert "## G. Each published file and export" in text
     assert "| graph | " in text
+
+
+def test_synthetic_registry_quotes_number_like_checksums(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checksum such as 0123e4567… is a number to kg's strict reader (KG027) unless quoted; the
+    50x and 100x corpora held such checksums and did not build."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    from synth import _dump
+
+    from kg.inputs.yamlio import parse_yaml, refuse_problems
+
+    entry = {"key": "a", "sha256": "0123e4567", "other": "123", "text": "Shipenko"}
+    text = _dump({"sources": [entry]})
+    assert 'sha256: "0123e4567"' in text
+    assert refuse_problems(parse_yaml(text, "sources.yaml"))["sources"][0] == entry
