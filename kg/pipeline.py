@@ -163,8 +163,9 @@ def render(result: BuildResult, project: Project) -> dict[str, bytes]:
         "context": lambda: (json.dumps(context(prefixes), indent=1) + "\n").encode("utf-8"),
         "dataset-trig": lambda: serialize.trig(triples, named, prefixes),
         "dataset-nquads": lambda: serialize.nquads(triples, named),
-        "wikidata": lambda: serialize.turtle(wikidata_view(graph, result.inputs.ontology, project),
-                                                   view_prefixes(project, prefixes)),
+        "wikidata": lambda: serialize.turtle(
+            wikidata_view(graph, result.inputs.ontology, project, result.inputs.sources, result.conflicts),
+            view_prefixes(project, prefixes)),
         "void": lambda: serialize.turtle(
             describe(project, len(triples), len(result.inputs.facts.entities), sorted(result.inputs.sources),
                      dict(class_counts)),
