@@ -56,6 +56,15 @@ if TYPE_CHECKING:
 _UNWRITABLE = re.compile(r'["\t\r\n]')
 _LANGUAGE = re.compile(r"[a-z]+(?:-[a-z]+)*")  # the importer's language codes: letters and '-'
 DAY = 11
+# Why something was left out, in the order the report gives them.
+DEPRECATED = "deprecated statement(s) (a curator judged the value wrong)"
+DISPUTED = "disputed statement(s) (sources disagree: kg conflicts lists them)"
+NO_ID = "statement(s) about an entity without a Wikidata ID"
+UNCARRIABLE = "statement(s) whose value QuickStatements v1 cannot carry (a double quote, a tab or a line break)"
+NO_REFERENCE = "statement(s) with no reference QuickStatements v1 can carry"
+QUALIFIER_NO_ID = "qualifier(s) whose value has no Wikidata ID"
+QUOTE_UNCARRIABLE = "quote(s) QuickStatements v1 cannot carry (a double quote, a tab or a line break)"
+REASONS = (DEPRECATED, DISPUTED, NO_ID, UNCARRIABLE, NO_REFERENCE, QUALIFIER_NO_ID, QUOTE_UNCARRIABLE)
 
 
 def qs_string(text: str) -> str | None:
@@ -173,30 +182,28 @@ class _Writer:
 
     def statement(self, st: WikidataStatement) -> None:
         if st.rank == "deprecated":
-            return self.skip("deprecated statement(s) (a curator judged the value wrong)", self.describe(st))
+            return self.skip(DEPRECATED, self.describe(st))
         if st.disputed:
-            return self.skip("disputed statement(s) (sources disagree: kg conflicts lists them)", self.describe(st))
+            return self.skip(DISPUTED, self.describe(st))
         missing = [st.item] if st.qid is None else []
         if st.value.kind == "item" and st.value.qid is None:
             missing.append(iri(st.value.simple))
         if missing:
             self.unidentified |= set(missing)
-            return self.skip("statement(s) about an entity without a Wikidata ID", self.describe(st))
+            return self.skip(NO_ID, self.describe(st))
         written_value = qs_value(st.value)
         if written_value is None:
-            return self.skip("statement(s) whose value QuickStatements v1 cannot carry "
-                             "(a double quote, a tab or a line break)", self.describe(st))
+            return self.skip(UNCARRIABLE, self.describe(st))
         head = [st.qid or "", st.pid, written_value]
-        qualifiers = self.snaks(st.qualifiers, "P", "qualifier(s) whose value has no Wikidata ID", st)
+        qualifiers = self.snaks(st.qualifiers, "P", QUALIFIER_NO_ID, st)
         written = 0
         for reference in st.references:
-            sources = self.snaks(reference.snaks, "S", "quote(s) QuickStatements v1 cannot carry "
-                                 "(a double quote, a tab or a line break)", st, reference)
+            sources = self.snaks(reference.snaks, "S", QUOTE_UNCARRIABLE, st, reference)
             if sources:
                 self.lines["\t".join([*head, *qualifiers, *sources])] = None
                 written += 1
         if not written:
-            return self.skip("statement(s) with no reference QuickStatements v1 can carry", self.describe(st))
+            return self.skip(NO_REFERENCE, self.describe(st))
         self.statements += 1
 
     def snaks(self, snaks: Iterable[Snak], letter: str, reason: str, st: WikidataStatement,
@@ -212,23 +219,25 @@ class _Writer:
         return fields
 
 
-def entity_names(graph: MappedGraph) -> dict[ox.NamedNode, tuple[list[ox.Literal], list[ox.Literal]]]:
-    """Each entity's asserted schema:name and schema:alternateName literals."""
-    names: dict[ox.NamedNode, tuple[list[ox.Literal], list[ox.Literal]]] = {}
-    for t in graph.asserted:
-        kind = {SCHEMA + "name": 0, SCHEMA + "alternateName": 1}.get(t.predicate.value)
-        if kind is not None and isinstance(t.object, ox.Literal):
-            names.setdefault(iri(t.subject), ([], []))[kind].append(t.object)
+def entity_names(graph: MappedGraph) -> dict[ox.NamedNode, list[tuple[bool, int, ox.Literal]]]:
+    """Each entity's asserted name forms: (preferred, how many references, name), the preferred
+    one (schema:name) and the best-attested first."""
+    names: dict[ox.NamedNode, list[tuple[bool, int, ox.Literal]]] = {}
+    for st in graph.statements:
+        preferred = st.predicate.value == SCHEMA + "name"
+        if st.asserted and isinstance(st.object, ox.Literal) and (preferred or st.predicate.value == SCHEMA + "alternateName"):
+            names.setdefault(st.subject, []).append((preferred, len(st.refs), st.object))
+    for forms in names.values():
+        forms.sort(key=lambda form: (not form[0], -form[1], form[2].value))
     return names
 
 
-def _new_item(node: ox.NamedNode, slug: str, names: tuple[list[ox.Literal], list[ox.Literal]]) -> NewItem:
-    """A label per language (the preferred name, else the first other name form in that language),
+def _new_item(node: ox.NamedNode, slug: str, names: list[tuple[bool, int, ox.Literal]]) -> NewItem:
+    """A label per language (the preferred name, else the name form with the most references),
     the other name forms as aliases."""
-    preferred, others = names
     labels: dict[str, str] = {}
     aliases = []
-    for literal in sorted(preferred, key=str) + sorted(others, key=str):
+    for _, _, literal in names:
         language = (literal.language or "").lower()
         if language not in labels:
             labels[language] = literal.value
@@ -257,12 +266,13 @@ def quickstatements(statements: Iterable[WikidataStatement], graph: MappedGraph,
     for st in statements:
         writer.statement(st)
     names = entity_names(graph)
-    new_items = [_new_item(node, writer.show(node), names.get(node, ([], [])))
+    new_items = [_new_item(node, writer.show(node), names.get(node, []))
                  for node in sorted(writer.unidentified, key=str)]
     lines = list(writer.lines)
     if create:
         lines += [line for item in new_items for line in create_commands(item)]
-    return QuickStatementsExport(lines, writer.statements, writer.skipped, new_items, create)
+    skipped = {reason: writer.skipped[reason] for reason in REASONS if reason in writer.skipped}
+    return QuickStatementsExport(lines, writer.statements, skipped, new_items, create)
 
 
 def export_quickstatements(result: BuildResult, project: Project, *, create: bool = False) -> QuickStatementsExport:
