@@ -12,7 +12,12 @@ from kg.project import Project
 
 @main.group()
 def export() -> None:
-    """Write the graph in a format another tool imports."""
+    """Write the graph in a format another tool imports.
+
+    \b
+    Example:
+      kg export quickstatements > batch.txt
+    """
 
 
 @export.command()
