@@ -40,17 +40,12 @@ def quickstatements(project: Project, output_file: Path | None, create: bool) ->
       kg export quickstatements --create -o batch.txt
     """
     from kg.api import build
-    from kg.errors import InputError
     from kg.files import write_atomically
     from kg.outputs.quickstatements import export_quickstatements
 
-    result = build(project, write=False)
-    exported = export_quickstatements(result, project, create=create)
+    exported = export_quickstatements(build(project, write=False), project, create=create)
     if output_file is None:
         click.echo(exported.text, nl=False)
     else:
-        try:
-            write_atomically({output_file: exported.text.encode("utf-8")}, project.root)
-        except OSError as exc:
-            raise InputError(f"{output_file}: cannot write: {exc.strerror}") from exc
+        write_atomically({output_file: exported.text.encode("utf-8")}, project.root)
     click.echo(exported.report(), err=True, nl=False)
