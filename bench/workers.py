@@ -10,7 +10,8 @@ JSON line per finished step to FILE, flushed at once, so a killed worker still s
 - validate: kg.shacl.validate on build()'s triples with `--engine` pyshacl or fast;
 - floor:    pyoxigraph alone parsing `--src` (N-Quads) and serialising Turtle + N-Quads;
 - profile:  one cProfile'd build();
-- exports:  one build(), then each published file's writer and each export alone, `--runs` times.
+- exports:  one build(), then each published file's writer and `kg export quickstatements`, each
+            timed alone, `--runs` times.
 """
 
 from __future__ import annotations
@@ -238,6 +239,7 @@ def exports_worker(root: Path, runs: int, budget: float, progress: Progress) -> 
     alone, in the order a build writes them (void.ttl reads the distributions' bytes)."""
     import statistics
 
+    from kg.outputs.quickstatements import export_quickstatements
     from kg.pipeline import build, writers
     from kg.project import open_project
 
@@ -250,7 +252,9 @@ def exports_worker(root: Path, runs: int, budget: float, progress: Progress) -> 
 
     def run_once(i: int) -> float:
         total = 0.0
-        for name, write in writers(result, project).items():
+        every = {**writers(result, project), "export quickstatements": lambda: export_quickstatements(
+            result, project, create=True).text.encode("utf-8")}
+        for name, write in every.items():
             t0 = now()
             data = write()
             took = now() - t0

@@ -169,11 +169,22 @@ class Minter:
         references (or the rank) of another's claim of the same amount."""
         return _iri(f"{self.base}value/{_hash(f'{subject} {prop} {amount} {unit}')}")
 
-    def wikidata_statement(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.NamedNode:
+    def wikidata_statement(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal,
+                           qualifiers: Iterable[tuple[str, ox.NamedNode | ox.Literal]] = ()) -> ox.NamedNode:
         """A statement of the Wikidata view (item, wdt: property, simple value), hashed as
         statement() hashes kg's own, in an IRI space of its own: its subject is the Wikidata
-        item and its value Wikidata's, so it is never the same node as a kg statement."""
-        return _iri(f"{self.base}wikidata/statement/{_hash(f'{s} {p} {o}')}")
+        item and its value Wikidata's, so it is never the same node as a kg statement. A
+        qualified statement adds its sorted (property, value) qualifiers to the hash."""
+        content = f"{s} {p} {o}"
+        ordered = sorted(f"{prop} {term}" for prop, term in qualifiers)
+        if ordered:
+            content += " qualifiers=" + " ".join(ordered)
+        return _iri(f"{self.base}wikidata/statement/{_hash(content)}")
+
+    def wikidata_reference(self, snaks: Iterable[tuple[str, ox.NamedNode | ox.Literal]]) -> ox.NamedNode:
+        """A reference of the Wikidata view (a wikibase:Reference), hashed from its sorted
+        (property, value) snaks: one node per content, as Wikidata shares its reference nodes."""
+        return _iri(f"{self.base}wikidata/reference/{_hash(' '.join(sorted(f'{p} {o}' for p, o in snaks)))}")
 
     def wikidata_value(self, content: Iterable[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]]) -> ox.NamedNode:
         """A value node of the Wikidata view (a wikibase:TimeValue, a wikibase:QuantityValue),

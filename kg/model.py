@@ -40,7 +40,7 @@ class Source:
     where: str
     title: str | None = None
     date: str | None = None
-    retrieved: str | None = None  # when a copy was fetched: metadata, not published
+    retrieved: str | None = None  # when a copy was fetched: not in the graph; Wikidata's P813 in its view and export
     url: str | None = None
     publisher: str | None = None
     rights: str | None = None

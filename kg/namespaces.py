@@ -20,11 +20,15 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SPDX = "http://spdx.org/rdf/terms#"
 SH = "http://www.w3.org/ns/shacl#"
 WIKIBASE = "http://wikiba.se/ontology#"
-PQ = "http://www.wikidata.org/prop/qualifier/"
-# Wikidata's full statements: p: (item -> statement), ps: (statement -> simple value), psv: (-> value node)
+# Wikidata's full statements: p: (item -> statement), ps: (statement -> simple value), psv: (-> value
+# node); a statement's qualifiers pq: (simple value) and pqv: (value node); a reference's pr: and prv:
 P = "http://www.wikidata.org/prop/"
 PS = "http://www.wikidata.org/prop/statement/"
 PSV = "http://www.wikidata.org/prop/statement/value/"
+PQ = "http://www.wikidata.org/prop/qualifier/"
+PQV = "http://www.wikidata.org/prop/qualifier/value/"
+PR = "http://www.wikidata.org/prop/reference/"
+PRV = "http://www.wikidata.org/prop/reference/value/"
 
 
 class Compactor:

@@ -169,7 +169,8 @@ def writers(result: BuildResult, project: Project) -> dict[str, Callable[[], byt
     named = graph.statement_graphs()
     # Computed on first use, once per writers() (each writer's time includes what only it needs).
     context = functools.cache(lambda: make_context(triples, prefixes, project.language))
-    view = functools.cache(lambda: wikidata_view(graph, result.inputs.ontology, project))
+    view = functools.cache(lambda: wikidata_view(graph, result.inputs.ontology, project, result.inputs.sources,
+                                                 result.conflicts))
     reified = functools.cache(lambda: reified_triples(graph))
     # What each distribution holds, distinct (the writers write each triple they are given).
     counts = {"graph": lambda: len(triples), "graph-jsonld": lambda: len(triples),

@@ -21,19 +21,23 @@ from kg.terms import value
 from tests.conftest import REPOSITORY, SEED
 from tests.helpers import scratch_project
 from tests.test_events import events_project
+from tests.test_quickstatements import sourced_project
 
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
 P = "http://www.wikidata.org/prop/"
 PS = P + "statement/"
 PSV = PS + "value/"
+PQ, PR = P + "qualifier/", P + "reference/"
 WIKIBASE = "http://wikiba.se/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TABLE = SEED / "reference" / "wikidata-ids.tsv"
 MS19, MS18, SHIPENKO = WD + "Q86675323", WD + "Q69637833", WD + "Q27990623"
 # The prefixes the Wikidata Query Service declares itself, so that its queries carry none.
-WDQS_PREFIXES = {"wd": WD, "wdt": WDT, "p": P, "ps": PS, "psv": PSV, "wikibase": WIKIBASE, "xsd": XSD}
+WDQS_PREFIXES = {"wd": WD, "wdt": WDT, "p": P, "ps": PS, "psv": PSV, "pq": PQ, "pqv": PQ + "value/", "pr": PR,
+                 "prv": PR + "value/", "wikibase": WIKIBASE, "prov": PROV, "xsd": XSD}
 
 
 def date_time(text: str) -> ox.Literal:
@@ -51,11 +55,11 @@ def store_of(triples: list[ox.Triple]) -> ox.Store:
     return store
 
 
-def select(triples: list[ox.Triple], query: str) -> set[tuple[str, ...]]:
+def select(triples: list[ox.Triple], query: str) -> set[tuple[str | None, ...]]:
     """A query as written for the Wikidata Query Service (no PREFIX lines), run on the view."""
     solutions = store_of(triples).query(query, prefixes=WDQS_PREFIXES)
     assert isinstance(solutions, ox.QuerySolutions)
-    return {tuple(value(cell) for cell in row) for row in solutions}
+    return {tuple(None if cell is None else value(cell) for cell in row) for row in solutions}
 
 
 def property_datatypes() -> dict[str, str]:
@@ -87,7 +91,7 @@ def test_every_wikidata_property_is_a_verified_property(view: list[ox.Triple]) -
     used = {t.predicate.value.rsplit("/", 1)[1] for t in view if t.predicate.value.startswith("http://www.wikidata.org/")}
     assert {t.predicate.value for t in view if not t.predicate.value.startswith("http://www.wikidata.org/")} <= {
         RDF_TYPE, WIKIBASE + "rank", WIKIBASE + "timeValue", WIKIBASE + "timePrecision", WIKIBASE + "timeTimezone",
-        WIKIBASE + "quantityAmount"}
+        WIKIBASE + "quantityAmount", PROV + "wasDerivedFrom"}
     assert {"P31", "P57", "P619", "P2048"} <= used
     assert used - usable_ids(TABLE, "prop") == set()
 
@@ -147,7 +151,7 @@ def test_a_quantity_is_an_amount_on_wdt_and_a_quantity_value_on_psv(view: list[o
 def test_every_truthy_triple_has_its_full_best_rank_statement(view: list[ox.Triple]) -> None:
     statements: dict[str, dict[str, set[str]]] = {}
     for t in view:
-        if t.predicate.value.startswith(P) and not t.predicate.value.startswith((WDT, PS)):
+        if t.predicate.value.startswith(P) and not t.predicate.value.startswith((WDT, PS, PQ, PR)):
             statements.setdefault(value(t.object), {})["item"] = {value(t.subject)}
     for t in view:
         if value(t.subject) in statements:
@@ -272,9 +276,88 @@ def test_a_unit_and_the_calendar_model_are_written_once_the_table_lists_them(tmp
         (WD + "Q999999902",)}
 
 
-def test_the_role_pattern_stays_out_of_the_view(view: list[ox.Triple]) -> None:
-    """film schema:actor role:… is no cast member: Wikidata says the role with a qualifier."""
+def test_the_role_pattern_is_a_qualifier_not_a_statement(view: list[ox.Triple]) -> None:
+    """film schema:actor role:… is no cast member: Wikidata says the role with a qualifier, so a
+    role's IRI is only ever the value of a pq: qualifier (P453 character role, P3831 object has role)."""
     roles = "https://example.org/vyzov/id/role/"
-    assert [t for t in view if value(t.subject).startswith(roles) or value(t.object).startswith(roles)] == []
+    assert not [t for t in view if value(t.subject).startswith(roles)]
+    holding = {t.predicate.value for t in view if value(t.object).startswith(roles)}
+    assert holding == {PQ + "P453", PQ + "P3831"}
     cast = {value(t.object) for t in view if t.predicate.value == WDT + "P161"}
     assert cast and all(not c.startswith(roles) for c in cast)
+
+
+# ---------------------------------------------------------------------- qualifiers and references
+
+
+@pytest.fixture(scope="module")
+def sourced_view(tmp_path_factory: pytest.TempPathFactory) -> list[ox.Triple]:
+    """The seed with URLs, retrieval dates and a publisher in its registry (tests.test_quickstatements)."""
+    root = sourced_project(tmp_path_factory.mktemp("wikidata-sourced") / "sourced")
+    kg.build(kg.open_project(root), shacl=False)
+    return read_view(root)
+
+
+def test_wdqs_cast_members_with_their_character_role(view: list[ox.Triple]) -> None:
+    """P161 with its P453 qualifier, the role's item (kg's IRI: the seed's roles have no Wikidata item)."""
+    assert select(view, """
+        SELECT ?actor ?role WHERE {
+          ?film wdt:P31 wd:Q11424 ; p:P161 ?statement .
+          ?statement ps:P161 ?actor .
+          OPTIONAL { ?statement pq:P453 ?role }
+        }""") == {(WD + "Q4350906", "https://example.org/vyzov/id/role/vyzov-lead"),
+                  (WD + "Q592219", "https://example.org/vyzov/id/role/vyzov-supporting")}
+
+
+def test_wdqs_the_launch_date_with_each_reference_quote(view: list[ox.Triple]) -> None:
+    assert select(view, """
+        SELECT ?date ?quote WHERE {
+          wd:Q86675323 p:P619 ?statement .
+          ?statement ps:P619 ?date ; prov:wasDerivedFrom ?reference .
+          ?reference a wikibase:Reference ; pr:P1683 ?quote .
+        }""") == {("2021-10-05T00:00:00Z", quote) for quote in (
+            "she departs for boarding the Soyuz MS-19 spacecraft for the launch at the Baikonur Cosmodrome, "
+            "Kazakhstan October 5, 2021.",
+            "The country sent an actress and a filmmaker to shoot the first feature film in space on Tuesday (5)",
+            "A Russian actress and director took off on Tuesday, October 5 in the morning",
+            "A Russian film crew docked this Tuesday (05.10.2021) to the International Space Station (ISS) after a "
+            "three-hour trip")}
+    quotes = [t.object for t in view if t.predicate.value == PR + "P1683"]
+    assert quotes and all(isinstance(q, ox.Literal) and q.language == "en" for q in quotes)
+
+
+def test_wdqs_best_rank_only_hides_the_deprecated_date(sourced_view: list[ox.Triple]) -> None:
+    assert select(sourced_view, """
+        SELECT ?date ?rank WHERE {
+          wd:Q86675323 p:P619 ?statement .
+          ?statement ps:P619 ?date ; wikibase:rank ?rank ; a wikibase:BestRank .
+        }""") == {("2021-10-05T00:00:00Z", WIKIBASE + "NormalRank")}
+    assert select(sourced_view, """
+        SELECT ?date ?rank WHERE { wd:Q86675323 p:P619 [ ps:P619 ?date ; wikibase:rank ?rank ] }""") == {
+        ("2021-10-05T00:00:00Z", WIKIBASE + "NormalRank"), ("2021-10-04T00:00:00Z", WIKIBASE + "DeprecatedRank")}
+
+
+def test_wdqs_point_in_time_and_references_with_url_retrieved_and_stated_in(sourced_view: list[ox.Triple]) -> None:
+    assert select(sourced_view, """
+        SELECT ?when ?precision ?url ?retrieved ?retrievedPrecision ?statedIn WHERE {
+          wd:Q4350906 p:P27 ?statement .
+          ?statement ps:P27 wd:Q159 ; pq:P585 ?when ; pqv:P585/wikibase:timePrecision ?precision ;
+                     prov:wasDerivedFrom ?reference .
+          ?reference pr:P854 ?url ; pr:P813 ?retrieved ; prv:P813/wikibase:timePrecision ?retrievedPrecision .
+          OPTIONAL { ?reference pr:P248 ?statedIn }
+        }""") == {
+        ("2021-10-05T00:00:00Z", "11", "https://news.example/russia-outruns-us", "2021-10-06T00:00:00Z", "11", None),
+        ("2021-10-05T00:00:00Z", "11", "https://news.example/film-crew-docked?id=4", "2021-10-07T00:00:00Z", "11",
+         WD + "Q130879")}
+    # the qualified statement is one of its own beside the unqualified one of the same value
+    assert select(sourced_view, """
+        SELECT ?when WHERE { wd:Q4350906 p:P27 ?statement . ?statement ps:P27 wd:Q159 .
+                             OPTIONAL { ?statement pq:P585 ?when } }""") == {("2021-10-05T00:00:00Z",), (None,)}
+
+
+def test_statements_and_references_are_hashed_iris(sourced_view: list[ox.Triple]) -> None:
+    references = {value(t.subject) for t in sourced_view
+                  if t.predicate.value == RDF_TYPE and value(t.object) == WIKIBASE + "Reference"}
+    assert references and all(r.startswith("https://example.org/vyzov/wikidata/reference/") for r in references)
+    derived = {value(t.object) for t in sourced_view if t.predicate.value == PROV + "wasDerivedFrom"}
+    assert derived == references

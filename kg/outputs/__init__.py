@@ -3,7 +3,9 @@ the site, serve, load and publish all read, instead of tables of their own.
 
 Writers live beside it: kg.outputs.rdf (Turtle, TriG, N-Quads, N-Triples), kg.outputs.jsonld,
 kg.outputs.wikidata (the Wikidata-vocabulary view), kg.outputs.rdf12 (the provenance as RDF 1.2
-reifiers) and kg.outputs.void (VoID/DCAT)."""
+reifiers) and kg.outputs.void (VoID/DCAT); the Wikidata statements the view writes
+(kg.outputs.wikidata_statements) are also what `kg export quickstatements` writes
+(kg.outputs.quickstatements), which is no file of output/."""
 
 from __future__ import annotations
 
