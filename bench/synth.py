@@ -31,8 +31,6 @@ from typing import Any
 
 import yaml
 
-from kg.inputs.lexical import NUMBER_LIKE
-
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -83,10 +81,14 @@ def _represent_raw(dumper: Any, data: _Raw) -> Any:
     return dumper.represent_scalar(data.tag, str(data), style="")
 
 
+NUMBER_FIRST = frozenset("0123456789+-.")  # where a YAML number can start (kg.inputs.lexical)
+
+
 def _represent_text(dumper: Any, data: str) -> Any:
-    """A string kg's strict reader would take for a number (a checksum such as "0123e4567…",
-    which YAML 1.1 and so PyYAML writes plain) is quoted."""
-    style = '"' if NUMBER_LIKE.fullmatch(data) else None
+    """A string that starts as a number does is quoted: kg's strict reader takes a plain
+    "0123e4567…" (a checksum, which PyYAML writes plain: YAML 1.1 floats need a dot) for a number.
+    (synth.py does not import kg: the orchestrator must not, before its snapshot.)"""
+    style = '"' if data[:1] in NUMBER_FIRST else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
