@@ -152,16 +152,17 @@ def render(result: BuildResult, project: Project) -> dict[str, bytes]:
     """Every output file's bytes, by file name (kg.outputs names them)."""
     graph = result.graph
     prefixes = publication_prefixes(project, result.inputs.facts)
+    turtle_prefixes = escape_free_prefixes(project, prefixes)
     triples = graph.triples()
     named = graph.statement_graphs()
     class_counts = Counter(
         value(t.object) for t in graph.asserted if t.predicate.value == RDF + "type"
     )
     written = {
-        "graph": lambda: serialize.turtle(triples, prefixes),
+        "graph": lambda: serialize.turtle(triples, turtle_prefixes),
         "graph-jsonld": lambda: serialize.jsonld(triples, prefixes),
         "context": lambda: (json.dumps(context(prefixes), indent=1) + "\n").encode("utf-8"),
-        "dataset-trig": lambda: serialize.trig(triples, named, prefixes),
+        "dataset-trig": lambda: serialize.trig(triples, named, turtle_prefixes),
         "dataset-nquads": lambda: serialize.nquads(triples, named),
         "wikidata": lambda: serialize.turtle(wikidata_view(graph, result.inputs.ontology, project),
                                                    view_prefixes(project, prefixes)),
@@ -188,6 +189,15 @@ def render(result: BuildResult, project: Project) -> dict[str, bytes]:
 def publication_prefixes(project: Project, facts: Facts) -> dict[str, str]:
     """The base prefixes plus one per minted IRI space (person:, statement:, …) for readability."""
     return minted_prefixes(project, {e.split("/", 1)[0] for e in facts.entities})
+
+
+def escape_free_prefixes(project: Project, prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes for the graph's Turtle and TriG: all but those that would abbreviate a quote's
+    selectors (reference/KEY#quote, #position), whose local names need an escape (`\\#`) that not
+    every store reads. Dropping them lets pyoxigraph write the selectors (and the references) as full
+    IRIs itself; rewriting thousands of escaped names afterwards would double the writer's time."""
+    references = project.base_iri + "reference/"
+    return {name: iri for name, iri in prefixes.items() if not references.startswith(iri)}
 
 
 def minted_prefixes(project: Project, kinds: set[str]) -> dict[str, str]:
