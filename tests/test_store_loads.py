@@ -199,6 +199,7 @@ def drop_statement_graphs(server: Server) -> None:
                          f"WHERE id_to_iri(G) LIKE '{STATEMENTS}%');")
 
 
+@pytest.mark.slow  # a real store: some tens of seconds on a shared machine
 @pytest.mark.parametrize("suffix", [".ttl", ".trig", ".nq"])
 def test_virtuoso_bulk_load_holds_the_files_iris(virtuoso: Server, seed_output: Path, suffix: str) -> None:
     path = seed_output / f"vyzov{suffix}"
@@ -211,6 +212,7 @@ def test_virtuoso_bulk_load_holds_the_files_iris(virtuoso: Server, seed_output: 
     assert counts == file_counts(path, target)
 
 
+@pytest.mark.slow  # a real store: some tens of seconds on a shared machine
 def test_virtuoso_graph_store_holds_the_turtles_iris(virtuoso: Server, seed_output: Path) -> None:
     path = seed_output / "vyzov.ttl"
     target = "urn:kg-test:graph-store"
@@ -222,6 +224,7 @@ def test_virtuoso_graph_store_holds_the_turtles_iris(virtuoso: Server, seed_outp
     assert counts.get(target) == file_counts(path, target)[target]
 
 
+@pytest.mark.slow  # a real store: some tens of seconds on a shared machine
 def test_virtuoso_turtle_and_nquads_together_give_one_graph(virtuoso: Server, seed_output: Path) -> None:
     """The N-Quads' default graph and the Turtle are the same triples: loaded into one graph they
     do not double (an escaped selector in one and a plain one in the other would)."""
@@ -263,12 +266,14 @@ def tdb2_query(tdb2: tuple[str, Path], query: Path, *options: str) -> str:
     return run.stdout
 
 
+@pytest.mark.slow  # a real store: some tens of seconds on a shared machine
 def test_tdb2_answers_every_example_on_the_default_graph(tdb2: tuple[str, Path]) -> None:
     """Jena writes a language tag as given (ru-Latn), pyoxigraph in lowercase: compared case-blind."""
     answers = {q.stem: tdb2_query(tdb2, q).replace("@ru-Latn", "@ru-latn") for q in QUERIES}
     assert answers == {q.stem: (q.parent / "expected" / f"{q.stem}.tsv").read_text(encoding="utf-8") for q in QUERIES}
 
 
+@pytest.mark.slow  # a real store: some tens of seconds on a shared machine
 def test_tdb2_union_default_graph_lacks_the_provenance(tdb2: tuple[str, Path]) -> None:
     """What the README says: TDB2's union is the named graphs only, so no statement is in it."""
     query = SEED / "queries" / "fact-sources.rq"
