@@ -165,6 +165,7 @@ def writers(result: BuildResult, project: Project) -> dict[str, Callable[[], byt
     wrote, and writes those not yet written."""
     graph = result.graph
     prefixes = publication_prefixes(project, result.inputs.facts)
+    turtle_prefixes = escape_free_prefixes(project, prefixes)
     triples = graph.triples()
     named = graph.statement_graphs()
     # Computed on first use, once per writers() (each writer's time includes what only it needs).
@@ -178,13 +179,13 @@ def writers(result: BuildResult, project: Project) -> dict[str, Callable[[], byt
               "wikidata": lambda: len(set(view())), "rdf12-turtle": lambda: len(reified()),
               "rdf12-ntriples": lambda: len(reified())}
     written: dict[str, Callable[[], bytes | None]] = {
-        "graph": lambda: serialize.turtle(triples, prefixes),
+        "graph": lambda: serialize.turtle(triples, turtle_prefixes),
         "graph-jsonld": lambda: serialize.jsonld(triples, context()),
         "context": lambda: context_file(context()),
-        "dataset-trig": lambda: serialize.trig(triples, named, prefixes),
+        "dataset-trig": lambda: serialize.trig(triples, named, turtle_prefixes),
         "dataset-nquads": lambda: serialize.nquads(triples, named),
         "wikidata": lambda: serialize.turtle(view(), view_prefixes(project, prefixes)),
-        "rdf12-turtle": lambda: serialize.turtle12(reified(), prefixes),
+        "rdf12-turtle": lambda: serialize.turtle12(reified(), turtle_prefixes),
         "rdf12-ntriples": lambda: serialize.ntriples12(reified()),
         "shacl-report": lambda: result.report.turtle if result.report is not None else None,
         "ontology": lambda: serialize.turtle(sorted(result.inputs.ontology.triples, key=reading_order),
@@ -214,6 +215,15 @@ def writers(result: BuildResult, project: Project) -> dict[str, Callable[[], byt
 def publication_prefixes(project: Project, facts: Facts) -> dict[str, str]:
     """The base prefixes plus one per minted IRI space (person:, statement:, …) for readability."""
     return minted_prefixes(project, {e.split("/", 1)[0] for e in facts.entities})
+
+
+def escape_free_prefixes(project: Project, prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes for the graph's Turtle and TriG: all but those that would abbreviate a quote's
+    selectors (reference/KEY#quote, #position), whose local names need an escape (`\\#`) that not
+    every store reads. Dropping them lets pyoxigraph write the selectors (and the references) as full
+    IRIs itself; rewriting thousands of escaped names afterwards would double the writer's time."""
+    references = project.base_iri + "reference/"
+    return {name: iri for name, iri in prefixes.items() if not references.startswith(iri)}
 
 
 def minted_prefixes(project: Project, kinds: set[str]) -> dict[str, str]:

@@ -179,11 +179,10 @@ JENA_PACKAGES = (
 JENA_SHACL = Path("/usr/share/java/jena-shacl.jar")
 
 
-def jena_shacl(shapes: Path, data: list[Path], work: Path) -> str:
-    """Jena's `shacl validate` (Debian's libapache-jena-java) over the data files merged: its report as Turtle."""
+def jena_classpath(work: Path) -> str:
+    """The classpath for Debian's Jena command classes (shacl.shacl, tdb2.tdbloader, …), with the
+    Xerces messages copied where the relocated Xerces looks for them."""
     import zipfile
-
-    import pyoxigraph as ox
 
     jars = []
     for package in JENA_PACKAGES:
@@ -197,12 +196,20 @@ def jena_shacl(shapes: Path, data: list[Path], work: Path) -> str:
                 target = messages / name.removeprefix("org/apache/jena/ext/")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(jar.read(name))
+    return ":".join([str(messages), *jars])
+
+
+def jena_shacl(shapes: Path, data: list[Path], work: Path) -> str:
+    """Jena's `shacl validate` (Debian's libapache-jena-java) over the data files merged: its report as Turtle."""
+    import pyoxigraph as ox
+
+    classpath = jena_classpath(work)
     merged = work / "data.nt"
     with merged.open("wb") as out:
         for path in data:
             ox.serialize(ox.parse(path=str(path)), out, ox.RdfFormat.N_TRIPLES)
     run = subprocess.run(
-        ["java", "-cp", ":".join([str(messages), *jars]), "shacl.shacl", "validate",
+        ["java", "-cp", classpath, "shacl.shacl", "validate",
          "--shapes", str(shapes), "--data", str(merged)],
         capture_output=True, text=True, timeout=600,
     )

@@ -196,3 +196,17 @@ def _launch_virtuoso(binary: str, db: Path, password: str) -> Server:
 
 
 STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
+
+
+def virtuoso_sql(server: Server, script: str) -> str:
+    """Run SQL (and `SPARQL …` lines) in a Virtuoso that start_virtuoso started, through its isql
+    client (Debian's isql-vt) on the SQL port of the server's ini; its output, failing on an error."""
+    client = shutil.which("isql-vt") or shutil.which("isql")
+    if client is None:
+        missing("Virtuoso's isql client (Debian package virtuoso-opensource)")
+    ini = (server.folder / "virtuoso.ini").read_text()
+    sql_port = ini.split("[Parameters]", 1)[1].split("ServerPort = ", 1)[1].split("\n", 1)[0]
+    run = subprocess.run([str(client), sql_port, server.user or "dba", server.password or "", f"exec={script}"],
+                         cwd=server.folder, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0 and "*** Error" not in run.stdout + run.stderr, run.stdout + run.stderr
+    return run.stdout

@@ -58,6 +58,8 @@ def test_name_forms_include_both_spellings(store: ox.Store) -> None:
 
 
 def test_each_of_the_directors_jobs_has_its_own_sources(store: ox.Store) -> None:
-    jobs = {r["job"]: r["articles"].split() for r in _rows(store, "roles")}
+    jobs: dict[str, list[str]] = {}
+    for row in _rows(store, "roles"):
+        jobs.setdefault(row["job"], []).append(row["article"])
     assert jobs["sound"] == ["004_ba6c03b084f54831"], "only the 2022 article names the sound job"
     assert set(jobs) == {"camera", "lighting", "make-up", "sound"}

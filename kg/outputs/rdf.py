@@ -13,8 +13,15 @@ from kg.terms import canonical_language_tag
 # The formats whose literals pyoxigraph writes as "…"@tag, on one line, with every " and \ inside
 # escaped (\" and \\); its tags are lowercase.
 _QUOTED = frozenset({ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS})
+_PREFIXED = frozenset({ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG})
 # A closing quote and a tag of two or more subtags (a tag of one is lowercase in canonical case too).
 _TAG = re.compile(rb'"@([a-z]{1,8}(?:-[a-z0-9]{1,8})+)(?![a-z0-9-])')
+# A local name's escape (Turtle's PN_LOCAL_ESC) and the rest of its prefixed name: pyoxigraph writes
+# `reference:0449acc09bd0c89a\#quote`, which Virtuoso stores with the backslash.
+_PN_LOCAL_ESC = rb"\\[_~.\-!$&'()*+,;=/?#@%]"
+_ESCAPED_TAIL = re.compile(_PN_LOCAL_ESC + rb'(?:[^\s\\"^]|' + _PN_LOCAL_ESC + rb")*")
+# What pyoxigraph writes before a term: a space, a tab, a line break, or ^^ before a datatype.
+_DELIMITERS_AS_SPACES = bytes.maketrans(b"\t\n^", b"   ")
 
 
 def serialize(items: Iterable[ox.Triple] | Iterable[ox.Quad], format: ox.RdfFormat,
@@ -23,7 +30,42 @@ def serialize(items: Iterable[ox.Triple] | Iterable[ox.Quad], format: ox.RdfForm
     language tags in their canonical case (ru-Latn, en-GB), as the facts write them."""
     data = ox.serialize(items, format=format, prefixes=prefixes)
     assert data is not None
+    if prefixes and format in _PREFIXED:
+        data = full_iris_for_escaped_names(data, prefixes)
     return canonical_language_tags(data) if format in _QUOTED else data
+
+
+def full_iris_for_escaped_names(data: bytes, prefixes: dict[str, str]) -> bytes:
+    r"""Turtle or TriG as pyoxigraph writes it, every prefixed name whose local name needs an escape
+    (\#, \/, \~, …) written as the full IRI instead: not every store reads the escapes (Virtuoso
+    keeps the backslash in the IRI). A backslash inside a literal is text: it is itself escaped, so
+    it follows an odd number of backslashes.
+
+    >>> full_iris_for_escaped_names(
+    ...     b'r:a\\#quote a:b "x\\\\#y" , r:a ;\n\tr:c\\/d\\.  "1"^^r:t\\#x .',
+    ...     {"r": "https://e.org/r/", "a": "https://e.org/a/"})
+    b'<https://e.org/r/a#quote> a:b "x\\\\#y" , r:a ;\n\t<https://e.org/r/c/d.>  "1"^^<https://e.org/r/t#x> .'
+    """
+    if _ESCAPED_TAIL.search(data) is None:
+        return data
+    namespaces = {name.encode(): iri.encode() for name, iri in prefixes.items()}
+    term_start = data.translate(_DELIMITERS_AS_SPACES).rfind
+    pieces: list[bytes] = []
+    done = 0
+    for match in _ESCAPED_TAIL.finditer(data):
+        at, end = match.span()
+        if data[at - 1] == 0x5C:  # a backslash before: count them
+            before = at - 1
+            while data[before] == 0x5C:
+                before -= 1
+            if (at - before) % 2 == 0:
+                continue
+        start = term_start(b" ", 0, at) + 1
+        prefix, _, local = data[start:end].partition(b":")
+        pieces += (data[done:start], b"<", namespaces[prefix], local.replace(b"\\", b""), b">")
+        done = end
+    pieces.append(data[done:])
+    return b"".join(pieces)
 
 
 def canonical_language_tags(data: bytes) -> bytes:
