@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kg.check.facts import validate_facts
 from kg.check.outcome import Outcome
+from kg.draft.review import reviewed_text
 from kg.errors import InputError
 from kg.files import Change, display_path
 from kg.origins import graph_origins
@@ -30,14 +31,19 @@ def plan_add(paths: list[Path], project: Project) -> Plan:
     """What `kg add` would do; raises nothing for invalid facts (see Plan.outcome)."""
     outcome = validate_facts(paths, project)
     targets: dict[Path, bytes] = {}
+    reviewed: dict[Path, str] = {}  # a reviewed draft as it is stored: kg.draft.review
     for path in paths:
         target = project.facts_dir / path.name
         if target.exists() or target in targets:
             raise InputError(f"{target} exists already: rename {path.name} before adding it")
         targets[target] = path.read_bytes()
+        if outcome.conforms:
+            text = reviewed_text(targets[target].decode("utf-8"))
+            if text is not None:
+                reviewed[path], targets[target] = text, text.encode("utf-8")
     if not outcome.conforms:
         return Plan(outcome, targets, {}, [], "")
-    result = build(project, extra_fact_files=paths)
+    result = build(project, extra_fact_files=paths, fact_texts=reviewed)
     changed = changed_outputs(result.files, project)
     moved = {display_path(path, project.root): display_path(project.facts_dir / path.name, project.root)
              for path in paths}

@@ -94,6 +94,18 @@ class Name:
 
 
 @dataclass(frozen=True)
+class DraftMark:
+    """What `kg draft` says of a candidate it proposed: the rule, its confidence, the curator's
+    verdict (unreviewed, accepted, rejected), and where a claim it repeats or contradicts is."""
+
+    rule: str
+    confidence: float
+    status: str
+    duplicates: str | None = None
+    contradicts: str | None = None
+
+
+@dataclass(frozen=True)
 class Entity:
     id: str
     types: tuple[str, ...]
@@ -101,6 +113,7 @@ class Entity:
     names: tuple[Name, ...]
     file: str
     line: int
+    draft: DraftMark | None = None
 
     @property
     def preferred_name(self) -> Name:
@@ -140,6 +153,7 @@ class Claim:
     role: str | None = None
     rank: str = "normal"
     note: str | None = None
+    draft: DraftMark | None = None
 
 
 @dataclass

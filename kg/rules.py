@@ -303,6 +303,17 @@ class Rule(Enum):
         "Write `kg:SingleValuedProperty` where the ontology says `owl:FunctionalProperty` "
         "(`kg:age a owl:DatatypeProperty , kg:SingleValuedProperty`).",
     )
+    UNREVIEWED_CANDIDATE = (
+        "KG033", ERROR,
+        "A candidate `kg draft` proposed that no curator has reviewed yet.",
+        "`kg draft` writes every entity and claim it finds in an article with a `draft:` mark "
+        "`{rule, confidence, status: unreviewed}`. Nothing a rule guessed enters the graph until a "
+        "person has read its quote: `kg validate` and `kg add` refuse a file that still holds an "
+        "unreviewed candidate, and name the line of its mark. `kg add` leaves out rejected "
+        "candidates and strips the mark from accepted ones.",
+        "Read the candidate and its quote, then set `status: accepted` (edit the value first if it "
+        "is wrong), set `status: rejected`, or delete the candidate.",
+    )
 
 
     @property

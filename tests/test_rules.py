@@ -170,6 +170,10 @@ TRIGGERS = [
      "ontology/functional.ttl:4: kg:age is declared owl:FunctionalProperty: sources may disagree on a value, and "
      "an OWL reasoner would then infer the two values equal (owl:sameAs), which makes the graph inconsistent; "
      "declare one value expected with kg:SingleValuedProperty instead"),
+    (Rule.UNREVIEWED_CANDIDATE, "new.yaml",
+     claim("    refs:", "    draft: {rule: description, confidence: 0.5, status: unreviewed}\n    refs:"),
+     "claim person/anton-shkaplerov schema:description is an unreviewed draft candidate (rule description, "
+     "confidence 0.5): set `status: accepted`"),
 ]
 # Rules reported as an error (exit 2) before anything is checked, rather than in the report.
 STOPPING = {Rule.SYNTAX_ERROR, Rule.INVALID_SOURCE_ENTRY, Rule.FUNCTIONAL_PROPERTY}

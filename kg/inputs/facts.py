@@ -15,10 +15,12 @@ from kg.inputs.lexical import LANG_TAG
 from kg.inputs.ontology import Ontology
 from kg.inputs.quotes import QuoteAmbiguous, QuoteNotFound, closest_passage, locate
 from kg.inputs.yamlio import Located, LocatedList, Refused, parse_yaml, read_yaml
+from kg.draft.mark import read_mark, unreviewed_message
 from kg.model import (
     RANKS,
     UNITS,
     Claim,
+    DraftMark,
     Entity,
     EntityValue,
     Facts,
@@ -127,6 +129,21 @@ class _Reader:
             return None
         return Reference(key, quote, span, self.file, line)
 
+    def draft_mark(self, raw: Located, what: str) -> tuple[DraftMark | None, bool]:
+        """A candidate's `draft:` mark, and whether to read the candidate at all (a rejected one is
+        left out); an unreviewed one is read, so that every other problem shows too, and refused."""
+        if "draft" not in raw:
+            return None, True
+        line = raw.line_of("draft")
+        mark = read_mark(raw["draft"])
+        if isinstance(mark, str):
+            self.problem(Rule.UNKNOWN_KEY if mark.startswith("unknown") else Rule.INVALID_FIELD, mark, line)
+            return None, True
+        if mark.status == "unreviewed":
+            status_line = raw["draft"].line_of("status") if isinstance(raw["draft"], Located) else line
+            self.problem(Rule.UNREVIEWED_CANDIDATE, unreviewed_message(what, mark), status_line)
+        return mark, mark.status != "rejected"
+
     def source_language(self, refs: tuple[Reference, ...]) -> str:
         return self.sources[refs[0].source].language if refs else "en"
 
@@ -137,7 +154,7 @@ class _Reader:
             self.problem(Rule.INVALID_FIELD, "an entity must be a mapping", line)
             return
         line = raw.line
-        unknown = set(raw) - {"id", "type", "wikidata", "names"}
+        unknown = set(raw) - {"id", "type", "wikidata", "names", "draft"}
         if unknown:
             self.problem(Rule.UNKNOWN_KEY, f"unknown entity key(s): {', '.join(sorted(unknown))}", line)
         entity_id = raw.get("id")
@@ -146,6 +163,9 @@ class _Reader:
             return
         if not isinstance(entity_id, str) or not ENTITY_ID.fullmatch(entity_id):
             self.problem(Rule.INVALID_ENTITY_ID, f"entity id {entity_id!r} must look like kind/lowercase-slug", line)
+            return
+        mark, wanted = self.draft_mark(raw, f"entity {entity_id}")
+        if not wanted:
             return
         other = self.entity_named(entity_id)
         if other is not None:
@@ -166,7 +186,7 @@ class _Reader:
                 )
                 wikidata = None
         names = self.names(raw.get("names"), line, entity_id)
-        self.facts.entities[entity_id] = Entity(entity_id, types, wikidata, names, self.file, line)
+        self.facts.entities[entity_id] = Entity(entity_id, types, wikidata, names, self.file, line, mark)
 
     def classes(self, raw: Any, line: int) -> tuple[str, ...]:
         curies = raw if isinstance(raw, list) else [raw]
@@ -243,12 +263,15 @@ class _Reader:
             self.problem(Rule.INVALID_FIELD, "a claim must be a mapping", line)
             return
         line = raw.line
-        unknown = set(raw) - {"subject", "property", "value", "qualifiers", "rank", "note", "refs"}
+        unknown = set(raw) - {"subject", "property", "value", "qualifiers", "rank", "note", "refs", "draft"}
         if unknown:
             self.problem(Rule.UNKNOWN_KEY, f"unknown claim key(s): {', '.join(sorted(unknown))}", line)
         subject, curie = raw.get("subject"), raw.get("property")
         if not isinstance(subject, str) or not isinstance(curie, str) or "value" not in raw:
             self.problem(Rule.MISSING_KEY, "a claim needs 'subject', 'property' and 'value'", line)
+            return
+        mark, wanted = self.draft_mark(raw, f"claim {subject} {curie}")
+        if not wanted:
             return
         property_line = raw.line_of("property")
         prop = self.expand(curie, property_line, self.ontology.property_hint)
@@ -289,7 +312,7 @@ class _Reader:
         if value is None:
             return
         self.facts.claims.append(
-            Claim(subject, prop, value, refs, self.file, line, point_in_time, role, rank, note)
+            Claim(subject, prop, value, refs, self.file, line, point_in_time, role, rank, note, mark)
         )
 
     def value(self, raw: Any, ranges: tuple[str, ...], line: int, refs: tuple[Reference, ...]) -> Value | None:
