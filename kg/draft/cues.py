@@ -1,0 +1,116 @@
+"""New entities from cues in the text: a role word before a name ("cosmonaut Oleg Novitsky"), a
+vehicle word before a designator ("the Russian ship Soyuz MS-18"), an organisation word after a
+name ("Yellow Studio"), a preposition before a place ("in Karaganda"). Each gets the class its cue
+implies, a slug in the project's style and a Wikidata id only where the reference table lists it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from kg.draft.candidates import EntityCandidate, Mention
+from kg.draft.quoting import quote_at
+from kg.model import Entity
+from kg.namespaces import SCHEMA
+
+NAME = r"[A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+){1,2}"
+# role words that name a person's job, besides the graph's own occupation names
+ROLE_WORDS = ("actor", "actress", "astronaut", "commander", "cosmonaut", "director", "engineer", "filmmaker",
+              "producer", "spokesman", "spokeswoman", "journalist", "pilot", "minister", "president")
+VEHICLE_CUES = {"ship": ("kg:Spacecraft",), "spacecraft": ("kg:Spacecraft",), "capsule": ("kg:Spacecraft",),
+                "mission": ("kg:SpaceMission",), "flight": ("kg:SpaceMission",)}
+KIND_OF = {"kg:Spacecraft": "vehicle", "kg:SpaceMission": "mission", "schema:Person": "person",
+           "schema:Organization": "org", "schema:Place": "place"}
+DIGITS = re.compile(r"[0-9]+")
+DESIGNATOR = re.compile(r"(?<!\w)[A-Z][a-z]+ (?:[A-Z]{1,3}-)?[0-9]+(?!\w)")
+ORGANISATION = re.compile(r"(?<!\w)((?:[A-Z][a-z]+ ){1,3})(Studio|Studios|Agency|Corporation|Company|Network|"
+                          r"Institute|University|Group)(?!\w)")
+PLACE = re.compile(r"(?<!\w)(?:in|near) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w-])")
+NOT_PLACES = frozenset("January February March April May June July August September October November December "
+                       "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That".split())
+
+
+def slug(name: str) -> str:
+    """Oleg Novitsky -> oleg-novitsky: ASCII, lowercase, hyphens (the entity id's form)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+@dataclass
+class _Finder:
+    text: str
+    known: Mapping[str, Entity]
+    mentions: list[Mention]
+    wikidata: Mapping[str, str]  # reference table label (casefolded) -> usable id
+    compact: Callable[[str], str]
+    found: dict[str, EntityCandidate] = field(default_factory=dict)
+    new_mentions: list[Mention] = field(default_factory=list)
+
+    def is_known(self, start: int, end: int) -> bool:
+        return any(m.start < end and start < m.end for m in [*self.mentions, *self.new_mentions])
+
+    def propose(self, name: str, start: int, end: int, quote: tuple[int, int], types: tuple[str, ...],
+                rule: str, confidence: float, kind: str | None = None) -> None:
+        if self.is_known(start, end):
+            return
+        entity_id = f"{kind or KIND_OF[types[0]]}/{slug(name)}"
+        if entity_id in self.known:
+            return
+        self.new_mentions.append(Mention(entity_id, name, start, end, None, rule, confidence))
+        if entity_id not in self.found:
+            self.found[entity_id] = EntityCandidate(entity_id, types, name, quote_at(self.text, *quote), rule,
+                                                    confidence, self.wikidata.get(name.casefold()))
+
+    def people(self, occupation_forms: list[str]) -> None:
+        cues = sorted({*ROLE_WORDS, *occupation_forms}, key=lambda w: (-len(w), w))
+        pattern = re.compile(r"(?<!\w)(?i:" + "|".join(map(re.escape, cues)) + r") (" + NAME + r")(?!\w)")
+        for match in pattern.finditer(self.text):
+            name = match.group(1)
+            self.propose(name, match.start(1), match.end(1), (match.start(), match.end()), ("schema:Person",),
+                         "person-after-role", 0.8)
+
+    def vehicles(self) -> None:
+        analogues = {DIGITS.sub("#", n.text): e for e in self.known.values() for n in e.names}
+        for match in DESIGNATOR.finditer(self.text):
+            name = match.group()
+            analogue = analogues.get(DIGITS.sub("#", name))
+            before = self.text[max(0, match.start() - 12):match.start()].split()
+            cue = before[-1].lower() if before else ""
+            if analogue is not None:
+                kind = analogue.id.split("/")[0]
+                types = tuple(self.compact(t) for t in analogue.types)
+                quote = (match.start() - len(cue) - 1, match.end()) if cue in VEHICLE_CUES else match.span()
+                self.propose(name, *match.span(), quote, types, "designator-like-known", 0.8, kind)
+            elif cue in VEHICLE_CUES:
+                self.propose(name, *match.span(), (match.start() - len(cue) - 1, match.end()), VEHICLE_CUES[cue],
+                             "designator-after-vehicle-word", 0.6)
+
+    def organisations(self) -> None:
+        for match in ORGANISATION.finditer(self.text):
+            if match.group(1).split()[0] in NOT_PLACES:
+                continue
+            self.propose(match.group(), *match.span(), match.span(), ("schema:Organization",),
+                         "organisation-word", 0.6)
+
+    def places(self) -> None:
+        for match in PLACE.finditer(self.text):
+            name = match.group(1)
+            if name.split()[0] in NOT_PLACES:
+                continue
+            self.propose(name, match.start(1), match.end(1), match.span(), ("schema:Place",), "place-after-in", 0.4)
+
+
+def find_new_entities(text: str, known: Mapping[str, Entity], mentions: list[Mention], wikidata: Mapping[str, str],
+                      compact: Callable[[str], str]) -> tuple[list[EntityCandidate], list[Mention]]:
+    """New entity candidates (sorted by id) and their mentions (in text order). `wikidata` maps
+    the reference table's usable labels to their ids; nothing else is ever linked."""
+    finder = _Finder(text, known, mentions, {label.casefold(): qid for label, qid in wikidata.items()}, compact)
+    occupation_forms = [n.text for e in known.values() if SCHEMA + "Occupation" in e.types for n in e.names]
+    finder.vehicles()
+    finder.people(occupation_forms)
+    finder.organisations()
+    finder.places()
+    return ([finder.found[k] for k in sorted(finder.found)],
+            sorted(finder.new_mentions, key=lambda m: (m.start, m.end)))

@@ -1,0 +1,43 @@
+"""Quotes for candidates: a span of the article, checked with the locator every build uses."""
+
+from __future__ import annotations
+
+from kg.draft.candidates import Quote
+from kg.inputs.quotes import locate, occurrences
+
+
+def quote_at(text: str, start: int, end: int) -> Quote:
+    """The quote text[start:end], with the occurrence that makes kg.inputs.quotes.locate find this
+    very span; an assertion guards that the draft never cites a span the build would not find."""
+    exact = text[start:end]
+    offsets = occurrences(text, exact)
+    occurrence = offsets.index(start) + 1 if len(offsets) > 1 else None
+    span = locate(text, exact, occurrence)
+    assert (span.start, span.end) == (start, end), (exact, start, span.start)
+    return Quote(exact, start, end, occurrence)
+
+
+def widen(text: str, start: int, end: int, words: int = 2) -> tuple[int, int]:
+    """start, end widened by up to `words` words on each side, within the sentence and line."""
+    stops = ".!?\n"
+    left = start
+    for _ in range(words):
+        i = left - 1
+        while i >= 0 and text[i] == " ":
+            i -= 1
+        if i < 0 or text[i] in stops:
+            break
+        while i >= 0 and not text[i].isspace() and text[i] not in stops:
+            i -= 1
+        left = i + 1
+    right = end
+    for _ in range(words):
+        i = right
+        while i < len(text) and text[i] == " ":
+            i += 1
+        if i >= len(text) or text[i] in stops:
+            break
+        while i < len(text) and not text[i].isspace() and text[i] not in stops:
+            i += 1
+        right = i
+    return left, right
