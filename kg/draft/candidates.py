@@ -55,7 +55,6 @@ class ClaimCandidate:
     duplicates: str | None = None  # file:line of the known claim it repeats
     contradicts: str | None = None  # file:line of the known claim of a single-valued property it disagrees with
 
-    @property
     def value_text(self) -> str:
         """The value as kg.check.facts.value_text writes a read claim's, to compare the two."""
         if isinstance(self.value, dict):

@@ -1,0 +1,141 @@
+"""Claims from patterns over the mentions: ages ("Peresild, 37", "the 38-year-old Shipenko"),
+occupations (a role word before a person), dates resolved against the article's date ("this
+morning at 4.36 am Greenwich", "Tuesday, October 5") and durations ("12 days")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from kg.draft.candidates import ClaimCandidate, Mention
+from kg.draft.quoting import quote_at, widen
+
+PERSON_KINDS = ("person/",)
+MISSION_KINDS = ("mission/",)
+FILM_KINDS = ("film/", "work/", "project/")
+NUMBER_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                           "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+                                           .split())}
+DURATION = re.compile(r"(?<!\w)([0-9]{1,3}|" + "|".join(NUMBER_WORDS) + r")[ -](day|hour|week|month)s?(?!\w)",
+                      re.IGNORECASE)
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+CALENDAR_DATE = re.compile(rf"(?:(?:{WEEKDAYS}),? )?(?:(?:{MONTHS}) [0-9]{{1,2}}(?:st|nd|rd|th)?|"
+                           rf"[0-9]{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS}))(?:,? [0-9]{{4}})?(?!\w)")
+RELATIVE_DAY = re.compile(r"(?<!\w)(?:(this|yesterday|tomorrow) (?:morning|afternoon|evening)|today|yesterday|"
+                          r"tomorrow|tonight)(?!\w)", re.IGNORECASE)
+TIME = re.compile(r"(?:at )?([0-9]{1,2})[.:]([0-9]{2}) ?(am|pm|a\.m\.|p\.m\.)?(?: (Greenwich|GMT|UTC|Moscow time))?")
+ZONES = {"Greenwich": "Z", "GMT": "Z", "UTC": "Z", "Moscow time": "+03:00"}
+# what the sentence says happened on the date -> the property, and the kind of subject it has
+DATE_VERBS = (("launch", "kg:launchDate"), ("lift", "kg:launchDate"), ("dock", "kg:dockingTime"),
+              ("land", "schema:endDate"), ("returned", "schema:endDate"))
+DAY_OFFSETS = {"yesterday": -1, "tomorrow": 1}
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i != -1]
+    return left, min(rights) + 1 if rights else len(text)
+
+
+def _in(mentions: list[Mention], start: int, end: int, kinds: tuple[str, ...]) -> list[Mention]:
+    return [m for m in mentions if start <= m.start and m.end <= end and m.entity.startswith(kinds)]
+
+
+def ages(text: str, mentions: list[Mention], on: str | None) -> list[ClaimCandidate]:
+    found = []
+    for m in mentions:
+        if not m.entity.startswith(PERSON_KINDS):
+            continue
+        after = re.compile(r", ([0-9]{1,3})(?![0-9]|,[0-9])").match(text, m.end)
+        before = re.compile(r"([0-9]{1,3})-year-old (?:[a-z]+ ){0,2}\Z").search(text, max(0, m.start - 40), m.start)
+        if after:
+            start, end, age, rule = m.start, after.end(), int(after.group(1)), "age-comma"
+        elif before:
+            start, end, age, rule = before.start(), m.end, int(before.group(1)), "age-year-old"
+        else:
+            continue
+        found.append(ClaimCandidate(m.entity, "kg:age", age, quote_at(text, *widen(text, start, end, 1)), rule, 0.9,
+                                    point_in_time=on))
+    return found
+
+
+def occupations(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+    """An occupation's name form right before a person ("actress Yulia Peresild")."""
+    found = []
+    for job, person in zip(mentions, mentions[1:]):
+        if job.entity.startswith("occupation/") and person.entity.startswith(PERSON_KINDS) \
+                and text[job.end:person.start] == " ":
+            found.append(ClaimCandidate(person.entity, "schema:hasOccupation", job.entity,
+                                        quote_at(text, job.start, person.end), "occupation-before-name", 0.8))
+    return found
+
+
+def _day(text: str, start: int, end: int, on: dt.date) -> dt.date | None:
+    import dateparser  # type: ignore[import-untyped]
+
+    relative = RELATIVE_DAY.fullmatch(text, start, end)
+    if relative:
+        word = (relative.group(1) or relative.group()).lower()
+        return on + dt.timedelta(days=DAY_OFFSETS.get(word, 0))
+    parsed = dateparser.parse(text[start:end], languages=["en"],
+                              settings={"RELATIVE_BASE": dt.datetime(on.year, on.month, on.day),
+                                        "PREFER_DATES_FROM": "past", "STRICT_PARSING": False})
+    return parsed.date() if parsed else None
+
+
+def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[str, set[str]]) -> list[ClaimCandidate]:
+    """Dates (and a time with its zone, where given) of what a mission in the same sentence did.
+    Without the article's date nothing relative or without a year is resolved."""
+    if on is None:
+        return []
+    base = dt.date.fromisoformat(on)
+    found = []
+    for match in sorted([*CALENDAR_DATE.finditer(text), *RELATIVE_DAY.finditer(text)], key=lambda m: m.start()):
+        day = _day(text, match.start(), match.end(), base)
+        if day is None:
+            continue
+        start, end = match.span()
+        time = TIME.match(text, end + 1) if text[end:end + 1] == " " else None
+        value: str = day.isoformat()
+        if time and time.group(4):
+            hour = int(time.group(1)) % 12 + (12 if (time.group(3) or "").startswith("p") else 0) \
+                if time.group(3) else int(time.group(1))
+            value = f"{day.isoformat()}T{hour:02d}:{time.group(2)}:00{ZONES[time.group(4)]}"
+            end = time.end()
+        left, right = _sentence(text, start, end)
+        sentence = text[left:right].lower()
+        prop = next((p for verb, p in DATE_VERBS if verb in sentence), None)
+        subjects = _in(mentions, left, right, MISSION_KINDS)
+        if prop is None or not subjects:
+            continue
+        datatype = "dateTime" if "T" in value else "date"
+        if datatype not in ranges.get(prop, set()):
+            if datatype == "dateTime" and "date" in ranges.get(prop, set()):
+                value = value[:10]
+            else:
+                continue
+        quote = quote_at(text, *widen(text, start, end, 3))
+        found.append(ClaimCandidate(subjects[0].entity, prop, value, quote, f"date-{datatype.lower()}", 0.6))
+    return found
+
+
+def durations(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+    """"12 days" of filming -> kg:shootingDuration of the film the sentence names, else of a
+    mission's stay -> kg:plannedDuration."""
+    found = []
+    for match in DURATION.finditer(text):
+        amount = match.group(1).lower()
+        count = NUMBER_WORDS[amount] if amount in NUMBER_WORDS else int(amount)
+        unit = match.group(2).lower()
+        value = {"day": f"P{count}D", "week": f"P{count * 7}D", "month": f"P{count}M", "hour": f"PT{count}H"}[unit]
+        left, right = _sentence(text, *match.span())
+        sentence = text[left:right].lower()
+        films, missions = _in(mentions, left, right, FILM_KINDS), _in(mentions, left, right, MISSION_KINDS)
+        quote = quote_at(text, *widen(text, *match.span(), 3))
+        if ("film" in sentence or "shoot" in sentence) and films:
+            found.append(ClaimCandidate(films[0].entity, "kg:shootingDuration", value, quote, "duration-filming", 0.6))
+        elif missions:
+            found.append(ClaimCandidate(missions[0].entity, "kg:plannedDuration", value, quote, "duration-mission", 0.5))
+    return found
