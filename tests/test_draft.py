@@ -83,3 +83,107 @@ def test_add_drops_rejected_candidates_and_strips_the_mark_of_accepted_ones(tmp_
     turtle = (project / "output" / "vyzov.ttl").read_text(encoding="utf-8")
     assert "Looks forward to a sequel on Mars." in turtle
     assert "Had a challenging flight in a small capsule." not in turtle
+
+
+# A new article the seed has never seen: misspelt known names, a new person, a new flight.
+ARTICLE = """Soyuz capsule brings film crew back to Earth
+
+Director Klim Shypenko, 38, and actress Yulia Perisild landed in Kazakhstan this morning at 4.36 am Greenwich \
+aboard the Russian ship Soyuz MS-18 with cosmonaut Oleg Novitsky.
+The 37-year-old Perisild spent 12 days on the station filming The Challenge, produced with Yellow Studio.
+They had launched aboard Soyuz MS-19 on Tuesday, October 5. Roskosmos said the flight went well.
+"""
+
+
+def landing(tmp_path: Path) -> Path:
+    project = scratch_project(tmp_path / "p")
+    article = tmp_path / "landing.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    code, out, err = kg(project, "source", "add", str(article), "--key", "landing", "--date", "2021-10-17")
+    assert code == 0, out + err
+    return project
+
+
+def test_draft_proposes_name_variants_new_entities_ages_dates_and_durations(tmp_path: Path) -> None:
+    from kg.draft.run import draft_source
+    from kg.inputs.quotes import locate
+    from kg.project import open_project
+
+    project = landing(tmp_path)
+    draft = draft_source(open_project(project), "landing")
+    claims = {(c.subject, c.property, c.value_text()): c for c in draft.claims}
+    assert ("person/klim-shipenko", "schema:alternateName", "Klim Shypenko") in claims
+    assert ("person/yulia-peresild", "schema:alternateName", "Yulia Perisild") in claims
+    entities = {e.id: e for e in draft.entities}
+    assert entities["person/oleg-novitsky"].types == ("schema:Person",)
+    assert entities["person/oleg-novitsky"].quote.text == "cosmonaut Oleg Novitsky"
+    assert entities["person/oleg-novitsky"].wikidata is None  # the table's label is "Oleg Novitskiy": no guess
+    assert entities["mission/soyuz-ms-18"].wikidata == "Q69637833"  # from the reference table, by its label
+    age = claims[("person/klim-shipenko", "kg:age", "38")]
+    assert (age.rule, age.duplicates) == ("age-comma", "facts/people.yaml:57")
+    assert claims[("person/yulia-peresild", "kg:age", "37")].rule == "age-year-old"
+    assert claims[("mission/soyuz-ms-18", "schema:endDate", "2021-10-17T04:36:00Z")].rule == "date-datetime"
+    assert ("mission/soyuz-ms-19", "kg:launchDate", "2021-10-05") in claims
+    assert claims[("film/vyzov", "kg:shootingDuration", "P12D")].duplicates == "facts/film.yaml:140"
+    assert ("person/oleg-novitsky", "schema:hasOccupation", "occupation/astronaut") in claims
+    assert draft.summary() == ("kg draft landing: 9 known entities mentioned, 3 new entity candidates, 5 new claims, "
+                               "5 duplicates of known claims, 0 contradictions")
+    quotes = [c.quote for c in draft.claims] + [e.quote for e in draft.entities]
+    for quote in quotes:  # every quote is where the build's locator finds it
+        span = locate(ARTICLE, quote.text, quote.occurrence)
+        assert (span.start, span.end, ARTICLE[quote.start:quote.end]) == (quote.start, quote.end, quote.text)
+
+
+def test_a_contradiction_of_a_single_valued_property_is_flagged(tmp_path: Path) -> None:
+    project = landing(tmp_path)
+    article = tmp_path / "older.txt"
+    article.write_text("Actress Yulia Peresild, 36, trained for months.\n", encoding="utf-8")
+    assert kg(project, "source", "add", str(article), "--key", "older", "--date", "2021-09-01")[0] == 0
+    code, _, err = kg(project, "draft", "older")
+    assert code == 0, err
+    text = (project / "drafts" / "older.yaml").read_text(encoding="utf-8")
+    assert """  - subject: person/yulia-peresild
+    property: kg:age
+    value: 36
+    qualifiers: {point_in_time: 2021-09-01}
+    refs:
+      - {source: older, quote: "Actress Yulia Peresild, 36,"}
+    draft: {rule: age-comma, confidence: 0.9, contradicts: "facts/people.yaml:8", status: unreviewed}
+""" in text
+    assert "1 contradictions" in err
+
+
+def test_the_draft_is_refused_until_reviewed_then_added_and_the_build_conforms(tmp_path: Path) -> None:
+    project = landing(tmp_path)
+    code, _, err = kg(project, "draft", "landing")
+    assert code == 0 and "wrote drafts/landing.yaml" in err
+    path = project / "drafts" / "landing.yaml"
+    first = path.read_bytes()
+    assert kg(project, "draft", "landing")[0] == 0 and path.read_bytes() == first  # deterministic
+    code, out, _ = kg(project, "add", str(path))
+    assert code == 1
+    assert ("drafts/landing.yaml:13: error KG033: entity mission/soyuz-ms-18 is an unreviewed draft candidate "
+            "(rule designator-like-known, confidence 0.8): set `status: accepted` to add it or `status: rejected` "
+            "to leave it out, or delete it") in out
+    path.write_text(first.decode("utf-8").replace("status: unreviewed", "status: accepted"), encoding="utf-8")
+    code, out, _ = kg(project, "validate", str(path))
+    assert code == 0, out
+    code, out, err = kg(project, "add", str(path))
+    assert code == 0, out + err
+    stored = (project / "facts" / "landing.yaml").read_text(encoding="utf-8")
+    assert "draft:" not in stored and "person/oleg-novitsky" in stored
+    turtle = (project / "output" / "vyzov.ttl").read_text(encoding="utf-8")
+    assert '"Klim Shypenko"@en' in turtle and "oleg-novitsky" in turtle
+    assert kg(project, "build", "-q")[0] == 0
+
+
+def test_an_unknown_source_key_is_refused_with_exit_2(tmp_path: Path) -> None:
+    project = scratch_project(tmp_path / "p")
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(bytes(range(256)))
+    code, _, err = kg(project, "draft", str(binary))
+    assert code == 2
+    assert err == (f"error: {str(binary)!r} is not a registered source: register the article first "
+                   "(kg source add FILE-OR-URL), then kg draft its key\n")
+    code, _, err = kg(project, "draft", "001_b25d8b9e867eeac7")
+    assert code == 2 and "did you mean 001_b25d8b9e867eeac6?" in err
