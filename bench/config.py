@@ -14,7 +14,7 @@ FULL_SIZES = (10, 100, 1000)  # 10x is a cheap extra point for the growth expone
 QUICK_RUNS = {1: 3, 10: 1}
 QUICK_SIZES = (10,)
 PYSHACL_MAX_FACTOR = 100  # pyshacl is never run above this size (the brief)
-PARTS = ("seed", "scale", "publish", "serve", "exports")  # --only: scale is parts B-D, which share the synthetic corpora
+PARTS = ("seed", "scale", "publish", "serve", "exports", "draft")  # --only: scale is parts B-D, which share the synthetic corpora
 # Part F (kg serve beside oxigraph serve-read-only): runs, seconds of load per run and kind, requests
 # before the memory is read; the quick mode's. The clients are the same in both (the issue: 50).
 FULL_SERVE = (3, 10.0, 10_000)

@@ -16,7 +16,7 @@ from measure import Entry, median
 from parts.d_hotspots import PROFILE_MAX_FACTOR
 
 Lines = list[str]
-RESULT_PARTS = ("seed", "scale", "validation", "hotspots", "publish", "serve", "exports")  # the keys of results.json
+RESULT_PARTS = ("seed", "scale", "validation", "hotspots", "publish", "serve", "exports", "draft")  # the keys of results.json
 
 
 def write_report(results: dict[str, Any], out: Path) -> str:
@@ -61,6 +61,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines += serve_section(results["serve"])
     if results.get("exports"):
         lines += exports_section(results["exports"])
+    if results.get("draft"):
+        lines += draft_section(results["draft"])
     lines += [f"- {note}" for note in results.get("notes", [])]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -666,4 +668,110 @@ def exports_section(exports: dict[str, Any]) -> Lines:
     return lines + [""]
 
 
-SPLICED = {"serve": ("## F. ", serve_section), "exports": ("## G. ", exports_section)}
+# ------------------------------------------------------------------ H
+
+DRAFT_TARGETS = "claim recall ≥ 60% at precision ≥ 70%, entity-mention recall ≥ 95%, under 1 s per article"
+
+
+def fmt_pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.0f}%"
+
+
+def warm(article: dict[str, Any]) -> float | None:
+    """The median of the warm runs; the cold one when there were none."""
+    runs = article.get("runs") or []
+    return statistics.median(runs) if runs else article.get("cold")
+
+
+def draft_section(draft: dict[str, Any]) -> Lines:
+    """One row per seed article left out, a total row, where the rules fail, then the throughput."""
+    lines = ["## H. `kg draft`: leave-one-out on the seed, and against the large graph", "",
+             "Each article drafted (kg.draft.run.draft_source, in a worker) against a copy of the seed without its "
+             "references (bench/leave_one_out.py: every ref citing it removed, then names, entities and claims left "
+             "with none) and compared with the curated claims citing it (bench/draft_score.py): *recall* = curated "
+             "claims whose subject, property and normalised value the draft proposes, *precision* = proposed claims "
+             "matching a curated one, *mentions* = curated entities named by the article whose mention the draft "
+             "finds (a new candidate counts when its slug is the curated id). *Time*: one draft, warm (the "
+             "median of the runs; *cold* is the process's first, with the lazy imports), reading the graph "
+             f"included. Targets (reported, not asserted): {DRAFT_TARGETS}.", "",
+             "| article | curated claims | proposed | matched | recall | precision | entities cited | mentions "
+             "found | mention recall | left out → new candidates (matching) | slug mismatches | time (cold) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = draft.get("rows", [])
+    totals = dict.fromkeys(("curated", "proposed", "matched", "entities_cited", "entities_found"), 0)
+    for row in rows:
+        s = row.get("scores") or {}
+        if not s:
+            lines.append(f"| {row['key']} | not measured: {row.get('status')} {row.get('message', '')} |"
+                         + " |" * 11)
+            continue
+        for k in totals:
+            totals[k] += s[k]
+        lines.append(
+            f"| {row['key']} | {s['curated']} | {s['proposed']} | {s['matched']} | {fmt_pct(s['recall'])} | "
+            f"{fmt_pct(s['precision'])} | {s['entities_cited']} | {s['entities_found']} | "
+            f"{fmt_pct(s['mention_recall'])} | {s['entities_left_out']} → {s['new_candidates']} "
+            f"({s['new_candidates_matching']}) | {len(s['slug_mismatches'])} | "
+            f"{fmt_s(warm(row))} ({fmt_s(row.get('cold'))}) |")
+    scored = [r for r in rows if r.get("scores")]
+    if scored:
+        times = [t for t in (warm(r) for r in scored) if t is not None]
+
+        def share(a: str, b: str) -> str:
+            return fmt_pct(totals[a] / totals[b]) if totals[b] else "—"
+
+        lines.append(f"| **all** | {totals['curated']} | {totals['proposed']} | {totals['matched']} | "
+                     f"**{share('matched', 'curated')}** | **{share('matched', 'proposed')}** | "
+                     f"{totals['entities_cited']} | {totals['entities_found']} | "
+                     f"**{share('entities_found', 'entities_cited')}** | | | "
+                     f"median {fmt_s(statistics.median(times) if times else None)} |")
+        lines += ["", *draft_failures(scored)]
+    lines += ["", *draft_throughput(draft.get("throughput") or {})]
+    return lines + [""]
+
+
+def draft_failures(rows: list[dict[str, Any]]) -> Lines:
+    missed: dict[str, int] = {}
+    wrong: dict[str, int] = {}
+    for row in rows:
+        for prop, n in row["scores"]["missed_by_property"].items():
+            missed[prop] = missed.get(prop, 0) + n
+        for rule, n in row["scores"]["wrong_by_rule"].items():
+            wrong[rule] = wrong.get(rule, 0) + n
+    unmentioned = sum(r["scores"]["missed_subject_not_mentioned"] for r in rows)
+    top = sorted(missed.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines = ["Where the rules fail: curated claims missed, by property (all articles; "
+             f"{unmentioned} of them have a subject the draft never mentions):", "",
+             ", ".join(f"`{p}` {n}" for p, n in top[:12]) + (f", {len(top) - 12} more properties" if len(top) > 12 else ""),
+             "", "Proposed claims matching no curated one, by rule: "
+             + (", ".join(f"`{r}` {n}" for r, n in sorted(wrong.items(), key=lambda kv: (-kv[1], kv[0]))) or "none") + "."]
+    mismatches = [f"{m['curated']} (draft: {m['draft']})" for r in rows for m in r["scores"]["slug_mismatches"]]
+    lost = [e for r in rows for e in r["scores"]["entities_missed"]]
+    lines += ["", "Slug mismatches (a new candidate naming a curated entity under another id): "
+              + (", ".join(mismatches) or "none") + ".",
+              "", f"Entities cited but not found ({len(lost)}): " + (", ".join(lost[:20]) or "none")
+              + (" …" if len(lost) > 20 else "") + "."]
+    return lines
+
+
+def draft_throughput(throughput: dict[str, Any]) -> Lines:
+    factor = throughput.get("factor")
+    title = f"Against the {size_label(factor) if factor else '?'} graph: each seed article's first copy drafted"
+    articles = throughput.get("articles") or []
+    if not articles:
+        return [f"{title}: not measured: {throughput.get('status')} {throughput.get('message', '')}"]
+    load = throughput.get("load") or {}
+    lines = [f"{title} against {fmt_int(load.get('entities'))} entities, {fmt_int(load.get('claims'))} claims, "
+             f"{fmt_int(load.get('sources'))} sources (reading them alone: {fmt_s(load.get('secs'))}; every draft "
+             "reads them again):", "", "| article | characters | claims proposed | time (cold) |",
+             "|---|---:|---:|---:|"]
+    for a in articles:
+        lines.append(f"| {a['key']} | {fmt_int(a['text_chars'])} | {a['claims']} | "
+                     f"{fmt_s(warm(a))} ({fmt_s(a.get('cold'))}) |")
+    if throughput.get("status") != "ok":
+        lines += ["", f"- {throughput.get('status')} {throughput.get('message', '')}"]
+    return lines
+
+
+SPLICED = {"serve": ("## F. ", serve_section), "exports": ("## G. ", exports_section),
+           "draft": ("## H. ", draft_section)}

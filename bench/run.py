@@ -2,7 +2,7 @@
 """Benchmark kg: the seed end to end against the bare pyoxigraph floor (A), synthetic corpora up to
 1000x the seed stage by stage (B), validation (C), hotspots (D), kg publish (E) and kg serve
 under concurrent clients beside oxigraph serve-read-only (F), and each writer and export beside the
-Turtle writer (G). Prints the
+Turtle writer (G), and kg draft by leave-one-out on the seed with its time against 100x (H). Prints the
 report and writes bench/results.md (--quick: bench/results-quick.md).
 
     .venv/bin/python bench/run.py                 # everything (make bench), about an hour
@@ -11,6 +11,7 @@ report and writes bench/results.md (--quick: bench/results-quick.md).
     .venv/bin/python bench/run.py --only scale --sizes 100
     .venv/bin/python bench/run.py --only serve    # part F: kg serve beside oxigraph serve-read-only
     .venv/bin/python bench/run.py --only exports  # part G: each writer and export at 1x and 100x
+    .venv/bin/python bench/run.py --only draft    # part H: kg draft, leave-one-out on the seed, and at 100x
     .venv/bin/python bench/run.py --only report   # write the report again from the saved results
 
 See bench/README.md for what each number means and for every option.
@@ -36,6 +37,7 @@ from parts.d_hotspots import measure_hotspots
 from parts.e_publish import measure_publish
 from parts.f_serve import measure_serve
 from parts.g_exports import measure_exports
+from parts.h_draft import measure_draft
 from report import RESULT_PARTS, SPLICED, splice_part, write_report
 from snapshot import changed_since, copy_seed, fingerprint, snapshot_code, take_lock
 
@@ -151,6 +153,8 @@ def measure(cfg: Config, results: dict[str, Any]) -> None:
         record("serve", measure_serve(cfg))
     if cfg.does("exports"):
         record("exports", measure_exports(cfg, this_run("scale")))
+    if cfg.does("draft"):
+        record("draft", measure_draft(cfg, this_run("scale")))
     results["changed_during_run"] = changed_since(snapshot)
     results["meta"]["load_end"] = load_average()
     results["elapsed"] = (results.get("elapsed", 0) if cfg.only != "all" else 0) + (now() - started)

@@ -11,7 +11,9 @@ JSON line per finished step to FILE, flushed at once, so a killed worker still s
 - floor:    pyoxigraph alone parsing `--src` (N-Quads) and serialising Turtle + N-Quads;
 - profile:  one cProfile'd build();
 - exports:  one build(), then each published file's writer and `kg export quickstatements`, each
-            timed alone, `--runs` times.
+            timed alone, `--runs` times;
+- draft:    kg.draft.run.draft_source of each `--key` (comma-separated) on `--root`, once cold and
+            `--runs` times warm; with `--src` (the full seed) each draft scored by bench/draft_score.py.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 from floor import floor_once
 from measure import another_run_fits, now
 
-KINDS = ("build", "validate", "floor", "profile", "exports")
+KINDS = ("build", "validate", "floor", "profile", "exports", "draft")
 
 
 class Progress:
@@ -270,6 +272,49 @@ def exports_worker(root: Path, runs: int, budget: float, progress: Progress) -> 
                       rss_mb=peak_rss_mb())
 
 
+# ------------------------------------------------------------------ draft
+
+
+def draft_worker(root: Path, keys: list[str], truth_root: Path | None, runs: int, budget: float,
+                 progress: Progress) -> None:
+    """The first draft in the process pays the lazy imports (dateparser's data among them): it is
+    reported apart from the warm runs. `load` is reading the graph alone (draft_source reads it too)."""
+    t0 = now()
+    from kg.draft.run import draft_source
+    from kg.pipeline import load_inputs
+    from kg.project import open_project
+
+    progress.emit(event="imports", secs=now() - t0)
+    project = open_project(root)
+    t0 = now()
+    inputs = load_inputs(project)
+    progress.emit(event="load", secs=now() - t0, entities=len(inputs.facts.entities),
+                  claims=len(inputs.facts.claims), sources=len(inputs.sources), rss_mb=peak_rss_mb())
+    truth = None
+    if truth_root is not None:
+        from draft_score import score
+
+        truth = load_inputs(open_project(truth_root))
+    for key in keys:
+        t0 = now()
+        drafted = draft_source(project, key)
+        cold = now() - t0
+        seconds: list[float] = []
+
+        def run_once(i: int) -> float:
+            t0 = now()
+            draft_source(project, key)
+            seconds.append(now() - t0)
+            return seconds[-1]
+
+        repeat(runs, budget, progress, run_once)
+        scores = score(truth.facts, drafted, truth.ontology, set(truth.facts.entities) - set(inputs.facts.entities)) \
+            if truth is not None else {}
+        progress.emit(event="article", key=key, cold=cold, runs=seconds, rss_mb=peak_rss_mb(),
+                      text_chars=len(inputs.sources[key].text), claims=len(drafted.claims),
+                      entities=len(drafted.entities), scores=scores)
+
+
 # ------------------------------------------------------------------ entry
 
 
@@ -278,7 +323,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("--progress", type=Path, required=True, help="JSON-lines file the events go to")
     parser.add_argument("--root", type=Path, required=True, help="the project folder (kg.toml)")
-    parser.add_argument("--src", type=Path, help="floor: the N-Quads file to parse")
+    parser.add_argument("--src", type=Path, help="floor: the N-Quads file to parse; draft: the full seed to score against")
+    parser.add_argument("--key", default="", help="draft: the source keys to draft, comma-separated")
     parser.add_argument("--engine", default="fast", help="validate: pyshacl or fast")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--budget", type=float, default=1e9, help="seconds for all runs (see measure.another_run_fits)")
@@ -298,6 +344,8 @@ def main(argv: list[str]) -> int:
             floor_worker(args.root, args.src, args.runs, args.budget, progress)
         elif args.kind == "exports":
             exports_worker(args.root, args.runs, args.budget, progress)
+        elif args.kind == "draft":
+            draft_worker(args.root, [k for k in args.key.split(",") if k], args.src, args.runs, args.budget, progress)
         else:
             profile_worker(args.root, progress)
         progress.emit(event="done")

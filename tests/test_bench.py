@@ -113,3 +113,61 @@ def test_synthetic_registry_quotes_number_like_checksums(monkeypatch: pytest.Mon
     text = _dump({"sources": [entry]})
     assert 'sha256: "0123e4567"' in text
     assert refuse_problems(parse_yaml(text, "sources.yaml"))["sources"][0] == entry
+
+
+def test_quick_draft_part_runs(tmp_path: Path) -> None:
+    """Part H drafts each seed article against the seed without it and scores the draft; then
+    drafts each article's first copy against the 10x corpus. No figure is checked against a target."""
+    report = tmp_path / "results.md"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "draft", "--runs", "1",
+         "--work", str(tmp_path / "work"), "--out", str(report)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+    draft = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))["draft"]
+    seed_keys = [line.split(":", 1)[1].strip() for line in
+                 (ROOT / "sources" / "sources.yaml").read_text(encoding="utf-8").splitlines()
+                 if line.startswith("  - key:")]
+    assert [row["key"] for row in draft["rows"]] == seed_keys and len(seed_keys) == 5
+    for row in draft["rows"]:
+        assert row["status"] == "ok", row["message"]
+        scores = row["scores"]
+        assert scores["curated"] > 0 and scores["entities_cited"] > 0
+        for measure in ("recall", "precision", "mention_recall"):
+            assert 0 <= scores[measure] <= 1, (row["key"], measure)
+        assert scores["matched"] <= min(scores["curated"], scores["proposed"])
+        assert len(row["runs"]) == 1 and row["cold"] > 0
+    throughput = draft["throughput"]
+    assert throughput["factor"] == 10 and throughput["status"] == "ok"
+    assert [a["key"] for a in throughput["articles"]] == [f"{key}-c0" for key in seed_keys]
+    assert throughput["load"]["sources"] == 50
+
+    text = report.read_text(encoding="utf-8")
+    section = text[text.index("## H. `kg draft`: leave-one-out on the seed"):]
+    assert "| **all** |" in section and "Where the rules fail" in section and "not measured" not in section
+
+
+def test_leave_one_out_drops_what_rested_on_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name, an entity and a claim cited only by the article go, and so does a claim about that
+    entity another source cites; what another source also cites stays, with only its other refs."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    from leave_one_out import without_source
+
+    def ref(source: str) -> dict[str, str]:
+        return {"source": source, "quote": "q"}
+
+    documents = [{"entities": [
+        {"id": "person/a", "names": [{"text": "A", "preferred": True, "refs": [ref("x")]},
+                                     {"text": "Ay", "refs": [ref("y")]}]},
+        {"id": "person/b", "names": [{"text": "B", "preferred": True, "refs": [ref("x")]}]},
+    ], "claims": [
+        {"subject": "person/a", "property": "kg:age", "value": 3, "refs": [ref("x"), ref("y")]},
+        {"subject": "person/a", "property": "schema:knows", "value": "person/b", "refs": [ref("y")]},
+        {"subject": "person/a", "property": "kg:age", "value": 4, "refs": [ref("x")]},
+    ]}]
+    kept = without_source(documents, "x")[0]
+    assert kept["entities"] == [{"id": "person/a", "names": [{"text": "Ay", "refs": [ref("y")], "preferred": True}]}]
+    assert kept["claims"] == [{"subject": "person/a", "property": "kg:age", "value": 3, "refs": [ref("y")]}]
+    assert documents[0]["claims"][0]["refs"] == [ref("x"), ref("y")]  # the input is not changed

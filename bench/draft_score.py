@@ -1,0 +1,81 @@
+"""Part H's comparison: a draft of one article against the curated claims and entities citing it.
+
+A claim matches when subject, property and value agree after normalising the value: an entity id
+as itself, a dateTime in UTC, a number by its value (1.70 = 1.7), any other literal by its lexical
+form whatever its language. A new entity the draft proposes matches when its slug is the curated
+id; a new candidate that names a curated entity under another id is a slug mismatch (listed apart).
+Imported by bench/workers.py only (it imports kg, from the run's snapshot).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from kg.check.facts import value_text
+from kg.draft.run import Draft
+from kg.inputs.ontology import Ontology
+from kg.model import Claim, Facts
+
+DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-][0-9]{2}:[0-9]{2})")
+NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+Key = tuple[str, str, str]
+
+
+def normalised(value: str) -> str:
+    """2021-10-05T12:55:18+03:00 -> 2021-10-05T09:55:18+00:00; 1.70 -> 1.7; text as it is."""
+    if DATE_TIME.fullmatch(value):
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc).isoformat()
+    if NUMBER.fullmatch(value):
+        try:
+            return str(Decimal(value).normalize())
+        except InvalidOperation:
+            return value
+    return value
+
+
+def curated_key(claim: Claim) -> Key:
+    return claim.subject, claim.property, normalised(value_text(claim))
+
+
+def score(truth: Facts, draft: Draft, ontology: Ontology, left_out: set[str]) -> dict[str, Any]:
+    """`truth`: the full seed's facts; `left_out`: the ids of the entities the leave-one-out graph
+    lost (the draft can only know them as new candidates)."""
+    key = draft.source
+    curated = {curated_key(c): c for c in truth.claims
+               if c.rank != "deprecated" and any(r.source == key for r in c.refs)}
+    proposed = {(c.subject, ontology.expand(c.property), normalised(c.value_text())): c for c in draft.claims}
+    matched = set(curated) & set(proposed)
+    cited = sorted(e.id for e in truth.entities.values() if any(r.source == key for n in e.names for r in n.refs))
+    mentioned = {m.entity for m in draft.mentions}
+    found = [e for e in cited if e in mentioned]
+    slug_mismatches = []
+    for entity_id in sorted(set(cited) & left_out):
+        if entity_id in mentioned:
+            continue
+        forms = {n.text.casefold() for n in truth.entities[entity_id].names}
+        for candidate in draft.entities:
+            if candidate.name.casefold() in forms and candidate.id != entity_id:
+                slug_mismatches.append({"curated": entity_id, "draft": candidate.id})
+    missed = [curated[k] for k in sorted(set(curated) - matched)]
+    wrong = [proposed[k] for k in sorted(set(proposed) - matched)]
+    return {
+        "source": key, "curated": len(curated), "proposed": len(proposed), "matched": len(matched),
+        "recall": len(matched) / len(curated) if curated else None,
+        "precision": len(matched) / len(proposed) if proposed else None,
+        "entities_cited": len(cited), "entities_found": len(found),
+        "mention_recall": len(found) / len(cited) if cited else None,
+        "entities_left_out": len(set(cited) & left_out),
+        "new_candidates": len(draft.entities),
+        "new_candidates_matching": sum(e.id in set(cited) & left_out for e in draft.entities),
+        "slug_mismatches": slug_mismatches,
+        "entities_missed": [e for e in cited if e not in mentioned],
+        "missed_by_property": dict(Counter(ontology.compact(c.property) for c in missed).most_common()),
+        "missed_subject_not_mentioned": sum(c.subject not in mentioned for c in missed),
+        "wrong_by_rule": dict(Counter(c.rule for c in wrong).most_common()),
+        "missed_examples": [f"{c.subject} {ontology.compact(c.property)} {value_text(c)}" for c in missed],
+        "wrong_examples": [f"{c.subject} {c.property} {c.value_text()} ({c.rule})" for c in wrong],
+    }
