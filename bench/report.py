@@ -690,8 +690,10 @@ def draft_section(draft: dict[str, Any]) -> Lines:
              "references (bench/leave_one_out.py: every ref citing it removed, then names, entities and claims left "
              "with none) and compared with the curated claims citing it (bench/draft_score.py): *recall* = curated "
              "claims whose subject, property and normalised value the draft proposes, *precision* = proposed claims "
-             "matching a curated one, *mentions* = curated entities named by the article whose mention the draft "
-             "finds (a new candidate counts when its slug is the curated id). *Time*: one draft, warm (the "
+             "matching a curated one, *mentions* = curated entities the article names (a name citing it occurs in its "
+             "text) whose mention the draft finds (a new candidate counts when its slug is the curated id; the "
+             "entities it cites under a label the curator wrote, quotations, events and roles, are left out of "
+             "this count and listed after the table). *Time*: one draft, warm (the "
              "median of the runs; *cold* is the process's first, with the lazy imports), reading the graph "
              f"included. Targets (reported, not asserted): {DRAFT_TARGETS}.", "",
              "| article | curated claims | proposed | matched | recall | precision | entities cited | mentions "
@@ -739,6 +741,7 @@ def draft_failures(rows: list[dict[str, Any]]) -> Lines:
         for rule, n in row["scores"]["wrong_by_rule"].items():
             wrong[rule] = wrong.get(rule, 0) + n
     unmentioned = sum(r["scores"]["missed_subject_not_mentioned"] for r in rows)
+    labelled = sum(r["scores"].get("entities_labelled", 0) for r in rows)
     top = sorted(missed.items(), key=lambda kv: (-kv[1], kv[0]))
     lines = ["Where the rules fail: curated claims missed, by property (all articles; "
              f"{unmentioned} of them have a subject the draft never mentions):", "",
@@ -749,7 +752,8 @@ def draft_failures(rows: list[dict[str, Any]]) -> Lines:
     lost = [e for r in rows for e in r["scores"]["entities_missed"]]
     lines += ["", "Slug mismatches (a new candidate naming a curated entity under another id): "
               + (", ".join(mismatches) or "none") + ".",
-              "", f"Entities cited but not found ({len(lost)}): " + (", ".join(lost[:20]) or "none")
+              "", f"Entities cited under a curator's label, not a name the article writes (not counted): {labelled}.",
+              "", f"Entities named but not found ({len(lost)}): " + (", ".join(lost[:20]) or "none")
               + (" …" if len(lost) > 20 else "") + "."]
     return lines
 

@@ -308,7 +308,7 @@ def draft_worker(root: Path, keys: list[str], truth_root: Path | None, runs: int
             return seconds[-1]
 
         repeat(runs, budget, progress, run_once)
-        scores = score(truth.facts, drafted, truth.ontology, set(truth.facts.entities) - set(inputs.facts.entities)) \
+        scores = score(truth.facts, inputs.facts, drafted, truth.ontology, inputs.sources[key].text) \
             if truth is not None else {}
         progress.emit(event="article", key=key, cold=cold, runs=seconds, rss_mb=peak_rss_mb(),
                       text_chars=len(inputs.sources[key].text), claims=len(drafted.claims),

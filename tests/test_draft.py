@@ -187,3 +187,27 @@ def test_an_unknown_source_key_is_refused_with_exit_2(tmp_path: Path) -> None:
                    "(kg source add FILE-OR-URL), then kg draft its key\n")
     code, _, err = kg(project, "draft", "001_b25d8b9e867eeac7")
     assert code == 2 and "did you mean 001_b25d8b9e867eeac6?" in err
+
+
+def test_a_demonym_before_people_gives_their_nationality(tmp_path: Path) -> None:
+    """One demonym before one person across lower-case words; two joined by "and" to two people
+    in order; none to a vehicle, nor to a country the graph does not name."""
+    from kg.draft.run import draft_source
+    from kg.project import open_project
+
+    project = landing(tmp_path)
+    article = tmp_path / "crew.txt"
+    article.write_text("A veteran Russian astronaut Anton Shkaplerov met American and British billionaires Jeff Bezos "
+                       "and Richard Branson aboard the Russian ship Soyuz MS-18. Martian pilot Elon Musk waved.\n",
+                       encoding="utf-8")
+    assert kg(project, "source", "add", str(article), "--key", "crew", "--date", "2021-10-01")[0] == 0
+    draft = draft_source(open_project(project), "crew")
+    found = {(c.subject, c.value_text(), c.quote.text, c.rule) for c in draft.claims
+             if c.property == "schema:nationality"}
+    assert found == {
+        ("person/anton-shkaplerov", "country/russia", "Russian astronaut Anton Shkaplerov", "demonym-before-person"),
+        ("person/jeff-bezos", "country/united-states",
+         "American and British billionaires Jeff Bezos and Richard Branson", "demonym-before-person"),
+        ("person/richard-branson", "country/united-kingdom",
+         "American and British billionaires Jeff Bezos and Richard Branson", "demonym-before-person"),
+    }

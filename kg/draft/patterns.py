@@ -139,3 +139,35 @@ def durations(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
         elif missions:
             found.append(ClaimCandidate(missions[0].entity, "kg:plannedDuration", value, quote, "duration-mission", 0.5))
     return found
+
+
+# a demonym -> the country's name form in the graph (the gazetteer does not take Russian for Russia)
+DEMONYMS = {"American": "United States", "British": "United Kingdom", "Chinese": "China", "French": "France",
+            "German": "Germany", "Italian": "Italy", "Japanese": "Japan", "Kazakh": "Kazakhstan",
+            "Russian": "Russia", "Soviet": "Soviet Union", "Ukrainian": "Ukraine"}
+DEMONYM = re.compile(r"(?<!\w)(" + "|".join(DEMONYMS) + r")(?: and (" + "|".join(DEMONYMS) + r"))?"
+                     r"((?: [a-z]+){0,3}) (?=[A-Z])")
+
+
+def nationalities(text: str, mentions: list[Mention], forms: Mapping[str, str]) -> list[ClaimCandidate]:
+    """A demonym before a person, across up to three lower-case words ("Russian actress Yulia
+    Peresild", "a veteran Russian astronaut Anton Shkaplerov"); two joined by "and" go to two
+    people joined by "and", in order ("American and British billionaires Jeff Bezos and Richard
+    Branson"). Only to a country the graph names."""
+    people = {m.start: m for m in mentions if m.entity.startswith(PERSON_KINDS)}
+    found = []
+    for match in DEMONYM.finditer(text):
+        first = people.get(match.end())
+        if first is None:
+            continue
+        pairs = [(match.group(1), first)]
+        second = people.get(first.end + len(" and ")) if text[first.end:first.end + 5] == " and " else None
+        if match.group(2) and second is not None:
+            pairs.append((match.group(2), second))
+        end = pairs[-1][1].end
+        for demonym, person in pairs:
+            country = forms.get(DEMONYMS[demonym])
+            if country is not None:
+                found.append(ClaimCandidate(person.entity, "schema:nationality", country,
+                                            quote_at(text, match.start(), end), "demonym-before-person", 0.7))
+    return found

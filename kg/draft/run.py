@@ -9,7 +9,7 @@ from kg.draft import patterns
 from kg.draft.against import compare
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
 from kg.draft.cues import find_new_entities
-from kg.draft.gazetteer import find_mentions
+from kg.draft.gazetteer import find_mentions, name_forms
 from kg.draft.quoting import quote_at, widen
 from kg.draft.writer import render
 from kg.errors import InputError
@@ -67,7 +67,8 @@ def draft_source(project: Project, key: str) -> Draft:
               for iri, info in ontology.properties.items()}
     claims = [*_name_variants(text, mentions, {e: {n.text for n in known[e].names} for e in known}, source.language),
               *patterns.ages(text, every, source.date), *patterns.occupations(text, every),
-              *patterns.dates(text, every, source.date, ranges), *patterns.durations(text, every)]
+              *patterns.dates(text, every, source.date, ranges), *patterns.durations(text, every),
+              *patterns.nationalities(text, every, name_forms(known))]
     claims = [compare(c, inputs.facts.claims, ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
