@@ -126,8 +126,10 @@ def test_draft_proposes_name_variants_new_entities_ages_dates_and_durations(tmp_
     assert ("mission/soyuz-ms-19", "kg:launchDate", "2021-10-05") in claims
     assert claims[("film/vyzov", "kg:shootingDuration", "P12D")].duplicates == "facts/film.yaml:140"
     assert ("person/oleg-novitsky", "schema:hasOccupation", "occupation/astronaut") in claims
-    assert draft.summary() == ("kg draft landing: 9 known entities mentioned, 3 new entity candidates, 5 new claims, "
-                               "5 duplicates of known claims, 0 contradictions")
+    assert claims[("film/vyzov", "schema:director", "person/klim-shipenko")].duplicates == "facts/film.yaml:8"
+    assert claims[("mission/soyuz-ms-18", "kg:crewMember", "person/oleg-novitsky")].rule == "crew-cue"
+    assert draft.summary() == ("kg draft landing: 9 known entities mentioned, 3 new entity candidates, 6 new claims, "
+                               "6 duplicates of known claims, 0 contradictions")
     quotes = [c.quote for c in draft.claims] + [e.quote for e in draft.entities]
     for quote in quotes:  # every quote is where the build's locator finds it
         span = locate(ARTICLE, quote.text, quote.occurrence)
@@ -210,4 +212,29 @@ def test_a_demonym_before_people_gives_their_nationality(tmp_path: Path) -> None
          "American and British billionaires Jeff Bezos and Richard Branson", "demonym-before-person"),
         ("person/richard-branson", "country/united-kingdom",
          "American and British billionaires Jeff Bezos and Richard Branson", "demonym-before-person"),
+    }
+
+
+def test_crew_and_director_cues(tmp_path: Path) -> None:
+    """People in a sentence saying they fly are crew of the mission it names, else of the one the
+    article names most; a person after "directed by … filmmaker" directs the film the sentence
+    names, else the article's most named film; a person without a cue is neither."""
+    from kg.draft.run import draft_source
+    from kg.project import open_project
+
+    project = landing(tmp_path)
+    article = tmp_path / "crew.txt"
+    article.write_text("Soyuz MS-19 is ready. Actress Yulia Peresild flew to the station with Anton Shkaplerov.\n"
+                       "The Challenge is directed by Russian filmmaker Klim Shipenko. Tom Cruise waited at home.\n",
+                       encoding="utf-8")
+    assert kg(project, "source", "add", str(article), "--key", "crew", "--date", "2021-10-01")[0] == 0
+    draft = draft_source(open_project(project), "crew")
+    found = {(c.subject, c.property, c.value_text(), c.quote.text, c.rule) for c in draft.claims
+             if c.property in ("kg:crewMember", "schema:director")}
+    assert found == {
+        ("mission/soyuz-ms-19", "kg:crewMember", "person/yulia-peresild", "Yulia Peresild flew to", "crew-cue"),
+        ("mission/soyuz-ms-19", "kg:crewMember", "person/anton-shkaplerov", "flew to the station with Anton Shkaplerov",
+         "crew-cue"),
+        ("film/vyzov", "schema:director", "person/klim-shipenko", "directed by Russian filmmaker Klim Shipenko",
+         "director-cue"),
     }

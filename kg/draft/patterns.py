@@ -171,3 +171,58 @@ def nationalities(text: str, mentions: list[Mention], forms: Mapping[str, str]) 
                 found.append(ClaimCandidate(person.entity, "schema:nationality", country,
                                             quote_at(text, match.start(), end), "demonym-before-person", 0.7))
     return found
+
+
+CREW_CUES = ("accompanied", "aboard", "blast off", "boards", "crew member", "flew to", "flies to", "fly to",
+             "take off", "took off", "those sent")
+DIRECTOR_CUE = re.compile(r"(?<!\w)(?:(?:film )?director|filmmaker|directed by)(?: [a-z]+ [a-z]+)? \Z", re.IGNORECASE)
+
+
+def _main(mentions: list[Mention], kinds: tuple[str, ...]) -> str | None:
+    """The entity of these kinds the article mentions most (the first mentioned on a tie)."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.entity.startswith(kinds):
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+    return max(counts, key=lambda e: counts[e]) if counts else None
+
+
+def crew(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+    """People in a sentence that says they fly ("flew to", "aboard", "accompanied by", "take off")
+    are crew of the mission the sentence names, else of the mission the article names most."""
+    main = _main(mentions, MISSION_KINDS)
+    found = []
+    for m in mentions:
+        if not m.entity.startswith(PERSON_KINDS):
+            continue
+        left, right = _sentence(text, m.start, m.end)
+        sentence = text[left:right].lower()
+        cue = next((c for c in CREW_CUES if c in sentence), None)
+        missions = _in(mentions, left, right, MISSION_KINDS)
+        mission = missions[0].entity if missions else main
+        if cue is None or mission is None:
+            continue
+        at = left + sentence.index(cue)
+        start, end = min(at, m.start), max(at + len(cue), m.end)
+        found.append(ClaimCandidate(mission, "kg:crewMember", m.entity, quote_at(text, start, end), "crew-cue", 0.5))
+    return found
+
+
+def directors(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+    """"director Klim Shipenko", "directed by Russian filmmaker Klim Shipenko": the film the
+    sentence names directs, else the film the article names most."""
+    main = _main(mentions, FILM_KINDS)
+    found = []
+    for m in mentions:
+        if not m.entity.startswith(PERSON_KINDS):
+            continue
+        cue = DIRECTOR_CUE.search(text, max(0, m.start - 40), m.start)
+        if cue is None:
+            continue
+        left, right = _sentence(text, m.start, m.end)
+        films = _in(mentions, left, right, FILM_KINDS)
+        film = films[0].entity if films else main
+        if film is not None:
+            found.append(ClaimCandidate(film, "schema:director", m.entity, quote_at(text, cue.start(), m.end),
+                                        "director-cue", 0.6))
+    return found

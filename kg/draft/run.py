@@ -68,7 +68,8 @@ def draft_source(project: Project, key: str) -> Draft:
     claims = [*_name_variants(text, mentions, {e: {n.text for n in known[e].names} for e in known}, source.language),
               *patterns.ages(text, every, source.date), *patterns.occupations(text, every),
               *patterns.dates(text, every, source.date, ranges), *patterns.durations(text, every),
-              *patterns.nationalities(text, every, name_forms(known))]
+              *patterns.nationalities(text, every, name_forms(known)), *patterns.crew(text, every),
+              *patterns.directors(text, every)]
     claims = [compare(c, inputs.facts.claims, ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
