@@ -3,6 +3,7 @@ candidate's status set in the file itself (the text edited at the status node, c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,14 @@ SECTIONS = ("entities", "claims")
 
 class StaleDraft(InputError):
     """The draft file changed since the curator's page read it."""
+
+
+class NoDraft(InputError):
+    """No drafts/KEY.yaml for the key (or the key is not a source key)."""
+
+
+class NoCandidate(InputError):
+    """A candidate id the draft does not have."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,7 @@ class DraftReview:
 def draft_path(project: Project, key: str) -> Path:
     """drafts/KEY.yaml; a key that is not a source key is refused (it could name another file)."""
     if not KEY_PATTERN.fullmatch(key) or key.endswith(".yaml"):
-        raise InputError(f"{key!r} is not a source key")
+        raise NoDraft(f"{key!r} is not a source key")
     return project.root / DRAFTS_DIR / f"{key}.yaml"
 
 
@@ -97,7 +106,7 @@ def _candidate(number: int, section: str, raw: Located, key: str, article: str) 
     if not isinstance(mark, DraftMark):
         return None
     if section == "entities":
-        names = raw.get("names") if isinstance(raw.get("names"), list) else []
+        names: list[Any] = raw["names"] if isinstance(raw.get("names"), list) else []
         texts = [n.get("text") for n in names if isinstance(n, dict)]
         types = raw.get("type")
         refs = [ref for n in names if isinstance(n, dict) for ref in (n.get("refs") or [])]
@@ -112,7 +121,7 @@ def read_draft(project: Project, key: str) -> DraftReview:
     """The draft of source `key` (drafts/KEY.yaml) with the article it drafts."""
     path = draft_path(project, key)
     if not path.is_file():
-        raise InputError(f"no draft {display_path(path, project.root)}: run kg draft {key}")
+        raise NoDraft(f"no draft {display_path(path, project.root)}: run kg draft {key}")
     raw = path.read_bytes()
     document = parse_yaml(raw.decode("utf-8"), display_path(path, project.root))
     source = load_sources(project.sources_dir).get(key)
@@ -154,37 +163,40 @@ def _status_nodes(text: str) -> list[ScalarNode]:
     return found
 
 
-def with_status(text: str, candidate: str, status: str) -> str:
-    """`text` with candidate `candidate`'s status set to `status`; nothing else changes.
+def with_statuses(text: str, changes: Mapping[str, str]) -> str:
+    """`text` with each candidate id of `changes` given its status; nothing else changes.
 
-    >>> with_status("claims:\\n  - subject: a  # why\\n    draft: {rule: r, confidence: 1, status: unreviewed}\\n",
-    ...             "c1", "accepted")
+    >>> with_statuses("claims:\\n  - subject: a  # why\\n    draft: {rule: r, confidence: 1, status: unreviewed}\\n",
+    ...               {"c1": "accepted"})
     'claims:\\n  - subject: a  # why\\n    draft: {rule: r, confidence: 1, status: accepted}\\n'
     """
-    if status not in STATUSES:
-        raise InputError(f"status {status!r} must be one of {', '.join(STATUSES)}")
     nodes = _status_nodes(text)
-    number = int(candidate[1:]) if candidate[:1] == "c" and candidate[1:].isdigit() else 0
-    if not 1 <= number <= len(nodes):
-        raise InputError(f"the draft has no candidate {candidate!r}")
-    node = nodes[number - 1]
-    return text[:node.start_mark.index] + status + text[node.end_mark.index:]
+    edits: list[tuple[ScalarNode, str]] = []
+    for candidate, status in changes.items():
+        if status not in STATUSES:
+            raise InputError(f"status {status!r} must be one of {', '.join(STATUSES)}")
+        number = int(candidate[1:]) if candidate[:1] == "c" and candidate[1:].isdigit() else 0
+        if not 1 <= number <= len(nodes):
+            raise NoCandidate(f"the draft has no candidate {candidate!r}")
+        edits.append((nodes[number - 1], status))
+    for node, status in sorted(edits, key=lambda edit: -edit[0].start_mark.index):  # from the end: offsets hold
+        text = text[:node.start_mark.index] + status + text[node.end_mark.index:]
+    return text
 
 
-def set_status(project: Project, key: str, candidate: str, status: str, version: str | None = None,
-               wait: bool = True) -> DraftReview:
-    """Set one candidate's status in drafts/KEY.yaml, atomically and holding the project lock;
-    with `version`, refuse (StaleDraft) when the file is no longer the one that version names."""
+def set_statuses(project: Project, key: str, changes: Mapping[str, str], version: str | None = None,
+                 wait: bool = True) -> DraftReview:
+    """Set candidates' statuses in drafts/KEY.yaml ({"c3": "accepted"}), atomically and holding the
+    project lock; with `version`, refuse (StaleDraft) when the file is no longer the one it names."""
     from kg.files import write_atomically
     from kg.lock import writing
 
     path = draft_path(project, key)
     with writing(project, "kg serve (review)", wait=wait):
         if not path.is_file():
-            raise InputError(f"no draft {display_path(path, project.root)}: run kg draft {key}")
+            raise NoDraft(f"no draft {display_path(path, project.root)}: run kg draft {key}")
         raw = path.read_bytes()
         if version is not None and sha256_hex(raw) != version:
             raise StaleDraft(f"{display_path(path, project.root)} changed since the page was read: reload it")
-        text = with_status(raw.decode("utf-8"), candidate, status)
-        write_atomically({path: text.encode("utf-8")}, project.root)
+        write_atomically({path: with_statuses(raw.decode("utf-8"), changes).encode("utf-8")}, project.root)
     return read_draft(project, key)
