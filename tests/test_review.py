@@ -16,6 +16,7 @@ from werkzeug.test import Client, TestResponse
 
 from kg.draft.curate import read_draft, with_statuses
 from kg.project import open_project
+from tests.test_browser import browser  # noqa: F401 - the headless Chromium fixture
 from tests.test_draft import ARTICLE, kg, landing
 
 KEY = "landing"
@@ -185,3 +186,36 @@ def test_article_text_is_escaped(client: Client, project: Path, tmp_path: Path) 
     assert "<script>" not in page.text
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; left." in page.text
     assert "script-src" not in page.headers["Content-Security-Policy"]
+
+
+def test_a_curator_reviews_and_adds_in_chromium(browser: Any, project: Path, site_dir: Path) -> None:
+    """A real kg serve on loopback and headless Chromium: Accept one candidate, Reject another, Add
+    (refused with KG033 while the rest are unreviewed), Reject the rest, Add again."""
+    from tests.helpers import running_server
+
+    with running_server(project, site_dir) as url:
+        page = browser.new_page()
+        assert page.goto(url + "review/landing").status == 200
+        assert page.locator('mark[data-candidate~="c4"]').first.inner_text() == "Director Klim Shypenko, 38,"
+        with page.expect_navigation():
+            page.click('button[data-candidate="c4"][value="accepted"]')
+        assert page.locator("#c4 .status").inner_text() == "accepted"
+        with page.expect_navigation():
+            page.click('button[data-candidate="c13"][value="rejected"]')
+        assert page.locator("#c13 .status").inner_text() == "rejected"
+        with page.expect_navigation():
+            page.click("#add")
+        assert "error KG033: entity mission/soyuz-ms-18 is an unreviewed draft candidate" in \
+            page.locator("#result").inner_text()
+        assert not (project / "facts" / "landing.yaml").exists()
+        with page.expect_navigation():
+            page.click("#reject-rest")
+        assert page.locator("td.status").all_inner_texts() == ["rejected"] * 3 + ["accepted"] + ["rejected"] * 9
+        with page.expect_navigation():
+            page.click("#add")
+        assert page.locator("#result").inner_text().startswith("added facts/landing.yaml\n")
+        page.close()
+    facts = (project / "facts" / "landing.yaml").read_text(encoding="utf-8")
+    assert "property: schema:alternateName\n    value: {text: \"Klim Shypenko\", lang: \"en\"}" in facts
+    assert "kg:launchDate" not in facts and "draft:" not in facts
+    assert status_lines(project) == ["rejected"] * 3 + ["accepted"] + ["rejected"] * 9
