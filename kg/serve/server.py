@@ -201,9 +201,9 @@ class SiteApp:
             return self.error(414, f"the request target is longer than {MAX_URI:,} characters")
         prefix, relative = self._relative(raw)  # not urlsplit: '//[' would raise, '//x/y' lose 'x' as a host
         if relative == REVIEW or relative.startswith(REVIEW + "/"):
-            request.environ[PRIVATE] = True
             if self.review is None:
                 return self.error(404, "not found: the review pages are served only on loopback (--host 127.0.0.1)")
+            request.environ[PRIVATE] = True
             return self.review.handle(request, relative)
         if request.method == "OPTIONS":
             return self._preflight()
