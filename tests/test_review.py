@@ -219,3 +219,31 @@ def test_a_curator_reviews_and_adds_in_chromium(browser: Any, project: Path, sit
     assert "property: schema:alternateName\n    value: {text: \"Klim Shypenko\", lang: \"en\"}" in facts
     assert "kg:launchDate" not in facts and "draft:" not in facts
     assert status_lines(project) == ["rejected"] * 3 + ["accepted"] + ["rejected"] * 9
+
+
+def test_a_change_while_another_command_writes_is_409_and_changes_nothing(client: Client, project: Path) -> None:
+    import threading
+
+    from kg.lock import writing
+
+    form = token(client.get("/review/landing"))
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with writing(open_project(project), "kg build"):
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(30)
+        before = (project / DRAFT).read_bytes()
+        answer = post(client, "/review/landing/c1", {**form, "status": "accepted"})
+        assert answer.status_code == 409
+        assert "the project is locked by kg build (pid" in answer.text
+        assert (project / DRAFT).read_bytes() == before
+    finally:
+        release.set()
+        holder.join(30)
+    assert post(client, "/review/landing/c1", {**form, "status": "accepted"}).status_code == 303
