@@ -247,3 +247,12 @@ def test_a_change_while_another_command_writes_is_409_and_changes_nothing(client
         release.set()
         holder.join(30)
     assert post(client, "/review/landing/c1", {**form, "status": "accepted"}).status_code == 303
+
+
+def test_a_draft_broken_by_hand_is_a_422_with_the_yaml_error(client: Client, project: Path) -> None:
+    form = token(client.get("/review/landing"))
+    (project / DRAFT).write_text("claims: [\n", encoding="utf-8")
+    page = client.get("/review/landing")
+    assert page.status_code == 422
+    assert "drafts/landing.yaml:2:1: YAML syntax error" in page.text
+    assert post(client, "/review/landing/c1", {**form, "status": "accepted"}).status_code == 409  # it changed

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from kg.draft.curate import DraftReview, NoCandidate, NoDraft, StaleDraft, draft_keys, read_draft, set_statuses
 from kg.errors import InputError, KgError, ProjectLocked
+from kg.files import display_path
 from kg.project import Project
 
 if TYPE_CHECKING:
@@ -122,6 +123,8 @@ class ReviewPages:
             draft = read_draft(self.project, key)
         except NoDraft as exc:
             return _page(404, "No such draft", f"<p>{escape(str(exc))}</p>")
+        except KgError as exc:  # a draft the curator broke while editing it, an article gone
+            return _page(422, f"Draft {key} cannot be read", f"{result}<pre>{escape(str(exc))}</pre>")
         return _page(status, f"Review of draft {key}", result + self._body(draft))
 
     def _body(self, draft: DraftReview) -> str:
@@ -165,13 +168,15 @@ class ReviewPages:
         if status not in ("accepted", "rejected"):
             return _page(400, "Bad request", "<p>status must be accepted or rejected</p>")
         try:
-            draft = read_draft(self.project, key)
-            changes = {candidate: status} if candidate else {c.id: status for c in draft.unreviewed}
+            changes = {candidate: status} if candidate else \
+                {c.id: status for c in read_draft(self.project, key).unreviewed}
             set_statuses(self.project, key, changes, request.form.get("version"), wait=False)
         except (NoDraft, NoCandidate) as exc:
             return _page(404, "Not found", f"<p>{escape(str(exc))}</p>")
         except (StaleDraft, ProjectLocked) as exc:
             return _page(409, "Conflict", f"<p>{escape(str(exc))}</p>")
+        except KgError as exc:
+            return _page(422, f"Draft {key} cannot be read", f"<pre>{escape(str(exc))}</pre>")
         response = redirect(f"/{PREFIX}/{quote(key)}" + (f"#{candidate}" if candidate else ""), 303)
         response.headers.update(HEADERS)
         return response
@@ -192,7 +197,7 @@ class ReviewPages:
             return self._draft(key, 409, _result(False, f"kg add refused: {exc}"))
         if not plan.outcome.conforms:
             return self._draft(key, 422, _result(False, render_text(plan.outcome) + "nothing added"))
-        added = ", ".join(str(p.relative_to(self.project.root)) for p in plan.new_facts)
+        added = ", ".join(display_path(p, self.project.root) for p in plan.new_facts)
         return self._draft(key, 200, _result(True, f"added {added}\nchanged: {', '.join(plan.changed_outputs) or 'no output file'}\n"
                                                    f"{plan.summary}"))
 
