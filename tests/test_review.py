@@ -16,7 +16,7 @@ from werkzeug.test import Client, TestResponse
 
 from kg.draft.curate import read_draft, with_statuses
 from kg.project import open_project
-from tests.test_browser import browser  # noqa: F401 - the headless Chromium fixture
+from tests.test_browser import ARTIFACTS, browser  # noqa: F401 - the headless Chromium fixture
 from tests.test_draft import ARTICLE, kg, landing
 
 KEY = "landing"
@@ -200,6 +200,7 @@ def test_a_curator_reviews_and_adds_in_chromium(browser: Any, project: Path, sit
         with page.expect_navigation():
             page.click('button[data-candidate="c4"][value="accepted"]')
         assert page.locator("#c4 .status").inner_text() == "accepted"
+        page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
         with page.expect_navigation():
             page.click('button[data-candidate="c13"][value="rejected"]')
         assert page.locator("#c13 .status").inner_text() == "rejected"

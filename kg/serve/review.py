@@ -35,7 +35,7 @@ HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Pol
 STYLE = """body{font:16px/1.5 system-ui,sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem}
 .article{white-space:pre-wrap;border:1px solid #ccc;padding:1rem;background:#fafafa}
 mark{background:#ffe08a}mark[data-status~=accepted]{background:#b7e4b0}mark[data-status~=rejected]{background:#eee;
-text-decoration:line-through}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;
+text-decoration:line-through}mark[data-status~=unreviewed]{background:#ffe08a;text-decoration:none}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;
 padding:.3rem;text-align:left;vertical-align:top}.accepted{background:#eef8ec}.rejected{color:#777}
 .result{border:2px solid #888;padding:.5rem 1rem}.refused{border-color:#c33}pre{white-space:pre-wrap}
 form{display:inline}"""
