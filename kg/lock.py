@@ -94,7 +94,8 @@ def recover(project: Project) -> None:
     """Finish a committed change a kill cut short, then remove every staged or retired file
     and folder left by one that was not committed. Called with the lock held."""
     replay_journal(journal_path(project))
-    folders = {project.facts_dir, project.sources_dir, project.output_dir, project.store_dir.parent}
+    folders = {project.facts_dir, project.sources_dir, project.output_dir, project.store_dir.parent,
+               project.root / "drafts"}
     for folder in folders:
         remove_leftovers(folder)
         _remove_legacy_leftovers(folder, (project.store_dir.name, "site"))

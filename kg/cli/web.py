@@ -54,7 +54,9 @@ def serve(project: Project, host: str, port: int, site_dir: Path | None, timeout
     (GET or POST; GET without a query is its Service Description) that refuses SERVICE, updates and
     queries nested deeper than 64 levels, with time, memory and result size limits. Every answer
     allows any origin (CORS); files carry ETag, Last-Modified and Cache-Control and are gzipped on
-    request. Served by waitress. Stop with Ctrl-C.
+    request. On loopback, /review/ is where a curator accepts or rejects the candidates of a
+    draft (kg draft) beside the article, and adds the accepted ones (kg add). Served by waitress.
+    Stop with Ctrl-C.
 
     \b
     Examples:

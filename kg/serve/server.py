@@ -27,6 +27,7 @@ from kg.outputs import FORMATS, JSONLD, RESOURCE_FORMATS
 from kg.project import Project
 from kg.serve.conneg import AcceptTooLarge, BadAccept, negotiate
 from kg.serve.description import description_type, service_description
+from kg.serve.review import ReviewPages, is_loopback
 from kg.serve.sparql import Answer, Limits, QueryService, text_answer
 from kg.site.layout import HTML, MARKER_NAME, described_by
 from kg.store import loaded_files
@@ -63,6 +64,8 @@ PREFLIGHT = {"Access-Control-Allow-Methods": METHODS, "Access-Control-Allow-Head
              "Access-Control-Max-Age": "86400"}
 STATIC_CACHE = "public, max-age=300"
 SPARQL_CACHE = "no-store"
+REVIEW = "review"
+PRIVATE = "kg.review"  # the environ key that marks a review answer
 
 
 class BadPath(InputError):
@@ -127,8 +130,9 @@ class SiteApp:
     """The WSGI application of kg serve: call it with (environ, start_response)."""
 
     def __init__(self, site: Path, service: QueryService, mount: str = "", dataset_iri: str = "",
-                 quiet: bool = False) -> None:
+                 quiet: bool = False, review: ReviewPages | None = None) -> None:
         self.site = site
+        self.review = review
         self.service = service
         self.mount = mount.strip("/")
         self.dataset_iri = dataset_iri
@@ -151,7 +155,8 @@ class SiteApp:
         except Exception:  # noqa: BLE001 - a request must get an answer and the log the traceback
             sys.stderr.write(traceback.format_exc())
             response = self.error(500, "internal error; the server log has the details")
-        response.headers.update(CORS)
+        if not request.environ.get(PRIVATE):  # a review answer is for this server's own pages only
+            response.headers.update(CORS)
         response.headers["X-Content-Type-Options"] = "nosniff"
         self._compress(request, response)
         if not self.quiet:
@@ -195,6 +200,11 @@ class SiteApp:
         if len(raw) > MAX_URI:
             return self.error(414, f"the request target is longer than {MAX_URI:,} characters")
         prefix, relative = self._relative(raw)  # not urlsplit: '//[' would raise, '//x/y' lose 'x' as a host
+        if relative == REVIEW or relative.startswith(REVIEW + "/"):
+            if self.review is None:
+                return self.error(404, "not found: the review pages are served only on loopback (--host 127.0.0.1)")
+            request.environ[PRIVATE] = True
+            return self.review.handle(request, relative)
         if request.method == "OPTIONS":
             return self._preflight()
         if relative == "sparql":
@@ -343,15 +353,17 @@ def _read(target: Path) -> StaticFile:
 
 
 def make_app(project: Project, site: Path | None = None, limits: Limits | None = None,
-             quiet: bool = False) -> SiteApp:
-    """The WSGI application serving `site` (default output/site) and the project's store; close
-    its `service` when done."""
+             quiet: bool = False, review: bool = False) -> SiteApp:
+    """The WSGI application serving `site` (default output/site) and the project's store, and with
+    `review` the draft review pages (kg.serve.review; for a loopback server only); close its
+    `service` when done."""
     site = (site or project.output_dir / "site").resolve()
     if not (site / "index.html").is_file():
         raise InputError(f"{site} holds no site: run 'kg site' first")
     loaded_files(project)
     mount = urlsplit(project.base_iri).path
-    return SiteApp(site, QueryService(project, limits), mount, project.base_iri + "dataset", quiet)
+    return SiteApp(site, QueryService(project, limits), mount, project.base_iri + "dataset", quiet,
+                   ReviewPages(project) if review else None)
 
 
 def make_server(project: Project, site: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
@@ -359,10 +371,10 @@ def make_server(project: Project, site: Path | None = None, host: str = "127.0.0
                 threads: int = 8) -> tuple[BaseWSGIServer | MultiSocketServer, QueryService]:
     """A waitress server (not yet serving: call .run()) and its query service; close both when
     done. Minted IRIs are answered at their own path too: /data/id/… for the base IRI
-    https://example.org/data/."""
+    https://example.org/data/. The review pages (/review/) are served only on a loopback host."""
     from waitress.server import create_server
 
-    app = make_app(project, site, limits, quiet)
+    app = make_app(project, site, limits, quiet, review=is_loopback(host))
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="kg-serve",
                                         max_request_body_size=MAX_BODY, max_request_header_size=MAX_URI * 4,

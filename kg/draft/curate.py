@@ -1,0 +1,202 @@
+"""A draft under review: its candidates with the spans of the article their quotes cite, and one
+candidate's status set in the file itself (the text edited at the status node, comments kept)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kg.draft.mark import STATUSES, read_mark
+from kg.errors import InputError
+from kg.files import display_path
+from kg.inputs.quotes import QuoteAmbiguous, QuoteNotFound, locate
+from kg.inputs.sources import KEY_PATTERN, load_sources
+from kg.inputs.yamlio import Located, parse_yaml
+from kg.model import DraftMark, sha256_hex
+from kg.project import Project
+
+DRAFTS_DIR = "drafts"
+SECTIONS = ("entities", "claims")
+
+
+class StaleDraft(InputError):
+    """The draft file changed since the curator's page read it."""
+
+
+class NoDraft(InputError):
+    """No drafts/KEY.yaml for the key (or the key is not a source key)."""
+
+
+class NoCandidate(InputError):
+    """A candidate id the draft does not have."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate of a draft as a curator reviews it. `id` is its place in the file (c1, c2, …
+    in file order); `spans` are the article's (start, end) offsets its quotes of the draft's source cite."""
+
+    id: str
+    line: int
+    subject: str
+    property: str
+    value: str
+    mark: DraftMark
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class DraftReview:
+    key: str
+    path: Path
+    article: str
+    candidates: list[Candidate]
+    version: str  # the SHA-256 of the draft file, which a status change must name
+
+    @property
+    def unreviewed(self) -> list[Candidate]:
+        return [c for c in self.candidates if c.mark.status == "unreviewed"]
+
+
+def draft_path(project: Project, key: str) -> Path:
+    """drafts/KEY.yaml; a key that is not a source key is refused (it could name another file)."""
+    if not KEY_PATTERN.fullmatch(key) or key.endswith(".yaml"):
+        raise NoDraft(f"{key!r} is not a source key")
+    return project.root / DRAFTS_DIR / f"{key}.yaml"
+
+
+def draft_keys(project: Project) -> list[str]:
+    """The keys of the drafts in drafts/, sorted."""
+    folder = project.root / DRAFTS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml") if p.is_file() and KEY_PATTERN.fullmatch(p.stem))
+
+
+def _shown(value: Any) -> str:
+    """A claim's value as the page shows it: "text"@lang, an entity id, a number or a date."""
+    if isinstance(value, dict):
+        if "text" in value:
+            return f'"{value["text"]}"' + (f'@{value["lang"]}' if value.get("lang") else "")
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def _spans(raws: Any, key: str, article: str) -> list[tuple[int, int]]:
+    spans = []
+    for ref in raws if isinstance(raws, list) else []:
+        if not isinstance(ref, dict) or ref.get("source") != key or not isinstance(ref.get("quote"), str):
+            continue
+        occurrence = ref.get("occurrence")
+        try:
+            span = locate(article, ref["quote"], occurrence if isinstance(occurrence, int) else None)
+        except (QuoteNotFound, QuoteAmbiguous):
+            continue  # kg add reports it (KG004/KG005); the page shows the candidate without a span
+        spans.append((span.start, span.end))
+    return spans
+
+
+def _candidate(number: int, section: str, raw: Located, key: str, article: str) -> Candidate | None:
+    mark = read_mark(raw.get("draft")) if "draft" in raw else None
+    if not isinstance(mark, DraftMark):
+        return None
+    if section == "entities":
+        names: list[Any] = raw["names"] if isinstance(raw.get("names"), list) else []
+        texts = [n.get("text") for n in names if isinstance(n, dict)]
+        types = raw.get("type")
+        refs = [ref for n in names if isinstance(n, dict) for ref in (n.get("refs") or [])]
+        return Candidate(f"c{number}", raw.line, str(raw.get("id")), "new entity",
+                         f"{', '.join(map(str, texts))} ({', '.join(map(str, types)) if isinstance(types, list) else types})",
+                         mark, tuple(_spans(refs, key, article)))
+    return Candidate(f"c{number}", raw.line, str(raw.get("subject")), str(raw.get("property")),
+                     _shown(raw.get("value")), mark, tuple(_spans(raw.get("refs"), key, article)))
+
+
+def read_draft(project: Project, key: str) -> DraftReview:
+    """The draft of source `key` (drafts/KEY.yaml) with the article it drafts."""
+    path = draft_path(project, key)
+    if not path.is_file():
+        raise NoDraft(f"no draft {display_path(path, project.root)}: run kg draft {key}")
+    raw = path.read_bytes()
+    document = parse_yaml(raw.decode("utf-8"), display_path(path, project.root))
+    source = load_sources(project.sources_dir).get(key)
+    if source is None:
+        raise InputError(f"{key!r} is not a registered source: the draft has no article")
+    article = source.text
+    candidates: list[Candidate] = []
+    data = document.data if isinstance(document.data, dict) else {}
+    number = 0  # counted as _status_nodes counts, so that an id names one status node
+    for section in SECTIONS:
+        for item in data.get(section) or []:
+            mark = item.get("draft") if isinstance(item, Located) else None
+            if not isinstance(mark, dict) or mark.get("status") not in STATUSES:
+                continue
+            number += 1
+            found = _candidate(number, section, item, key, article)
+            if found is not None:
+                candidates.append(found)
+    return DraftReview(key, path, article, candidates, sha256_hex(raw))
+
+
+def _get(node: MappingNode, key: str) -> Node | None:
+    return next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None)
+
+
+def _status_nodes(text: str) -> list[ScalarNode]:
+    """The `status:` scalar of every candidate's draft mark, in file order (the order of the ids)."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    found: list[ScalarNode] = []
+    if not isinstance(root, MappingNode):
+        return found
+    for section in SECTIONS:
+        items = _get(root, section)
+        for item in items.value if isinstance(items, SequenceNode) else []:
+            mark = _get(item, "draft") if isinstance(item, MappingNode) else None
+            status = _get(mark, "status") if isinstance(mark, MappingNode) else None
+            if isinstance(status, ScalarNode) and status.value in STATUSES:
+                found.append(status)
+    return found
+
+
+def with_statuses(text: str, changes: Mapping[str, str]) -> str:
+    """`text` with each candidate id of `changes` given its status; nothing else changes.
+
+    >>> with_statuses("claims:\\n  - subject: a  # why\\n    draft: {rule: r, confidence: 1, status: unreviewed}\\n",
+    ...               {"c1": "accepted"})
+    'claims:\\n  - subject: a  # why\\n    draft: {rule: r, confidence: 1, status: accepted}\\n'
+    """
+    nodes = _status_nodes(text)
+    edits: list[tuple[ScalarNode, str]] = []
+    for candidate, status in changes.items():
+        if status not in STATUSES:
+            raise InputError(f"status {status!r} must be one of {', '.join(STATUSES)}")
+        number = int(candidate[1:]) if candidate[:1] == "c" and candidate[1:].isdigit() else 0
+        if not 1 <= number <= len(nodes):
+            raise NoCandidate(f"the draft has no candidate {candidate!r}")
+        edits.append((nodes[number - 1], status))
+    for node, status in sorted(edits, key=lambda edit: -edit[0].start_mark.index):  # from the end: offsets hold
+        text = text[:node.start_mark.index] + status + text[node.end_mark.index:]
+    return text
+
+
+def set_statuses(project: Project, key: str, changes: Mapping[str, str], version: str | None = None,
+                 wait: bool = True) -> DraftReview:
+    """Set candidates' statuses in drafts/KEY.yaml ({"c3": "accepted"}), atomically and holding the
+    project lock; with `version`, refuse (StaleDraft) when the file is no longer the one it names."""
+    from kg.files import write_atomically
+    from kg.lock import writing
+
+    path = draft_path(project, key)
+    with writing(project, "kg serve (review)", wait=wait):
+        if not path.is_file():
+            raise NoDraft(f"no draft {display_path(path, project.root)}: run kg draft {key}")
+        raw = path.read_bytes()
+        if version is not None and sha256_hex(raw) != version:
+            raise StaleDraft(f"{display_path(path, project.root)} changed since the page was read: reload it")
+        write_atomically({path: with_statuses(raw.decode("utf-8"), changes).encode("utf-8")}, project.root)
+    return read_draft(project, key)

@@ -1,0 +1,259 @@
+"""The review pages of kg serve, in-process: a draft's article with every candidate's span marked,
+Accept/Reject written into drafts/KEY.yaml (comments kept), kg add run from the page with its
+rules (KG033 while a candidate is unreviewed), forgery and non-loopback requests refused, and
+hostile article text escaped."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.test import Client, TestResponse
+
+from kg.draft.curate import read_draft, with_statuses
+from kg.project import open_project
+from tests.test_browser import ARTIFACTS, browser  # noqa: F401 - the headless Chromium fixture
+from tests.test_draft import ARTICLE, kg, landing
+
+KEY = "landing"
+DRAFT = f"drafts/{KEY}.yaml"
+
+
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory: pytest.TempPathFactory, seed_root: Path) -> Path:
+    """A seed copy with the article `landing` registered and drafted, and the seed's output/ (the
+    app needs a built graph to start; kg add rebuilds it)."""
+    project = landing(tmp_path_factory.mktemp("review"))
+    code, out, err = kg(project, "draft", KEY)
+    assert code == 0, out + err
+    shutil.copytree(seed_root / "output", project / "output")
+    return project
+
+
+@pytest.fixture
+def project(drafted: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(drafted, tmp_path / "p"))
+
+
+@pytest.fixture
+def client(project: Path, site_dir: Path) -> Iterator[Client]:
+    from kg.serve import Limits
+    from kg.serve.server import make_app
+
+    app = make_app(open_project(project), site_dir, Limits(timeout=5, max_rows=100, workers=1), quiet=True, review=True)
+    def from_loopback(environ: dict[str, Any], start_response: Any) -> Any:  # as waitress sets it
+        return app({"REMOTE_ADDR": "127.0.0.1", **environ}, start_response)
+
+    yield Client(from_loopback)
+    app.service.close()
+
+
+def token(page: TestResponse) -> dict[str, str]:
+    html = page.get_data(as_text=True)
+    return {name: re.search(f'name="{name}" value="([^"]+)"', html)[1]  # type: ignore[index]
+            for name in ("token", "version")}
+
+
+def status_lines(project: Path) -> list[str]:
+    return re.findall(r"status: (\w+)", (project / DRAFT).read_text(encoding="utf-8"))
+
+
+def post(client: Client, path: str, form: dict[str, str], origin: str | None = "http://localhost") -> TestResponse:
+    return client.post(path, data=form, headers={"Origin": origin} if origin else {})
+
+
+def test_the_index_lists_the_drafts(client: Client) -> None:
+    page = client.get("/review/")
+    assert page.status_code == 200
+    assert '<a href="/review/landing">landing</a>: 13 candidates, 13 unreviewed, 0 accepted, 0 rejected' in page.text
+    assert "Access-Control-Allow-Origin" not in page.headers
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_the_page_marks_every_candidates_span_in_the_article(client: Client, project: Path) -> None:
+    page = client.get("/review/landing")
+    assert page.status_code == 200
+    draft = read_draft(open_project(project), KEY)
+    marked: dict[str, str] = {}
+    for ids, text in re.findall(r'<mark data-candidate="([^"]+)"[^>]*>([^<]*)</mark>', page.text):
+        for candidate in ids.split():
+            marked[candidate] = marked.get(candidate, "") + text
+    for c in draft.candidates:
+        (start, end), = c.spans
+        assert marked[c.id] == ARTICLE[start:end], c.id
+    row = re.search(r'<tr id="c9".*?</tr>', page.text)[0]  # type: ignore[index]
+    assert "<td>person/klim-shipenko</td><td>kg:age</td><td>38<div><q>Director Klim Shypenko, 38,</q>" in row
+    assert "<td>age-comma</td><td>0.9</td><td><div>duplicates facts/people.yaml:57</div></td>" in row
+    assert '<td class="status">unreviewed</td>' in row
+    assert 'data-candidate="c9" >Accept</button>' in row
+
+
+def test_accept_and_reject_set_the_status_in_the_file_and_keep_comments(client: Client, project: Path) -> None:
+    before = (project / DRAFT).read_text(encoding="utf-8")
+    form = token(client.get("/review/landing"))
+    answer = post(client, "/review/landing/c4", {**form, "status": "accepted"})
+    assert (answer.status_code, answer.headers["Location"]) == (303, "/review/landing#c4")
+    form = token(client.get("/review/landing"))
+    assert post(client, "/review/landing/c9", {**form, "status": "rejected"}).status_code == 303
+    assert status_lines(project) == ["unreviewed"] * 3 + ["accepted"] + ["unreviewed"] * 4 + ["rejected"] + \
+        ["unreviewed"] * 4
+    after = (project / DRAFT).read_text(encoding="utf-8")
+    assert after == with_statuses(before, {"c4": "accepted", "c9": "rejected"})
+    assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == \
+        [line for line in before.splitlines() if line.lstrip().startswith("#")]
+    assert '<tr id="c4" class="accepted"' in client.get("/review/landing").text
+
+
+def test_reject_the_rest_rejects_every_unreviewed_candidate(client: Client, project: Path) -> None:
+    form = token(client.get("/review/landing"))
+    assert post(client, "/review/landing/c2", {**form, "status": "accepted"}).status_code == 303
+    form = token(client.get("/review/landing"))
+    assert post(client, "/review/landing/rest", {**form, "status": "rejected"}).status_code == 303
+    assert status_lines(project) == ["rejected", "accepted"] + ["rejected"] * 11
+
+
+@pytest.mark.parametrize(("form", "origin", "status"), [
+    ({"status": "accepted"}, "http://localhost", 403),             # no token
+    ({"status": "accepted", "token": "forged"}, "http://localhost", 403),
+    ({"status": "accepted", "TOKEN": ""}, "https://evil.example", 403),  # the page's token, another origin
+    ({"status": "maybe", "TOKEN": ""}, "http://localhost", 400),
+    ({"status": "accepted", "TOKEN": "", "version": "0" * 64}, None, 409),  # the file changed since
+])
+def test_a_forged_or_stale_change_is_refused(client: Client, project: Path, form: dict[str, str],
+                                             origin: str | None, status: int) -> None:
+    page = token(client.get("/review/landing"))
+    form = {k if k != "TOKEN" else "token": v if k != "TOKEN" else page["token"] for k, v in form.items()}
+    form.setdefault("version", page["version"])
+    before = (project / DRAFT).read_bytes()
+    assert post(client, "/review/landing/c1", form, origin).status_code == status
+    assert (project / DRAFT).read_bytes() == before
+
+
+def test_unknown_drafts_and_candidates_are_404(client: Client) -> None:
+    form = token(client.get("/review/landing"))
+    assert client.get("/review/nope").status_code == 404
+    assert client.get("/review/..%2Fsources").status_code == 400
+    assert post(client, "/review/landing/c99", {**form, "status": "accepted"}).status_code == 404
+    assert post(client, "/review/nope/c1", {**form, "status": "accepted"}).status_code == 404
+
+
+def test_only_loopback_clients_at_a_loopback_host_are_answered(client: Client) -> None:
+    assert client.get("/review/", environ_overrides={"REMOTE_ADDR": "192.0.2.7"}).status_code == 403
+    assert client.get("/review/", headers={"Host": "rebound.example:8000"}).status_code == 403
+    assert client.get("/review/", headers={"Host": "[::1]:8000"}).status_code == 200
+
+
+def test_a_server_not_on_loopback_has_no_review_pages(site_app: object) -> None:
+    answer = Client(site_app).get("/review/")  # type: ignore[arg-type]
+    assert answer.status_code == 404
+    assert answer.text == "not found: the review pages are served only on loopback (--host 127.0.0.1)\n"
+
+
+def test_add_refuses_unreviewed_candidates_then_adds_the_accepted_ones(client: Client, project: Path) -> None:
+    form = token(client.get("/review/landing"))
+    refused = post(client, "/review/landing/add", form)
+    assert refused.status_code == 422
+    assert ("drafts/landing.yaml:13: error KG033: entity mission/soyuz-ms-18 is an unreviewed draft candidate "
+            "(rule designator-like-known, confidence 0.8)") in refused.text
+    assert refused.text.count(": error KG033: ") == 13
+    assert "nothing added" in refused.text
+    assert not (project / "facts" / "landing.yaml").exists()
+    post(client, "/review/landing/c4", {**form, "status": "accepted"})
+    form = token(client.get("/review/landing"))
+    post(client, "/review/landing/rest", {**form, "status": "rejected"})
+    added = post(client, "/review/landing/add", token(client.get("/review/landing")))
+    assert added.status_code == 200, added.text
+    assert "added facts/landing.yaml" in added.text
+    facts = (project / "facts" / "landing.yaml").read_text(encoding="utf-8")
+    assert "Klim Shypenko" in facts and "draft:" not in facts and "Perisild" not in facts
+    again = post(client, "/review/landing/add", token(client.get("/review/landing")))
+    assert again.status_code == 409
+    assert "exists already" in again.text
+
+
+def test_article_text_is_escaped(client: Client, project: Path, tmp_path: Path) -> None:
+    article = tmp_path / "hostile.txt"
+    article.write_text('Director Klim Shypenko, 38, said <script>alert("x")</script> & left.\n', encoding="utf-8")
+    code, out, err = kg(project, "source", "add", str(article), "--key", "hostile", "--date", "2021-10-17")
+    assert code == 0, out + err
+    assert kg(project, "draft", "hostile")[0] == 0
+    page = client.get("/review/hostile")
+    assert page.status_code == 200
+    assert "<script>" not in page.text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; left." in page.text
+    assert "script-src" not in page.headers["Content-Security-Policy"]
+
+
+def test_a_curator_reviews_and_adds_in_chromium(browser: Any, project: Path, site_dir: Path) -> None:
+    """A real kg serve on loopback and headless Chromium: Accept one candidate, Reject another, Add
+    (refused with KG033 while the rest are unreviewed), Reject the rest, Add again."""
+    from tests.helpers import running_server
+
+    with running_server(project, site_dir) as url:
+        page = browser.new_page()
+        assert page.goto(url + "review/landing").status == 200
+        assert page.locator('mark[data-candidate~="c4"]').first.inner_text() == "Director Klim Shypenko, 38,"
+        with page.expect_navigation():
+            page.click('button[data-candidate="c4"][value="accepted"]')
+        assert page.locator("#c4 .status").inner_text() == "accepted"
+        page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
+        with page.expect_navigation():
+            page.click('button[data-candidate="c13"][value="rejected"]')
+        assert page.locator("#c13 .status").inner_text() == "rejected"
+        with page.expect_navigation():
+            page.click("#add")
+        assert "error KG033: entity mission/soyuz-ms-18 is an unreviewed draft candidate" in \
+            page.locator("#result").inner_text()
+        assert not (project / "facts" / "landing.yaml").exists()
+        with page.expect_navigation():
+            page.click("#reject-rest")
+        assert page.locator("td.status").all_inner_texts() == ["rejected"] * 3 + ["accepted"] + ["rejected"] * 9
+        with page.expect_navigation():
+            page.click("#add")
+        assert page.locator("#result").inner_text().startswith("added facts/landing.yaml\n")
+        page.close()
+    facts = (project / "facts" / "landing.yaml").read_text(encoding="utf-8")
+    assert "property: schema:alternateName\n    value: {text: \"Klim Shypenko\", lang: \"en\"}" in facts
+    assert "kg:launchDate" not in facts and "draft:" not in facts
+    assert status_lines(project) == ["rejected"] * 3 + ["accepted"] + ["rejected"] * 9
+
+
+def test_a_change_while_another_command_writes_is_409_and_changes_nothing(client: Client, project: Path) -> None:
+    import threading
+
+    from kg.lock import writing
+
+    form = token(client.get("/review/landing"))
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with writing(open_project(project), "kg build"):
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(30)
+        before = (project / DRAFT).read_bytes()
+        answer = post(client, "/review/landing/c1", {**form, "status": "accepted"})
+        assert answer.status_code == 409
+        assert "the project is locked by kg build (pid" in answer.text
+        assert (project / DRAFT).read_bytes() == before
+    finally:
+        release.set()
+        holder.join(30)
+    assert post(client, "/review/landing/c1", {**form, "status": "accepted"}).status_code == 303
+
+
+def test_a_draft_broken_by_hand_is_a_422_with_the_yaml_error(client: Client, project: Path) -> None:
+    form = token(client.get("/review/landing"))
+    (project / DRAFT).write_text("claims: [\n", encoding="utf-8")
+    page = client.get("/review/landing")
+    assert page.status_code == 422
+    assert "drafts/landing.yaml:2:1: YAML syntax error" in page.text
+    assert post(client, "/review/landing/c1", {**form, "status": "accepted"}).status_code == 409  # it changed
