@@ -21,14 +21,20 @@ SEED_MEASUREMENTS = ("python_startup", "kg_version", "kg_build_no_shacl", "kg_bu
                      "floor_inprocess")
 
 
-def test_quick_seed_part_runs(tmp_path: Path) -> None:
+def run_quick(tmp_path: Path, part: str, *options: str) -> Path:
+    """`bench/run.py --quick --only PART` in a scratch work folder; the report it wrote."""
     report = tmp_path / "results.md"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "seed", "--runs", "1",
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", part, *options,
          "--work", str(tmp_path / "work"), "--out", str(report)],
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
+    return report
+
+
+def test_quick_seed_part_runs(tmp_path: Path) -> None:
+    report = run_quick(tmp_path, "seed", "--runs", "1")
 
     results = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))
     seed = results["seed"]
@@ -45,14 +51,8 @@ def test_quick_seed_part_runs(tmp_path: Path) -> None:
 
 def test_quick_serve_part_runs(tmp_path: Path) -> None:
     require_tool(shutil.which("wrk") is not None, "wrk (Debian package wrk)")
-    report = tmp_path / "results.md"
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "serve", "--serve-runs", "1",
-         "--serve-seconds", "1", "--serve-requests", "40", "--serve-clients", "4",
-         "--work", str(tmp_path / "work"), "--out", str(report)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = run_quick(tmp_path, "serve", "--serve-runs", "1", "--serve-seconds", "1", "--serve-requests", "40",
+                       "--serve-clients", "4")
 
     serve = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))["serve"]
     assert serve["status"] == "ok", serve.get("note")
@@ -82,13 +82,7 @@ def test_quick_exports_part_runs(tmp_path: Path) -> None:
     """Part G times every writer kg.pipeline.writers() has, at the seed and 10x, beside Turtle's."""
     from kg.outputs import OUTPUTS
 
-    report = tmp_path / "results.md"
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "exports", "--runs", "1",
-         "--work", str(tmp_path / "work"), "--out", str(report)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = run_quick(tmp_path, "exports", "--runs", "1")
 
     rows = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))["exports"]["rows"]
     assert [(row["factor"], row["status"]) for row in rows] == [(1, "ok"), (10, "ok")]
@@ -118,13 +112,7 @@ def test_synthetic_registry_quotes_number_like_checksums(monkeypatch: pytest.Mon
 def test_quick_draft_part_runs(tmp_path: Path) -> None:
     """Part H drafts each seed article against the seed without it and scores the draft; then
     drafts each article's first copy against the 10x corpus. No figure is checked against a target."""
-    report = tmp_path / "results.md"
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "draft", "--runs", "1",
-         "--work", str(tmp_path / "work"), "--out", str(report)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = run_quick(tmp_path, "draft", "--runs", "1")
 
     draft = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))["draft"]
     seed_keys = [line.split(":", 1)[1].strip() for line in

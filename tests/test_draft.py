@@ -104,6 +104,15 @@ def landing(tmp_path: Path) -> Path:
     return project
 
 
+def with_article(tmp_path: Path, key: str, text: str, date: str) -> Path:
+    """The landing project with one more article, `key`, registered."""
+    project = landing(tmp_path)
+    article = tmp_path / f"{key}.txt"
+    article.write_text(text, encoding="utf-8")
+    assert kg(project, "source", "add", str(article), "--key", key, "--date", date)[0] == 0
+    return project
+
+
 def test_draft_proposes_name_variants_new_entities_ages_dates_and_durations(tmp_path: Path) -> None:
     from kg.draft.run import draft_source
     from kg.inputs.quotes import locate
@@ -137,10 +146,7 @@ def test_draft_proposes_name_variants_new_entities_ages_dates_and_durations(tmp_
 
 
 def test_a_contradiction_of_a_single_valued_property_is_flagged(tmp_path: Path) -> None:
-    project = landing(tmp_path)
-    article = tmp_path / "older.txt"
-    article.write_text("Actress Yulia Peresild, 36, trained for months.\n", encoding="utf-8")
-    assert kg(project, "source", "add", str(article), "--key", "older", "--date", "2021-09-01")[0] == 0
+    project = with_article(tmp_path, "older", "Actress Yulia Peresild, 36, trained for months.\n", "2021-09-01")
     code, _, err = kg(project, "draft", "older")
     assert code == 0, err
     text = (project / "drafts" / "older.yaml").read_text(encoding="utf-8")
@@ -197,12 +203,10 @@ def test_a_demonym_before_people_gives_their_nationality(tmp_path: Path) -> None
     from kg.draft.run import draft_source
     from kg.project import open_project
 
-    project = landing(tmp_path)
-    article = tmp_path / "crew.txt"
-    article.write_text("A veteran Russian astronaut Anton Shkaplerov met American and British billionaires Jeff Bezos "
-                       "and Richard Branson aboard the Russian ship Soyuz MS-18. Martian pilot Elon Musk waved.\n",
-                       encoding="utf-8")
-    assert kg(project, "source", "add", str(article), "--key", "crew", "--date", "2021-10-01")[0] == 0
+    project = with_article(tmp_path, "crew",
+                           "A veteran Russian astronaut Anton Shkaplerov met American and British billionaires Jeff "
+                           "Bezos and Richard Branson aboard the Russian ship Soyuz MS-18. Martian pilot Elon Musk "
+                           "waved.\n", "2021-10-01")
     draft = draft_source(open_project(project), "crew")
     found = {(c.subject, c.value_text(), c.quote.text, c.rule) for c in draft.claims
              if c.property == "schema:nationality"}
@@ -222,12 +226,10 @@ def test_crew_and_director_cues(tmp_path: Path) -> None:
     from kg.draft.run import draft_source
     from kg.project import open_project
 
-    project = landing(tmp_path)
-    article = tmp_path / "crew.txt"
-    article.write_text("Soyuz MS-19 is ready. Actress Yulia Peresild flew to the station with Anton Shkaplerov.\n"
-                       "The Challenge is directed by Russian filmmaker Klim Shipenko. Tom Cruise waited at home.\n",
-                       encoding="utf-8")
-    assert kg(project, "source", "add", str(article), "--key", "crew", "--date", "2021-10-01")[0] == 0
+    project = with_article(tmp_path, "crew",
+                           "Soyuz MS-19 is ready. Actress Yulia Peresild flew to the station with Anton Shkaplerov.\n"
+                           "The Challenge is directed by Russian filmmaker Klim Shipenko. Tom Cruise waited at home.\n",
+                           "2021-10-01")
     draft = draft_source(open_project(project), "crew")
     found = {(c.subject, c.property, c.value_text(), c.quote.text, c.rule) for c in draft.claims
              if c.property in ("kg:crewMember", "schema:director")}
