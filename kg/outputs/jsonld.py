@@ -218,11 +218,10 @@ class Writer:
         self._ids: dict[str, str] = {}
         self._vocab: dict[str, str] = {}
         self._keys: dict[str, _Key] = {}
-        self._datatypes: dict[str, str] = {}
         self._languages: dict[str, str] = {}
 
     def node_id(self, iri: str) -> str:
-        """The @id form: a compact IRI where a prefix covers it, else the IRI."""
+        """The @id form (and a datatype's): a compact IRI where a prefix covers it, else the IRI."""
         found = self._ids.get(iri)
         if found is None:
             found = self._ids[iri] = self._curie(iri) or self._whole(iri)
@@ -298,13 +297,7 @@ class Writer:
             return lexical
         if datatype == STRING:
             return {"@value": lexical}
-        return {"@value": lexical, "@type": self._datatype(datatype)}
-
-    def _datatype(self, iri: str) -> str:
-        found = self._datatypes.get(iri)
-        if found is None:
-            found = self._datatypes[iri] = self._curie(iri) or self._whole(iri)
-        return found
+        return {"@value": lexical, "@type": self.node_id(datatype)}
 
     def _language(self, tag: str) -> str:
         found = self._languages.get(tag)
@@ -315,7 +308,7 @@ class Writer:
     def used(self) -> tuple[set[str], set[str]]:
         """The context's term names and prefixes the written nodes use."""
         names = set(self._vocab.values())
-        forms = [*self._ids.values(), *self._vocab.values(), *self._datatypes.values()]
+        forms = [*self._ids.values(), *self._vocab.values()]
         for term in self.context.terms.values():
             if term.name in names and term.definition is not None:
                 definition = term.definition
