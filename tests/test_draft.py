@@ -187,14 +187,96 @@ def test_the_draft_is_refused_until_reviewed_then_added_and_the_build_conforms(t
 
 def test_an_unknown_source_key_is_refused_with_exit_2(tmp_path: Path) -> None:
     project = scratch_project(tmp_path / "p")
+    code, _, err = kg(project, "draft", "no-such-article")
+    assert code == 2
+    assert err == ("error: 'no-such-article' is not a registered source, nor a file or an http(s) URL: give a source "
+                   "key, or the article's file or URL (kg draft registers it first, as kg source add does)\n")
+    code, _, err = kg(project, "draft", "001_b25d8b9e867eeac7")
+    assert code == 2 and err.endswith(" — did you mean 001_b25d8b9e867eeac6?\n")
+
+
+def _sources(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "sources").iterdir())}
+
+
+def test_draft_registers_a_new_file_then_drafts_it_and_a_registered_text_under_its_key(tmp_path: Path) -> None:
+    project = scratch_project(tmp_path / "p")
+    article = tmp_path / "landing.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    code, _, err = kg(project, "draft", str(article), "--date", "2021-10-17", "--title", "Film crew lands")
+    assert code == 0, err
+    lines = err.splitlines()
+    assert lines[0].startswith("registered landing: sources/landing.txt sha256 ")
+    assert lines[-1] == "wrote drafts/landing.yaml"
+    assert (project / "sources" / "landing.txt").read_text(encoding="utf-8") == ARTICLE
+    registry = (project / "sources" / "sources.yaml").read_text(encoding="utf-8")
+    assert 'key: "landing"' in registry and 'title: "Film crew lands"' in registry and 'date: "2021-10-17"' in registry
+    drafted = (project / "drafts" / "landing.yaml").read_bytes()
+    # the same as drafting the key of the article kg source add registered
+    registered = landing(tmp_path / "other")
+    assert kg(registered, "draft", "landing")[0] == 0
+    assert (registered / "drafts" / "landing.yaml").read_bytes() == drafted
+    # the same text again, from another file: drafted under its key, nothing registered
+    copy = tmp_path / "copy.txt"
+    copy.write_text(ARTICLE, encoding="utf-8")
+    before = _sources(project)
+    code, _, err = kg(project, "draft", str(copy), "-o", str(tmp_path / "again.yaml"))
+    assert code == 0, err
+    assert err.splitlines()[0] == f"{copy} is registered already as source landing (same sha256): drafted under it"
+    assert _sources(project) == before and (tmp_path / "again.yaml").read_bytes() == drafted
+
+
+def test_draft_of_a_file_that_cannot_be_registered_or_drafted_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    project = scratch_project(tmp_path / "p")
+    before = _sources(project)
     binary = tmp_path / "blob.bin"
     binary.write_bytes(bytes(range(256)))
     code, _, err = kg(project, "draft", str(binary))
-    assert code == 2
-    assert err == (f"error: {str(binary)!r} is not a registered source: register the article first "
-                   "(kg source add FILE-OR-URL), then kg draft its key\n")
-    code, _, err = kg(project, "draft", "001_b25d8b9e867eeac7")
-    assert code == 2 and "did you mean 001_b25d8b9e867eeac6?" in err
+    assert code == 2 and err == f"error: {binary}: not UTF-8 text (byte 128)\n"
+    article = tmp_path / "landing.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    code, _, err = kg(project, "draft", str(article), "--key", "bad key")
+    assert code == 2 and "source key 'bad key'" in err
+    code, _, err = kg(project, "draft", "001_b25d8b9e867eeac6", "--title", "A title")
+    assert code == 2 and "'001_b25d8b9e867eeac6' is a registered source: --key, --title" in err
+    monkeypatch.setenv("KG_TEST_HOOK", "staging@3:enospc")  # the third of text, registry and draft
+    code, _, err = kg(project, "draft", str(article))
+    assert code != 0 and "No space left on device" in err
+    monkeypatch.delenv("KG_TEST_HOOK")
+    facts = project / "facts" / "people.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\n  - [unclosed\n", encoding="utf-8")
+    code, _, err = kg(project, "draft", str(article))
+    assert code in (1, 2) and "people.yaml" in err
+    assert _sources(project) == before and list((project / "drafts").iterdir()) == []
+
+
+def test_draft_takes_the_project_lock(tmp_path: Path) -> None:
+    import threading
+
+    from kg.lock import writing
+    from kg.project import open_project
+
+    project = scratch_project(tmp_path / "p")
+    article = tmp_path / "landing.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    before = _sources(project)
+    held, done = threading.Event(), threading.Event()
+
+    def other_writer() -> None:  # another thread: this one's writing() would be a re-entry
+        with writing(open_project(project), "kg add"):
+            held.set()
+            done.wait(30)
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    held.wait(30)
+    try:
+        code, _, err = kg(project, "draft", str(article), "--no-wait")
+    finally:
+        done.set()
+        thread.join()
+    assert code == 2 and "the project is locked by kg add (pid" in err and "drop --no-wait" in err
+    assert _sources(project) == before and not (project / "drafts").exists()
 
 
 def test_a_demonym_before_people_gives_their_nationality(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""kg draft: candidate claims from a registered article, for a curator to review."""
+"""kg draft: candidate claims from an article (registered, or registered first), for a curator to review."""
 
 from __future__ import annotations
 
@@ -6,29 +6,53 @@ from pathlib import Path
 
 import click
 
-from kg.cli.app import main, with_project
+from kg.cli.app import main, no_wait_option, with_project
 from kg.files import display_path
 from kg.project import Project
 
 
 @main.command()
-@click.argument("article", metavar="SOURCE-KEY")
+@click.argument("article", metavar="SOURCE-KEY|FILE|URL")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the draft (default: drafts/SOURCE-KEY.yaml in the project).")
+@click.option("--key", help="A new article's source key (default: from the file or URL name).")
+@click.option("--title", help="A new article's headline, as the text gives it.")
+@click.option("--date", help="The date a new article states (YYYY-MM-DD); dates in the text resolve against it.")
+@click.option("--language", help="A new article's language (BCP 47; default: the project's language).")
+@click.option("--url", metavar="URL", help="Where a new article is published (a URL ARTICLE is recorded by itself).")
+@click.option("--publisher", help="Who publishes a new article (its name).")
+@click.option("--rights", help="Who holds a new article's rights, as a statement (e.g. \"© Reuters\").")
+@no_wait_option
 @with_project
-def draft(project: Project, article: str, out: Path | None) -> None:
-    """Draft the entities and claims a registered article supports, each with its verbatim quote
-    (located as the build locates quotes), the rule that proposed it and a confidence, into a facts
-    file whose every candidate is `status: unreviewed`. Nothing enters facts/ until a curator marks
-    each candidate accepted or rejected and runs kg add, which refuses unreviewed ones (KG033).
+def draft(project: Project, article: str, out: Path | None, key: str | None, title: str | None, date: str | None,
+          language: str | None, url: str | None, publisher: str | None, rights: str | None, no_wait: bool) -> None:
+    """Draft the entities and claims an article supports, each with its verbatim quote (located as
+    the build locates quotes), the rule that proposed it and a confidence, into a facts file whose
+    every candidate is `status: unreviewed`. Nothing enters facts/ until a curator marks each
+    candidate accepted or rejected and runs kg add, which refuses unreviewed ones (KG033).
+
+    ARTICLE is a registered source key, or a text file or http(s) URL that is registered first as
+    kg source add registers it (the options describe it as they do there): the registration and the
+    draft are written together, or neither. A file or URL whose text is registered already is
+    drafted under its key.
 
     \b
-    Example:
-      kg source add landing.txt --date 2021-10-17 && kg draft landing
-      kg add drafts/landing.yaml     # once every candidate is reviewed
+    Examples:
+      kg draft landing.txt --date 2021-10-17     # registers sources/landing.txt, writes drafts/landing.yaml
+      kg draft landing                           # a registered source key
+      kg add drafts/landing.yaml                 # once every candidate is reviewed
     """
     from kg.draft.run import write_draft
+    from kg.inputs.register import Description
 
-    drafted, path = write_draft(project, article, out)
-    click.echo(drafted.summary(), err=True)
-    click.echo(f"wrote {display_path(path, project.root)}", err=True)
+    described = Description(title=title, date=date, language=language or project.language, url=url,
+                            publisher=publisher, rights=rights)
+    written = write_draft(project, article, out, key=key, description=described, wait=not no_wait)
+    if written.registered is not None:
+        r = written.registered
+        click.echo(f"registered {r.key}: sources/{r.file} sha256 {r.sha256} (retrieved {r.retrieved})", err=True)
+    elif written.known_as is not None:
+        click.echo(f"{article} is registered already as source {written.known_as} (same sha256): drafted under it",
+                   err=True)
+    click.echo(written.draft.summary(), err=True)
+    click.echo(f"wrote {display_path(written.path, project.root)}", err=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.draft import patterns
 from kg.draft.against import compare
@@ -13,10 +15,14 @@ from kg.draft.gazetteer import find_mentions, name_forms
 from kg.draft.quoting import quote_at, widen
 from kg.draft.writer import render
 from kg.errors import InputError
+from kg.inputs.register import Description, Prepared, Registered
 from kg.inputs.wikidata_ids import usable_by_label
 from kg.namespaces import XSD
 from kg.project import Project
 from kg.suggest import closest, did_you_mean
+
+if TYPE_CHECKING:
+    from kg.pipeline import Inputs
 
 
 @dataclass(frozen=True)
@@ -55,19 +61,28 @@ def draft_source(project: Project, key: str) -> Draft:
     inputs = load_inputs(project)
     source = inputs.sources.get(key)
     if source is None:
-        hint = did_you_mean(closest(key, [(k, k) for k in sorted(inputs.sources)]))
-        raise InputError(f"{key!r} is not a registered source{hint}: register the article first "
-                         "(kg source add FILE-OR-URL), then kg draft its key")
-    text, ontology, known = source.text, inputs.ontology, inputs.facts.entities
+        raise _not_registered(key, inputs.sources)
+    return draft_text(project, inputs, key, source.text, source.language, source.date)
+
+
+def _not_registered(key: str, sources: Iterable[str]) -> InputError:
+    hint = did_you_mean(closest(key, [(k, k) for k in sorted(sources)]))
+    return InputError(f"{key!r} is not a registered source, nor a file or an http(s) URL: give a source key, or the "
+                      f"article's file or URL (kg draft registers it first, as kg source add does){hint}")
+
+
+def draft_text(project: Project, inputs: Inputs, key: str, text: str, language: str, date: str | None) -> Draft:
+    """The draft of article `text` (source `key`, registered or about to be) against `inputs`."""
+    ontology, known = inputs.ontology, inputs.facts.entities
     mentions = find_mentions(text, known)
     entities, new_mentions = find_new_entities(text, known, mentions, usable_by_label(project.reference_table, "item"),
                                                ontology.compact)
     every = sorted([*mentions, *new_mentions], key=lambda m: (m.start, m.end))
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
-    claims = [*_name_variants(text, mentions, {e: {n.text for n in known[e].names} for e in known}, source.language),
-              *patterns.ages(text, every, source.date), *patterns.occupations(text, every),
-              *patterns.dates(text, every, source.date, ranges), *patterns.durations(text, every),
+    claims = [*_name_variants(text, mentions, {e: {n.text for n in known[e].names} for e in known}, language),
+              *patterns.ages(text, every, date), *patterns.occupations(text, every),
+              *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, name_forms(known)), *patterns.crew(text, every),
               *patterns.directors(text, every)]
     claims = [compare(c, inputs.facts.claims, ontology) for c in claims if c.property in ranges]
@@ -76,12 +91,59 @@ def draft_source(project: Project, key: str) -> Draft:
     return Draft(key, every, entities, ordered, render(key, entities, ordered))
 
 
-def write_draft(project: Project, key: str, out: Path | None = None) -> tuple[Draft, Path]:
-    """Draft `key` and write it (default drafts/KEY.yaml in the project), atomically."""
-    from kg.files import write_atomically
+@dataclass(frozen=True)
+class Written:
+    draft: Draft
+    path: Path
+    registered: Registered | None  # the article's new registration, when kg draft registered it
+    known_as: str | None = None  # the key of a file or URL registered already (same text), drafted under it
 
-    draft = draft_source(project, key)
-    path = out if out is not None else project.root / "drafts" / f"{key}.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically({path: draft.text.encode("utf-8")})
-    return draft, path
+
+def is_url(article: str) -> bool:
+    return article.startswith(("http://", "https://"))
+
+
+def write_draft(project: Project, article: str, out: Path | None = None, *, key: str | None = None,
+                description: Description | None = None, wait: bool = True) -> Written:
+    """Draft `article` (a registered source key, or a file or http(s) URL registered first, as kg
+    source add registers it, under `key` and `description`) and write it (default drafts/KEY.yaml),
+    holding the project lock: a new registration and the draft are written together, or neither.
+    An article whose text is registered already (same SHA-256) is drafted under its key."""
+    from kg.files import write_atomically
+    from kg.inputs.register import prepare_file, prepare_url, registered_as, registration
+    from kg.inputs.sources import load_sources
+    from kg.lock import writing
+    from kg.pipeline import load_inputs
+
+    described = description if description is not None else Description(language=project.language)
+    prepared: Prepared | None = None
+    if article in load_sources(project.sources_dir) and not is_url(article):
+        if key is not None or described != Description(language=project.language):
+            raise InputError(f"{article!r} is a registered source: --key, --title, --date, --language, --url, "
+                             "--publisher and --rights describe an article kg draft registers, not one registered")
+    elif is_url(article):
+        prepared = prepare_url(article, key, described)  # fetched before the lock is taken, as kg source add does
+    elif Path(article).is_file():
+        prepared = prepare_file(Path(article), key, described)
+    else:
+        raise _not_registered(article, load_sources(project.sources_dir))
+    with writing(project, "kg draft", wait=wait):
+        files: dict[Path, bytes] = {}
+        registered: Registered | None = None
+        known_as = registered_as(prepared.raw, project.sources_dir) if prepared is not None else None
+        inputs = load_inputs(project)
+        if prepared is None or known_as is not None:
+            source_key = known_as or article
+            source = inputs.sources.get(source_key)
+            if source is None:  # removed while this command waited for the lock
+                raise _not_registered(source_key, inputs.sources)
+            drafted = draft_text(project, inputs, source_key, source.text, source.language, source.date)
+        else:
+            registered, files = registration(prepared.raw, prepared.origin, prepared.key, project.sources_dir,
+                                             prepared.description)
+            drafted = draft_text(project, inputs, registered.key, prepared.raw.decode("utf-8"),
+                                 prepared.description.language, prepared.description.date)
+        path = out if out is not None else project.root / "drafts" / f"{drafted.source}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically({**files, path: drafted.text.encode("utf-8")}, project.root)
+    return Written(drafted, path, registered, known_as)

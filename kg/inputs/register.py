@@ -157,9 +157,17 @@ def registry_entry(registered: Registered, description: Description) -> str:
     return entry
 
 
-def register_text(raw: bytes, origin: str, key: str, sources_dir: Path,
-                  description: Description = Description()) -> Registered:
-    """Store `raw` (UTF-8 text) as a new source; `origin` names it in errors."""
+def registered_as(raw: bytes, sources_dir: Path) -> str | None:
+    """The key under which the very same text (same SHA-256) is registered already, or None."""
+    digest = sha256_hex(raw)
+    return next((s.key for s in load_sources(sources_dir).values() if s.sha256 == digest), None)
+
+
+def registration(raw: bytes, origin: str, key: str, sources_dir: Path,
+                 description: Description = Description()) -> tuple[Registered, dict[Path, bytes]]:
+    """What registering `raw` (UTF-8 text) as a new source writes: the text and the registry with
+    its new entry, for one atomic write (register_text, or kg draft with the draft beside them);
+    `origin` names the text in errors."""
     check_description(key, description)
     try:
         text = raw.decode("utf-8")
@@ -177,17 +185,22 @@ def register_text(raw: bytes, origin: str, key: str, sources_dir: Path,
     file_name = f"{key}.txt"
     if (sources_dir / file_name).exists():
         raise InputError(f"{sources_dir / file_name} exists already")
-    retrieved = _today()
-    entry = registry_entry(Registered(key, file_name, digest, retrieved), description)
+    registered = Registered(key, file_name, digest, _today())
+    entry = registry_entry(registered, description)
     registry = sources_dir / REGISTRY_FILE
     # An empty registry may say `sources: []` (or nothing): entries then start a block list.
     current = re.sub(r"^sources:[ \t]*(?:\[[ \t]*\])?[ \t]*$", "sources:", registry.read_text(encoding="utf-8"),
                      count=1, flags=re.M)
-    write_atomically({
-        sources_dir / file_name: raw,
-        registry: (current.rstrip("\n") + "\n" + entry).encode("utf-8"),
-    }, sources_dir.parent)
-    return Registered(key, file_name, digest, retrieved)
+    return registered, {sources_dir / file_name: raw,
+                        registry: (current.rstrip("\n") + "\n" + entry).encode("utf-8")}
+
+
+def register_text(raw: bytes, origin: str, key: str, sources_dir: Path,
+                  description: Description = Description()) -> Registered:
+    """Store `raw` (UTF-8 text) as a new source; `origin` names it in errors."""
+    registered, files = registration(raw, origin, key, sources_dir, description)
+    write_atomically(files, sources_dir.parent)
+    return registered
 
 
 def fetch_article(url: str, max_bytes: int = MAX_BYTES) -> Article:
