@@ -322,3 +322,17 @@ def test_crew_and_director_cues(tmp_path: Path) -> None:
         ("film/vyzov", "schema:director", "person/klim-shipenko", "directed by Russian filmmaker Klim Shipenko",
          "director-cue"),
     }
+
+
+def test_draft_of_a_url_registers_the_page_it_fetched(tmp_path: Path) -> None:
+    from kg.inputs.sources import load_sources
+    from tests.local_server import running
+
+    project = scratch_project(tmp_path / "p")
+    with running() as url:
+        code, _, err = kg(project, "draft", f"{url}/page/utf8.txt", "--date", "2021-10-17")
+    assert code == 0, err
+    assert err.splitlines()[0].startswith("registered utf8: sources/utf8.txt sha256 ")
+    source = load_sources(project / "sources")["utf8"]
+    assert (source.url, source.date) == (f"{url}/page/utf8.txt", "2021-10-17")
+    assert (project / "drafts" / "utf8.yaml").read_text(encoding="utf-8").startswith("# kg draft of source utf8:")
