@@ -277,3 +277,78 @@ def test_a_draft_broken_by_hand_is_a_422_with_the_yaml_error(client: Client, pro
     assert page.status_code == 422
     assert "drafts/landing.yaml:2:1: YAML syntax error" in page.text
     assert post(client, "/review/landing/c1", {**form, "status": "accepted"}).status_code == 409  # it changed
+
+
+def test_edit_changes_the_value_and_relocates_the_quote_then_accept_adds_the_edit(client: Client, project: Path) -> None:
+    age = candidate_id(project, "person/klim-shipenko", "kg:age")
+    before = (project / DRAFT).read_text(encoding="utf-8")
+    form = token(client.get("/review/landing"))
+    answer = post(client, f"/review/landing/{age}/edit", {**form, "value": "39", "quote": "Klim Shypenko, 38"})
+    assert (answer.status_code, answer.headers["Location"]) == (303, f"/review/landing#{age}")
+    after = (project / DRAFT).read_text(encoding="utf-8")
+    old = ("    value: 38\n    qualifiers: {point_in_time: 2021-10-17}\n    refs:\n"
+           "      - {source: landing, quote: \"Director Klim Shypenko, 38,\"}\n")
+    assert old in before and after == before.replace(old, old.replace("38\n", "39\n", 1).replace(
+        '"Director Klim Shypenko, 38,"', '"Klim Shypenko, 38"'))
+    edited = next(c for c in read_draft(open_project(project), KEY).candidates if c.id == age)
+    (start, end), = edited.spans
+    assert (edited.value, ARTICLE[start:end], edited.mark.status) == ("39", "Klim Shypenko, 38", "unreviewed")
+    form = token(client.get("/review/landing"))
+    assert post(client, f"/review/landing/{age}", {**form, "status": "accepted"}).status_code == 303
+    form = token(client.get("/review/landing"))
+    assert post(client, "/review/landing/rest", {**form, "status": "rejected"}).status_code == 303
+    added = post(client, "/review/landing/add", token(client.get("/review/landing")))
+    assert added.status_code == 200, added.text
+    facts = (project / "facts" / "landing.yaml").read_text(encoding="utf-8")
+    assert "value: 39" in facts and 'quote: "Klim Shypenko, 38"' in facts and "draft:" not in facts
+
+
+def test_edit_refuses_a_quote_the_article_does_not_hold_and_writes_nothing(client: Client, project: Path) -> None:
+    name = candidate_id(project, "person/klim-shipenko", "schema:alternateName")
+    before = (project / DRAFT).read_bytes()
+    form = token(client.get("/review/landing"))
+    answer = post(client, f"/review/landing/{name}/edit", {**form, "value": "Klim Shipenko",
+                                                            "quote": "Director Klim Shipenko, 38"})
+    assert answer.status_code == 422
+    assert (f"{name} not edited: the quote &#x27;Director Klim Shipenko, 38&#x27; is not in the article (a quote is "
+            "its exact words); the closest passage is &#x27;Director Klim Shypenko, 38&#x27;") in answer.text
+    assert (project / DRAFT).read_bytes() == before
+    stale = post(client, f"/review/landing/{name}/edit", {**form, "value": "K. Shypenko", "version": "0" * 64})
+    assert stale.status_code == 409 and (project / DRAFT).read_bytes() == before
+    assert post(client, f"/review/landing/{name}/edit", {"value": "K. Shypenko"}).status_code == 403  # no token
+    assert post(client, "/review/landing/c99/edit", {**form, "value": "x"}).status_code == 404
+    assert (project / DRAFT).read_bytes() == before
+
+
+def test_a_curator_edits_a_candidate_in_chromium(browser: Any, project: Path, site_dir: Path) -> None:
+    """Edit a name variant's value and quote in the page, Accept it: the file holds the edit, the
+    article marks the new span; a quote not in the article is refused on the page."""
+    from tests.helpers import running_server
+
+    name = candidate_id(project, "person/klim-shipenko", "schema:alternateName")
+    with running_server(project, site_dir) as url:
+        page = browser.new_page()
+        assert page.goto(url + "review/landing").status == 200
+        row = page.locator(f"#{name}")
+        row.locator("summary").click()
+        row.locator('input[name="quote"]').fill("Director Klim Shypenko")
+        row.locator('input[name="value"]').fill("Klim Shypenko-Peresild")
+        with page.expect_navigation():
+            row.locator('button[value="edit"]').click()
+        assert "".join(page.locator(f'mark[data-candidate~="{name}"]').all_inner_texts()) == "Director Klim Shypenko"
+        row = page.locator(f"#{name}")
+        assert row.locator('input[name="value"]').input_value() == "Klim Shypenko-Peresild"
+        with page.expect_navigation():
+            page.click(f'button[data-candidate="{name}"][value="accepted"]')
+        assert page.locator(f"#{name} .status").inner_text() == "accepted"
+        row = page.locator(f"#{name}")
+        row.locator("summary").click()
+        row.locator('input[name="quote"]').fill("Director Klim Shipenko")
+        with page.expect_navigation():
+            row.locator('button[value="edit"]').click()
+        assert "is not in the article" in page.locator("#result").inner_text()
+        page.close()
+    text = (project / DRAFT).read_text(encoding="utf-8")
+    assert ('value: {text: "Klim Shypenko-Peresild", lang: "en"}\n    refs:\n'
+            '      - {source: landing, quote: "Director Klim Shypenko"}\n'
+            "    draft: {rule: name-variant") in text

@@ -3,6 +3,7 @@ candidate's status set in the file itself (the text edited at the status node, c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +13,10 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kg.draft.mark import STATUSES, read_mark
+from kg.draft.writer import text as quoted
 from kg.errors import InputError
 from kg.files import display_path
+from kg.inputs.lexical import looks_like_date_time, one_line_problem
 from kg.inputs.quotes import QuoteAmbiguous, QuoteNotFound, locate
 from kg.inputs.sources import KEY_PATTERN, load_sources
 from kg.inputs.yamlio import Located, parse_yaml
@@ -48,6 +51,8 @@ class Candidate:
     value: str
     mark: DraftMark
     spans: tuple[tuple[int, int], ...]
+    editable: str | None = None  # the value as the review page edits it (a {text, lang}'s text, an entity's name)
+    quote: str | None = None  # its first quote of the draft's source, as the file writes it
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,17 @@ def _spans(raws: Any, key: str, article: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _first_quote(raws: Any, key: str) -> str | None:
+    return next((ref["quote"] for ref in raws if isinstance(ref, dict) and ref.get("source") == key
+                 and isinstance(ref.get("quote"), str)), None) if isinstance(raws, list) else None
+
+
+def _editable(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return value["text"] if isinstance(value.get("text"), str) else None
+    return None if value is None or isinstance(value, (list, bool)) else str(value)
+
+
 def _candidate(number: int, section: str, raw: Located, key: str, article: str) -> Candidate | None:
     mark = read_mark(raw.get("draft")) if "draft" in raw else None
     if not isinstance(mark, DraftMark):
@@ -112,9 +128,12 @@ def _candidate(number: int, section: str, raw: Located, key: str, article: str) 
         refs = [ref for n in names if isinstance(n, dict) for ref in (n.get("refs") or [])]
         return Candidate(f"c{number}", raw.line, str(raw.get("id")), "new entity",
                          f"{', '.join(map(str, texts))} ({', '.join(map(str, types)) if isinstance(types, list) else types})",
-                         mark, tuple(_spans(refs, key, article)))
+                         mark, tuple(_spans(refs, key, article)), _editable(texts[0] if texts else None),
+                         _first_quote((names[0] or {}).get("refs") if names and isinstance(names[0], dict) else None,
+                                      key))
     return Candidate(f"c{number}", raw.line, str(raw.get("subject")), str(raw.get("property")),
-                     _shown(raw.get("value")), mark, tuple(_spans(raw.get("refs"), key, article)))
+                     _shown(raw.get("value")), mark, tuple(_spans(raw.get("refs"), key, article)),
+                     _editable(raw.get("value")), _first_quote(raw.get("refs"), key))
 
 
 def read_draft(project: Project, key: str) -> DraftReview:
@@ -147,10 +166,11 @@ def _get(node: MappingNode, key: str) -> Node | None:
     return next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None)
 
 
-def _status_nodes(text: str) -> list[ScalarNode]:
-    """The `status:` scalar of every candidate's draft mark, in file order (the order of the ids)."""
+def _candidate_nodes(text: str) -> list[tuple[str, MappingNode, ScalarNode]]:
+    """Every candidate's section, node and the `status:` scalar of its draft mark, in file order
+    (the order of the ids)."""
     root = yaml.compose(text, Loader=yaml.SafeLoader)
-    found: list[ScalarNode] = []
+    found: list[tuple[str, MappingNode, ScalarNode]] = []
     if not isinstance(root, MappingNode):
         return found
     for section in SECTIONS:
@@ -158,9 +178,20 @@ def _status_nodes(text: str) -> list[ScalarNode]:
         for item in items.value if isinstance(items, SequenceNode) else []:
             mark = _get(item, "draft") if isinstance(item, MappingNode) else None
             status = _get(mark, "status") if isinstance(mark, MappingNode) else None
-            if isinstance(status, ScalarNode) and status.value in STATUSES:
-                found.append(status)
+            if isinstance(item, MappingNode) and isinstance(status, ScalarNode) and status.value in STATUSES:
+                found.append((section, item, status))
     return found
+
+
+def _status_nodes(text: str) -> list[ScalarNode]:
+    return [status for _, _, status in _candidate_nodes(text)]
+
+
+def _number(candidate: str, count: int) -> int:
+    number = int(candidate[1:]) if candidate[:1] == "c" and candidate[1:].isdigit() else 0
+    if not 1 <= number <= count:
+        raise NoCandidate(f"the draft has no candidate {candidate!r}")
+    return number
 
 
 def with_statuses(text: str, changes: Mapping[str, str]) -> str:
@@ -175,10 +206,7 @@ def with_statuses(text: str, changes: Mapping[str, str]) -> str:
     for candidate, status in changes.items():
         if status not in STATUSES:
             raise InputError(f"status {status!r} must be one of {', '.join(STATUSES)}")
-        number = int(candidate[1:]) if candidate[:1] == "c" and candidate[1:].isdigit() else 0
-        if not 1 <= number <= len(nodes):
-            raise NoCandidate(f"the draft has no candidate {candidate!r}")
-        edits.append((nodes[number - 1], status))
+        edits.append((nodes[_number(candidate, len(nodes)) - 1], status))
     for node, status in sorted(edits, key=lambda edit: -edit[0].start_mark.index):  # from the end: offsets hold
         text = text[:node.start_mark.index] + status + text[node.end_mark.index:]
     return text
@@ -199,4 +227,101 @@ def set_statuses(project: Project, key: str, changes: Mapping[str, str], version
         if version is not None and sha256_hex(raw) != version:
             raise StaleDraft(f"{display_path(path, project.root)} changed since the page was read: reload it")
         write_atomically({path: with_statuses(raw.decode("utf-8"), changes).encode("utf-8")}, project.root)
+    return read_draft(project, key)
+
+
+PLAIN_VALUE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_/.:+-]*")
+
+
+def _scalar(value: str, original: ScalarNode) -> str:
+    """`value` written where `original` was: plain when the original was and the value is an id, a
+    number or a lexical form that reads back as itself; else double-quoted."""
+    if original.style is None and PLAIN_VALUE.fullmatch(value) and not looks_like_date_time(value) \
+            and value.lower() not in ("true", "false", "yes", "no", "on", "off", "null", "y", "n"):
+        return value
+    return quoted(value)
+
+
+def _value_node(section: str, item: MappingNode) -> tuple[ScalarNode | None, MappingNode | None]:
+    """The scalar a candidate's value is written in (a claim's value, or the text of its {text,
+    lang} value; an entity's first name), and the node whose refs hold its quotes."""
+    holder: Node | None = item
+    if section == "entities":
+        names = _get(item, "names")
+        holder = names.value[0] if isinstance(names, SequenceNode) and names.value else None
+        value = _get(holder, "text") if isinstance(holder, MappingNode) else None
+    else:
+        value = _get(item, "value")
+        if isinstance(value, MappingNode):
+            value = _get(value, "text")
+    return (value if isinstance(value, ScalarNode) else None,
+            holder if isinstance(holder, MappingNode) else None)
+
+
+def _ref_node(holder: MappingNode | None, key: str) -> MappingNode | None:
+    refs = _get(holder, "refs") if holder is not None else None
+    for ref in refs.value if isinstance(refs, SequenceNode) else []:
+        source = _get(ref, "source") if isinstance(ref, MappingNode) else None
+        if isinstance(ref, MappingNode) and isinstance(source, ScalarNode) and source.value == key:
+            return ref
+    return None
+
+
+def with_edit(text: str, key: str, article: str, candidate: str, value: str | None = None,
+              quote: str | None = None) -> str:
+    """`text` with candidate `candidate`'s value and/or its quote of source `key` replaced; a new
+    quote is located in `article` (kg.draft.quoting.relocate: the occurrence nearest the old one)
+    and refused when the article does not hold it. Nothing else changes."""
+    from kg.draft.quoting import relocate
+    from kg.draft.writer import reference
+
+    nodes = _candidate_nodes(text)
+    section, item, _ = nodes[_number(candidate, len(nodes)) - 1]
+    value_node, holder = _value_node(section, item)
+    edits: list[tuple[Node, str]] = []
+    if value is not None:
+        value = value.strip()
+        if not value or one_line_problem(value):
+            raise InputError(f"the value {value!r} must be one line of text, not empty")
+        if value_node is None:
+            raise InputError(f"candidate {candidate}'s value is not one the page can edit: edit the file")
+        edits.append((value_node, _scalar(value, value_node)))
+    if quote is not None:
+        ref = _ref_node(holder, key)
+        if ref is None:
+            raise InputError(f"candidate {candidate} has no quote of source {key} to edit: edit the file")
+        quoted_node = _get(ref, "quote")
+        occurrence = _get(ref, "occurrence")
+        old = quoted_node.value if isinstance(quoted_node, ScalarNode) else ""
+        try:
+            near = locate(article, old, int(occurrence.value) if isinstance(occurrence, ScalarNode)
+                          and occurrence.value.isdigit() else None).start
+        except (QuoteNotFound, QuoteAmbiguous, ValueError):
+            near = 0
+        edits.append((ref, reference(key, relocate(article, quote.strip(), near))))
+    for node, replacement in sorted(edits, key=lambda edit: -edit[0].start_mark.index):
+        text = text[:node.start_mark.index] + replacement + text[node.end_mark.index:]
+    return text
+
+
+def edit_candidate(project: Project, key: str, candidate: str, *, value: str | None = None,
+                   quote: str | None = None, version: str | None = None, wait: bool = True) -> DraftReview:
+    """Edit candidate `candidate` of drafts/KEY.yaml (with_edit), atomically and holding the
+    project lock; with `version`, refuse (StaleDraft) when the file is no longer the one it names.
+    Its status is left as it is: the curator accepts the edited candidate as any other."""
+    from kg.files import write_atomically
+    from kg.lock import writing
+
+    path = draft_path(project, key)
+    with writing(project, "kg serve (review)", wait=wait):
+        if not path.is_file():
+            raise NoDraft(f"no draft {display_path(path, project.root)}: run kg draft {key}")
+        raw = path.read_bytes()
+        if version is not None and sha256_hex(raw) != version:
+            raise StaleDraft(f"{display_path(path, project.root)} changed since the page was read: reload it")
+        source = load_sources(project.sources_dir).get(key)
+        if source is None:
+            raise InputError(f"{key!r} is not a registered source: the draft has no article")
+        edited = with_edit(raw.decode("utf-8"), key, source.text, candidate, value, quote)
+        write_atomically({path: edited.encode("utf-8")}, project.root)
     return read_draft(project, key)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kg.draft.candidates import Quote
-from kg.inputs.quotes import locate, occurrences
+from kg.errors import InputError
+from kg.inputs.quotes import closest_passage, locate, occurrences
 
 
 def quote_at(text: str, start: int, end: int) -> Quote:
@@ -41,3 +42,20 @@ def widen(text: str, start: int, end: int, words: int = 2) -> tuple[int, int]:
             i += 1
         right = i
     return left, right
+
+
+class QuoteNotInArticle(InputError):
+    """A curator's quote that is not, character for character, in the article."""
+
+
+def relocate(text: str, quote: str, near: int = 0) -> Quote:
+    """`quote` located in the article `text` (the occurrence nearest offset `near` when it is there
+    several times), as quote_at locates it; a quote the article does not hold is refused, naming
+    the passage most like it."""
+    offsets = occurrences(text, quote) if quote else []
+    if not offsets:
+        passage = closest_passage(text, quote)
+        hint = f"; the closest passage is {passage!r}" if passage else ""
+        raise QuoteNotInArticle(f"the quote {quote!r} is not in the article (a quote is its exact words){hint}")
+    start = min(offsets, key=lambda o: (abs(o - near), o))
+    return quote_at(text, start, start + len(quote))

@@ -24,7 +24,8 @@ def _value(value: YamlValue) -> str:
     return text(value) if looks_like_date_time(value) else value
 
 
-def _ref(source: str, quote: Quote) -> str:
+def reference(source: str, quote: Quote) -> str:
+    """A reference as the draft writes it: {source, quote, occurrence when one of several}."""
     occurrence = f", occurrence: {quote.occurrence}" if quote.occurrence else ""
     return f"{{source: {source}, quote: {text(quote.text)}{occurrence}}}"
 
@@ -39,13 +40,13 @@ def _entity(source: str, e: EntityCandidate) -> str:
     wikidata = f"    wikidata: {e.wikidata}\n" if e.wikidata else ""
     return (f"  - id: {e.id}\n    type: {types}\n{wikidata}    names:\n"
             f"      - text: {text(e.name)}\n        preferred: true\n        refs:\n"
-            f"          - {_ref(source, e.quote)}\n    draft: {_mark(e.rule, e.confidence)}\n")
+            f"          - {reference(source, e.quote)}\n    draft: {_mark(e.rule, e.confidence)}\n")
 
 
 def _claim(source: str, c: ClaimCandidate) -> str:
     qualifiers = f"    qualifiers: {{point_in_time: {c.point_in_time}}}\n" if c.point_in_time else ""
     return (f"  - subject: {c.subject}\n    property: {c.property}\n    value: {_value(c.value)}\n{qualifiers}"
-            f"    refs:\n      - {_ref(source, c.quote)}\n"
+            f"    refs:\n      - {reference(source, c.quote)}\n"
             f"    draft: {_mark(c.rule, c.confidence, c.duplicates, c.contradicts)}\n")
 
 

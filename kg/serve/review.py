@@ -1,6 +1,8 @@
 """The review pages of kg serve, for a curator on this machine: GET /review/ lists drafts/, GET
 /review/KEY shows the article with every candidate's span marked and the candidates with Accept
-and Reject, POST /review/KEY/cN sets one status in drafts/KEY.yaml, POST /review/KEY/rest rejects
+and Reject, POST /review/KEY/cN sets one status in drafts/KEY.yaml, POST /review/KEY/cN/edit
+changes its value or its quote (a quote is located in the article, and refused when the article
+does not hold it, before anything is written), POST /review/KEY/rest rejects
 every unreviewed one, and POST /review/KEY/add runs `kg add drafts/KEY.yaml` (kg.api.add, so a
 draft passes every rule; unreviewed candidates are refused with KG033).
 
@@ -18,7 +20,8 @@ from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from kg.draft.curate import DraftReview, NoCandidate, NoDraft, StaleDraft, draft_keys, read_draft, set_statuses
+from kg.draft.curate import (Candidate, DraftReview, NoCandidate, NoDraft, StaleDraft, draft_keys, edit_candidate,
+                             read_draft, set_statuses)
 from kg.errors import InputError, KgError, ProjectLocked
 from kg.files import display_path
 from kg.project import Project
@@ -70,11 +73,13 @@ class ReviewPages:
         if request.method != "POST":
             return _page(405, "Not allowed", f"<p>{escape(request.method)} is not allowed here</p>",
                          {"Allow": "GET, HEAD, POST"})
-        if len(parts) != 2:
+        if len(parts) not in (2, 3) or (len(parts) == 3 and (parts[2] != "edit" or not CANDIDATE_ID.fullmatch(parts[1]))):
             return _page(404, "Not found", "<p>no such review action</p>")
         refused = self._refuse_forgery(request)
         if refused is not None:
             return refused
+        if len(parts) == 3:
+            return self._edit(request, parts[0], parts[1])
         key, action = parts
         if action == "add":
             return self._add(key)
@@ -146,10 +151,12 @@ class ReviewPages:
                 f"<td>{escape(c.subject)}</td><td>{escape(c.property)}</td><td>{escape(c.value)}{quotes}</td>"
                 f"<td>{escape(c.mark.rule)}</td><td>{c.mark.confidence:g}</td><td>{known}</td>"
                 f'<td class="status">{c.mark.status}</td>'
-                f'<td><form method="post" action="{action}/{c.id}">{hidden}{buttons}</form></td></tr>')
+                f'<td><form method="post" action="{action}/{c.id}">{hidden}{buttons}</form>'
+                f"{_edit_form(action, hidden, c)}</td></tr>")
         unreviewed = len(draft.unreviewed)
         return (f"<h2>Article</h2>{_highlighted(draft)}<h2>Candidates</h2>"
-                "<p>Accept a candidate to add it, reject it to leave it out; edit a wrong one in "
+                "<p>Accept a candidate to add it, reject it to leave it out; correct a wrong value or quote "
+                "with Edit (a quote must be the article's exact words), or edit "
                 f"<code>drafts/{escape(draft.key)}.yaml</code> and reload. {unreviewed} unreviewed.</p>"
                 "<table><tr><th>id</th><th>subject</th><th>property</th><th>value and quote</th><th>rule</th>"
                 "<th>confidence</th><th>known claim</th><th>status</th><th></th></tr>"
@@ -181,6 +188,29 @@ class ReviewPages:
         response.headers.update(HEADERS)
         return response
 
+    def _edit(self, request: Request, key: str, candidate: str) -> Response:
+        from werkzeug.utils import redirect
+
+        try:
+            current = next((c for c in read_draft(self.project, key).candidates if c.id == candidate), None)
+            if current is None:
+                raise NoCandidate(f"the draft has no candidate {candidate!r}")
+            value, new_quote = request.form.get("value"), request.form.get("quote")
+            changed_value = value if value is not None and value.strip() != (current.editable or "") else None
+            changed_quote = new_quote if new_quote is not None and new_quote.strip() != (current.quote or "") else None
+            if changed_value is not None or changed_quote is not None:
+                edit_candidate(self.project, key, candidate, value=changed_value, quote=changed_quote,
+                               version=request.form.get("version"), wait=False)
+        except (NoDraft, NoCandidate) as exc:
+            return _page(404, "Not found", f"<p>{escape(str(exc))}</p>")
+        except (StaleDraft, ProjectLocked) as exc:
+            return _page(409, "Conflict", f"<p>{escape(str(exc))}</p>")
+        except InputError as exc:
+            return self._draft(key, 422, _result(False, f"{candidate} not edited: {exc}"))
+        response = redirect(f"/{PREFIX}/{quote(key)}#{candidate}", 303)
+        response.headers.update(HEADERS)
+        return response
+
     def _add(self, key: str) -> Response:
         from kg.api import add
         from kg.check.outcome import render_text
@@ -200,6 +230,17 @@ class ReviewPages:
         added = ", ".join(display_path(p, self.project.root) for p in plan.new_facts)
         return self._draft(key, 200, _result(True, f"added {added}\nchanged: {', '.join(plan.changed_outputs) or 'no output file'}\n"
                                                    f"{plan.summary}"))
+
+
+def _edit_form(action: str, hidden: str, c: Candidate) -> str:
+    """Edit: the candidate's value and its quote, as the file writes them, to correct before accepting."""
+    fields = "".join(
+        f'<label>{label} <input name="{name}" value="{escape(current)}" data-candidate="{c.id}" size="40"></label> '
+        for name, label, current in (("value", "value", c.editable), ("quote", "quote", c.quote)) if current is not None)
+    if not fields:
+        return ""
+    return (f'<details><summary>Edit</summary><form method="post" action="{action}/{c.id}/edit" class="edit">{hidden}'
+            f'{fields}<button type="submit" data-candidate="{c.id}" value="edit">Save</button></form></details>')
 
 
 def _host_name(host: str) -> str:
