@@ -22,7 +22,9 @@ from kg.project import Project
 from kg.suggest import closest, did_you_mean
 
 if TYPE_CHECKING:
-    from kg.pipeline import Inputs
+    from kg.draft.known import Known
+    from kg.inputs.ontology import Ontology
+    from kg.model import Source
 
 
 @dataclass(frozen=True)
@@ -54,15 +56,40 @@ def _name_variants(text: str, mentions: list[Mention], known_forms: dict[str, se
     return list(found.values())
 
 
-def draft_source(project: Project, key: str) -> Draft:
-    """The draft of registered source `key` against the project's graph (facts/ as read now)."""
+@dataclass(frozen=True)
+class Graph:
+    """What a draft is checked against: the known entities and claims, the ontology, the sources."""
+
+    known: Known
+    ontology: Ontology
+    sources: dict[str, Source]
+
+
+def read_graph(project: Project, *, use_store: bool = True) -> Graph:
+    """The graph from the persistent store when it holds the current build (and `use_store`),
+    else from facts/ as read now (kg.draft.known)."""
+    from kg.draft.known import FromFacts, FromStore, store_is_current
+
+    if use_store and store_is_current(project):
+        from kg.inputs.ontology import load_ontology
+        from kg.inputs.sources import load_sources
+        from kg.store import open_persistent
+
+        return Graph(FromStore(project, open_persistent(project.store_dir)), load_ontology(project),
+                     load_sources(project.sources_dir))
     from kg.pipeline import load_inputs
 
     inputs = load_inputs(project)
-    source = inputs.sources.get(key)
+    return Graph(FromFacts(inputs.facts.entities, inputs.facts.claims), inputs.ontology, inputs.sources)
+
+
+def draft_source(project: Project, key: str, *, use_store: bool = True) -> Draft:
+    """The draft of registered source `key` against the project's graph (read_graph)."""
+    graph = read_graph(project, use_store=use_store)
+    source = graph.sources.get(key)
     if source is None:
-        raise _not_registered(key, inputs.sources)
-    return draft_text(project, inputs, key, source.text, source.language, source.date)
+        raise _not_registered(key, graph.sources)
+    return draft_text(project, graph, key, source.text, source.language, source.date)
 
 
 def _not_registered(key: str, sources: Iterable[str]) -> InputError:
@@ -71,9 +98,9 @@ def _not_registered(key: str, sources: Iterable[str]) -> InputError:
                       f"article's file or URL (kg draft registers it first, as kg source add does){hint}")
 
 
-def draft_text(project: Project, inputs: Inputs, key: str, text: str, language: str, date: str | None) -> Draft:
-    """The draft of article `text` (source `key`, registered or about to be) against `inputs`."""
-    ontology, known = inputs.ontology, inputs.facts.entities
+def draft_text(project: Project, graph: Graph, key: str, text: str, language: str, date: str | None) -> Draft:
+    """The draft of article `text` (source `key`, registered or about to be) against `graph`."""
+    ontology, known = graph.ontology, graph.known.entities
     mentions = find_mentions(text, known)
     entities, new_mentions = find_new_entities(text, known, mentions, usable_by_label(project.reference_table, "item"),
                                                ontology.compact)
@@ -85,7 +112,7 @@ def draft_text(project: Project, inputs: Inputs, key: str, text: str, language: 
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, name_forms(known)), *patterns.crew(text, every),
               *patterns.directors(text, every)]
-    claims = [compare(c, inputs.facts.claims, ontology) for c in claims if c.property in ranges]
+    claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
     return Draft(key, every, entities, ordered, render(key, entities, ordered))
@@ -113,7 +140,6 @@ def write_draft(project: Project, article: str, out: Path | None = None, *, key:
     from kg.inputs.register import prepare_file, prepare_url, registered_as, registration
     from kg.inputs.sources import load_sources
     from kg.lock import writing
-    from kg.pipeline import load_inputs
 
     described = description if description is not None else Description(language=project.language)
     prepared: Prepared | None = None
@@ -131,17 +157,17 @@ def write_draft(project: Project, article: str, out: Path | None = None, *, key:
         files: dict[Path, bytes] = {}
         registered: Registered | None = None
         known_as = registered_as(prepared.raw, project.sources_dir) if prepared is not None else None
-        inputs = load_inputs(project)
+        graph = read_graph(project)
         if prepared is None or known_as is not None:
             source_key = known_as or article
-            source = inputs.sources.get(source_key)
+            source = graph.sources.get(source_key)
             if source is None:  # removed while this command waited for the lock
-                raise _not_registered(source_key, inputs.sources)
-            drafted = draft_text(project, inputs, source_key, source.text, source.language, source.date)
+                raise _not_registered(source_key, graph.sources)
+            drafted = draft_text(project, graph, source_key, source.text, source.language, source.date)
         else:
             registered, files = registration(prepared.raw, prepared.origin, prepared.key, project.sources_dir,
                                              prepared.description)
-            drafted = draft_text(project, inputs, registered.key, prepared.raw.decode("utf-8"),
+            drafted = draft_text(project, graph, registered.key, prepared.raw.decode("utf-8"),
                                  prepared.description.language, prepared.description.date)
         path = out if out is not None else project.root / "drafts" / f"{drafted.source}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
