@@ -4,10 +4,11 @@ fuzzily (rapidfuzz) to catch misspelt and inflected forms (Shypenko for Shipenko
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from kg.draft.candidates import Mention
 from kg.model import Entity
@@ -28,13 +29,40 @@ def name_forms(entities: Mapping[str, Entity]) -> dict[str, str]:
     return forms
 
 
+WORD = re.compile(r"\w")
+PREFIX = 4  # forms are indexed by their first PREFIX characters (a shorter form by itself)
+
+
 def exact_mentions(text: str, forms: Mapping[str, str]) -> list[Mention]:
+    """What `(?<!\w)(?:form|…)(?!\w)`, longest form first, finds in `text`, found through an index
+    of the forms by their first characters: one dict lookup per position rather than one regular
+    expression of every form (slow to compile and to run over tens of thousands of forms)."""
     if not forms:
         return []
-    ordered = sorted(forms, key=lambda f: (-len(f), f))
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
-    return [Mention(forms[m.group()], m.group(), m.start(), m.end(), m.group(), "name-exact", 1.0)
-            for m in pattern.finditer(text)]
+    index: dict[str, list[str]] = {}
+    for form in sorted(forms, key=lambda f: (-len(f), f)):
+        index.setdefault(form[:PREFIX], []).append(form)
+    found: list[Mention] = []
+    i, size = 0, len(text)
+    while i < size:
+        if i > 0 and WORD.match(text, i - 1):
+            i += 1
+            continue
+        match = None
+        for k in range(PREFIX, 0, -1):  # longer prefixes hold the longer forms
+            for form in index.get(text[i:i + k], ()):
+                end = i + len(form)
+                if (k < PREFIX or text.startswith(form, i)) and not (end < size and WORD.match(text, end)):
+                    match = form
+                    break
+            if match is not None:
+                break
+        if match is None:
+            i += 1
+            continue
+        found.append(Mention(forms[match], match, i, i + len(match), match, "name-exact", 1.0))
+        i += len(match)
+    return found
 
 
 def _may_be_variant(surface: str, form: str) -> bool:
@@ -45,15 +73,38 @@ def _may_be_variant(surface: str, form: str) -> bool:
     return DIGITS.findall(surface) == DIGITS.findall(form)
 
 
+class FormIndex:
+    """The capitalised name forms by word count, then length: fuzz.ratio is at most
+    200·min(a, b)/(a + b), so a surface of length n is compared (rapidfuzz.process, in C) only with
+    the forms whose length can reach the threshold, not with every form in a Python loop."""
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        self.by_words: dict[int, dict[int, list[str]]] = {}
+        for form in sorted(forms):
+            if form[:1].isupper():
+                self.by_words.setdefault(len(form.split()), {}).setdefault(len(form), []).append(form)
+
+    def near(self, surface: str) -> list[str]:
+        lengths = self.by_words.get(len(surface.split()), {})
+        n, ratio = len(surface), FUZZY_THRESHOLD / 100
+        low, high = math.floor(n * ratio / (2 - ratio)), math.ceil(n * (2 - ratio) / ratio)  # a margin of one
+        return [form for length in range(max(low, 0), high + 1) for form in lengths.get(length, ())]
+
+    def scores(self, surface: str) -> list[tuple[str, float]]:
+        """Every form scoring FUZZY_THRESHOLD or more against `surface`, with its score."""
+        choices = self.near(surface)
+        if not choices:
+            return []
+        found = process.extract(surface, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=None)
+        return [(form, score) for form, score, _ in found]
+
+
 def fuzzy_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) -> list[Mention]:
     """Capitalised words and pairs outside the exact mentions, matched to the capitalised forms of
     as many words; the best score wins, ties broken by the longer span, then form, then entity id."""
     covered = [(m.start, m.end) for m in taken]
     words = [m for m in CAPITALISED.finditer(text) if not any(s < m.end() and m.start() < e for s, e in covered)]
-    by_length: dict[int, list[str]] = {}
-    for form in forms:
-        if form[:1].isupper():
-            by_length.setdefault(len(form.split()), []).append(form)
+    index = FormIndex(forms)
     spans: list[tuple[int, int]] = []
     for i, word in enumerate(words):
         spans.append((word.start(), word.end()))
@@ -65,11 +116,8 @@ def fuzzy_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) ->
         end = start + len(surface)
         if len(surface) < MIN_FUZZY_LENGTH:
             continue
-        for form in sorted(by_length.get(len(surface.split()), [])):
-            if not _may_be_variant(surface, form):
-                continue
-            score = fuzz.ratio(surface, form)
-            if score >= FUZZY_THRESHOLD:
+        for form, score in index.scores(surface):
+            if _may_be_variant(surface, form):
                 best.append((-score, -(end - start), start, end, form))
     found: list[Mention] = []
     for neg_score, _, start, end, form in sorted(best, key=lambda b: (b[0], b[1], b[2], b[4], forms[b[4]])):
