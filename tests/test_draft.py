@@ -336,3 +336,27 @@ def test_draft_of_a_url_registers_the_page_it_fetched(tmp_path: Path) -> None:
     source = load_sources(project / "sources")["utf8"]
     assert (source.url, source.date) == (f"{url}/page/utf8.txt", "2021-10-17")
     assert (project / "drafts" / "utf8.yaml").read_text(encoding="utf-8").startswith("# kg draft of source utf8:")
+
+
+def test_a_draft_read_from_a_current_store_equals_the_draft_read_from_facts(tmp_path: Path) -> None:
+    """Duplicates, contradictions, name variants and new entities alike, for every article; once
+    facts/ changes after the build, the store is not current and facts/ answers."""
+    from kg.draft.known import FromStore, store_is_current
+    from kg.draft.run import draft_source, read_graph
+    from kg.project import open_project
+
+    project = with_article(tmp_path, "older", "Actress Yulia Peresild, 36, trained for months.\n", "2021-09-01")
+    assert kg(project, "build", "-q", "--no-shacl")[0] == 0 and kg(project, "load", "-q")[0] == 0
+    opened = open_project(project)
+    assert store_is_current(opened) and isinstance(read_graph(opened).known, FromStore)
+    keys = sorted(read_graph(opened).sources)
+    drafts = {key: draft_source(opened, key, use_store=True) for key in keys}
+    for key in keys:
+        assert drafts[key].text == draft_source(opened, key, use_store=False).text, key
+    assert "1 contradictions" in drafts["older"].summary() and "6 duplicates" in drafts["landing"].summary()
+    facts = project / "facts" / "people.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8"), encoding="utf-8")
+    import os
+    later = facts.stat().st_mtime_ns + 10**9
+    os.utime(facts, ns=(later, later))
+    assert not store_is_current(opened) and not isinstance(read_graph(opened).known, FromStore)

@@ -34,7 +34,7 @@ PREFIX = 4  # forms are indexed by their first PREFIX characters (a shorter form
 
 
 def exact_mentions(text: str, forms: Mapping[str, str]) -> list[Mention]:
-    """What `(?<!\w)(?:form|…)(?!\w)`, longest form first, finds in `text`, found through an index
+    r"""What `(?<!\w)(?:form|…)(?!\w)`, longest form first, finds in `text`, found through an index
     of the forms by their first characters: one dict lookup per position rather than one regular
     expression of every form (slow to compile and to run over tens of thousands of forms)."""
     if not forms:

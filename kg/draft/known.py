@@ -6,6 +6,7 @@ scale than reading and checking every facts file."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -37,9 +38,17 @@ class Known(Protocol):
 
 @dataclass
 class FromFacts:
-    entities: Mapping[str, Entity]
+    """The entities (their classes in IRI order, as the store, which keeps no order, gives them)
+    and claims facts/ holds."""
+
+    facts_entities: Mapping[str, Entity]
     claims: list[Claim]
     _by_subject: dict[str, list[Claim]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.entities: Mapping[str, Entity] = {
+            key: e if list(e.types) == sorted(e.types) else dataclasses.replace(e, types=tuple(sorted(e.types)))
+            for key, e in self.facts_entities.items()}
 
     def claims_about(self, subject: str) -> list[Claim]:
         if not self._by_subject and self.claims:
