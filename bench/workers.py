@@ -12,7 +12,8 @@ JSON line per finished step to FILE, flushed at once, so a killed worker still s
 - profile:  one cProfile'd build();
 - exports:  one build(), then each published file's writer and `kg export quickstatements`, each
             timed alone, `--runs` times;
-- draft:    kg.draft.run.draft_source of each `--key` (comma-separated) on `--root`, once cold and
+- draft:    kg.draft.run.draft_source of each `--key` (comma-separated) on `--root` (from its store when
+            current; `--facts`: from facts/ always), once cold and
             `--runs` times warm; with `--src` (the full seed) each draft scored by bench/draft_score.py.
 """
 
@@ -276,11 +277,14 @@ def exports_worker(root: Path, runs: int, budget: float, progress: Progress) -> 
 
 
 def draft_worker(root: Path, keys: list[str], truth_root: Path | None, runs: int, budget: float,
-                 progress: Progress) -> None:
+                 progress: Progress, use_store: bool = True) -> None:
     """The first draft in the process pays the lazy imports (dateparser's data among them): it is
-    reported apart from the warm runs. `load` is reading the graph alone (draft_source reads it too)."""
+    reported apart from the warm runs. `load` is reading facts/ alone; `graph` is reading what a
+    draft reads (kg.draft.run.read_graph: the store when it is current and `use_store`), which
+    draft_source reads again each time."""
     t0 = now()
-    from kg.draft.run import draft_source
+    from kg.draft.known import FromStore
+    from kg.draft.run import draft_source, read_graph
     from kg.pipeline import load_inputs
     from kg.project import open_project
 
@@ -290,6 +294,9 @@ def draft_worker(root: Path, keys: list[str], truth_root: Path | None, runs: int
     inputs = load_inputs(project)
     progress.emit(event="load", secs=now() - t0, entities=len(inputs.facts.entities),
                   claims=len(inputs.facts.claims), sources=len(inputs.sources), rss_mb=peak_rss_mb())
+    t0 = now()
+    graph = read_graph(project, use_store=use_store)
+    progress.emit(event="graph", secs=now() - t0, from_store=isinstance(graph.known, FromStore))
     truth = None
     if truth_root is not None:
         from draft_score import score
@@ -297,13 +304,13 @@ def draft_worker(root: Path, keys: list[str], truth_root: Path | None, runs: int
         truth = load_inputs(open_project(truth_root))
     for key in keys:
         t0 = now()
-        drafted = draft_source(project, key)
+        drafted = draft_source(project, key, use_store=use_store)
         cold = now() - t0
         seconds: list[float] = []
 
         def run_once(i: int) -> float:
             t0 = now()
-            draft_source(project, key)
+            draft_source(project, key, use_store=use_store)
             seconds.append(now() - t0)
             return seconds[-1]
 
@@ -330,6 +337,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--budget", type=float, default=1e9, help="seconds for all runs (see measure.another_run_fits)")
     parser.add_argument("--gc-off", action="store_true", help="build: with Python's garbage collector disabled")
     parser.add_argument("--mem-gb", type=float, default=0, help="address-space limit (0: none)")
+    parser.add_argument("--facts", action="store_true", help="draft: read facts/ even when the store is current")
     args = parser.parse_args(argv)
     progress = Progress(args.progress)
     if args.mem_gb:
@@ -345,7 +353,8 @@ def main(argv: list[str]) -> int:
         elif args.kind == "exports":
             exports_worker(args.root, args.runs, args.budget, progress)
         elif args.kind == "draft":
-            draft_worker(args.root, [k for k in args.key.split(",") if k], args.src, args.runs, args.budget, progress)
+            draft_worker(args.root, [k for k in args.key.split(",") if k], args.src, args.runs, args.budget, progress,
+                         use_store=not args.facts)
         else:
             profile_worker(args.root, progress)
         progress.emit(event="done")

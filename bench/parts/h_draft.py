@@ -1,6 +1,8 @@
 """Part H: `kg draft` measured by leave-one-out on the seed (each article drafted against the graph
 built without its references, and scored against the curated claims and entities citing it), then
-drafting each seed article's first copy against the 100x corpus (--quick: 10x)."""
+drafting each seed article's first copy against the 100x corpus (--quick: 10x), built and loaded
+into its store first: from the store (what kg draft reads when the store is current), and from
+facts/ (what it reads otherwise) beside it."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 from config import Config
 from formatting import fmt_s
 from leave_one_out import leave_out, source_keys
-from measure import log, run_worker
+from measure import kg_cli, log, run_proc, run_worker, tail
 from synth import make_corpus, suffix
 
 THROUGHPUT_FACTOR, QUICK_THROUGHPUT_FACTOR = 100, 10
@@ -49,8 +51,24 @@ def measure_draft(cfg: Config, scale_part: dict[str, Any] | None) -> dict[str, A
         log(f"draft: generating the {factor}x corpus")
         make_corpus(seed, corpus, factor)
     copies = [key + suffix(0) for key in keys]
-    log(f"draft: {len(copies)} articles against the {factor}x graph ({cfg.runs_for(factor)} runs)")
-    worker = run_worker(cfg, "draft", root=corpus, key=",".join(copies), runs=cfg.runs_for(factor), budget=cfg.budget)
+    store = _build_and_load(cfg, corpus)
+    log(f"draft: {len(copies)} articles against the {factor}x graph ({cfg.runs_for(factor)} runs), from its store "
+        f"({store or 'ready'}) and from facts/")
+    options = {"root": corpus, "key": ",".join(copies), "runs": cfg.runs_for(factor), "budget": cfg.budget}
+    worker = run_worker(cfg, "draft", **options)
+    facts = run_worker(cfg, "draft", facts=True, **options)
     throughput = {"factor": factor, "status": worker.status, "message": worker.message,
-                  "runs_wanted": cfg.runs_for(factor), "load": worker.first("load"), "articles": _articles(worker)}
+                  "runs_wanted": cfg.runs_for(factor), "load": worker.first("load"), "articles": _articles(worker),
+                  "graph": worker.first("graph"), "store": store,
+                  "facts": {"status": facts.status, "message": facts.message, "graph": facts.first("graph"),
+                            "articles": _articles(facts)}}
     return {"rows": rows, "throughput": throughput}
+
+
+def _build_and_load(cfg: Config, corpus: Any) -> str | None:
+    """Build the corpus (without SHACL) and load it into its store; None when both worked, else why not."""
+    for step in (["build", "-q", "--no-shacl"], ["load", "-q"]):
+        proc = run_proc(kg_cli(corpus) + step, cfg.work, timeout=cfg.timeout)
+        if proc.rc != 0:
+            return f"kg {step[0]} failed: {'timed out' if proc.timed_out else tail(proc.stderr)}"
+    return None
