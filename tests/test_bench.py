@@ -131,10 +131,16 @@ def test_quick_draft_part_runs(tmp_path: Path) -> None:
     assert throughput["factor"] == 10 and throughput["status"] == "ok"
     assert [a["key"] for a in throughput["articles"]] == [f"{key}-c0" for key in seed_keys]
     assert throughput["load"]["sources"] == 50
+    assert throughput["store"] is None and throughput["graph"]["from_store"] is True  # built and loaded first
+    facts = throughput["facts"]
+    assert facts["status"] == "ok" and facts["graph"]["from_store"] is False
+    assert [a["key"] for a in facts["articles"]] == [a["key"] for a in throughput["articles"]]
 
     text = report.read_text(encoding="utf-8")
     section = text[text.index("## H. `kg draft`: leave-one-out on the seed"):]
     assert "| **all** |" in section and "Where the rules fail" in section and "not measured" not in section
+    assert "| article | characters | claims proposed | from the store (cold) | from facts/ (cold) |" in section
+    assert "here its store (reading it alone:" in section
 
 
 def test_leave_one_out_drops_what_rested_on_the_article(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from config import Config
 from formatting import fmt_s
 from leave_one_out import leave_out, source_keys
-from measure import kg_cli, log, run_proc, run_worker, tail
+from measure import command_env, kg_cli, log, run_proc, run_worker, tail
 from synth import make_corpus, suffix
 
 THROUGHPUT_FACTOR, QUICK_THROUGHPUT_FACTOR = 100, 10
@@ -68,7 +68,7 @@ def measure_draft(cfg: Config, scale_part: dict[str, Any] | None) -> dict[str, A
 def _build_and_load(cfg: Config, corpus: Any) -> str | None:
     """Build the corpus (without SHACL) and load it into its store; None when both worked, else why not."""
     for step in (["build", "-q", "--no-shacl"], ["load", "-q"]):
-        proc = run_proc(kg_cli(corpus) + step, cfg.work, timeout=cfg.timeout)
+        proc = run_proc(kg_cli(corpus) + step, cfg.work, env=command_env(), timeout=cfg.timeout)
         if proc.rc != 0:
             return f"kg {step[0]} failed: {'timed out' if proc.timed_out else tail(proc.stderr)}"
     return None
