@@ -64,7 +64,8 @@ def build(project: Project, *, write: bool = True, shacl: bool = True, validator
           wait: bool = True, on_stage: Callable[[str], None] | None = None) -> BuildResult:
     """Build the graph from sources/ and facts/; with `write`, replace output/ all at once, holding
     the project lock (kg.lock: `wait=False` raises ProjectLocked rather than wait for another
-    writer). Raises FactsError (a quote not found, an unknown entity, …) or ValidationFailed (SHACL).
+    writer); an output/site kg site wrote then follows. Raises FactsError (a quote not found, an
+    unknown entity, …) or ValidationFailed (SHACL).
 
     >>> import pathlib, tempfile
     >>> project = init(pathlib.Path(tempfile.mkdtemp()) / "empty")
@@ -83,7 +84,16 @@ def build(project: Project, *, write: bool = True, shacl: bool = True, validator
         if on_stage:
             on_stage("write")
         write_outputs(result.files, project.output_dir, project.root)
+        _update_site(project)
     return result
+
+
+def _update_site(project: Project) -> None:
+    """An output/site kg site wrote follows the build: the pages the change touches are rewritten."""
+    if (project.output_dir / "site").is_dir():
+        from kg.site import update_site
+
+        update_site(project)
 
 
 def load(project: Project, *, store: Path | str | None = None, wait: bool = True) -> Loaded:
@@ -107,7 +117,8 @@ def validate(project: Project, *, files: Sequence[Path | str], shacl: bool = Tru
 
 def add(project: Project, *, files: Sequence[Path | str], dry_run: bool = False, wait: bool = True) -> Plan:
     """Check `files`, then copy them into facts/ and rebuild output/ (and a current store), all or
-    nothing, holding the project lock. When they do not conform nothing is written: see `Plan.outcome`."""
+    nothing, holding the project lock; an output/site kg site wrote then follows. When they do not
+    conform nothing is written: see `Plan.outcome`."""
     from kg.lock import writing
     from kg.merge import apply, plan_add
 
@@ -115,6 +126,7 @@ def add(project: Project, *, files: Sequence[Path | str], dry_run: bool = False,
         plan = plan_add([Path(f) for f in files], project)
         if plan.outcome.conforms and not dry_run:
             apply(plan, project)
+            _update_site(project)
     return plan
 
 

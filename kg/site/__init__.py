@@ -1,5 +1,5 @@
 """The browsable site: one page per minted resource, its data files, pictures, queries."""
 
-from kg.site.build import SiteResult, build_site, render_site, write_site
+from kg.site.build import SiteResult, build_site, render_site, update_site, write_site
 
-__all__ = ["SiteResult", "build_site", "render_site", "write_site"]
+__all__ = ["SiteResult", "build_site", "render_site", "update_site", "write_site"]

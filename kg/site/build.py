@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from kg.conflicts import stored_conflicts
 from kg.errors import InputError
-from kg.files import Change
+from kg.files import RETIRED, STAGED, Change
 from kg.mapping import reading_order
 from kg.namespaces import SCHEMA
 from kg.outputs import OUTPUTS, output_path
@@ -159,6 +159,43 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         change.commit()
+
+
+def sync_site(files: dict[str, bytes], out_dir: Path) -> list[str]:
+    """Bring a folder kg site wrote to hold exactly `files`, touching only what differs: a file
+    whose bytes change is replaced (staged beside it, in one kg.files.Change), a file no longer
+    produced is removed, every other file is left as it is. Returns the names written or removed."""
+    on_disk = {p.relative_to(out_dir).as_posix(): p for p in out_dir.rglob("*") if p.is_file() and not _staged(p)}
+    changed = sorted(name for name, data in files.items()
+                     if name not in on_disk or on_disk[name].stat().st_size != len(data)
+                     or on_disk[name].read_bytes() != data)
+    gone = sorted(set(on_disk) - set(files))
+    with Change() as change:
+        for name in changed:
+            change.stage(out_dir / name, files[name])
+        change.commit()
+    for name in gone:
+        on_disk[name].unlink()
+    for folder in sorted({on_disk[name].parent for name in gone}, key=lambda f: len(f.parts), reverse=True):
+        while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return changed + gone
+
+
+def _staged(path: Path) -> bool:
+    return path.name.startswith(".") and (STAGED in path.name or RETIRED in path.name)
+
+
+def update_site(project: Project) -> SiteResult | None:
+    """After a build, bring output/site up to date if kg site wrote it (else None): only the files
+    the change touches are rewritten, with the bytes a full kg site would write."""
+    out_dir = project.output_dir / "site"
+    if not (out_dir / MARKER).is_file():
+        return None
+    result = render_site(project)
+    sync_site(result.files, out_dir)
+    return result
 
 
 def build_site(project: Project, out_dir: Path | None = None,

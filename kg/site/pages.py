@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from kg.explain import Fact, explain
+from kg.explain import Explanation, Fact, explain_all
 from kg.namespaces import DCTERMS, OA, OWL, PROV, RDF, RDFS, SCHEMA, WIKIBASE, XSD
 from kg.outputs import output
 from kg.query import Example
@@ -103,6 +104,12 @@ class Renderer:
         self.roles = roles  # classes whose nodes the page's JSON-LD embeds whole (schema:Role's)
         self.env = environment()
 
+    @cached_property
+    def explanations(self) -> dict[str, Explanation]:
+        """kg explain of every entity page, all at once (one query per entity would cost entities × graph)."""
+        g = self.graph
+        return explain_all(g.store, [r for r in g.resources() if g.kind(r) == "entity"], g.project.kg)
+
     def _render(self, template: str, stem: str, title: str, iri: str | None, description: list[ox.Triple] | None,
                 **context: object) -> bytes:
         links = Links(self.graph, stem)
@@ -116,7 +123,7 @@ class Renderer:
 
     def entity(self, iri: str, stem: str, description: list[ox.Triple], svg: str | None) -> bytes:
         g = self.graph
-        ex = explain(g.store, iri, g.project.kg)
+        ex = self.explanations[iri]
         names = [f for f in ex.facts if f.predicate in NAME_PREDICATES]
         names.sort(key=lambda f: (f.predicate != SCHEMA + "name", f.value.value))
         by_predicate: dict[str, list[Fact]] = defaultdict(list)
