@@ -149,7 +149,8 @@ def site(project: Project, *, out: Path | str | None = None, wait: bool = True,
 
 def publish(project: Project, *, endpoint: str, graph: str | None = None, fmt: str = "turtle",
             dry_run: bool = False, auth: str = "auto", verify: bool = True, timeout: float = 600.0,
-            retries: int = 3, allow_insecure_auth: bool = False, full: bool = False) -> PublishResult:
+            retries: int = 3, allow_insecure_auth: bool = False, full: bool = False,
+            update_limit: int | None = None) -> PublishResult:
     """Replace `graph` (default: the base IRI) in a triple store with the built graph, atomically
     from a reader's side: only the difference when the store's record names a build kg kept
     (.kg/published/), else the whole graph (kg.remote.publish; `full` skips the difference). On
@@ -173,7 +174,8 @@ def publish(project: Project, *, endpoint: str, graph: str | None = None, fmt: s
     try:
         return remote.publish(client, remote.plan(files, graph or project.base_iri), dry_run=dry_run,
                               statement_prefix=project.base_iri + "statement/",
-                              snapshots=snapshots_of(project.root), full=full)
+                              snapshots=snapshots_of(project.root), full=full,
+                              update_limit=remote.UPDATE_LIMIT if update_limit is None else update_limit)
     finally:
         client.close()
 
