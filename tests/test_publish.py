@@ -163,7 +163,8 @@ def test_a_fault_in_mid_publish_keeps_the_previous_graph(server: Server, fault: 
             proxy.rule = lambda m, p, f: 500 if m in ("PUT", "POST") and f is None else None
         else:
             proxy.rule = lambda m, p, f: "reset" if m in ("PUT", "POST") and f is None else None
-        result = kg(server, "publish", "--retries", "1", "--update-limit", "0", url=proxied(proxy, server))
+        result = kg(server, "publish", "--retries", "1", "--full", "--update-limit", "0",
+                    url=proxied(proxy, server))
         uploads = [s for s in proxy.seen if s[0] == "PUT"]
     assert result.exit_code == 1, result.output
     if fault == "500 on the swap":
@@ -184,7 +185,7 @@ def test_a_4xx_is_not_retried(server: Server) -> None:
     published(server)
     with FaultProxy(server.store_url.rsplit("/", 1)[0]) as proxy:
         proxy.rule = lambda m, p, f: 413 if m == "PUT" else None
-        result = kg(server, "publish", "--update-limit", "0", url=proxied(proxy, server))
+        result = kg(server, "publish", "--full", "--update-limit", "0", url=proxied(proxy, server))
         uploads = [s for s in proxy.seen if s[0] == "PUT"]
     assert result.exit_code == 1
     assert "upload vyzov.ttl: HTTP 413 Request Entity Too Large" in result.output
@@ -204,7 +205,7 @@ def test_a_reset_connection_is_retried_and_the_publish_completes(server: Server)
 
     with FaultProxy(server.store_url.rsplit("/", 1)[0]) as proxy:
         proxy.rule = once
-        result = kg(server, "publish", "--update-limit", "0", url=proxied(proxy, server))
+        result = kg(server, "publish", "--full", "--update-limit", "0", url=proxied(proxy, server))
     assert result.exit_code == 0, result.output
     assert resets and server.count(GRAPH) == EXPECTED and staging_graphs(server) == set()
 

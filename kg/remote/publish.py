@@ -74,7 +74,8 @@ class PublishResult:
         what = f"{plan.expected:,} triples ({', '.join(f.name for f in plan.files)})"
         if self.named_graphs:
             what += f" in <{plan.graph}> and {self.named_graphs:,} named graphs"
-        how = {"delta": f"as a difference (-{self.removed:,} +{self.added:,} quads) in one update",
+        how = {"delta": (f"as a difference (-{self.removed:,} +{self.added:,} quads) in one update" if not self.why
+                         else f"as a difference ({self.why})"),
                "replace": f"in one update ({self.why})",
                "staging": f"through a staging graph ({self.why})"}[self.mode]
         if self.dry_run:
@@ -338,8 +339,12 @@ def _choose(client: Client, plan: PublishPlan, snapshots: delta.SnapshotStore | 
 def _one_update(client: Client, plan: PublishPlan, choice: _Choice, result: PublishResult,
                 statement_prefix: str | None) -> None:
     """The delta or the replace: one SPARQL Update request, never retried (it may have run)."""
+    result.named_graphs = len({line.rsplit(b" ", 2)[-2] for line in choice.snapshot.lines} - {f"<{plan.graph}>".encode()})
     if choice.mode == "delta":
         assert choice.old is not None
+        if choice.old.checksum == choice.record.checksum:
+            result.why = "the store already holds this build: nothing sent"
+            return
         removed, added = delta.difference(choice.old.lines, choice.snapshot.lines)
         result.removed, result.added = len(removed), len(added)
         text = delta.delta_update(plan.graph, removed, added, choice.record)
