@@ -6,10 +6,14 @@ graph `--scale` times the seed, beside a bare HTTP PUT of the same files (the fl
     .venv/bin/python bench/publish.py --scale 10 --runs 3,1 --out /tmp/publish.md
 
 Every run gets a fresh Oxigraph server (a new database folder, a free loopback port), so runs do
-not share caches or graphs: kg publish = upload into a staging graph + count + COPY onto the empty
-target + drop the staging graph; the floor = `requests.put` of the graph's Turtle into a graph and
-`requests.post` of the ontology's. Both send the same bytes; triples/s = the triples of the two
-files / wall-clock seconds. `make bench` runs this as its part E, on the run's own seed copy and
+not share caches or graphs: kg publish (full) = what `kg publish --full` does: one SPARQL Update
+(DROP + INSERT DATA + record) when it fits the update limit, else the staging path; kg publish
+(staging) = `--update-limit 0`: upload into a staging graph + count + COPY onto the empty target +
+drop the staging graph; the floor = `requests.put` of the graph's Turtle into a graph and
+`requests.post` of the ontology's. Triples/s = the triples of the two files / wall-clock seconds.
+The delta publish: the store holds the build less one claim's statement (every quad that names
+one rdf:Statement node), with a matching record and kg's copy of it; kg publish then sends the
+difference (seconds, wall clock, including kg reading and sorting the build). `make bench` runs this as its part E, on the run's own seed copy and
 largest corpus.
 """
 
@@ -40,7 +44,8 @@ from kg.errors import PublishError  # noqa: E402
 from kg.outputs import output_path  # noqa: E402
 from kg.project import Project, open_project  # noqa: E402
 from kg.remote.endpoint import Client, endpoints  # noqa: E402
-from kg.remote.publish import expected_count, plan, publish, published_files  # noqa: E402
+from kg.remote import delta  # noqa: E402
+from kg.remote.publish import UPDATE_LIMIT, expected_count, plan, publish, published_files, published_quads  # noqa: E402
 from tests.servers import Server, start_oxigraph  # noqa: E402
 
 DEFAULT_LIMIT = 1800.0  # seconds a single request may take before kg publish is recorded as not finished
@@ -83,7 +88,8 @@ class PublishBench:
 
     project: Project
     limit: float = DEFAULT_LIMIT
-    steps: dict[str, list[float]] = field(default_factory=dict)
+    steps: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    modes: set[str] = field(default_factory=set)
 
     @property
     def files(self) -> list[Path]:
@@ -93,17 +99,52 @@ class PublishBench:
     def graph(self) -> str:
         return self.project.base_iri
 
-    def kg_publish(self, server: Server) -> None:
+    def kg_publish(self, server: Server, update_limit: int | None = None, key: str = "full",
+                   snapshots: delta.SnapshotStore | None = None) -> str:
+        """One kg publish (its path, as the summary says it)."""
         client = _TimedClient(endpoints(server.store_url), auth="none", retries=0, timeout=self.limit)
         started = time.perf_counter()
         the_plan = plan(self.files, self.graph)
-        self.steps.setdefault("count the files (local)", []).append(time.perf_counter() - started)
+        steps = self.steps.setdefault(key, {})
+        steps.setdefault("count the files (local)", []).append(time.perf_counter() - started)
         try:
-            publish(client, the_plan)
+            result = publish(client, the_plan, snapshots=snapshots, full=snapshots is None,
+                             update_limit=UPDATE_LIMIT if update_limit is None else update_limit)
+            return result.mode
         finally:
             for step, seconds in client.steps.items():
-                self.steps.setdefault(step, []).append(seconds)
+                steps.setdefault(step, []).append(seconds)
             client.close()
+
+    def kg_staging(self, server: Server) -> None:
+        self.kg_publish(server, update_limit=0, key="staging")
+
+    def kg_full(self, server: Server) -> None:
+        self.modes.add(self.kg_publish(server))
+
+    def delta_seconds(self, folder: Path) -> tuple[float, int, int]:
+        """A delta publish of one claim's statement, added back: (seconds, quads removed, added)."""
+        snap = delta.snapshot(published_quads(self.files, self.graph))
+        statement = next(line.split(b" ", 1)[0] for line in snap.lines if b"/statement/" in line.split(b" ", 1)[0])
+        old = delta.Snapshot([line for line in snap.lines if statement not in line])
+        snapshots = delta.SnapshotStore(folder / "snapshots")
+        snapshots.save(old)
+        server = start_oxigraph(folder)
+        try:
+            with requests.Session() as session:
+                session.post(server.store_url, data=b"".join(old.lines), timeout=3600,
+                             headers={"Content-Type": "application/n-quads"}).raise_for_status()
+                record = delta.Record(old.checksum, len(old.lines), "turtle")
+                session.post(server.store_url.replace("/store", "/update"), timeout=600,
+                             data={"update": delta.record_update(self.graph, record)}).raise_for_status()
+            started = time.perf_counter()
+            mode = self.kg_publish(server, key="delta", snapshots=snapshots)
+            seconds = time.perf_counter() - started
+            if mode != "delta" or server.count(self.graph) != len(snap.lines):
+                raise SystemExit(f"delta publish: took the {mode} path, the store holds {server.count(self.graph)}")
+            return seconds, 0, len(snap.lines) - len(old.lines)
+        finally:
+            server.stop()
 
     def bare_put(self, server: Server) -> None:
         with requests.Session() as session:
@@ -138,22 +179,37 @@ def measure(label: str, project: Project, runs: int, limit: float) -> tuple[str,
     bench = PublishBench(project, limit)
     triples = expected_count(bench.files)
     size = sum(p.stat().st_size for p in bench.files)
-    rates: dict[str, list[float]] = {"kg": [], "bare": []}
+    rates: dict[str, list[float]] = {"full": [], "staging": [], "bare": []}
+    deltas: list[tuple[float, int, int]] = []
     failed = ""
     for _ in range(runs):
-        try:
-            rates["kg"].append(bench.rate(bench.kg_publish, triples))
-        except PublishError as exc:
-            failed = str(exc).split(";")[0]
-            print(f"  {label}: kg publish did not finish: {failed}", file=sys.stderr)
+        for key, action in (("full", bench.kg_full), ("staging", bench.kg_staging)):
+            try:
+                rates[key].append(bench.rate(action, triples))
+            except PublishError as exc:
+                failed = str(exc).split(";")[0]
+                print(f"  {label}: kg publish ({key}) did not finish: {failed}", file=sys.stderr)
         rates["bare"].append(bench.rate(bench.bare_put, triples))
-        print(f"  {label}: kg {rates['kg'][-1] if rates['kg'] else 0:,.0f} /s, "
-              f"bare PUT {rates['bare'][-1]:,.0f} /s", file=sys.stderr)
-    kg = _rates_cell(rates["kg"]) if rates["kg"] else f"not finished ({failed})"
-    ratio = f"{statistics.median(rates['kg']) / statistics.median(rates['bare']):.2f}" if rates["kg"] else "—"
-    row = (f"| {label} | {triples:,} | {size / 1e6:,.1f} MB | {runs} | **{kg}** | {_rates_cell(rates['bare'])} "
-           f"| {ratio} |")
-    steps = "; ".join(f"{step} {statistics.median(v):.2f} s" for step, v in bench.steps.items())
+        folder = Path(tempfile.mkdtemp(prefix="kg-bench-delta-"))
+        try:
+            deltas.append(bench.delta_seconds(folder))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        print(f"  {label}: " + ", ".join(f"{k} {v[-1] if v else 0:,.0f} /s" for k, v in rates.items())
+              + f", delta {deltas[-1][0]:.2f} s", file=sys.stderr)
+    bare = statistics.median(rates["bare"])
+
+    def cells(key: str) -> str:
+        if not rates[key]:
+            return f"not finished ({failed}) | —"
+        return f"{_rates_cell(rates[key])} | **{statistics.median(rates[key]) / bare:.2f}**"
+
+    seconds = [d[0] for d in deltas]
+    row = (f"| {label} | {triples:,} | {size / 1e6:,.1f} MB | {runs} | {'/'.join(sorted(bench.modes))} | "
+           f"{cells('full')} | {cells('staging')} | {_rates_cell(rates['bare'])} | "
+           f"{statistics.median(seconds):.2f} s (+{deltas[0][2]} quads) |")
+    steps = " / ".join(f"{key}: " + "; ".join(f"{step} {statistics.median(v):.2f} s" for step, v in found.items())
+                       for key, found in bench.steps.items())
     return row, f"| {label} | {steps} |"
 
 
@@ -165,9 +221,9 @@ def run_publish_bench(seed: Path, synthetic: Path, scale: int, runs: tuple[int, 
     print(f"{scale}x: {runs[1]} runs", file=sys.stderr)
     rows.append(measure(f"{scale}x synthetic", built_project(synthetic, seed, scale), runs[1], limit))
     return "\n".join([
-        "| graph | triples | Turtle | runs | kg publish, triples/s (min–max) | bare PUT, triples/s (min–max) "
-        "| kg / bare |",
-        "|---|---|---|---|---|---|---|",
+        "| graph | triples | Turtle | runs | full path | kg publish --full, triples/s (min–max) | / bare "
+        "| staging path, triples/s | / bare | bare PUT, triples/s (min–max) | delta publish, one claim |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         *(row for row, _ in rows),
         "",
         "Where a kg publish spends its time (median seconds per step):",

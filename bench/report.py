@@ -538,8 +538,10 @@ def publish_section(publish: dict[str, Any]) -> Lines:
         f"## E. `kg publish` into an Oxigraph server, seed and {publish.get('scale')}x",
         "",
         "bench/publish.py: each run on a fresh `oxigraph serve` (new database, free loopback port). "
-        "kg publish = count the files, upload into a staging graph, count it, COPY onto the target, "
-        "drop the staging graph; the floor = a bare `requests.put` of the same files into the target. "
+        "kg publish --full = one SPARQL Update (DROP + INSERT DATA + record) when it fits the update limit; "
+        "the staging path = upload into a staging graph, count it, COPY onto the target, drop the staging graph; "
+        "the delta = one claim's statement added back to a store that holds the rest; "
+        "the floor = a bare `requests.put` of the same files into the target. "
         "Runs (seed, synthetic): " + str(publish.get("runs", "?")) + ". Its own notes: bench/publish-results.md.",
         "",
     ]

@@ -161,10 +161,12 @@ def site(project: Project, *, out: Path | str | None = None, wait: bool = True,
 
 def publish(project: Project, *, endpoint: str, graph: str | None = None, fmt: str = "turtle",
             dry_run: bool = False, auth: str = "auto", verify: bool = True, timeout: float = 600.0,
-            retries: int = 3, allow_insecure_auth: bool = False) -> PublishResult:
-    """Replace `graph` (default: the base IRI) in a triple store with the built graph, over the
-    SPARQL 1.1 Graph Store Protocol, atomically from a reader's side. On failure the published
-    graph is left as it was and PublishError says which step failed.
+            retries: int = 3, allow_insecure_auth: bool = False, full: bool = False,
+            update_limit: int | None = None) -> PublishResult:
+    """Replace `graph` (default: the base IRI) in a triple store with the built graph, atomically
+    from a reader's side: only the difference when the store's record names a build kg kept
+    (.kg/published/), else the whole graph (kg.remote.publish; `full` skips the difference). On
+    failure the published graph is left as it was and PublishError says which step failed.
 
     >>> import pathlib, tempfile
     >>> project = init(pathlib.Path(tempfile.mkdtemp()) / "unpublished")
@@ -175,6 +177,7 @@ def publish(project: Project, *, endpoint: str, graph: str | None = None, fmt: s
     kg.errors.PublishError: publish failed at count the published graph: http://127.0.0.1:9/query did not answer: connection refused; nothing was changed
     """
     from kg.remote import publish as remote
+    from kg.remote.delta import snapshots_of
     from kg.remote.endpoint import Client, endpoints
 
     files = remote.published_files(project, fmt)
@@ -182,7 +185,9 @@ def publish(project: Project, *, endpoint: str, graph: str | None = None, fmt: s
                     allow_insecure_auth=allow_insecure_auth)
     try:
         return remote.publish(client, remote.plan(files, graph or project.base_iri), dry_run=dry_run,
-                              statement_prefix=project.base_iri + "statement/")
+                              statement_prefix=project.base_iri + "statement/",
+                              snapshots=snapshots_of(project.root), full=full,
+                              update_limit=remote.UPDATE_LIMIT if update_limit is None else update_limit)
     finally:
         client.close()
 

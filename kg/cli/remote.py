@@ -54,16 +54,24 @@ def client(endpoint: str, query_endpoint: str | None, update_endpoint: str | Non
                    "graphs replace their namesakes (stores that take datasets, not Virtuoso).")
 @click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
               help="Retries, with exponential backoff, after a timeout, a dropped connection or a 5xx answer.")
+@click.option("--full", is_flag=True, help="Send the whole graph even when the store holds a build kg knows "
+              "(by default only the difference is sent then).")
+@click.option("--update-limit", type=click.IntRange(min=0), default=120_000_000, show_default=True,
+              metavar="BYTES",
+              help="Largest SPARQL Update to send: a full publish above it goes through a staging graph "
+                   "(Oxigraph takes 128 MiB; a proxy in front of a store often less; 0: always staging).")
 @click.option("--dry-run", is_flag=True, help="Count and connect, say what would happen; change nothing.")
 @remote_options
 @with_project
 def publish(project: Project, endpoint: str, query_endpoint: str | None, update_endpoint: str | None,
-            graph: str | None, fmt: str, retries: int, dry_run: bool, auth: str, insecure: bool,
-            allow_insecure_auth: bool, timeout: float) -> None:
+            graph: str | None, fmt: str, retries: int, full: bool, update_limit: int, dry_run: bool, auth: str,
+            insecure: bool, allow_insecure_auth: bool, timeout: float) -> None:
     """Upload the built graph (output/) to a triple store and replace the published graph in
-    one step: upload into a staging graph, check its triple count, then SPARQL COPY it onto
-    --graph in one update and drop the staging graph. On any failure the published graph is
-    left as it was (exit 1).
+    one step. When the store's publish record names a build kg kept (.kg/published/), only the
+    difference is sent, in one SPARQL Update; else the whole graph, in one update when it fits
+    the store's size limit, otherwise into a staging graph that is count-checked, COPYed onto
+    --graph in one update and dropped. On any failure the published graph is left as it was
+    (exit 1).
 
     \b
     Example:
@@ -72,6 +80,7 @@ def publish(project: Project, endpoint: str, query_endpoint: str | None, update_
     """
     from kg.cli.progress import UploadProgress
     from kg.remote import publish as pub
+    from kg.remote.delta import snapshots_of
 
     files = pub.published_files(project, fmt)
     remote = client(endpoint, query_endpoint, update_endpoint, auth, insecure, timeout, retries, allow_insecure_auth)
@@ -79,7 +88,8 @@ def publish(project: Project, endpoint: str, query_endpoint: str | None, update_
     bar = UploadProgress()
     try:
         result = pub.publish(remote, the_plan, dry_run=dry_run, on_progress=bar,
-                             statement_prefix=project.base_iri + "statement/")
+                             statement_prefix=project.base_iri + "statement/",
+                             snapshots=snapshots_of(project.root), full=full, update_limit=update_limit)
     finally:
         bar.finish()
         remote.close()
