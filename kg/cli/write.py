@@ -40,7 +40,7 @@ def init(directory: Path, name: str | None, title: str | None, base_iri: str | N
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster; not for publishing).")
 @click.option("--validator", type=click.Choice(CHOICES), default="auto", show_default=True,
               help="SHACL engine: pyshacl, or the same shapes compiled to SPARQL on Oxigraph (fast); "
-                   "auto picks pyshacl up to 50,000 triples.")
+                   "auto is the compiled engine.")
 @no_wait_option
 @with_project
 def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validator: str, no_wait: bool) -> None:
