@@ -14,7 +14,7 @@ from kg.files import Change, display_path
 from kg.origins import graph_origins
 from kg.pipeline import build
 from kg.project import Project
-from kg.store import held_files, update_store
+from kg.store import fill_store, holds_published, loaded_files, refresh_stamps
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,20 @@ def _moved(where: str, moved: Mapping[str, str]) -> str:
 
 
 def apply(plan: Plan, project: Project) -> None:
-    """Write the new facts files and every output file as one kg.files.Change (a failure or a kill
-    leaves all of them old or all new), then update the store by the difference when it held the
-    old output/ (kg.store.update_store: one transaction)."""
+    """Write the new facts files, every output file and (when the store held the old output/) a
+    new store as one kg.files.Change: a failure or a kill leaves all of them old or all new.
+    (kg build updates a store by the difference instead, kg.store.update_store; kg add keeps the
+    full reload until a kill between the output's commit and the store's update is recovered by
+    the next writer, as tests/test_crash.py requires.)"""
     outputs = {project.output_dir / name: data for name, data in plan.output_files.items()}
-    previous = held_files(project)
+    store_was_current = holds_published(project)
     with Change(project.root) as change:
         for final, data in sorted((plan.new_facts | outputs).items()):
             change.stage(final, data)
+        if store_was_current:
+            staged = {final: staged for staged, final in change.files}
+            fill_store(change, project.store_dir, {path.name: staged[path] for path in loaded_files(project)},
+                       plan.origins)
         change.commit()
-    update_store(project, previous, plan.origins)
+    if store_was_current:
+        refresh_stamps(project, project.store_dir)

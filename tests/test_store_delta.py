@@ -1,4 +1,4 @@
-"""kg build and kg add update a store that held the previous build by the difference, in one
+"""kg build updates a store that held the previous build by the difference, in one
 transaction: afterwards it holds exactly what a fresh `kg load` would, and a kill mid-update
 leaves it holding the old build or the new one, its manifest saying which."""
 
@@ -72,11 +72,10 @@ def test_line_difference_is_the_lines_only_one_side_has() -> None:
     assert difference.added == [b"<a> <p> <c> <g2> .", b"<e> <p> <f> ."]
 
 
-def test_add_updates_the_store_by_the_difference(project: Path) -> None:
+def test_build_of_a_new_claim_updates_the_store_by_the_difference(project: Path) -> None:
     before = manifest(store_dir(project))
-    new = project / "extra.yaml"
-    new.write_text(NEW_CLAIM, encoding="utf-8")
-    code, output = invoke("add", str(new))
+    (project / "facts" / "extra.yaml").write_text(NEW_CLAIM, encoding="utf-8")
+    code, output = invoke("build", "-q")
     assert code == 0, output
     assert_holds_a_fresh_load(project)
     after = manifest(store_dir(project))
@@ -96,9 +95,8 @@ def test_build_updates_the_store_by_the_difference(project: Path) -> None:
 
 
 def test_a_removed_claim_leaves_no_empty_statement_graph(project: Path) -> None:
-    new = project / "extra.yaml"
-    new.write_text(NEW_CLAIM, encoding="utf-8")
-    assert invoke("add", str(new))[0] == 0
+    (project / "facts" / "extra.yaml").write_text(NEW_CLAIM, encoding="utf-8")
+    assert invoke("build", "-q")[0] == 0
     graphs = manifest(store_dir(project))["graphs"]  # type: ignore[index]
     (project / "facts" / "extra.yaml").unlink()
     assert invoke("build", "-q")[0] == 0
@@ -118,22 +116,20 @@ def test_a_store_that_did_not_hold_the_previous_build_is_left_alone(project: Pat
     quads = project / "output" / "vyzov.nq"
     quads.write_bytes(quads.read_bytes().replace(b"Moscow", b"Moskva", 1))
     recorded = (store_dir(project) / MANIFEST).read_bytes()
-    new = project / "extra.yaml"
-    new.write_text(NEW_CLAIM, encoding="utf-8")
-    assert invoke("add", str(new))[0] == 0
+    (project / "facts" / "extra.yaml").write_text(NEW_CLAIM, encoding="utf-8")
+    assert invoke("build", "-q")[0] == 0
     assert (store_dir(project) / MANIFEST).read_bytes() == recorded
     assert not holds_published(open_project(project))
 
 
 def killed_add(root: Path, hook: str) -> set[ox.Quad]:
-    """`kg add` of the new claim in a process killed at `hook`; the store's quads before it."""
+    """`kg build` of the new claim in a process killed at `hook`; the store's quads before it."""
     old = set(ox.Store.read_only(str(store_dir(root))))
-    new = root.parent / "extra.yaml"
-    new.write_text(NEW_CLAIM, encoding="utf-8")
+    (root / "facts" / "extra.yaml").write_text(NEW_CLAIM, encoding="utf-8")
     kg = shutil.which("kg", path=str(Path(sys.executable).parent))
     assert kg is not None
     env = {**os.environ, "KG_TEST_HOOK": hook, "KG_PROJECT": str(root)}
-    run = subprocess.run([kg, "add", str(new)], env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run([kg, "build", "-q"], env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == -9, run.stderr
     return old
 

@@ -124,8 +124,8 @@ def load(project: Project, store_dir: Path | None, quiet: bool, no_wait: bool) -
     on-disk Oxigraph store, which kg query, explain, conflicts and validate then use. The graph is
     the default graph; each statement's named graph is there too, for GRAPH queries.
 
-    The store is replaced only once the new one is complete. kg build and kg add then keep it
-    current by applying each rebuild's difference in one transaction. It goes out of date when
+    The store is replaced only once the new one is complete. kg build then keeps it current
+    by applying each rebuild's difference in one transaction; kg add reloads it. It goes out of date when
     output/ holds other content by other means (checked by SHA-256); kg query then reads output/
     directly, and kg validate reads facts/, until the next kg load.
 
@@ -148,8 +148,7 @@ def load(project: Project, store_dir: Path | None, quiet: bool, no_wait: bool) -
 @no_wait_option
 @with_project
 def add(project: Project, files: tuple[Path, ...], dry_run: bool, no_wait: bool) -> None:
-    """Validate FILES, then copy them into facts/ and rebuild output/ (and update a current store
-    by the difference).
+    """Validate FILES, then copy them into facts/ and rebuild output/ (and reload a current store).
 
     All or nothing: if validation or the build fails, not one byte of facts/ or output/ changes.
 
