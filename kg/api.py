@@ -62,7 +62,8 @@ def init(directory: Path | str, *, name: str | None = None, title: str | None = 
 
 def build(project: Project, *, write: bool = True, shacl: bool = True, validator: str = "auto",
           wait: bool = True, on_stage: Callable[[str], None] | None = None) -> BuildResult:
-    """Build the graph from sources/ and facts/; with `write`, replace output/ all at once, holding
+    """Build the graph from sources/ and facts/; with `write`, replace output/ all at once (and
+    update a store that held the previous build by the difference: kg.store.update_store), holding
     the project lock (kg.lock: `wait=False` raises ProjectLocked rather than wait for another
     writer); an output/site kg site wrote then follows. Raises FactsError (a quote not found, an
     unknown entity, …) or ValidationFailed (SHACL).
@@ -75,7 +76,9 @@ def build(project: Project, *, write: bool = True, shacl: bool = True, validator
     """
     from kg.lock import writing
     from kg.pipeline import build as run_build
+    from kg.origins import graph_origins
     from kg.pipeline import write_outputs
+    from kg.store import held_files, update_store
 
     if not write:
         return run_build(project, run_shacl=shacl, validator=validator, on_stage=on_stage)
@@ -83,7 +86,9 @@ def build(project: Project, *, write: bool = True, shacl: bool = True, validator
         result = run_build(project, run_shacl=shacl, validator=validator, on_stage=on_stage)
         if on_stage:
             on_stage("write")
+        previous = held_files(project)
         write_outputs(result.files, project.output_dir, project.root)
+        update_store(project, previous, graph_origins(result.inputs.facts, result.graph, project))
         _update_site(project)
     return result
 

@@ -66,7 +66,10 @@ def _moved(where: str, moved: Mapping[str, str]) -> str:
 
 def apply(plan: Plan, project: Project) -> None:
     """Write the new facts files, every output file and (when the store held the old output/) a
-    new store as one kg.files.Change: a failure or a kill leaves all of them old or all new."""
+    new store as one kg.files.Change: a failure or a kill leaves all of them old or all new.
+    (kg build updates a store by the difference instead, kg.store.update_store; kg add keeps the
+    full reload until a kill between the output's commit and the store's update is recovered by
+    the next writer, as tests/test_crash.py requires.)"""
     outputs = {project.output_dir / name: data for name, data in plan.output_files.items()}
     store_was_current = holds_published(project)
     with Change(project.root) as change:

@@ -129,7 +129,7 @@ def build(
     if run_shacl:
         stage("validate")
         t0 = time.perf_counter()
-        engine = choose_engine(validator, len(graph.triples()))
+        engine = choose_engine(validator)
         report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples, project.kg), project, engine=engine,
                           shapes=shapes)
         timings["validate"] = time.perf_counter() - t0

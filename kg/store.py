@@ -42,6 +42,8 @@ class Loaded:
     triples: int
     graphs: int
     seconds: float
+    # For an update by difference (update_store): the quads it removed and added; None for a full load.
+    difference: tuple[int, int] | None = None
 
 
 def built(*paths: Path) -> list[Path]:
@@ -158,11 +160,50 @@ def _counts(store: ox.Store) -> tuple[int, int]:
 
 
 def manifest(store_dir: Path) -> dict[str, Any] | None:
+    """What the store holds. A manifest naming a next build is an update that did not finish
+    (or is under way): the store says which of the two builds it holds (kg.store_delta.settled)."""
     try:
         recorded = json.loads((store_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return recorded if isinstance(recorded, dict) else None
+    if not isinstance(recorded, dict):
+        return None
+    if "next" in recorded:
+        from kg.store_delta import settled
+
+        return settled(store_dir, recorded)
+    return recorded
+
+
+def held_files(project: Project, store_dir: Path | None = None) -> dict[str, bytes] | None:
+    """The bytes of the loaded files (by name) when the store holds output/ now, read before a
+    rebuild replaces them: what update_store() diffs the new build against."""
+    if not holds_published(project, store_dir):
+        return None
+    return {path.name: path.read_bytes() for path in loaded_files(project)}
+
+
+def update_store(project: Project, previous: Mapping[str, bytes] | None,
+                 origins: Mapping[str, str] | None = None, store_dir: Path | None = None) -> Loaded | None:
+    """After a rebuild replaced output/: bring the store that held the previous build (`previous`,
+    from held_files()) to the new one by applying the difference in one transaction; when that is
+    not worth it (the ontology changed, or most of the graph did), by a full load as `kg load`
+    does. None when the store did not hold the previous build: it is left to `kg load`."""
+    from kg.store_delta import update_held
+
+    if previous is None:
+        return None
+    started = time.perf_counter()
+    store_dir = store_dir or project.store_dir
+    applied = update_held(project, store_dir, previous, origins)
+    if applied is not None:
+        return Loaded(store_dir, applied.triples, applied.graphs, time.perf_counter() - started,
+                      (applied.removed, applied.added))
+    with Change(project.root) as change:
+        triples, graphs = fill_store(change, store_dir, {path.name: path for path in loaded_files(project)}, origins)
+        change.commit()
+    refresh_stamps(project, store_dir)
+    return Loaded(store_dir, triples, graphs, time.perf_counter() - started)
 
 
 def _same_content(path: Path, recorded: Any) -> bool:

@@ -40,7 +40,7 @@ def init(directory: Path, name: str | None, title: str | None, base_iri: str | N
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster; not for publishing).")
 @click.option("--validator", type=click.Choice(CHOICES), default="auto", show_default=True,
               help="SHACL engine: pyshacl, or the same shapes compiled to SPARQL on Oxigraph (fast); "
-                   "auto picks pyshacl up to 50,000 triples.")
+                   "auto is the compiled engine.")
 @no_wait_option
 @with_project
 def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validator: str, no_wait: bool) -> None:
@@ -124,8 +124,9 @@ def load(project: Project, store_dir: Path | None, quiet: bool, no_wait: bool) -
     on-disk Oxigraph store, which kg query, explain, conflicts and validate then use. The graph is
     the default graph; each statement's named graph is there too, for GRAPH queries.
 
-    The store is replaced only once the new one is complete. It goes out of date when output/
-    is rebuilt with different content (checked by SHA-256); kg query then reads output/
+    The store is replaced only once the new one is complete. kg build then keeps it current
+    by applying each rebuild's difference in one transaction; kg add reloads it. It goes out of date when
+    output/ holds other content by other means (checked by SHA-256); kg query then reads output/
     directly, and kg validate reads facts/, until the next kg load.
 
     \b
@@ -147,7 +148,7 @@ def load(project: Project, store_dir: Path | None, quiet: bool, no_wait: bool) -
 @no_wait_option
 @with_project
 def add(project: Project, files: tuple[Path, ...], dry_run: bool, no_wait: bool) -> None:
-    """Validate FILES, then copy them into facts/ and rebuild output/.
+    """Validate FILES, then copy them into facts/ and rebuild output/ (and reload a current store).
 
     All or nothing: if validation or the build fails, not one byte of facts/ or output/ changes.
 

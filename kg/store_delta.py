@@ -1,0 +1,210 @@
+"""Updating a persistent store by the difference between two builds, in one transaction.
+
+A store holds a build when its manifest records that build's N-Quads and ontology checksums
+(kg.store). After a rebuild, the quads the new N-Quads file lost and gained are applied as one
+SPARQL Update (DELETE DATA, INSERT DATA, and DROP GRAPH for a statement graph left empty), which
+Oxigraph runs as one transaction. Before it runs, the manifest names the next build and one quad
+of the difference ("probe"): if the process dies, whoever reads the manifest next asks the store
+for that quad and knows which build it holds (kg.store.manifest)."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.files import fault_point
+from kg.project import Project
+
+# Above this share of the new quads the difference is not worth applying: a fresh load is faster.
+RELOAD_SHARE = 0.5
+_FAULT_FUNCTION = ox.NamedNode("urn:kg:test-hook")
+
+
+@dataclass(frozen=True)
+class Difference:
+    removed: list[bytes]
+    added: list[bytes]
+
+
+def line_difference(old: bytes, new: bytes) -> Difference:
+    """The lines only `old` has and those only `new` has, each sorted: one merge of the sorted
+    lines. kg's N-Quads file is two sorted runs (the default graph, then the statement graphs),
+    which sorting merges in linear time."""
+    before, after = sorted(_lines(old)), sorted(_lines(new))
+    removed, added = [], []
+    i = j = 0
+    while i < len(before) and j < len(after):
+        if before[i] == after[j]:
+            i, j = i + 1, j + 1
+        elif before[i] < after[j]:
+            removed.append(before[i])
+            i += 1
+        else:
+            added.append(after[j])
+            j += 1
+    return Difference(removed + before[i:], added + after[j:])
+
+
+def _lines(data: bytes) -> Iterator[bytes]:
+    return (line for line in data.split(b"\n") if line.strip())
+
+
+def _quads(lines: list[bytes]) -> list[ox.Quad]:
+    return list(ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_QUADS)) if lines else []
+
+
+def _data(quads: list[ox.Quad]) -> str:
+    """Quads as the body of INSERT DATA / DELETE DATA (N-Triples terms are SPARQL terms)."""
+    out = []
+    for q in quads:
+        triple = f"{q.subject} {q.predicate} {q.object} ."
+        out.append(triple if isinstance(q.graph_name, ox.DefaultGraph) else f"GRAPH {q.graph_name} {{ {triple} }}")
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Applied:
+    removed: int
+    added: int
+    triples: int
+    graphs: int
+
+
+def apply_difference(store_dir: Path, difference: Difference, ontology: set[ox.Triple],
+                     recorded: dict[str, Any], next_record: dict[str, Any]) -> Applied:
+    """Apply the difference to the store in `store_dir` (which holds `recorded`'s build) in one
+    transaction, then record `next_record` (the new build's files) as its manifest. Triples the
+    ontology also gives stay in the default graph."""
+    removed = [q for q in _quads(difference.removed)
+               if not (isinstance(q.graph_name, ox.DefaultGraph) and q.triple in ontology)]
+    added = [q for q in _quads(difference.added)
+             if not (isinstance(q.graph_name, ox.DefaultGraph) and q.triple in ontology)]
+    store = ox.Store(str(store_dir))
+    try:
+        emptied = _emptied_graphs(store, removed, added)
+        created = {q.graph_name for q in added if not isinstance(q.graph_name, ox.DefaultGraph)}
+        created = {g for g in created if not store.contains_named_graph(g)}
+        probe = (added[0], True) if added else (removed[0], False) if removed else None
+        default_delta = sum(isinstance(q.graph_name, ox.DefaultGraph) for q in added) - sum(
+            isinstance(q.graph_name, ox.DefaultGraph) for q in removed)
+        final = {**next_record, "triples": int(recorded["triples"]) + default_delta,
+                 "graphs": int(recorded["graphs"]) + len(created) - len(emptied)}
+        pending = dict(recorded)
+        if probe is not None:
+            pending["next"] = {**final, "probe": {"quad": _data([probe[0]]), "present": probe[1]}}
+        write_manifest(store_dir, pending)
+        operations = []
+        if removed:
+            operations.append(f"DELETE DATA {{\n{_data(removed)}\n}}")
+        if added:
+            operations.append(f"INSERT DATA {{\n{_data(added)}\n}}")
+        operations += [f"DROP SILENT GRAPH {g}" for g in sorted(emptied, key=str)]
+        custom: dict[ox.NamedNode, Callable[..., ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]] | None = None
+        if os.environ.get("KG_TEST_HOOK"):  # kill inside the transaction (tests/test_store_delta.py)
+            operations.append(f"INSERT {{ }} WHERE {{ FILTER({_FAULT_FUNCTION}()) }}")
+            custom = {_FAULT_FUNCTION: _fault}
+        if operations:
+            store.update(" ;\n".join(operations), custom_functions=custom)
+        store.flush()
+    finally:
+        del store
+    fault_point("store-delta-applied")
+    write_manifest(store_dir, {**final, "generation": uuid.uuid4().hex})
+    return Applied(len(removed), len(added), final["triples"], final["graphs"])
+
+
+def _fault() -> ox.Literal:
+    fault_point("store-delta")
+    return ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+
+
+def _emptied_graphs(store: ox.Store, removed: list[ox.Quad], added: list[ox.Quad]) -> set[ox.NamedNode]:
+    """The statement graphs the difference leaves without a quad: dropped, as a fresh load would not have them."""
+    losing: dict[Any, int] = {}
+    for q in removed:
+        if not isinstance(q.graph_name, ox.DefaultGraph):
+            losing[q.graph_name] = losing.get(q.graph_name, 0) + 1
+    for q in added:
+        losing.pop(q.graph_name, None)
+    return {g for g, n in losing.items()
+            if sum(1 for _ in store.quads_for_pattern(None, None, None, g)) == n}
+
+
+def _replace_origins(store_dir: Path, origins: Mapping[str, str]) -> None:
+    """The origins beside the store, replaced whole (messages name file:line from them)."""
+    import shutil
+    import tempfile
+
+    from kg.origins import ORIGINS_FILE, write_origins
+
+    folder = Path(tempfile.mkdtemp(dir=store_dir, prefix=".origins-"))
+    try:
+        write_origins(folder, origins)
+        os.replace(folder / ORIGINS_FILE, store_dir / ORIGINS_FILE)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_manifest(store_dir: Path, record: Mapping[str, Any]) -> None:
+    from kg.store import MANIFEST
+
+    staged = store_dir / f".{MANIFEST}.new"
+    staged.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    with staged.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staged, store_dir / MANIFEST)
+
+
+def settled(store_dir: Path, recorded: dict[str, Any]) -> dict[str, Any]:
+    """A manifest whose update did not finish, resolved by asking the store for its probe quad:
+    the next build's record if the transaction committed, the previous one's if not."""
+    pending = recorded.pop("next", None)
+    if not isinstance(pending, dict):
+        return recorded
+    probe = pending.pop("probe", {})
+    try:
+        store = ox.Store.read_only(str(store_dir))
+        present = bool(store.query(f"ASK {{ {probe['quad']} }}"))
+        del store
+    except (OSError, KeyError, SyntaxError, TypeError):
+        return {}  # cannot tell: the store holds no known build
+    if present != bool(probe.get("present")):
+        return recorded
+    return {**pending, "generation": f"{recorded.get('generation')}+next"}  # the same at every read
+
+
+def update_held(project: Project, store_dir: Path, previous: Mapping[str, bytes],
+                origins: Mapping[str, str] | None) -> Applied | None:
+    """After output/ was rewritten: bring the store from the build it held (`previous`: the bytes
+    of its loaded files then, by name) to the one now in output/. None when it cannot: the store
+    is then left as it was (`kg load` reloads it) — the ontology changed, or most quads did."""
+    from kg.outputs import output_path
+    from kg.store import LOADED, _record, manifest, refresh_stamps
+
+    recorded = manifest(store_dir)
+    paths = {key: output_path(project, key) for key in LOADED}
+    nquads, ontology = paths["dataset-nquads"], paths["ontology"]
+    if recorded is None or set(previous) != {p.name for p in paths.values()}:
+        return None
+    if previous[ontology.name] != ontology.read_bytes():
+        return None
+    new = nquads.read_bytes()
+    difference = line_difference(previous[nquads.name], new)
+    if len(difference.removed) + len(difference.added) > RELOAD_SHARE * new.count(b"\n"):
+        return None
+    if origins is not None:
+        _replace_origins(store_dir, origins)
+    if not difference.removed and not difference.added:  # the same graph: the same store, generation kept
+        refresh_stamps(project, store_dir)
+        return Applied(0, 0, int(recorded["triples"]), int(recorded["graphs"]))
+    ontology_triples = set(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE))
+    next_record = {key: value for key, value in recorded.items() if key not in ("next", "generation")}
+    next_record["files"] = {p.name: _record(p) for p in paths.values()}
+    return apply_difference(store_dir, difference, ontology_triples, recorded, next_record)
