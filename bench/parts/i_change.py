@@ -31,10 +31,12 @@ def change_root(cfg: Config, factor: int) -> Path:
 
 
 def measure_change(cfg: Config) -> dict[str, Any]:
+    log(f"change: kg --version, the start-up every command pays ({cfg.runs_for(1)} runs)")
+    startup = time_command([*kg_cli(cfg.corpus(1)), "--version"], cfg.runs_for(1), cfg)
     rows: list[dict[str, Any]] = []
     for factor in cfg.change_sizes:
         rows.append(measure_size(cfg, factor, rows))
-    return {"rows": rows, "sizes": list(cfg.change_sizes)}
+    return {"rows": rows, "sizes": list(cfg.change_sizes), "startup": startup}
 
 
 def prepare_corpus(cfg: Config, factor: int) -> Path:
@@ -162,22 +164,20 @@ def count_lines(path: Path) -> int:
 
 
 class OneClaimEdit:
-    """One claim changed and changed back: the last reference of the first claim (under `claims:`)
+    """One claim changed and changed back: the second reference of the first claim (under `claims:`)
     that has two or more is removed (run 0, 2, …) and put back (run 1, 3, …); every quote stays in
-    its source."""
+    its source. References are found by their lines, flow (`- {source: …}`) or block style
+    (`- source: …` and the deeper-indented lines after it), so the rest of the file keeps its bytes."""
 
     def __init__(self, root: Path) -> None:
+        self.root = root
         for path in sorted((root / "facts").rglob("*.yaml")):
             lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-            section = ""
-            for i in range(1, len(lines)):
-                if lines[i][:1].isalpha():
-                    section = lines[i].split(":", 1)[0]
-                if section == "claims" and is_ref(lines[i - 1]) and is_ref(lines[i]):
-                    self.path, self.original, self.line = path, "".join(lines), i
-                    self.edited = "".join(lines[:i] + lines[i + 1:])
-                    self.root = root
-                    return
+            span = second_reference(lines)
+            if span:
+                self.path, self.original = path, "".join(lines)
+                self.edited = "".join(lines[:span[0]] + lines[span[1]:])
+                return
         raise ValueError(f"no claim with two references in {root / 'facts'}")
 
     def describe(self) -> str:
@@ -190,8 +190,34 @@ class OneClaimEdit:
         self.path.write_text(self.original, encoding="utf-8")
 
 
+def indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 def is_ref(line: str) -> bool:
-    return line.lstrip().startswith("- {source:")
+    return line.lstrip().startswith(("- {source:", "- source:"))
+
+
+def item_end(lines: list[str], start: int) -> int:
+    """The line after the list item starting at `start` (blank and comment lines end it too)."""
+    end = start + 1
+    while end < len(lines) and lines[end].strip() and indent(lines[end]) > indent(lines[start]) \
+            and not lines[end].lstrip().startswith("- "):
+        end += 1
+    return end
+
+
+def second_reference(lines: list[str]) -> tuple[int, int] | None:
+    """The lines of the second reference of the first claim with two, under the top-level `claims:`."""
+    section = ""
+    for i, line in enumerate(lines):
+        if line[:1].isalpha():
+            section = line.split(":", 1)[0]
+        if section == "claims" and is_ref(line):
+            after = item_end(lines, i)
+            if after < len(lines) and is_ref(lines[after]) and indent(lines[after]) == indent(line):
+                return after, item_end(lines, after)
+    return None
 
 
 def site_estimate(smaller: list[dict[str, Any]], factor: int) -> float | None:
