@@ -36,7 +36,12 @@ def measure_change(cfg: Config) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for factor in cfg.change_sizes:
         rows.append(measure_size(cfg, factor, rows))
-    return {"rows": rows, "sizes": list(cfg.change_sizes), "startup": startup}
+    return {"rows": rows, "sizes": list(cfg.change_sizes), "startup": startup, "plot": plot_name(cfg)}
+
+
+def plot_name(cfg: Config) -> str:
+    """The report's plot, written beside it (bench/scaleplot.py): the quick mode's apart."""
+    return "scale-quick.svg" if cfg.quick else "scale.svg"
 
 
 def prepare_corpus(cfg: Config, factor: int) -> Path:
