@@ -113,3 +113,11 @@ def test_one_claim_edit_removes_one_reference_and_puts_it_back(tmp_path: Path, s
         assert '- {source: s1, quote: "B"}' in path.read_text(encoding="utf-8")  # the entity's names are left alone
     edit.toggle(1)
     assert path.read_text(encoding="utf-8") == original
+
+
+def test_readme_shows_the_committed_plot() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    performance = readme[readme.index("## Performance"):]
+    assert "](bench/scale.svg)" in performance.split("\n## ")[0]
+    root = ET.fromstring((ROOT / "bench" / "scale.svg").read_text(encoding="utf-8"))
+    assert {g.get("data-unit") for g in root.iter(f"{SVG}g") if g.get("class") == "panel"} == {"s", "MB"}
