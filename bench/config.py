@@ -14,12 +14,15 @@ FULL_SIZES = (10, 100, 1000)  # 10x is a cheap extra point for the growth expone
 QUICK_RUNS = {1: 3, 10: 1}
 QUICK_SIZES = (10,)
 PYSHACL_MAX_FACTOR = 100  # pyshacl is never run above this size (the brief)
-PARTS = ("seed", "scale", "publish", "serve", "exports", "draft")  # --only: scale is parts B-D, which share the synthetic corpora
+PARTS = ("seed", "scale", "publish", "serve", "exports", "draft", "change")  # --only: scale is parts B-D, which share the synthetic corpora
 # Part F (kg serve beside oxigraph serve-read-only): runs, seconds of load per run and kind, requests
 # before the memory is read; the quick mode's. The clients are the same in both (the issue: 50).
 FULL_SERVE = (3, 10.0, 10_000)
 QUICK_SERVE = (1, 3.0, 1_000)
 SERVE_CLIENTS = 50
+# Part I (change costs what changed): its own sizes, the seed included (--change-sizes).
+FULL_CHANGE_SIZES = (1, 10, 100, 1000)
+QUICK_CHANGE_SIZES = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Config:
     serve_seconds: float = FULL_SERVE[1]
     serve_requests: int = FULL_SERVE[2]
     serve_clients: int = SERVE_CLIENTS
+    change_sizes: tuple[int, ...] = FULL_CHANGE_SIZES
 
     def runs_for(self, factor: int) -> int:
         listed = [f for f in self.runs if f <= factor]

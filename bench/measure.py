@@ -10,7 +10,10 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,42 +85,69 @@ class Proc:
     stdout: str
     stderr: str
     timed_out: bool
+    rss_mb: float = 0.0  # peak resident memory of the command (its largest process), from wait4
 
 
 def run_proc(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None) -> Proc:
-    """Run a command in its own process group; on timeout kill that group (only that).
+    """Run a command in its own process group; on timeout kill that group (only that). The peak
+    RSS is the kernel's for the command and the children it waited for (os.wait4).
 
     `cwd` matters: `python -c` imports from its working directory first, so in the repository it
     would import the live kg/ instead of the snapshot."""
-    start = now()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-        return Proc(proc.returncode, now() - start, out.decode(errors="replace"), err.decode(errors="replace"), False)
-    except subprocess.TimeoutExpired:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = now()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        if timer:
+            timer.start()
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        out, err = proc.communicate()
-        return Proc(None, now() - start, out.decode(errors="replace"), err.decode(errors="replace"), True)
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            if timer:
+                timer.cancel()
+        seconds = now() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    rc = None if timed_out.is_set() else proc.returncode
+    return Proc(rc, seconds, stdout, stderr, timed_out.is_set(), usage.ru_maxrss / 1024)
 
 
-def time_command(cmd: list[str], runs: int, cfg: Config) -> Entry:
-    """Wall-clock seconds of whole runs of a command (interpreter start included)."""
+def time_command(cmd: list[str], runs: int, cfg: Config, before: Callable[[int], None] | None = None,
+                 timeout: float | None = None) -> Entry:
+    """Wall-clock seconds of whole runs of a command (interpreter start included), and the peak
+    RSS of the largest run; `before(i)` (not timed) prepares run i."""
     values: list[float] = []
+    peak = 0.0
     started = now()
-    for _ in range(runs):
-        proc = run_proc(cmd, cfg.work, env=command_env(), timeout=cfg.timeout)
+
+    def done(status: str = "ok", note: str = "") -> Entry:
+        entry = summary(values, runs, status, note)
+        return entry | {"rss_mb": peak} if peak else entry
+
+    for i in range(runs):
+        if before:
+            before(i)
+        proc = run_proc(cmd, cfg.work, env=command_env(), timeout=timeout or cfg.timeout)
         if proc.timed_out:
-            return summary(values, runs, "timeout", f"killed after {proc.seconds:.0f} s")
+            return done("timeout", f"killed after {proc.seconds:.0f} s")
         if proc.rc != 0:
-            return summary(values, runs, "failed", f"exit {proc.rc}: {tail(proc.stderr or proc.stdout)}")
+            return done("failed", f"exit {proc.rc}: {tail(proc.stderr or proc.stdout)}")
         values.append(proc.seconds)
+        peak = max(peak, proc.rss_mb)
         if len(values) < runs and not another_run_fits(started, proc.seconds, cfg.budget):
-            return summary(values, runs, "budget", f"{len(values)} of {runs} runs fit the {cfg.budget:.0f} s budget")
-    return summary(values, runs)
+            return done("budget", f"{len(values)} of {runs} runs fit the {cfg.budget:.0f} s budget")
+    return done()
 
 
 # ------------------------------------------------------------------ workers

@@ -14,16 +14,25 @@ from formatting import fmt_int, fmt_mb, fmt_ratio, fmt_s
 from machine import LIBRARIES
 from measure import Entry, median
 from parts.d_hotspots import PROFILE_MAX_FACTOR
+from scaleplot import write_svg
 
 Lines = list[str]
-RESULT_PARTS = ("seed", "scale", "validation", "hotspots", "publish", "serve", "exports", "draft")  # the keys of results.json
+RESULT_PARTS = ("seed", "scale", "validation", "hotspots", "publish", "serve", "exports", "draft", "change")  # the keys of results.json
 
 
 def write_report(results: dict[str, Any], out: Path) -> str:
     markdown = render_markdown(results)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(markdown, encoding="utf-8")
+    write_plot(results, out)
     return markdown
+
+
+def write_plot(results: dict[str, Any], out: Path) -> None:
+    """Part I's plot beside the report (its name is in the results: scale.svg, --quick scale-quick.svg)."""
+    change = results.get("change") or {}
+    if change.get("rows"):
+        write_svg(results, out.parent / (change.get("plot") or "scale.svg"))
 
 
 def splice_part(results: dict[str, Any], part: str, out: Path) -> str:
@@ -40,6 +49,7 @@ def splice_part(results: dict[str, Any], part: str, out: Path) -> str:
         lines[start:end] = section(results[part])
     markdown = "\n".join(lines).rstrip() + "\n"
     out.write_text(markdown, encoding="utf-8")
+    write_plot(results, out)
     return markdown
 
 
@@ -63,6 +73,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines += exports_section(results["exports"])
     if results.get("draft"):
         lines += draft_section(results["draft"])
+    if results.get("change"):
+        lines += change_section(results["change"])
     lines += [f"- {note}" for note in results.get("notes", [])]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -789,5 +801,143 @@ def draft_throughput(throughput: dict[str, Any]) -> Lines:
     return lines
 
 
+# ------------------------------------------------------------------ I
+
+CHANGE_ROWS = (  # (results key, what was run): the table's rows, in the order they are measured
+    ("clean_build", "clean `kg build -q --no-shacl` (output/ and every cache removed first)"),
+    ("floor", "floor: `python bench/floor.py` on that build's N-Quads (parse, write .ttl + .nq)"),
+    ("clean_build_shacl", "clean `kg build -q --validator fast`"),
+    ("no_change_build", "`kg build -q --validator fast`, nothing changed"),
+    ("edit_build", "`kg build -q --validator fast` after a one-claim edit"),
+    ("load", "`kg load -q` (the whole store)"),
+    ("validate_store", "`kg validate` of one new fact, store loaded"),
+    ("validate_no_store", "`kg validate` of one new fact, no store"),
+    ("add", "`kg add` of one new fact (a small facts file), store loaded"),
+    ("site", "`kg site`, full"),
+    ("site_after_change", "`kg site` after a one-claim edit and a build"),
+)
+CHANGE_RATIOS = (  # (label, numerator, denominator)
+    ("clean build / floor (target ≤ 3)", "clean_build", "floor"),
+    ("no-change build / clean build", "no_change_build", "clean_build_shacl"),
+    ("one-claim edit / clean build", "edit_build", "clean_build_shacl"),
+    ("store update: `kg add` / `kg load`", "add", "load"),
+    ("`kg validate`: store / no store", "validate_store", "validate_no_store"),
+    ("`kg site` after one change / full", "site_after_change", "site"),
+)
+
+
+def short_cell(entry: Entry | None) -> str:
+    """median with the peak RSS; ⚠ when not every run was done; the status when nothing was."""
+    if not entry:
+        return "—"
+    if entry.get("median") is None:
+        bound = f" (> {fmt_s(entry['lower_bound'])})" if entry.get("lower_bound") else ""
+        return f"{entry.get('status')}{bound}"
+    mark = " ⚠" if entry.get("status") not in ("ok", None) else ""
+    memory = f" · {fmt_mb(entry['rss_mb'])}" if entry.get("rss_mb") else ""
+    return f"**{fmt_s(entry['median'])}**{memory}{mark}"
+
+
+def change_exponent(rows: list[dict[str, Any]], key: str, size_key: str = "quads",
+                    since: int | None = None) -> float | None:
+    """k in t ∝ n^k from the first size (or `since`) to the last one that has a median."""
+    measured = [r for r in rows if median(r.get(key)) and r.get(size_key) and (since is None or r["factor"] >= since)]
+    if len(measured) < 2:
+        return None
+    first, last = measured[0], measured[-1]
+    return growth_exponent(median(first[key]), median(last[key]), first[size_key], last[size_key])
+
+
+def fmt_k(k: float | None) -> str:
+    return "—" if k is None else f"{k:.2f}"
+
+
+def change_section(change: dict[str, Any]) -> Lines:
+    rows = sorted(change.get("rows", []), key=lambda r: r["factor"])
+    plot = change.get("plot") or "scale.svg"
+    startup = median(change.get("startup"))
+    labels = [size_label(r["factor"]) for r in rows]
+    lines = [
+        "## I. Change costs what changed: whole commands, seed to 1000x",
+        "",
+        "Each size is its own copy of the corpus (`<work>/change-x<N>/`, bench/synth.py), measured in this order; "
+        "every command is the CLI as it stands, a whole process (start-up included, `kg --version`: "
+        f"{fmt_s(startup)}). Cell: median · peak RSS of the process (wait4). The one-claim edit removes one "
+        "reference of a claim and puts it back in turn; `kg add` adds one new claim (part C's fact) and, between "
+        "runs, the file is removed and the output built and loaded again (not timed). Publishing is not re-run "
+        "here: section E and [publish-results.md](publish-results.md) have it (target: a full publish ≥ 0.5 of "
+        f"a bare PUT). The curves: [{plot}]({plot}).",
+        "",
+        f"![time and peak memory against corpus size, log–log]({plot})",
+        "",
+        "| command | " + " | ".join(labels) + " | k |",
+        "|---|" + "---:|" * (len(rows) + 1),
+        "| quads (the N-Quads file) | " + " | ".join(fmt_int(r.get("quads")) for r in rows) + " | |",
+    ]
+    for key, label in CHANGE_ROWS:
+        lines.append(f"| {label} | " + " | ".join(short_cell(r.get(key)) for r in rows)
+                     + f" | {fmt_k(change_exponent(rows, key))} |")
+    lines.append("| site pages (HTML files) | " + " | ".join(fmt_int(r.get("pages")) for r in rows) + " | |")
+    lines.append("| `kg site` per page | " + " | ".join(
+        fmt_s(median(r.get("site")) / r["pages"]) if median(r.get("site")) and r.get("pages") else "—" for r in rows)
+        + f" | {fmt_k(change_exponent(rows, 'site', 'pages'))} (pages) |")
+    lines += ["", "k: t ∝ quads^k from the smallest to the largest size measured (1 = linear; ≈ 0 = flat). Ratios:", "",
+              "| ratio | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(rows)]
+    for label, top, bottom in CHANGE_RATIOS:
+        lines.append(f"| {label} | " + " | ".join(fine_ratio(median(r.get(top)), median(r.get(bottom))) for r in rows)
+                     + " |")
+    lines += ["", *change_targets(rows, startup), ""]
+    for row in rows:
+        notes = [f"{key}: {row[key]['status']}: {row[key]['note']}" for key, _ in CHANGE_ROWS
+                 if (row.get(key) or {}).get("note")] + row.get("notes", [])
+        lines += [f"- {size_label(row['factor'])}: {note}" for note in notes]
+    return lines + [""]
+
+
+def change_targets(rows: list[dict[str, Any]], startup: float | None) -> Lines:
+    """Each of issue 14's targets at the largest size measured (they are set for 1000x)."""
+    if not rows:
+        return ["Targets: not measured (no size finished)."]
+    last = rows[-1]
+    at = size_label(last["factor"]) + ("" if last["factor"] >= 1000 else " (the targets are for 1000x)")
+
+    def verdict(value: float | None, ok: bool | None, shown: str) -> str:
+        if value is None or ok is None:
+            return "— | not measured"
+        return f"{shown} | {'met' if ok else '**not met**'}"
+
+    add, no_change = median(last.get("add")), median(last.get("no_change_build"))
+    beyond = add - startup if add is not None and startup is not None else None
+    flat = change_exponent(rows, "add", since=10)
+    clean, floor = median(last.get("clean_build")), median(last.get("floor"))
+    floor_ratio = clean / floor if clean and floor else None
+    peaks = [e["rss_mb"] for key, _ in CHANGE_ROWS if key != "floor" and (e := last.get(key) or {}).get("rss_mb")]
+    site_k = change_exponent(rows, "site", "pages")
+    site_rows = [r for r in rows if median(r.get("site")) and r.get("pages")]
+    per_page = median(site_rows[-1]["site"]) / site_rows[-1]["pages"] if site_rows else None
+    return [
+        f"Targets (issue 14), at {at}:", "",
+        "| target | measured | verdict |", "|---|---:|---|",
+        "| one-fact `kg add` < 3 s beyond start-up | "
+        + verdict(beyond, beyond is not None and beyond < 3, fmt_s(beyond)) + " |",
+        "| `kg add` flat from 10x (k ≤ 0.1 from 10x up) | "
+        + verdict(flat, flat is not None and flat <= 0.1, fmt_k(flat)) + " |",
+        "| no-change build < 1 s | " + verdict(no_change, no_change is not None and no_change < 1, fmt_s(no_change))
+        + " |",
+        "| clean build within 3x of the floor | "
+        + verdict(floor_ratio, floor_ratio is not None and floor_ratio <= 3, fmt_ratio(floor_ratio)) + " |",
+        "| peak memory < 2 GB (the largest of the kg commands above) | "
+        + verdict(max(peaks) if peaks else None, bool(peaks) and max(peaks) < 2048, fmt_mb(max(peaks) if peaks else 0))
+        + " |",
+        "| `kg site` linear (k ≤ 1.1 in pages) | " + verdict(site_k, site_k is not None and site_k <= 1.1, fmt_k(site_k))
+        + " |",
+        "| `kg site` < 10 ms per page (largest size it ran at) | "
+        + verdict(per_page, per_page is not None and per_page < 0.01, fmt_s(per_page)) + " |",
+        "| full publish ≥ 0.5 of a bare PUT | not re-run here: section E / "
+        "[publish-results.md](publish-results.md) | — |",
+    ]
+
+
 SPLICED = {"serve": ("## F. ", serve_section), "exports": ("## G. ", exports_section),
-           "draft": ("## H. ", draft_section)}
+           "draft": ("## H. ", draft_section),
+           "change": ("## I. ", change_section)}

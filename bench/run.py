@@ -2,7 +2,8 @@
 """Benchmark kg: the seed end to end against the bare pyoxigraph floor (A), synthetic corpora up to
 1000x the seed stage by stage (B), validation (C), hotspots (D), kg publish (E) and kg serve
 under concurrent clients beside oxigraph serve-read-only (F), and each writer and export beside the
-Turtle writer (G), and kg draft by leave-one-out on the seed with its time against 100x (H). Prints the
+Turtle writer (G), and kg draft by leave-one-out on the seed with its time against 100x (H), and what a change costs
+at 1x to 1000x (I). Prints the
 report and writes bench/results.md (--quick: bench/results-quick.md).
 
     .venv/bin/python bench/run.py                 # everything (make bench), about an hour
@@ -12,6 +13,7 @@ report and writes bench/results.md (--quick: bench/results-quick.md).
     .venv/bin/python bench/run.py --only serve    # part F: kg serve beside oxigraph serve-read-only
     .venv/bin/python bench/run.py --only exports  # part G: each writer and export at 1x and 100x
     .venv/bin/python bench/run.py --only draft    # part H: kg draft, leave-one-out on the seed, and at 100x
+    .venv/bin/python bench/run.py --only change   # part I: what a change costs, 1x to 1000x
     .venv/bin/python bench/run.py --only report   # write the report again from the saved results
 
 See bench/README.md for what each number means and for every option.
@@ -27,7 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from config import BENCH_DIR, PARTS, QUICK_RUNS, QUICK_SERVE, QUICK_SIZES, Config
+from config import BENCH_DIR, PARTS, QUICK_CHANGE_SIZES, QUICK_RUNS, QUICK_SERVE, QUICK_SIZES, Config
 from machine import load_average, machine_info
 from measure import log, now
 from parts.a_seed import measure_seed
@@ -38,6 +40,7 @@ from parts.e_publish import measure_publish
 from parts.f_serve import measure_serve
 from parts.g_exports import measure_exports
 from parts.h_draft import measure_draft
+from parts.i_change import measure_change
 from report import RESULT_PARTS, SPLICED, splice_part, write_report
 from snapshot import changed_since, copy_seed, fingerprint, snapshot_code, take_lock
 
@@ -68,6 +71,9 @@ def parse_options(argv: list[str]) -> Config:
                         help="part F: mixed requests before each server's memory is read (default 10000, --quick 1000)")
     parser.add_argument("--serve-clients", type=int, default=None,
                         help="part F: concurrent clients (connections) of the load generator (default 50)")
+    parser.add_argument("--change-sizes", default=env.get("KG_BENCH_CHANGE_SIZES"),
+                        help="part I: sizes, the seed (1) included (default 1,10,100,1000; --quick 1,2; "
+                             "env KG_BENCH_CHANGE_SIZES)")
     parser.add_argument("--only", choices=("all", *PARTS, "report"), default="all",
                         help="one part (scale = B, C and D); the others are kept from the last run's results")
     parser.add_argument("--work", type=Path, default=None,
@@ -82,7 +88,8 @@ def parse_options(argv: list[str]) -> Config:
         cfg = dataclasses.replace(cfg, quick=True, runs=dict(QUICK_RUNS), sizes=QUICK_SIZES,
                                   budget=min(cfg.budget, 60.0), work=BENCH_DIR / "work" / "quick",
                                   out=BENCH_DIR / "results-quick.md", serve_runs=QUICK_SERVE[0],
-                                  serve_seconds=QUICK_SERVE[1], serve_requests=QUICK_SERVE[2])
+                                  serve_seconds=QUICK_SERVE[1], serve_requests=QUICK_SERVE[2],
+                                  change_sizes=QUICK_CHANGE_SIZES)
     serve = {"serve_runs": args.serve_runs, "serve_seconds": args.serve_seconds,
              "serve_requests": args.serve_requests, "serve_clients": args.serve_clients}
     cfg = dataclasses.replace(cfg, **{key: value for key, value in serve.items() if value is not None})
@@ -91,6 +98,8 @@ def parse_options(argv: list[str]) -> Config:
         cfg = dataclasses.replace(cfg, runs={1: seed, 10: middle, 100: middle, 1000: largest})
     if args.sizes:
         cfg = dataclasses.replace(cfg, sizes=tuple(int(x) for x in args.sizes.split(",") if x.strip()))
+    if args.change_sizes:
+        cfg = dataclasses.replace(cfg, change_sizes=tuple(int(x) for x in args.change_sizes.split(",") if x.strip()))
     work = args.work or (Path(env["KG_BENCH_WORK"]) if env.get("KG_BENCH_WORK") else cfg.work)
     return dataclasses.replace(cfg, work=work.resolve(), out=(args.out or cfg.out).resolve())
 
@@ -155,6 +164,8 @@ def measure(cfg: Config, results: dict[str, Any]) -> None:
         record("exports", measure_exports(cfg, this_run("scale")))
     if cfg.does("draft"):
         record("draft", measure_draft(cfg, this_run("scale")))
+    if cfg.does("change"):
+        record("change", measure_change(cfg))
     results["changed_during_run"] = changed_since(snapshot)
     results["meta"]["load_end"] = load_average()
     results["elapsed"] = (results.get("elapsed", 0) if cfg.only != "all" else 0) + (now() - started)

@@ -21,13 +21,13 @@ SEED_MEASUREMENTS = ("python_startup", "kg_version", "kg_build_no_shacl", "kg_bu
                      "floor_inprocess")
 
 
-def run_quick(tmp_path: Path, part: str, *options: str) -> Path:
+def run_quick(tmp_path: Path, part: str, *options: str, timeout: float = 300) -> Path:
     """`bench/run.py --quick --only PART` in a scratch work folder; the report it wrote."""
     report = tmp_path / "results.md"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", part, *options,
          "--work", str(tmp_path / "work"), "--out", str(report)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=timeout,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return report
@@ -141,6 +141,30 @@ def test_quick_draft_part_runs(tmp_path: Path) -> None:
     assert "| **all** |" in section and "Where the rules fail" in section and "not measured" not in section
     assert "| article | characters | claims proposed | from the store (cold) | from facts/ (cold) |" in section
     assert "here its store (reading it alone:" in section
+
+
+CHANGE_MEASUREMENTS = ("clean_build", "floor", "clean_build_shacl", "no_change_build", "edit_build", "load",
+                       "validate_store", "validate_no_store", "add", "site", "site_after_change")
+
+
+def test_quick_change_part_runs(tmp_path: Path) -> None:
+    """Part I runs every command at 1x and 2x with its peak RSS, and writes its section and the SVG."""
+    report = run_quick(tmp_path, "change", "--runs", "1", timeout=540)
+
+    change = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))["change"]
+    assert [row["factor"] for row in change["rows"]] == [1, 2] and change["startup"]["status"] == "ok"
+    for row in change["rows"]:
+        assert {key: row[key]["status"] for key in CHANGE_MEASUREMENTS} == dict.fromkeys(CHANGE_MEASUREMENTS, "ok"), \
+            row.get("notes")
+        assert all(row[key]["rss_mb"] > 10 for key in CHANGE_MEASUREMENTS)
+        assert row["quads"] > 0 and row["pages"] > 0 and not row.get("notes")
+    assert change["rows"][1]["quads"] > change["rows"][0]["quads"]
+    text = report.read_text(encoding="utf-8")
+    section = text[text.index("## I. Change costs what changed"):]
+    assert "](scale-quick.svg)" in section and "Targets (issue 14), at 2x" in section
+    assert (tmp_path / "scale-quick.svg").read_text(encoding="utf-8").startswith("<svg ")
+    work = tmp_path / "work"  # the one-claim edit was undone at the end
+    assert (work / "change-x1" / "facts" / "film.yaml").read_bytes() == (work / "seed" / "facts" / "film.yaml").read_bytes()
 
 
 def test_leave_one_out_drops_what_rested_on_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
