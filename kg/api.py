@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from kg.check.outcome import Outcome
     from kg.inputs.register import Registered
     from kg.merge import Plan
+    from kg.build_manifest import Reused
     from kg.pipeline import BuildResult
     from kg.remote.publish import PublishResult
     from kg.site import SiteResult
@@ -84,6 +85,18 @@ def build(project: Project, *, write: bool = True, shacl: bool = True, validator
             on_stage("write")
         write_outputs(result.files, project.output_dir, project.root)
     return result
+
+
+def build_or_reuse(project: Project, *, shacl: bool = True, validator: str = "auto", wait: bool = True,
+                   on_stage: Callable[[str], None] | None = None) -> BuildResult | Reused:
+    """`kg build`: build(write=True), unless the build manifest (.kg/build-manifest.json) shows
+    every input, option and output as the last build left them; then nothing is read or written
+    and a Reused (its summary and notes) is returned."""
+    from kg.build_manifest import build_or_reuse as run
+    from kg.lock import writing
+
+    with writing(project, "kg build", wait=wait):
+        return run(project, shacl=shacl, validator=validator, on_stage=on_stage)
 
 
 def load(project: Project, *, store: Path | str | None = None, wait: bool = True) -> Loaded:
