@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from kg.check.outcome import Outcome
     from kg.inputs.register import Registered
     from kg.merge import Plan
+    from kg.build_manifest import Reused
     from kg.pipeline import BuildResult
     from kg.remote.publish import PublishResult
     from kg.site import SiteResult
@@ -76,9 +77,6 @@ def build(project: Project, *, write: bool = True, shacl: bool = True, validator
     """
     from kg.lock import writing
     from kg.pipeline import build as run_build
-    from kg.origins import graph_origins
-    from kg.pipeline import write_outputs
-    from kg.store import held_files, update_store
 
     if not write:
         return run_build(project, run_shacl=shacl, validator=validator, on_stage=on_stage)
@@ -86,11 +84,21 @@ def build(project: Project, *, write: bool = True, shacl: bool = True, validator
         result = run_build(project, run_shacl=shacl, validator=validator, on_stage=on_stage)
         if on_stage:
             on_stage("write")
-        previous = held_files(project)
-        write_outputs(result.files, project.output_dir, project.root)
-        update_store(project, previous, graph_origins(result.inputs.facts, result.graph, project))
-        _update_site(project)
+        _write_build(project, result)
     return result
+
+
+def _write_build(project: Project, result: BuildResult) -> None:
+    """Replace output/ with a build's files; a store that held the previous build and an output/site
+    kg site wrote then follow it. Called holding the project lock."""
+    from kg.origins import graph_origins
+    from kg.pipeline import write_outputs
+    from kg.store import held_files, update_store
+
+    previous = held_files(project)
+    write_outputs(result.files, project.output_dir, project.root)
+    update_store(project, previous, graph_origins(result.inputs.facts, result.graph, project))
+    _update_site(project)
 
 
 def _update_site(project: Project) -> None:
@@ -99,6 +107,19 @@ def _update_site(project: Project) -> None:
         from kg.site import update_site
 
         update_site(project)
+
+
+def build_or_reuse(project: Project, *, shacl: bool = True, validator: str = "auto", wait: bool = True,
+                   on_stage: Callable[[str], None] | None = None) -> BuildResult | Reused:
+    """`kg build`: build(write=True), unless the build manifest (.kg/build-manifest.json) shows
+    every input, option and output as the last build left them; then nothing is read or written
+    and a Reused (its summary and notes) is returned."""
+    from kg.build_manifest import build_or_reuse as run
+    from kg.lock import writing
+
+    with writing(project, "kg build", wait=wait):
+        return run(project, shacl=shacl, validator=validator, on_stage=on_stage,
+                   write=lambda result: _write_build(project, result))
 
 
 def load(project: Project, *, store: Path | str | None = None, wait: bool = True) -> Loaded:

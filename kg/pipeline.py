@@ -56,6 +56,10 @@ class BuildResult:
         return len(self.graph.triples())
 
     def summary(self) -> str:
+        return f"{self.counts()}, {sum(self.timings.values()):.2f}s"
+
+    def counts(self) -> str:
+        """The summary line without its time (kg.build_manifest records it)."""
         facts = self.inputs.facts
         shacl = "not run"
         if self.report is not None:
@@ -67,9 +71,27 @@ class BuildResult:
         return (
             f"kg build: {len(self.inputs.sources)} sources, {len(facts.entities)} entities, "
             f"{len(facts.claims)} claims, {len(self.graph.statements)} statements, "
-            f"{self.triple_count} triples, {len(self.conflicts)} conflicts, SHACL {shacl}, "
-            f"{sum(self.timings.values()):.2f}s"
+            f"{self.triple_count} triples, {len(self.conflicts)} conflicts, SHACL {shacl}"
         )
+
+    def notes(self, verbose: bool = False) -> list[str]:
+        """The lines `kg build` prints below its summary: SHACL warnings, then conflicts."""
+        lines = []
+        conflicting = {(c.subject, c.predicate) for c in self.conflicts}
+        for shown in self.report.results if self.report else ():
+            if (shown.focus, shown.path) not in conflicting:  # a conflict has its own line, below
+                lines.append(f"  {self.origins.located(shown)}")
+        for conflict in self.conflicts:
+            values = " vs ".join(conflict.values)
+            lines.append(f"  conflict: <{conflict.subject}> <{conflict.predicate}>: {values}")
+            note = conflict.note(self.inputs.ontology.compact)
+            if note:
+                lines.append(f"    ({note})")
+            if verbose:
+                for evidence in conflict.evidence:
+                    for source, quote in evidence.quotes:
+                        lines.append(f"    {evidence.value.value} — {source}: {quote!r}")
+        return lines
 
 
 def load_registries(project: Project) -> Inputs:

@@ -53,11 +53,11 @@ def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validato
     Example:
       kg build --verbose
     """
-    from kg.api import build as run_build
+    from kg.api import build_or_reuse
     from kg.cli.progress import StageProgress
 
     progress = None if quiet else StageProgress(["read", "map", "validate", "serialise", "write"])
-    result = run_build(project, shacl=not no_shacl, validator=validator, wait=not no_wait, on_stage=progress)
+    result = build_or_reuse(project, shacl=not no_shacl, validator=validator, wait=not no_wait, on_stage=progress)
     if progress:
         progress.finish()
     if quiet:
@@ -66,20 +66,8 @@ def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validato
     if verbose:
         for stage, seconds in result.timings.items():
             click.echo(f"  {stage:<10} {seconds:.3f}s")
-    conflicting = {(c.subject, c.predicate) for c in result.conflicts}
-    for shown in result.report.results if result.report else ():
-        if (shown.focus, shown.path) not in conflicting:  # a conflict has its own line, below
-            click.echo(f"  {result.origins.located(shown)}")
-    for conflict in result.conflicts:
-        values = " vs ".join(conflict.values)
-        click.echo(f"  conflict: <{conflict.subject}> <{conflict.predicate}>: {values}")
-        note = conflict.note(result.inputs.ontology.compact)
-        if note:
-            click.echo(f"    ({note})")
-        if verbose:
-            for evidence in conflict.evidence:
-                for source, quote in evidence.quotes:
-                    click.echo(f"    {evidence.value.value} — {source}: {quote!r}")
+    for line in result.notes(verbose):
+        click.echo(line)
 
 
 @main.command()
