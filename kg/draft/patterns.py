@@ -44,7 +44,7 @@ def _ends_sentence(text: str, at: int) -> bool:
     pattern leaves out, nor an initial ("J. Smith") or an abbreviation ("Dr.", "a.m.")."""
     if text[at] != ".":
         return True
-    word = re.search(r"[\w.]*\Z", text[:at]).group()  # type: ignore[union-attr]
+    word = re.search(r"[\w.]*\Z", text[max(0, at - 12):at]).group()  # type: ignore[union-attr]
     return not (re.fullmatch(r"[A-Z]", word) or word.lower() in ABBREVIATIONS)
 
 
