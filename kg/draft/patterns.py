@@ -33,10 +33,37 @@ DATE_VERBS = (("launch", "kg:launchDate"), ("lift", "kg:launchDate"), ("dock", "
 DAY_OFFSETS = {"yesterday": -1, "tomorrow": 1}
 
 
+# a full stop after one of these (or after a single capital, an initial) does not end the sentence
+ABBREVIATIONS = frozenset("a.m p.m mr mrs ms dr prof st gen col lt sgt capt jr sr vs etc no approx dept est "
+                          "inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e".split())
+SENTENCE_END = re.compile(r"[.!?](?=[\s\"”’')\]]|\Z)|\n")
+
+
+def _ends_sentence(text: str, at: int) -> bool:
+    """Whether the stop at text[at] ends a sentence: not a decimal or a time ("4.36 am"), which the
+    pattern leaves out, nor an initial ("J. Smith") or an abbreviation ("Dr.", "a.m.")."""
+    if text[at] != ".":
+        return True
+    word = re.search(r"[\w.]*\Z", text[max(0, at - 12):at]).group()  # type: ignore[union-attr]
+    return not (re.fullmatch(r"[A-Z]", word) or word.lower() in ABBREVIATIONS)
+
+
+def sentence_ends(text: str) -> list[int]:
+    """The offsets of the characters that end sentences, in order.
+
+    >>> text = "It docked at 4.36 am. Dr. J. Smith left at 5 p.m. on Monday. Then"
+    >>> [text[:i + 1].rsplit(" ", 1)[-1] for i in sentence_ends(text)]
+    ['am.', 'Monday.']
+    """
+    return [m.start() for m in SENTENCE_END.finditer(text) if _ends_sentence(text, m.start())]
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i != -1]
-    return left, min(rights) + 1 if rights else len(text)
+    """The sentence around text[start:end]: from after the previous end to its own end (included)."""
+    ends = sentence_ends(text)
+    left = max([i for i in ends if i < start], default=-1) + 1
+    rights = [i for i in ends if i >= end]
+    return left, rights[0] + 1 if rights else len(text)
 
 
 def _in(mentions: list[Mention], start: int, end: int, kinds: tuple[str, ...]) -> list[Mention]:
