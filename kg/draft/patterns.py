@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from kg.draft.candidates import ClaimCandidate, Mention
 from kg.draft.quoting import quote_at, widen
+from kg.draft.sentences import sentence_around
 
 PERSON_KINDS = ("person/",)
 MISSION_KINDS = ("mission/",)
@@ -31,39 +32,6 @@ ZONES = {"Greenwich": "Z", "GMT": "Z", "UTC": "Z", "Moscow time": "+03:00"}
 DATE_VERBS = (("launch", "kg:launchDate"), ("lift", "kg:launchDate"), ("dock", "kg:dockingTime"),
               ("land", "schema:endDate"), ("returned", "schema:endDate"))
 DAY_OFFSETS = {"yesterday": -1, "tomorrow": 1}
-
-
-# a full stop after one of these (or after a single capital, an initial) does not end the sentence
-ABBREVIATIONS = frozenset("a.m p.m mr mrs ms dr prof st gen col lt sgt capt jr sr vs etc no approx dept est "
-                          "inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e".split())
-SENTENCE_END = re.compile(r"[.!?](?=[\s\"”’')\]]|\Z)|\n")
-
-
-def _ends_sentence(text: str, at: int) -> bool:
-    """Whether the stop at text[at] ends a sentence: not a decimal or a time ("4.36 am"), which the
-    pattern leaves out, nor an initial ("J. Smith") or an abbreviation ("Dr.", "a.m.")."""
-    if text[at] != ".":
-        return True
-    word = re.search(r"[\w.]*\Z", text[max(0, at - 12):at]).group()  # type: ignore[union-attr]
-    return not (re.fullmatch(r"[A-Z]", word) or word.lower() in ABBREVIATIONS)
-
-
-def sentence_ends(text: str) -> list[int]:
-    """The offsets of the characters that end sentences, in order.
-
-    >>> text = "It docked at 4.36 am. Dr. J. Smith left at 5 p.m. on Monday. Then"
-    >>> [text[:i + 1].rsplit(" ", 1)[-1] for i in sentence_ends(text)]
-    ['am.', 'Monday.']
-    """
-    return [m.start() for m in SENTENCE_END.finditer(text) if _ends_sentence(text, m.start())]
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around text[start:end]: from after the previous end to its own end (included)."""
-    ends = sentence_ends(text)
-    left = max([i for i in ends if i < start], default=-1) + 1
-    rights = [i for i in ends if i >= end]
-    return left, rights[0] + 1 if rights else len(text)
 
 
 def _in(mentions: list[Mention], start: int, end: int, kinds: tuple[str, ...]) -> list[Mention]:
@@ -131,7 +99,7 @@ def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[st
                 if time.group(3) else int(time.group(1))
             value = f"{day.isoformat()}T{hour:02d}:{time.group(2)}:00{ZONES[time.group(4)]}"
             end = time.end()
-        left, right = _sentence(text, start, end)
+        left, right = sentence_around(text, start, end)
         sentence = text[left:right].lower()
         prop = next((p for verb, p in DATE_VERBS if verb in sentence), None)
         subjects = _in(mentions, left, right, MISSION_KINDS)
@@ -157,7 +125,7 @@ def durations(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
         count = NUMBER_WORDS[amount] if amount in NUMBER_WORDS else int(amount)
         unit = match.group(2).lower()
         value = {"day": f"P{count}D", "week": f"P{count * 7}D", "month": f"P{count}M", "hour": f"PT{count}H"}[unit]
-        left, right = _sentence(text, *match.span())
+        left, right = sentence_around(text, *match.span())
         sentence = text[left:right].lower()
         films, missions = _in(mentions, left, right, FILM_KINDS), _in(mentions, left, right, MISSION_KINDS)
         quote = quote_at(text, *widen(text, *match.span(), 3))
@@ -222,7 +190,7 @@ def crew(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
     for m in mentions:
         if not m.entity.startswith(PERSON_KINDS):
             continue
-        left, right = _sentence(text, m.start, m.end)
+        left, right = sentence_around(text, m.start, m.end)
         sentence = text[left:right].lower()
         cue = next((c for c in CREW_CUES if c in sentence), None)
         missions = _in(mentions, left, right, MISSION_KINDS)
@@ -246,7 +214,7 @@ def directors(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
         cue = DIRECTOR_CUE.search(text, max(0, m.start - 40), m.start)
         if cue is None:
             continue
-        left, right = _sentence(text, m.start, m.end)
+        left, right = sentence_around(text, m.start, m.end)
         films = _in(mentions, left, right, FILM_KINDS)
         film = films[0].entity if films else main
         if film is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kg.draft.candidates import Quote
+from kg.draft.sentences import ends_at
 from kg.errors import InputError
 from kg.inputs.quotes import closest_passage, locate, occurrences
 
@@ -19,16 +20,26 @@ def quote_at(text: str, start: int, end: int) -> Quote:
 
 
 def widen(text: str, start: int, end: int, words: int = 2) -> tuple[int, int]:
-    """start, end widened by up to `words` words on each side, within the sentence and line."""
-    stops = ".!?\n"
+    """start, end widened by up to `words` words on each side, within the sentence and line (the
+    point of "4.36 am" or "Dr." is inside a word, kg.draft.sentences).
+
+    >>> text = "Soyuz MS-99 docked at 4.36 am on October 5. The crew slept."
+    >>> start = text.index("on October")
+    >>> left, right = widen(text, start, start + len("on October 5"))
+    >>> text[left:right]
+    '4.36 am on October 5'
+    """
+    def stop(i: int) -> bool:
+        return ends_at(text, i)
+
     left = start
     for _ in range(words):
         i = left - 1
         while i >= 0 and text[i] == " ":
             i -= 1
-        if i < 0 or text[i] in stops:
+        if i < 0 or stop(i):
             break
-        while i >= 0 and not text[i].isspace() and text[i] not in stops:
+        while i >= 0 and not text[i].isspace() and not stop(i):
             i -= 1
         left = i + 1
     right = end
@@ -36,9 +47,9 @@ def widen(text: str, start: int, end: int, words: int = 2) -> tuple[int, int]:
         i = right
         while i < len(text) and text[i] == " ":
             i += 1
-        if i >= len(text) or text[i] in stops:
+        if i >= len(text) or stop(i):
             break
-        while i < len(text) and not text[i].isspace() and text[i] not in stops:
+        while i < len(text) and not text[i].isspace() and not stop(i):
             i += 1
         right = i
     return left, right
