@@ -20,6 +20,10 @@ DIGITS = re.compile(r"[0-9]+")
 POSSESSIVE = re.compile(r"(?:’s|'s)\Z")
 
 
+def known_names(entities: Mapping[str, Entity], entity_id: str) -> set[str]:
+    return {n.text for n in entities[entity_id].names}
+
+
 def name_forms(entities: Mapping[str, Entity]) -> dict[str, str]:
     """Each name form -> the entity it names; a form two entities share names the first by id."""
     forms: dict[str, str] = {}
@@ -101,9 +105,13 @@ class FormIndex:
 
 def fuzzy_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) -> list[Mention]:
     """Capitalised words and pairs outside the exact mentions, matched to the capitalised forms of
-    as many words; the best score wins, ties broken by the longer span, then form, then entity id."""
+    as many words; the best score wins, ties broken by the longer span, then form, then entity id.
+    A pair may hold one exact mention of a one-word form when the pair matches a longer form of the
+    same entity ("Yuliya Peresild" around the known "Peresild"): that mention is replaced."""
+    one_word = {(m.start, m.end): m.entity for m in taken if " " not in m.form}
     covered = [(m.start, m.end) for m in taken]
-    words = [m for m in CAPITALISED.finditer(text) if not any(s < m.end() and m.start() < e for s, e in covered)]
+    words = [m for m in CAPITALISED.finditer(text)
+             if (m.start(), m.end()) in one_word or not any(s < m.end() and m.start() < e for s, e in covered)]
     index = FormIndex(forms)
     spans: list[tuple[int, int]] = []
     for i, word in enumerate(words):
@@ -114,10 +122,11 @@ def fuzzy_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) ->
     for start, end in spans:
         surface = POSSESSIVE.sub("", text[start:end])
         end = start + len(surface)
-        if len(surface) < MIN_FUZZY_LENGTH:
+        inside = [entity for (s, e), entity in one_word.items() if start <= s and e <= end]
+        if len(surface) < MIN_FUZZY_LENGTH or (inside and " " not in surface):
             continue
         for form, score in index.scores(surface):
-            if _may_be_variant(surface, form):
+            if _may_be_variant(surface, form) and all(entity == forms[form] for entity in inside):
                 best.append((-score, -(end - start), start, end, form))
     found: list[Mention] = []
     for neg_score, _, start, end, form in sorted(best, key=lambda b: (b[0], b[1], b[2], b[4], forms[b[4]])):
@@ -128,8 +137,30 @@ def fuzzy_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) ->
     return found
 
 
+def surnames(forms: Mapping[str, str]) -> dict[str, str]:
+    """The last word of each person's name of two or more words ("Kalachev" of "Konstantin
+    Kalachev"), when it names one person and is not a form itself: a later mention by surname.
+
+    >>> surnames({"Konstantin Kalachev": "person/k", "Anna Kalachev": "person/a", "Klim Shipenko": "person/s"})
+    {'Shipenko': 'person/s'}
+    """
+    found: dict[str, set[str]] = {}
+    for form, entity in forms.items():
+        words = form.split()
+        if entity.startswith("person/") and len(words) > 1 and words[-1][:1].isupper():
+            found.setdefault(words[-1], set()).add(entity)
+    return {word: next(iter(people)) for word, people in sorted(found.items())
+            if len(people) == 1 and word not in forms and len(word) >= MIN_FUZZY_LENGTH}
+
+
 def find_mentions(text: str, entities: Mapping[str, Entity]) -> list[Mention]:
-    """Every mention of a known entity, in text order."""
+    """Every mention of a known entity, in text order; a person's surname alone is a mention
+    (rule name-surname), and so a new name form, as curators record them."""
     forms = name_forms(entities)
-    exact = exact_mentions(text, forms)
-    return sorted([*exact, *fuzzy_mentions(text, forms, exact)], key=lambda m: (m.start, m.end))
+    forms = {**forms, **surnames(forms)}
+    exact = [m if m.form in known_names(entities, m.entity) else
+             Mention(m.entity, m.form, m.start, m.end, m.known_form, "name-surname", 0.9)
+             for m in exact_mentions(text, forms)]
+    fuzzy = fuzzy_mentions(text, forms, exact)
+    kept = [m for m in exact if not any(f.start <= m.start and m.end <= f.end for f in fuzzy)]
+    return sorted([*kept, *fuzzy], key=lambda m: (m.start, m.end))

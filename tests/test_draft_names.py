@@ -1,0 +1,59 @@
+"""The draft's gazetteer: a longer misspelt form around a known one-word form, and a person's
+surname alone (texts written for these tests, not the seed's articles)."""
+
+from __future__ import annotations
+
+from kg.draft.gazetteer import find_mentions
+from kg.draft.run import _name_variants
+from kg.model import Entity, Name
+
+PEOPLE = {
+    "person/yulia-peresild": ("Yulia Peresild", "Peresild"),
+    "person/konstantin-kalachev": ("Konstantin Kalachev",),
+    "person/anna-ivanova": ("Anna Ivanova",),
+    "person/oleg-ivanova": ("Oleg Ivanova",),
+}
+
+
+def entities() -> dict[str, Entity]:
+    return {entity_id: Entity(entity_id, ("schema:Person",), None,
+                              tuple(Name(form, "en", i == 0, ()) for i, form in enumerate(forms)), "people.yaml", 1)
+            for entity_id, forms in PEOPLE.items()}
+
+
+def found(text: str) -> list[tuple[str, str, str]]:
+    return [(m.entity, text[m.start:m.end], m.rule) for m in find_mentions(text, entities())]
+
+
+def variants(text: str) -> list[str]:
+    known = {e.id: {n.text for n in e.names} for e in entities().values()}
+    return [c.value["text"] for c in _name_variants(text, find_mentions(text, entities()), known, "en")]  # type: ignore[index]
+
+
+def test_a_misspelt_full_name_around_a_known_surname_form_is_one_mention_and_a_new_form() -> None:
+    # "Peresild" alone is a known form: the exact pass found only it, and "Yuliya" was lost
+    text = "The actress Yuliya Peresild, 37, flew."
+    assert found(text) == [("person/yulia-peresild", "Yuliya Peresild", "name-fuzzy")]
+    assert variants(text) == ["Yuliya Peresild"]
+
+
+def test_a_first_name_that_is_not_alike_keeps_the_known_form_alone() -> None:
+    text = "Ivan Peresild, her brother, stayed."
+    assert found(text) == [("person/yulia-peresild", "Peresild", "name-exact")]
+    assert variants(text) == []
+
+
+def test_a_surname_alone_is_a_mention_and_a_new_name_form() -> None:
+    text = "Kalachev told reporters."
+    assert found(text) == [("person/konstantin-kalachev", "Kalachev", "name-surname")]
+    assert variants(text) == ["Kalachev"]
+
+
+def test_a_misspelt_surname_is_a_fuzzy_mention_and_a_new_form() -> None:
+    text = "said the analyst Kalatchev on Monday."
+    assert found(text) == [("person/konstantin-kalachev", "Kalatchev", "name-fuzzy")]
+    assert variants(text) == ["Kalatchev"]
+
+
+def test_a_surname_two_people_share_names_neither() -> None:
+    assert found("Ivanova arrived.") == []
