@@ -7,6 +7,7 @@ tests/test_live_project.py looks at the live project, and it asserts properties,
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,10 +24,17 @@ ROOT = SEED
 
 
 @pytest.fixture(autouse=True)
-def no_local_store(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def no_local_store(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests read output/ unless they load a store themselves: a developer's output/store
-    (from `make`) must not change what they see."""
-    monkeypatch.setenv("KG_STORE", str(tmp_path_factory.getbasetemp() / "no-store"))
+    (from `make`) must not change what they see. A test that loads a store into this shared path
+    fails: every later test would find a stale store there (and print a note about it)."""
+    shared = tmp_path_factory.getbasetemp() / "no-store"
+    monkeypatch.setenv("KG_STORE", str(shared))
+    yield
+    if shared.exists():
+        shutil.rmtree(shared)
+        pytest.fail(f"this test wrote a store into the suite's shared $KG_STORE ({shared}): unset KG_STORE or "
+                    "give the store a path of the test's own")
 
 
 def digests(folder: Path) -> dict[str, str]:
