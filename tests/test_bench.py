@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.helpers import require_tool
 
@@ -115,22 +116,22 @@ def test_quick_draft_part_runs(tmp_path: Path) -> None:
     report = run_quick(tmp_path, "draft", "--runs", "1")
 
     draft = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))["draft"]
-    seed_keys = [line.split(":", 1)[1].strip() for line in
-                 (ROOT / "sources" / "sources.yaml").read_text(encoding="utf-8").splitlines()
-                 if line.startswith("  - key:")]
-    assert [row["key"] for row in draft["rows"]] == seed_keys and len(seed_keys) == 5
+    registry = yaml.safe_load((ROOT / "sources" / "sources.yaml").read_text(encoding="utf-8"))
+    seed_keys = [str(entry["key"]) for entry in registry["sources"]]
+    # the live project's articles, however many (a real article added to facts/ must not break this)
+    assert [row["key"] for row in draft["rows"]] == seed_keys and seed_keys
+    assert any(row["scores"]["curated"] > 0 for row in draft["rows"])
     for row in draft["rows"]:
         assert row["status"] == "ok", row["message"]
         scores = row["scores"]
-        assert scores["curated"] > 0 and scores["entities_cited"] > 0
         for measure in ("recall", "precision", "mention_recall"):
-            assert 0 <= scores[measure] <= 1, (row["key"], measure)
+            assert scores[measure] is None or 0 <= scores[measure] <= 1, (row["key"], measure)
         assert scores["matched"] <= min(scores["curated"], scores["proposed"])
         assert len(row["runs"]) == 1 and row["cold"] > 0
     throughput = draft["throughput"]
     assert throughput["factor"] == 10 and throughput["status"] == "ok"
     assert [a["key"] for a in throughput["articles"]] == [f"{key}-c0" for key in seed_keys]
-    assert throughput["load"]["sources"] == 50
+    assert throughput["load"]["sources"] == 10 * len(seed_keys)
     assert throughput["store"] is None and throughput["graph"]["from_store"] is True  # built and loaded first
     facts = throughput["facts"]
     assert facts["status"] == "ok" and facts["graph"]["from_store"] is False

@@ -351,8 +351,10 @@ def test_a_new_article_and_facts_added_through_the_cli_keep_every_live_check(tmp
     kg, entity = rdflib.Namespace(base + "ontology#"), rdflib.Namespace(base + "id/")
     novitsky, mission, source = entity[NOVITSKY], entity[MS18], rdflib.URIRef(base + "source/" + SOURCE)
     launch = entity[MS18_LAUNCH]
+    # a name cites this article only where the test defined the entity (facts/ may have come to)
+    defined = {e["id"] for e in facts["entities"]}
     asserted = [
-        (novitsky, SCHEMA.name, rdflib.Literal("Oleg Novitsky", lang="en")),
+        *([(novitsky, SCHEMA.name, rdflib.Literal("Oleg Novitsky", lang="en"))] if NOVITSKY in defined else []),
         (launch, SCHEMA.superEvent, mission),
         (launch, SCHEMA.startDate, rdflib.Literal("2021-04-09", datatype=rdflib.XSD.date)),
         *((mission, kg.crewMember, entity[p]) for p in (NOVITSKY, "person/yulia-peresild", "person/klim-shipenko")),
@@ -365,7 +367,7 @@ def test_a_new_article_and_facts_added_through_the_cli_keep_every_live_check(tmp
                       if (st, RDF.predicate, p) in graph and (st, RDF.object, o) in graph]
         assert any((st, PROV.hadPrimarySource, source) in graph for st in statements), f"{s} {p} {o} cites no {SOURCE}"
     qid = wikidata_id(root, "Oleg Novitskiy")
-    assert qid is None or (novitsky, rdflib.OWL.sameAs, WD[qid]) in graph
+    assert qid is None or NOVITSKY not in defined or (novitsky, rdflib.OWL.sameAs, WD[qid]) in graph
 
 
 # ---------------------------------------------------------------------- a project of quotes only
