@@ -4,7 +4,7 @@ candidate's status set in the file itself (the text edited at the status node, c
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,6 +216,13 @@ def set_statuses(project: Project, key: str, changes: Mapping[str, str], version
                  wait: bool = True) -> DraftReview:
     """Set candidates' statuses in drafts/KEY.yaml ({"c3": "accepted"}), atomically and holding the
     project lock; with `version`, refuse (StaleDraft) when the file is no longer the one it names."""
+    return _rewrite_draft(project, key, lambda text: with_statuses(text, changes), version, wait)
+
+
+def _rewrite_draft(project: Project, key: str, change: Callable[[str], str], version: str | None,
+                   wait: bool) -> DraftReview:
+    """drafts/KEY.yaml replaced by change(its text), atomically and holding the project lock; with
+    `version`, refuse (StaleDraft) when the file is no longer the one it names."""
     from kg.files import write_atomically
     from kg.lock import writing
 
@@ -226,7 +233,7 @@ def set_statuses(project: Project, key: str, changes: Mapping[str, str], version
         raw = path.read_bytes()
         if version is not None and sha256_hex(raw) != version:
             raise StaleDraft(f"{display_path(path, project.root)} changed since the page was read: reload it")
-        write_atomically({path: with_statuses(raw.decode("utf-8"), changes).encode("utf-8")}, project.root)
+        write_atomically({path: change(raw.decode("utf-8")).encode("utf-8")}, project.root)
     return read_draft(project, key)
 
 
@@ -309,19 +316,10 @@ def edit_candidate(project: Project, key: str, candidate: str, *, value: str | N
     """Edit candidate `candidate` of drafts/KEY.yaml (with_edit), atomically and holding the
     project lock; with `version`, refuse (StaleDraft) when the file is no longer the one it names.
     Its status is left as it is: the curator accepts the edited candidate as any other."""
-    from kg.files import write_atomically
-    from kg.lock import writing
-
-    path = draft_path(project, key)
-    with writing(project, "kg serve (review)", wait=wait):
-        if not path.is_file():
-            raise NoDraft(f"no draft {display_path(path, project.root)}: run kg draft {key}")
-        raw = path.read_bytes()
-        if version is not None and sha256_hex(raw) != version:
-            raise StaleDraft(f"{display_path(path, project.root)} changed since the page was read: reload it")
+    def edit(text: str) -> str:
         source = load_sources(project.sources_dir).get(key)
         if source is None:
             raise InputError(f"{key!r} is not a registered source: the draft has no article")
-        edited = with_edit(raw.decode("utf-8"), key, source.text, candidate, value, quote)
-        write_atomically({path: edited.encode("utf-8")}, project.root)
-    return read_draft(project, key)
+        return with_edit(text, key, source.text, candidate, value, quote)
+
+    return _rewrite_draft(project, key, edit, version, wait)
