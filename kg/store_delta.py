@@ -37,19 +37,28 @@ def line_difference(old: bytes, new: bytes) -> Difference:
     """The lines only `old` has and those only `new` has, each sorted: one merge of the sorted
     lines. kg's N-Quads file is two sorted runs (the default graph, then the statement graphs),
     which sorting merges in linear time."""
-    before, after = sorted(_lines(old)), sorted(_lines(new))
-    removed, added = [], []
+    return Difference(*difference(sorted(_lines(old)), sorted(_lines(new))))
+
+
+def difference(old: list[bytes], new: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """(removed, added): lines only in `old`, lines only in `new`, both sorted (a merge of two
+    sorted lists, linear)."""
+    removed: list[bytes] = []
+    added: list[bytes] = []
     i = j = 0
-    while i < len(before) and j < len(after):
-        if before[i] == after[j]:
-            i, j = i + 1, j + 1
-        elif before[i] < after[j]:
-            removed.append(before[i])
+    while i < len(old) and j < len(new):
+        if old[i] == new[j]:
+            i += 1
+            j += 1
+        elif old[i] < new[j]:
+            removed.append(old[i])
             i += 1
         else:
-            added.append(after[j])
+            added.append(new[j])
             j += 1
-    return Difference(removed + before[i:], added + after[j:])
+    removed.extend(old[i:])
+    added.extend(new[j:])
+    return removed, added
 
 
 def _lines(data: bytes) -> Iterator[bytes]:
@@ -196,15 +205,15 @@ def update_held(project: Project, store_dir: Path, previous: Mapping[str, bytes]
     if previous[ontology.name] != ontology.read_bytes():
         return None
     new = nquads.read_bytes()
-    difference = line_difference(previous[nquads.name], new)
-    if len(difference.removed) + len(difference.added) > RELOAD_SHARE * new.count(b"\n"):
+    change = line_difference(previous[nquads.name], new)
+    if len(change.removed) + len(change.added) > RELOAD_SHARE * new.count(b"\n"):
         return None
     if origins is not None:
         _replace_origins(store_dir, origins)
-    if not difference.removed and not difference.added:  # the same graph: the same store, generation kept
+    if not change.removed and not change.added:  # the same graph: the same store, generation kept
         refresh_stamps(project, store_dir)
         return Applied(0, 0, int(recorded["triples"]), int(recorded["graphs"]))
     ontology_triples = set(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE))
     next_record = {key: value for key, value in recorded.items() if key not in ("next", "generation")}
     next_record["files"] = {p.name: _record(p) for p in paths.values()}
-    return apply_difference(store_dir, difference, ontology_triples, recorded, next_record)
+    return apply_difference(store_dir, change, ontology_triples, recorded, next_record)

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from kg.errors import EndpointError, OutputError
 from kg.files import write_atomically
 from kg.remote.endpoint import Client
+from kg.store_delta import difference
 
 SNAPSHOTS = "published"  # under the project's .kg/
 KEEP = 3  # snapshots kept: the remotes a project publishes to rarely hold more builds than that
@@ -69,27 +70,6 @@ def snapshot(quads: Iterable[ox.Quad], batch: int = 50_000) -> Snapshot:
     if held:
         flush()
     return Snapshot(sorted(lines), blank)
-
-
-def difference(old: list[bytes], new: list[bytes]) -> tuple[list[bytes], list[bytes]]:
-    """(removed, added): lines only in `old`, lines only in `new`, both sorted (a merge of two
-    sorted lists, linear)."""
-    removed: list[bytes] = []
-    added: list[bytes] = []
-    i = j = 0
-    while i < len(old) and j < len(new):
-        if old[i] == new[j]:
-            i += 1
-            j += 1
-        elif old[i] < new[j]:
-            removed.append(old[i])
-            i += 1
-        else:
-            added.append(new[j])
-            j += 1
-    removed.extend(old[i:])
-    added.extend(new[j:])
-    return removed, added
 
 
 def snapshots_of(root: Path) -> SnapshotStore:
