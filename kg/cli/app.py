@@ -85,6 +85,23 @@ def main(ctx: click.Context, location: Path | None) -> None:
     ctx.obj = Session(location)
 
 
+def article_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """How an article is described when it is registered (kg source add, and kg draft of a new one)."""
+    options = [
+        click.option("--key", help="The source key: letters, digits, '_', '-' (default: from the file or URL name)."),
+        click.option("--title", help="The headline, as the text gives it."),
+        click.option("--date", help="The date the text states (YYYY-MM-DD); dates in the text resolve against it."),
+        click.option("--language", help="Language of the text (BCP 47; default: the project's language)."),
+        click.option("--url", metavar="URL",
+                     help="Where the article is published (a URL given as the article is recorded by itself)."),
+        click.option("--publisher", help="Who publishes the article (its name)."),
+        click.option("--rights", help="Who holds the article's rights, as a statement (e.g. \"© Reuters\")."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def no_wait_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """--no-wait, on every command that writes the project (kg.lock)."""
     wait = click.option("--no-wait", is_flag=True,

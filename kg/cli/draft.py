@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.app import main, no_wait_option, with_project
+from kg.cli.app import article_options, main, no_wait_option, with_project
 from kg.files import display_path
 from kg.project import Project
 
@@ -15,13 +15,7 @@ from kg.project import Project
 @click.argument("article", metavar="SOURCE-KEY|FILE|URL")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the draft (default: drafts/SOURCE-KEY.yaml in the project).")
-@click.option("--key", help="A new article's source key (default: from the file or URL name).")
-@click.option("--title", help="A new article's headline, as the text gives it.")
-@click.option("--date", help="The date a new article states (YYYY-MM-DD); dates in the text resolve against it.")
-@click.option("--language", help="A new article's language (BCP 47; default: the project's language).")
-@click.option("--url", metavar="URL", help="Where a new article is published (a URL ARTICLE is recorded by itself).")
-@click.option("--publisher", help="Who publishes a new article (its name).")
-@click.option("--rights", help="Who holds a new article's rights, as a statement (e.g. \"© Reuters\").")
+@article_options
 @no_wait_option
 @with_project
 def draft(project: Project, article: str, out: Path | None, key: str | None, title: str | None, date: str | None,
@@ -32,7 +26,7 @@ def draft(project: Project, article: str, out: Path | None, key: str | None, tit
     candidate accepted or rejected and runs kg add, which refuses unreviewed ones (KG033).
 
     ARTICLE is a registered source key, or a text file or http(s) URL that is registered first as
-    kg source add registers it (the options describe it as they do there): the registration and the
+    kg source add registers it (the options describe an article not yet registered, as they do there): the registration and the
     draft are written together, or neither. A file or URL whose text is registered already is
     drafted under its key.
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.app import handles_errors, main, no_wait_option, with_project
+from kg.cli.app import article_options, handles_errors, main, no_wait_option, with_project
 from kg.files import display_path
 from kg.project import Project
 from kg.shacl import CHOICES
@@ -171,13 +171,7 @@ def source() -> None:
 
 @source.command("add")
 @click.argument("location")
-@click.option("--key", help="The source key: letters, digits, '_', '-' (default: from the file or URL name).")
-@click.option("--title", help="The headline, as the text gives it.")
-@click.option("--date", help="The date the text states (YYYY-MM-DD).")
-@click.option("--language", help="Language of the text (BCP 47; default: the project's language).")
-@click.option("--url", metavar="URL", help="Where the article is published (a URL LOCATION is recorded by itself).")
-@click.option("--publisher", help="Who publishes the article (its name).")
-@click.option("--rights", help="Who holds the article's rights, as a statement (e.g. \"© Reuters\").")
+@article_options
 @no_wait_option
 @with_project
 def source_add(project: Project, location: str, key: str | None, title: str | None, date: str | None,
