@@ -141,7 +141,7 @@ def measure(cfg: Config, results: dict[str, Any]) -> None:
         f"budget {cfg.budget:.0f} s/row, snapshot {snapshot['id']}")
 
     def record(part: str, measured: dict[str, Any]) -> None:
-        results[part] = {**measured, "snapshot": snapshot["id"]}
+        results[part] = {**measured, "snapshot": snapshot["id"], "date": results["meta"]["date"]}
         save(cfg.saved_results, results)
 
     def this_run(part: str) -> dict[str, Any] | None:

@@ -124,9 +124,10 @@ def render_svg(change: dict[str, Any], caption: str = "") -> str:
 
 
 def write_svg(results: dict[str, Any], out: Path) -> Path:
-    meta = results.get("meta") or {}
-    caption = f" — bench/run.py{' --quick' if results.get('quick') else ''}, {meta.get('date', '?')}"
-    out.write_text(render_svg(results.get("change") or {}, caption), encoding="utf-8")
+    change = results.get("change") or {}
+    measured = change.get("date") or (results.get("meta") or {}).get("date", "?")  # older results: the run's date
+    caption = f" — bench/run.py{' --quick' if results.get('quick') else ''}, {measured}"
+    out.write_text(render_svg(change, caption), encoding="utf-8")
     return out
 
 

@@ -121,3 +121,14 @@ def test_readme_shows_the_committed_plot() -> None:
     assert "](bench/scale.svg)" in performance.split("\n## ")[0]
     root = ET.fromstring((ROOT / "bench" / "scale.svg").read_text(encoding="utf-8"))
     assert {g.get("data-unit") for g in root.iter(f"{SVG}g") if g.get("class") == "panel"} == {"s", "MB"}
+
+
+def test_svg_caption_gives_the_date_part_i_was_measured_not_the_latest_run(tmp_path: Path) -> None:
+    from scaleplot import write_svg
+
+    results = saved()
+    results["meta"]["date"] = "2026-12-09 10:00 UTC"  # a later run of another part
+    results["change"]["date"] = "2026-12-02 17:12 UTC"
+    caption = ET.fromstring(write_svg(results, tmp_path / "scale.svg").read_text(encoding="utf-8")).find(f"{SVG}title")
+    assert caption is not None and caption.text is not None
+    assert caption.text.endswith("— bench/run.py, 2026-12-02 17:12 UTC")
