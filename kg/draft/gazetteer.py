@@ -211,10 +211,31 @@ def casefold_mentions(text: str, entities: Mapping[str, Entity], forms: Mapping[
     return found
 
 
+QUOTED = re.compile(r"[\"“]([A-Z][^\"“”\n]{0,80}?)[,.]?[\"”]")
+
+
+def quoted_title_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) -> list[Mention]:
+    """A title in quotation marks without its article ("Challenge" for The Challenge), outside
+    the mentions taken.
+
+    >>> [(m.form, m.known_form) for m in quoted_title_mentions('the movie "Challenge".', {"The Challenge": "film/c"}, [])]
+    [('Challenge', 'The Challenge')]
+    """
+    found = []
+    for match in QUOTED.finditer(text):
+        title = match.group(1)
+        form = next((f"{article} {title}" for article in ("The", "A", "An") if f"{article} {title}" in forms), None)
+        start, end = match.span(1)
+        if form is not None and title not in forms and not any(t.start < end and start < t.end for t in taken):
+            found.append(Mention(forms[form], title, start, end, form, "name-quoted-title", 0.8))
+    return found
+
+
 def find_mentions(text: str, entities: Mapping[str, Entity]) -> list[Mention]:
     """Every mention of a known entity, in text order; a person's surname alone is a mention
     (rule name-surname), a place without its class word too (name-without-class-word), and so a
-    new name form, as curators record them; then forms whatever their capitals (casefold_mentions)."""
+    new name form, as curators record them; then forms whatever their capitals (casefold_mentions)
+    and titles quoted without their article (quoted_title_mentions)."""
     forms = name_forms(entities)
     shorter = without_class_word(forms)
     forms = {**forms, **surnames(forms), **shorter}
@@ -225,4 +246,5 @@ def find_mentions(text: str, entities: Mapping[str, Entity]) -> list[Mention]:
     fuzzy = fuzzy_mentions(text, forms, exact)
     kept = [m for m in exact if not any(f.start <= m.start and m.end <= f.end for f in fuzzy)]
     cased = casefold_mentions(text, entities, forms, [*kept, *fuzzy])
-    return sorted([*kept, *fuzzy, *cased], key=lambda m: (m.start, m.end))
+    titles = quoted_title_mentions(text, forms, [*kept, *fuzzy, *cased])
+    return sorted([*kept, *fuzzy, *cased, *titles], key=lambda m: (m.start, m.end))

@@ -97,9 +97,12 @@ class _Finder:
         return max(found, key=lambda m: m.end) if found else None
 
     def film(self, start: int, end: int) -> str | None:
+        """The film the sentence names, else the last one named before it ("the movie"), else the
+        one the article names most."""
         left, right = sentence_around(self.text, start, end)
         films = _in(self.mentions, left, right, FILM_KINDS)
-        return films[0].entity if films else _main(self.mentions, FILM_KINDS)
+        before = [m for m in self.mentions if m.end <= left and m.entity.startswith(FILM_KINDS)]
+        return films[0].entity if films else before[-1].entity if before else _main(self.mentions, FILM_KINDS)
 
     def claim(self, subject: str, prop: str, value: str | dict[str, str], start: int, end: int, rule: str,
               confidence: float, role: str | None = None) -> None:
@@ -239,7 +242,7 @@ class _Finder:
             left, right = sentence_around(self.text, match.start(), match.end())
             films = _in(self.mentions, left, right, FILM_KINDS)
             sentence = self.text[left:right].lower()
-            film = films[0].entity if films else _main(self.mentions, FILM_KINDS) \
+            film = films[0].entity if films else self.film(left, right) \
                 if ("film" in sentence or "movie" in sentence) else None
             if film is None or match.group(1) in NOT_CHARACTERS:
                 continue
@@ -259,15 +262,15 @@ class _Finder:
         kinds = (*PERSON_KINDS, *ORG_KINDS)
         occupation = self.producer_occupation()
         lists: list[tuple[int, Mention, str]] = []  # (where the cue starts, the first producer, the rule)
-        for first in [m for m in every if m.entity.startswith(kinds)]:
-            cue = PRODUCED_BY.search(self.text, max(0, first.start - 40), first.start)
+        for m in [m for m in every if m.entity.startswith(kinds)]:
+            cue = PRODUCED_BY.search(self.text, max(0, m.start - 40), m.start)
             if cue is not None:
-                lists.append((cue.start(), first, "producer-by"))
-        for cue in PRODUCERS_ARE.finditer(self.text):
-            _, right = sentence_around(self.text, cue.start(), cue.end())
-            first = next((m for m in every if cue.end() <= m.start < right and m.entity.startswith(PERSON_KINDS)), None)
-            if first is not None:
-                lists.append((cue.start(), first, "producers-are"))
+                lists.append((cue.start(), m, "producer-by"))
+        for are in PRODUCERS_ARE.finditer(self.text):
+            _, right = sentence_around(self.text, are.start(), are.end())
+            after = next((m for m in every if are.end() <= m.start < right and m.entity.startswith(PERSON_KINDS)), None)
+            if after is not None:
+                lists.append((are.start(), after, "producers-are"))
         for start, first, rule in lists:
             _, right = sentence_around(self.text, first.start, first.end)
             chain = [first]
