@@ -58,6 +58,8 @@ LIST_GAP = re.compile(r"(?:,[^,.;:!?]{1,80})*,? (?:and|&) (?:[a-z]+ ){0,2}|, ")
 CREW_VERBS = re.compile(r",? who (?:will |would |is |was )?(?:also )?(?:control|controls|handle|handles|operate|"
                         r"operates|be responsible for|responsible for|take care of|takes care of|be in charge of|"
                         r"in charge of|do|does)\b")
+# one word of a list ("the camera, sound, lighting, and makeup"): between list separators
+LIST_ITEM = re.compile(r"(?:(?<= )|(?<=, ))(?:the )?([a-z][a-z-]+[a-z])(?=,|,? and |\Z)")
 OCCUPATION_APPOSITION = re.compile(r"\A, (?:who (?:is|was) )?(?:a|an|the) (?:[a-z]+ )?\Z")
 NOT_CHARACTERS = frozenset("role part film movie lead star".split())
 
@@ -201,13 +203,19 @@ class _Finder:
         return next((c.role for c in self.known_claims(film)
                      if c.property == SCHEMA + "actor" and getattr(c.value, "id", None) == person and c.role), None)
 
-    def acted(self, person: Mention, character: str | None, kind: str, start: int, end: int, rule: str) -> None:
+    def acted(self, person: Mention, character: str | None, kind: str, start: int, end: int, rule: str,
+              named: tuple[int, int] | None = None) -> None:
+        """`named`: where the article names the role ("the main role")."""
         film = self.film(start, end)
         if film is None:
             return
         role = self.known_role(film, person.entity)
         if role is None:
             role = self.performance_role(film, character, kind, start, end, rule)
+        if named is not None:
+            known = self.known.get(role)
+            self.new_mentions.append(Mention(role, self.text[named[0]:named[1]], *named,
+                                             known.names[0].text if known else None, rule, 0.5))
         self.claim(film, "schema:actor", person.entity, start, end, rule, 0.6, role=role)
         if character:
             self.claim(role, "schema:characterName", {"text": character, "lang": self.language}, start, end, rule, 0.5)
@@ -224,7 +232,8 @@ class _Finder:
                 character = words if kind == "character" else None
                 if character in NOT_CHARACTERS:
                     continue
-                self.acted(person, character, kind, played.start(), person.end, "actor-played-by")
+                self.acted(person, character, kind, played.start(), person.end, "actor-played-by",
+                           played.span(1) if kind != "character" else None)
                 continue
             for pattern, rule in ((PLAYS, "actor-plays"), (IN_THE_ROLE, "actor-in-the-role-of")):
                 match = pattern.match(self.text, person.end)
@@ -234,7 +243,8 @@ class _Finder:
             supporting = SUPPORTING.search(self.text, person.end, right)
             if supporting and not [m for m in people if person.end < m.start < supporting.start()]:
                 kind = "supporting" if supporting.group(1) == "supporting" else "lead"
-                self.acted(person, None, kind, person.start, supporting.end(), "actor-role-kind")
+                self.acted(person, None, kind, person.start, supporting.end(), "actor-role-kind",
+                           (supporting.start(1), supporting.end()))
 
     def characters(self) -> None:
         """"the story of a doctor who …": the lead's character, in a sentence about the film."""
@@ -286,6 +296,8 @@ class _Finder:
                     self.claim(m.entity, "schema:hasOccupation", occupation, start, m.end, rule, 0.5)
 
     def crew_jobs(self) -> None:
+        """The jobs a clause after a person lists; an item the graph does not know beside one it
+        knows as a crew role ("the camera, sound and lighting") is a new kg:CrewRole."""
         every = self.every()
         jobs = [m for m in every if _is(self.known.get(m.entity), "CrewRole")]
         for person in [m for m in every if m.entity.startswith(PERSON_KINDS)]:
@@ -296,10 +308,25 @@ class _Finder:
             clause_end = min([i for i in (self.text.find(" who ", verb.end()), self.text.find(";", verb.end()))
                               if i != -1] + [right])
             film = self.film(person.start, person.end)
-            for job in [j for j in jobs if verb.end() <= j.start and j.end <= clause_end]:
-                if film is not None:
-                    self.claim(film, "kg:filmCrewMember", person.entity, person.start, job.end, "crew-job", 0.5,
-                               role=job.entity)
+            listed = [j for j in jobs if verb.end() <= j.start and j.end <= clause_end]
+            if film is None or not listed:
+                continue
+            for item in LIST_ITEM.finditer(self.text, verb.end(), clause_end):
+                start, end = item.span(1)
+                if any(j.start < end and start < j.end for j in listed):
+                    continue
+                role = self.role_entity(f"role/{slug(item.group(1))}", ("kg:CrewRole",), item.group(1), start, end,
+                                        (person.start, end), "crew-job-listed", 0.4)
+                known = self.known.get(role)
+                self.new_mentions.append(Mention(role, item.group(1), start, end,
+                                                 known.names[0].text if known else None, "crew-job-listed", 0.4))
+                if known is not None and item.group(1) not in {n.text for n in known.names}:
+                    self.claim(role, "schema:alternateName", {"text": item.group(1), "lang": self.language},
+                               person.start, end, "crew-job-listed", 0.4)
+                listed.append(self.new_mentions[-1])
+            for job in sorted(listed, key=lambda j: j.start):
+                self.claim(film, "kg:filmCrewMember", person.entity, person.start, job.end, "crew-job", 0.5,
+                           role=job.entity)
 
     def occupations(self) -> None:
         every = self.every()
