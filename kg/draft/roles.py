@@ -39,6 +39,14 @@ TITLES_AFTER = ("head", "chief", "director", "boss", "spokesman", "spokeswoman",
 HEAD_OF = re.compile(r"(?:(?:deputy|vice) )?(" + "|".join(sorted(HEADS, key=lambda h: -len(h)))
                      + r") of (?:the )?\Z", re.IGNORECASE)
 TITLE_AFTER = re.compile(r" (" + "|".join(TITLES_AFTER) + r") (?=[A-Z])")
+TITLE_BEFORE_NAME = re.compile(r"(?<![\w’'])(?:[Ff]ormer )?((?:(?:Deputy|Vice) )?(?:President|Prime Minister|Chancellor|"
+                               r"Foreign Minister|Defen[cs]e Minister|Minister|Senator|Governor|Mayor|Secretary of State))"
+                               r" \Z")
+_HEADS = "|".join(sorted(HEADS, key=lambda h: -len(h)))
+HEAD_OF_PHRASE = r"((?:deputy |vice )?(?:" + _HEADS + r") of (?:the )?([^,.;:!?()“”\"\n]{2,60}?))"
+HEAD_AFTER_NAME = re.compile(r", (?:the )?" + HEAD_OF_PHRASE + r"(?=[,.;:!?]| who\b| and\b|\Z)")
+HEAD_BEFORE_NAME = re.compile(r"(?:(?<=\A)|(?<=[.!?\n] )|(?<=\n))(?:The |the )?" + HEAD_OF_PHRASE.replace("(?:deputy", "(?:[Dd]eputy")
+                              .replace("(?:" + _HEADS, "(?i:" + _HEADS) + r", \Z")
 CAPITALISED_WORD = re.compile(r"(?<![\w’'])(?!(?:The|A|An|This|That|Its|His|Her|Their)\b)[A-Z][a-z]+\Z")
 # between a person and a position in apposition, or between two positions
 APPOSITION = re.compile(r"(?:,| who (?:is|was)(?: once| now| also)?|,? and)(?: (?:a|an|the|former|then|now|once|also))* ")
@@ -123,7 +131,8 @@ class _Finder:
 
     def new_positions(self) -> None:
         """Positions the gazetteer did not find: "director of ORG", "ORG spokesman PERSON"."""
-        taken = [(m.start, m.end) for m in self.mentions if not m.entity.startswith(ORG_KINDS)]
+        taken = [(m.start, m.end) for m in self.mentions
+                 if m.entity.startswith(PERSON_KINDS) or _is(self.known.get(m.entity), "Role")]
         for org in [m for m in self.mentions if m.entity.startswith(ORG_KINDS)]:
             title = HEAD_OF.search(self.text, max(0, org.start - 40), org.start)
             if title and (title.start() == 0 or not self.text[title.start() - 1].isalnum()):
@@ -138,6 +147,18 @@ class _Finder:
             if before and word and self.text[word.end():before.start()] == " " \
                     and not any(s < before.end() and word.start() < e for s, e in taken + self.spans()):
                 self.position(word.start(), before.end() - 1, None, before.group(1), taken, "position-title-before-name")
+            title = TITLE_BEFORE_NAME.search(self.text, max(0, person.start - 40), person.start)
+            if title:
+                self.position(*title.span(1), None, title.group(1), taken, "position-capitalised-title")
+            after = HEAD_AFTER_NAME.match(self.text, person.end)
+            before_name = HEAD_BEFORE_NAME.search(self.text, max(0, person.start - 90), person.start)
+            for phrase in (after, before_name):
+                if phrase:
+                    named = self.forms.get(phrase.group(2))
+                    of = Mention(named, phrase.group(2), *phrase.span(2), None, "", 0) \
+                        if named is not None and named.startswith(ORG_KINDS) else None
+                    self.position(*phrase.span(1), of, phrase.group(1).split(" of ")[0].split()[-1], taken,
+                                  "position-head-of")
 
     def spans(self) -> list[tuple[int, int]]:
         return [(m.start, m.end) for m in self.new_mentions]
