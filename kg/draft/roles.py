@@ -107,12 +107,13 @@ class _Finder:
         return max(found, key=lambda m: m.end) if found else None
 
     def film(self, start: int, end: int) -> str | None:
-        """The film the sentence names, else the last one named before it ("the movie"), else the
-        one the article names most."""
+        """The film the sentence names, else the last film (a schema:Movie, not a series) named
+        before it ("the movie"), else the last work, else the one the article names most."""
         left, right = sentence_around(self.text, start, end)
         films = _in(self.mentions, left, right, FILM_KINDS)
         before = [m for m in self.mentions if m.end <= left and m.entity.startswith(FILM_KINDS)]
-        return films[0].entity if films else before[-1].entity if before else _main(self.mentions, FILM_KINDS)
+        movies = [m for m in before if _is(self.known.get(m.entity), "Movie")] or before
+        return films[0].entity if films else movies[-1].entity if movies else _main(self.mentions, FILM_KINDS)
 
     def claim(self, subject: str, prop: str, value: str | dict[str, str], start: int, end: int, rule: str,
               confidence: float, role: str | None = None) -> None:
