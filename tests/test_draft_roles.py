@@ -312,3 +312,20 @@ def test_a_quoted_title_without_its_article() -> None:
     assert mentions('They shot the movie "North Star" in May.') == [
         ("film/north-star", "North Star", "The North Star", "name-quoted-title")]
     assert mentions("They shot North Star in May.") == []
+
+
+def test_a_director_before_a_title_in_a_list_of_films() -> None:
+    text = "Critics named science fiction films such as Ann Kerr’s Blue Moon: The Return or Pavel Orlov’s Dust."
+    found = roles(text)
+    assert [(e.id, e.types, e.name) for e in found.entities] == [
+        ("person/ann-kerr", ("schema:Person",), "Ann Kerr"),
+        ("work/blue-moon-the-return", ("schema:Movie",), "Blue Moon: The Return"),
+        ("work/dust", ("schema:Movie",), "Dust")]
+    assert claims(text) == sorted([
+        ("work/blue-moon-the-return", "schema:director", "person/ann-kerr", *at(text, "Ann Kerr’s Blue Moon: The Return"),
+         "director-possessive", None),
+        ("work/dust", "schema:director", "person/pavel-orlov", *at(text, "Pavel Orlov’s Dust"), "director-possessive",
+         None),
+    ])
+    assert claims("Critics named films such as Pavel Orlov’s Astrocorp.") == []
+    assert roles("Critics named Ann Kerr’s Blue Moon.").entities == []

@@ -9,7 +9,8 @@
   a doctor" as the lead's character;
 - producers: "produced by X, …, and Y", "co-produced by", "the film's producers are … X";
 - a film crew member's jobs: "Shipenko, who will control the camera and lighting";
-- an occupation in apposition: "Peresild, an actress,", "X, who is a cosmonaut".
+- an occupation in apposition: "Peresild, an actress,", "X, who is a cosmonaut";
+- a director before a title: "films such as Stanley Kubrick's 2001: A Space Odyssey".
 
 A position the graph does not know ("head of the Pervyi Kanal television network", "Kremlin
 spokesman") is proposed as a new schema:OrganizationRole, a film role as a schema:PerformanceRole.
@@ -24,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
-from kg.draft.cues import slug
+from kg.draft.cues import NAME, slug
 from kg.draft.gazetteer import name_forms
 from kg.draft.patterns import FILM_KINDS, PERSON_KINDS, _in, _main
 from kg.draft.quoting import quote_at
@@ -68,6 +69,10 @@ CREW_VERBS = re.compile(r",? who (?:will |would |is |was )?(?:also )?(?:control|
                         r"in charge of|do|does)\b")
 # one word of a list ("the camera, sound, lighting, and makeup"): between list separators
 LIST_ITEM = re.compile(r"(?:(?<= )|(?<=, ))(?:the )?([a-z][a-z-]+[a-z])(?=,|,? and |\Z)")
+FILMS_SUCH_AS = re.compile(r"(?<!\w)(?:films|movies)(?: [a-z]+){0,2},? (?:such as|like|including) ")
+TITLE_WORD = r"(?:[A-Z0-9][\w’'-]*:?)"
+POSSESSIVE_TITLE = re.compile(r"(" + NAME + r")[’']s (" + TITLE_WORD + r"(?: (?:" + TITLE_WORD + r"|a|an|the|of|in|on))*"
+                              + TITLE_WORD + r"?)(?=[\s,.;:!?)]|\Z)")
 OCCUPATION_APPOSITION = re.compile(r"\A, (?:who (?:is|was) )?(?:a|an|the) (?:[a-z]+ )?\Z")
 NOT_CHARACTERS = frozenset("role part film movie lead star".split())
 
@@ -350,6 +355,33 @@ class _Finder:
                 self.claim(film, "kg:filmCrewMember", person.entity, person.start, job.end, "crew-job", 0.5,
                            role=job.entity)
 
+    def entity_at(self, start: int, end: int, kind: str, types: tuple[str, ...], rule: str) -> str:
+        """The entity a mention at text[start:end] names, else a new one proposed there."""
+        found = next((m.entity for m in self.every() if (m.start, m.end) == (start, end)), None)
+        if found is not None:
+            return found
+        name = self.text[start:end]
+        entity_id = f"{kind}/{slug(name)}"
+        if entity_id not in self.known and entity_id not in self.entities:
+            self.entities[entity_id] = EntityCandidate(entity_id, types, name, quote_at(self.text, start, end), rule, 0.4)
+        known = self.known.get(entity_id)
+        self.new_mentions.append(Mention(entity_id, name, start, end, known.names[0].text if known else None, rule, 0.4))
+        return entity_id
+
+    def possessive_directors(self) -> None:
+        """"films such as Stanley Kubrick's 2001: A Space Odyssey or Christopher Nolan's
+        Interstellar": each film (new ones as work/…) directed by the person before its title."""
+        for cue in FILMS_SUCH_AS.finditer(self.text):
+            _, right = sentence_around(self.text, cue.start(), cue.end())
+            for match in POSSESSIVE_TITLE.finditer(self.text, cue.end(), right):
+                taken = [m for m in self.every() if m.start < match.end(2) and match.start(2) < m.end]
+                if any(not m.entity.startswith(FILM_KINDS) for m in taken):
+                    continue  # the title is something else the graph knows ("Elon Musk's SpaceX")
+                person = self.entity_at(*match.span(1), "person", ("schema:Person",), "director-possessive")
+                work = self.entity_at(*match.span(2), "work", ("schema:Movie",), "director-possessive")
+                if person.startswith(PERSON_KINDS) and work.startswith(FILM_KINDS):
+                    self.claim(work, "schema:director", person, *match.span(), "director-possessive", 0.5)
+
     def occupations(self) -> None:
         every = self.every()
         for job in [m for m in every if _is(self.known.get(m.entity), "Occupation")]:
@@ -379,6 +411,7 @@ def find_roles(text: str, mentions: list[Mention], known: Mapping[str, Entity],
     finder.characters()
     finder.producers()
     finder.crew_jobs()
+    finder.possessive_directors()
     finder.occupations()
     return Roles([finder.entities[k] for k in sorted(finder.entities)],
                  sorted(finder.new_mentions, key=lambda m: (m.start, m.end)), finder.claims)

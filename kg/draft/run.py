@@ -107,7 +107,6 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
                                                ontology.compact)
     every = sorted([*mentions, *new_mentions], key=lambda m: (m.start, m.end))
     roles = find_roles(text, every, known, graph.known.claims_about, language)
-    entities, every = [*entities, *roles.entities], sorted([*every, *roles.mentions], key=lambda m: (m.start, m.end))
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
     claims = [*_name_variants(text, mentions, {e: {n.text for n in known[e].names} for e in known}, language),
@@ -118,6 +117,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.role or "", c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
+    entities, every = [*entities, *roles.entities], sorted([*every, *roles.mentions], key=lambda m: (m.start, m.end))
     return Draft(key, every, entities, ordered, render(key, entities, ordered))
 
 
