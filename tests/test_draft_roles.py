@@ -329,3 +329,30 @@ def test_a_director_before_a_title_in_a_list_of_films() -> None:
     ])
     assert claims("Critics named films such as Pavel Orlov’s Astrocorp.") == []
     assert roles("Critics named Ann Kerr’s Blue Moon.").entities == []
+
+
+def test_a_person_the_graph_does_not_know_after_a_title_is_a_new_person_holding_it() -> None:
+    text = "Astrocorp chief Yuri Belov said so. The head of the film fund, Olga Sheina, agreed."
+    found = roles(text)
+    assert [(e.id, e.types, e.name, e.rule) for e in found.entities] == [
+        ("person/olga-sheina", ("schema:Person",), "Olga Sheina", "person-after-title"),
+        ("person/yuri-belov", ("schema:Person",), "Yuri Belov", "person-after-title"),
+        ("role/head-of-the-film-fund", ("schema:OrganizationRole",), "head of the film fund", "position-head-of")]
+    assert claims(text) == sorted([
+        ("role/head-of-astrocorp", "schema:alternateName", {"text": "Astrocorp chief", "lang": "en"},
+         *at(text, "Astrocorp chief"), "position-title-after", None),
+        ("person/yuri-belov", "kg:positionHeld", "role/head-of-astrocorp", *at(text, "Astrocorp chief Yuri Belov"),
+         "position-before-name", None),
+        ("org/astrocorp", "kg:directorManager", "person/yuri-belov", *at(text, "Astrocorp chief Yuri Belov"),
+         "position-before-name-head", "role/head-of-astrocorp"),
+        ("person/olga-sheina", "kg:positionHeld", "role/head-of-the-film-fund",
+         *at(text, "head of the film fund, Olga Sheina"), "position-before-name-comma", None),
+    ])
+    assert roles("Yuri Belov said so. Olga Sheina agreed.").entities == []
+
+
+def test_who_plays_a_character() -> None:
+    text = "The North Star casts Maria Lind, who plays a surgeon."
+    assert [c[:3] for c in claims(text)] == [
+        ("film/north-star", "schema:actor", "person/maria-lind"),
+        ("role/north-star-surgeon", "schema:characterName", {"text": "surgeon", "lang": "en"})]

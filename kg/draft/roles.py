@@ -48,6 +48,11 @@ HEAD_OF_PHRASE = r"((?:deputy |vice )?(?:" + _HEADS + r") of (?:the )?([^,.;:!?(
 HEAD_AFTER_NAME = re.compile(r", (?:the )?" + HEAD_OF_PHRASE + r"(?=[,.;:!?]| who\b| and\b|\Z)")
 HEAD_BEFORE_NAME = re.compile(r"(?:(?<=\A)|(?<=[.!?\n] )|(?<=\n))(?:The |the )?" + HEAD_OF_PHRASE.replace("(?:deputy", "(?:[Dd]eputy")
                               .replace("(?:" + _HEADS, "(?i:" + _HEADS) + r", \Z")
+PERSON_AFTER_TITLE = re.compile(r"(?<![\w’'])(?:(?:[A-Z][a-z]+ )(?:head|chief|director|boss|spokesman|spokeswoman|"
+                                r"spokesperson)|[Ss]pokes(?:man|woman|person)|President|Prime Minister|Chancellor|Minister|"
+                                r"Senator|Governor|Mayor|(?:[Tt]he )?(?:(?i:" + _HEADS + r")) of [^,.;:!?()“”\"\n]{2,60}?,) (" + NAME + r")(?![\w])")
+PERSON_BEFORE_HEAD = re.compile(r"(?<![\w’'])(" + NAME + r"), (?:the )?(?:deputy |vice )?(?:" + _HEADS + r") of ")
+POSSESSIVE_END = re.compile(r"(?:’s|'s)\Z")
 CAPITALISED_WORD = re.compile(r"(?<![\w’'])(?!(?:The|A|An|This|That|Its|His|Her|Their)\b)[A-Z][a-z]+\Z")
 # between a person and a position in apposition, or between two positions
 APPOSITION = re.compile(r"(?:,| who (?:is|was)(?: once| now| also)?|,? and)(?: (?:a|an|the|former|then|now|once|also))* ")
@@ -55,7 +60,7 @@ PLAYED_BY = re.compile(r"(?<!\w)(?:(?:a|an|the|The|A|An) )?((?:main|lead|leading
                        r"(?: however,| also,?)? (?:(?:is|was|will be|are|were) )?(?:also )?played by "
                        r"(?:the )?(?:[A-Za-z]+ ){0,2}\Z")
 CHARACTER = r"(?:(?:a|an|the) ((?:[a-z]+ )?[a-z]+)|([A-Z][a-z]+(?: [A-Z][a-z]+)?))(?=[\s,.;:])"
-PLAYS = re.compile(r" (?:plays|played|will play|is playing|is to play) (?:the role of )?" + CHARACTER)
+PLAYS = re.compile(r",? (?:who )?(?:plays|played|will play|is playing|is to play) (?:the role of )?" + CHARACTER)
 IN_THE_ROLE = re.compile(r",? (?:in|for) the role of " + CHARACTER)
 SUPPORTING = re.compile(r" (?:will )?(?:appear|appears|appeared|star|stars|starred) in (?:a )?(supporting|leading|"
                         r"lead|main) roles?(?!\w)")
@@ -135,6 +140,21 @@ class _Finder:
 
     # -------------------------------------------------------------- positions
 
+    def new_people(self) -> None:
+        """People the graph does not know, named right after a title ("Roscosmos head Yuri
+        Borisov", "President Anna Petrova", "The head of the film fund, Anna Petrova") or right
+        before a head-of phrase ("Anna Petrova, head of the film fund")."""
+        for cue in PERSON_AFTER_TITLE.finditer(self.text):
+            start, end = cue.span(1)
+            name = POSSESSIVE_END.sub("", self.text[start:end])
+            end = start + len(name)
+            if not any(m.start < end and start < m.end for m in self.every()):
+                self.entity_at(start, end, "person", ("schema:Person",), "person-after-title")
+        for cue in PERSON_BEFORE_HEAD.finditer(self.text):
+            start, end = cue.span(1)
+            if not any(m.start < end and start < m.end for m in self.every()):
+                self.entity_at(start, end, "person", ("schema:Person",), "person-before-title")
+
     def new_positions(self) -> None:
         """Positions the gazetteer did not find: "director of ORG", "ORG spokesman PERSON"."""
         taken = [(m.start, m.end) for m in self.mentions
@@ -146,7 +166,7 @@ class _Finder:
             after = TITLE_AFTER.match(self.text, org.end)
             if after and self.at(after.end(), PERSON_KINDS):
                 self.position(org.start, after.end() - 1, org, after.group(1), taken, "position-title-after")
-        for person in [m for m in self.mentions if m.entity.startswith(PERSON_KINDS)]:
+        for person in [m for m in self.every() if m.entity.startswith(PERSON_KINDS)]:
             before = re.compile(r"(" + "|".join(TITLES_AFTER[4:]) + r") \Z").search(self.text, max(0, person.start - 16),
                                                                                      person.start)
             word = CAPITALISED_WORD.search(self.text, max(0, person.start - 40), before.start() - 1) if before else None
@@ -405,6 +425,7 @@ def find_roles(text: str, mentions: list[Mention], known: Mapping[str, Entity],
     """The role family's claims over `mentions` (every mention, known and new, in text order);
     `known_claims(subject)` gives the graph's claims about a subject (a role it gives an actor)."""
     finder = _Finder(text, mentions, known, known_claims, language)
+    finder.new_people()
     finder.new_positions()
     finder.positions()
     finder.actors()
