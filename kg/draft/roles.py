@@ -93,13 +93,11 @@ class _Finder:
     known: Mapping[str, Entity]
     known_claims: Callable[[str], list[Claim]]
     language: str
-    forms: dict[str, str] = field(default_factory=dict)
+    forms: Mapping[str, str]
+    claims_of: dict[str, list[Claim]] = field(default_factory=dict)
     entities: dict[str, EntityCandidate] = field(default_factory=dict)
     new_mentions: list[Mention] = field(default_factory=list)
     claims: list[ClaimCandidate] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.forms = name_forms(self.known)
 
     # -------------------------------------------------------------- helpers
 
@@ -247,7 +245,9 @@ class _Finder:
         return self.role_entity(entity_id, ("schema:PerformanceRole",), name, start, end, (start, end), rule, 0.5)
 
     def known_role(self, film: str, person: str) -> str | None:
-        return next((c.role for c in self.known_claims(film)
+        if film not in self.claims_of:
+            self.claims_of[film] = self.known_claims(film)
+        return next((c.role for c in self.claims_of[film]
                      if c.property == SCHEMA + "actor" and getattr(c.value, "id", None) == person and c.role), None)
 
     def acted(self, person: Mention, character: str | None, kind: str, start: int, end: int, rule: str,
@@ -421,10 +421,12 @@ class Roles:
 
 
 def find_roles(text: str, mentions: list[Mention], known: Mapping[str, Entity],
-               known_claims: Callable[[str], list[Claim]], language: str) -> Roles:
+               known_claims: Callable[[str], list[Claim]], language: str,
+               forms: Mapping[str, str] | None = None) -> Roles:
     """The role family's claims over `mentions` (every mention, known and new, in text order);
-    `known_claims(subject)` gives the graph's claims about a subject (a role it gives an actor)."""
-    finder = _Finder(text, mentions, known, known_claims, language)
+    `known_claims(subject)` gives the graph's claims about a subject (a role it gives an actor);
+    `forms`: the graph's name forms (kg.draft.gazetteer.name_forms), when the caller has them."""
+    finder = _Finder(text, mentions, known, known_claims, language, name_forms(known) if forms is None else forms)
     finder.new_people()
     finder.new_positions()
     finder.positions()

@@ -106,13 +106,14 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     entities, new_mentions = find_new_entities(text, known, mentions, usable_by_label(project.reference_table, "item"),
                                                ontology.compact)
     every = sorted([*mentions, *new_mentions], key=lambda m: (m.start, m.end))
-    roles = find_roles(text, every, known, graph.known.claims_about, language)
+    forms = name_forms(known)
+    roles = find_roles(text, every, known, graph.known.claims_about, language, forms)
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
     claims = [*_name_variants(text, mentions, {e: {n.text for n in known[e].names} for e in known}, language),
               *patterns.ages(text, every, date), *patterns.occupations(text, every),
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
-              *patterns.nationalities(text, every, name_forms(known)), *patterns.crew(text, every),
+              *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
               *patterns.directors(text, every), *roles.claims]
     claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.role or "", c.quote.start): c for c in claims}
