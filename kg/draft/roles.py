@@ -36,21 +36,22 @@ from kg.namespaces import SCHEMA
 ORG_KINDS = ("org/",)
 HEADS = ("head", "director", "chief", "chairman", "chairwoman", "president", "chief executive", "leader",
          "director general", "general director", "boss")
-TITLES_AFTER = ("head", "chief", "director", "boss", "spokesman", "spokeswoman", "spokesperson")
-HEAD_OF = re.compile(r"(?:(?:deputy|vice) )?(" + "|".join(sorted(HEADS, key=lambda h: -len(h)))
-                     + r") of (?:the )?\Z", re.IGNORECASE)
+SPOKES = ("spokesman", "spokeswoman", "spokesperson")
+TITLES_AFTER = ("head", "chief", "director", "boss", *SPOKES)  # "Roscosmos head", "Kremlin spokesman"
+_HEADS = "|".join(sorted(HEADS, key=lambda h: -len(h)))
+HEAD_OF = re.compile(r"(?:(?:deputy|vice) )?(" + _HEADS + r") of (?:the )?\Z", re.IGNORECASE)
+SPOKES_BEFORE_NAME = re.compile(r"(" + "|".join(SPOKES) + r") \Z")
 TITLE_AFTER = re.compile(r" (" + "|".join(TITLES_AFTER) + r") (?=[A-Z])")
 TITLE_BEFORE_NAME = re.compile(r"(?<![\w’'])(?:[Ff]ormer )?((?:(?:Deputy|Vice) )?(?:President|Prime Minister|Chancellor|"
                                r"Foreign Minister|Defen[cs]e Minister|Minister|Senator|Governor|Mayor|Secretary of State))"
                                r" \Z")
-_HEADS = "|".join(sorted(HEADS, key=lambda h: -len(h)))
-HEAD_OF_PHRASE = r"((?:deputy |vice )?(?:" + _HEADS + r") of (?:the )?([^,.;:!?()“”\"\n]{2,60}?))"
+OF_WHAT = r"[^,.;:!?()“”\"\n]{2,60}?"  # what a head is head of, up to the end of the apposition
+HEAD_OF_PHRASE = r"((?:[Dd]eputy |[Vv]ice )?(?i:" + _HEADS + r") of (?:the )?(" + OF_WHAT + r"))"
 HEAD_AFTER_NAME = re.compile(r", (?:the )?" + HEAD_OF_PHRASE + r"(?=[,.;:!?]| who\b| and\b|\Z)")
-HEAD_BEFORE_NAME = re.compile(r"(?:(?<=\A)|(?<=[.!?\n] )|(?<=\n))(?:The |the )?" + HEAD_OF_PHRASE.replace("(?:deputy", "(?:[Dd]eputy")
-                              .replace("(?:" + _HEADS, "(?i:" + _HEADS) + r", \Z")
+HEAD_BEFORE_NAME = re.compile(r"(?:(?<=\A)|(?<=[.!?] )|(?<=\n))(?:The |the )?" + HEAD_OF_PHRASE + r", \Z")
 PERSON_AFTER_TITLE = re.compile(r"(?<![\w’'])(?:(?:[A-Z][a-z]+ )(?:head|chief|director|boss|spokesman|spokeswoman|"
                                 r"spokesperson)|[Ss]pokes(?:man|woman|person)|President|Prime Minister|Chancellor|Minister|"
-                                r"Senator|Governor|Mayor|(?:[Tt]he )?(?:(?i:" + _HEADS + r")) of [^,.;:!?()“”\"\n]{2,60}?,) (" + NAME + r")(?![\w])")
+                                r"Senator|Governor|Mayor|(?:[Tt]he )?(?i:" + _HEADS + r") of " + OF_WHAT + r",) (" + NAME + r")(?![\w])")
 PERSON_BEFORE_HEAD = re.compile(r"(?<![\w’'])(" + NAME + r"), (?:the )?(?:deputy |vice )?(?:" + _HEADS + r") of ")
 POSSESSIVE_END = re.compile(r"(?:’s|'s)\Z")
 CAPITALISED_WORD = re.compile(r"(?<![\w’'])(?!(?:The|A|An|This|That|Its|His|Her|Their)\b)[A-Z][a-z]+\Z")
@@ -165,8 +166,7 @@ class _Finder:
             if after and self.at(after.end(), PERSON_KINDS):
                 self.position(org.start, after.end() - 1, org, after.group(1), taken, "position-title-after")
         for person in [m for m in self.every() if m.entity.startswith(PERSON_KINDS)]:
-            before = re.compile(r"(" + "|".join(TITLES_AFTER[4:]) + r") \Z").search(self.text, max(0, person.start - 16),
-                                                                                     person.start)
+            before = SPOKES_BEFORE_NAME.search(self.text, max(0, person.start - 16), person.start)
             word = CAPITALISED_WORD.search(self.text, max(0, person.start - 40), before.start() - 1) if before else None
             if before and word and self.text[word.end():before.start()] == " " \
                     and not any(s < before.end() and word.start() < e for s, e in taken + self.spans()):
