@@ -15,7 +15,7 @@ def compare(candidate: ClaimCandidate, known: list[Claim], ontology: Ontology) -
     prop = ontology.expand(candidate.property)
     same = [c for c in known if c.subject == candidate.subject and c.property == prop and c.rank != "deprecated"]
     for claim in same:
-        if value_text(claim) == candidate.value_text():
+        if value_text(claim) == candidate.value_text() and candidate.role in (None, claim.role):
             return dataclasses.replace(candidate, duplicates=f"{claim.file}:{claim.line}")
     if prop in ontology.functional and same:
         first = min(same, key=lambda c: (c.file, c.line))

@@ -54,6 +54,7 @@ class ClaimCandidate:
     point_in_time: str | None = None
     duplicates: str | None = None  # file:line of the known claim it repeats
     contradicts: str | None = None  # file:line of the known claim of a single-valued property it disagrees with
+    role: str | None = None  # the role qualifier: the entity id of the role the value has (kg.model.Claim.role)
 
     def value_text(self) -> str:
         """The value as kg.check.facts.value_text writes a read claim's, to compare the two."""

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from kg.draft.candidates import Mention
 from kg.model import Entity
+from kg.namespaces import SCHEMA
 
 FUZZY_THRESHOLD = 85.0  # Chipenko~Shipenko 87.5, Peressild~Peresild 94.1, Roskosmos~Roscosmos 88.9
 MIN_FUZZY_LENGTH = 5  # shorter words match too much by chance
@@ -153,14 +154,97 @@ def surnames(forms: Mapping[str, str]) -> dict[str, str]:
             if len(people) == 1 and word not in forms and len(word) >= MIN_FUZZY_LENGTH}
 
 
+# a place's or organisation's last word that the article may leave out ("in Baikonur" for the
+# Baikonur Cosmodrome)
+CLASS_WORDS = frozenset({"Airport", "Cosmodrome", "Spaceport", "University"})
+
+
+def without_class_word(forms: Mapping[str, str]) -> dict[str, str]:
+    """A form of two or more words ending in a class word, without it, when that names one entity
+    and is not a form itself: a later, shorter mention.
+
+    >>> without_class_word({"Baikonur Cosmodrome": "place/b", "Vostochny Cosmodrome": "place/v", "Vostochny": "city/v"})
+    {'Baikonur': 'place/b'}
+    """
+    found: dict[str, set[str]] = {}
+    for form, entity in forms.items():
+        head, _, last = form.rpartition(" ")
+        if last in CLASS_WORDS and head[:1].isupper():
+            found.setdefault(head, set()).add(entity)
+    return {head: next(iter(named)) for head, named in sorted(found.items())
+            if len(named) == 1 and head not in forms and len(head) >= MIN_FUZZY_LENGTH}
+
+
+def _is_label(entity: Entity) -> bool:
+    """A role or an occupation: named by a phrase whose capitals vary ("deputy prime minister")."""
+    return any(t.endswith("Role") or t == SCHEMA + "Occupation" for t in entity.types)
+
+
+def casefold_mentions(text: str, entities: Mapping[str, Entity], forms: Mapping[str, str],
+                      taken: list[Mention]) -> list[Mention]:
+    """Forms of two or more words matched whatever their capitals, outside the mentions taken: a
+    title whose first letter agrees ("The challenge" for The Challenge), and any capitals for a
+    role or an occupation ("Deputy Prime Minister" for deputy prime minister).
+
+    >>> from kg.model import Entity, Name
+    >>> film = Entity("film/c", (), None, (Name("The Challenge", "en", True, ()),), "f", 1)
+    >>> text = "the challenge is The challenge"
+    >>> [(m.form, m.known_form, m.rule) for m in casefold_mentions(text, {"film/c": film}, {"The Challenge": "film/c"}, [])]
+    [('The challenge', 'The Challenge', 'name-case')]
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: offsets would not agree
+        return []
+    folded: dict[str, str] = {}
+    originals: dict[str, str] = {}
+    for form in sorted(forms):
+        if " " in form and (form.lower() == form or form.lower() not in forms):
+            folded.setdefault(form.lower(), forms[form])
+            originals.setdefault(form.lower(), form)
+    found = []
+    for m in exact_mentions(lowered, folded):
+        surface, form = text[m.start:m.end], originals[m.form]
+        if surface in forms or any(t.start < m.end and m.start < t.end for t in taken):
+            continue
+        if surface[0].isupper() == form[0].isupper() or _is_label(entities[m.entity]):
+            found.append(Mention(m.entity, surface, m.start, m.end, form, "name-case", 0.8))
+    return found
+
+
+QUOTED = re.compile(r"[\"“]([A-Z][^\"“”\n]{0,80}?)[,.]?[\"”]")
+
+
+def quoted_title_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) -> list[Mention]:
+    """A title in quotation marks without its article ("Challenge" for The Challenge), outside
+    the mentions taken.
+
+    >>> [(m.form, m.known_form) for m in quoted_title_mentions('the movie "Challenge".', {"The Challenge": "film/c"}, [])]
+    [('Challenge', 'The Challenge')]
+    """
+    found = []
+    for match in QUOTED.finditer(text):
+        title = match.group(1)
+        form = next((f"{article} {title}" for article in ("The", "A", "An") if f"{article} {title}" in forms), None)
+        start, end = match.span(1)
+        if form is not None and title not in forms and not any(t.start < end and start < t.end for t in taken):
+            found.append(Mention(forms[form], title, start, end, form, "name-quoted-title", 0.8))
+    return found
+
+
 def find_mentions(text: str, entities: Mapping[str, Entity]) -> list[Mention]:
     """Every mention of a known entity, in text order; a person's surname alone is a mention
-    (rule name-surname), and so a new name form, as curators record them."""
+    (rule name-surname), a place without its class word too (name-without-class-word), and so a
+    new name form, as curators record them; then forms whatever their capitals (casefold_mentions)
+    and titles quoted without their article (quoted_title_mentions)."""
     forms = name_forms(entities)
-    forms = {**forms, **surnames(forms)}
+    shorter = without_class_word(forms)
+    forms = {**forms, **surnames(forms), **shorter}
     exact = [m if m.form in known_names(entities, m.entity) else
-             Mention(m.entity, m.form, m.start, m.end, m.known_form, "name-surname", 0.9)
+             Mention(m.entity, m.form, m.start, m.end, m.known_form,
+                     "name-without-class-word" if m.form in shorter else "name-surname", 0.9)
              for m in exact_mentions(text, forms)]
     fuzzy = fuzzy_mentions(text, forms, exact)
     kept = [m for m in exact if not any(f.start <= m.start and m.end <= f.end for f in fuzzy)]
-    return sorted([*kept, *fuzzy], key=lambda m: (m.start, m.end))
+    cased = casefold_mentions(text, entities, forms, [*kept, *fuzzy])
+    titles = quoted_title_mentions(text, forms, [*kept, *fuzzy, *cased])
+    return sorted([*kept, *fuzzy, *cased, *titles], key=lambda m: (m.start, m.end))

@@ -72,6 +72,7 @@ class FromStore:
 
         self.store = store
         self.entity_prefix = project.base_iri + "id/"
+        self._has_role = ox.NamedNode(project.kg + "objectHasRole")
         path = project.store_dir / ORIGINS_FILE
         self._origins = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         self.entities = self._entities()
@@ -134,8 +135,11 @@ class FromStore:
             if value is None:
                 continue
             file, line = _location(where)
+            role = self._one(statement, self._has_role)
             claims.append(Claim(subject, predicate.value, value, (), file, line,
-                                rank=RANKS.get(rank.value if rank is not None else "", "normal")))
+                                rank=RANKS.get(rank.value if rank is not None else "", "normal"),
+                                role=role.value.removeprefix(self.entity_prefix)
+                                if isinstance(role, ox.NamedNode) else None))
         return sorted(claims, key=lambda c: (c.file, c.line, c.property, str(c.value)))
 
 

@@ -44,7 +44,8 @@ def _entity(source: str, e: EntityCandidate) -> str:
 
 
 def _claim(source: str, c: ClaimCandidate) -> str:
-    qualifiers = f"    qualifiers: {{point_in_time: {c.point_in_time}}}\n" if c.point_in_time else ""
+    given = [f"{k}: {v}" for k, v in (("point_in_time", c.point_in_time), ("role", c.role)) if v]
+    qualifiers = f"    qualifiers: {{{', '.join(given)}}}\n" if given else ""
     return (f"  - subject: {c.subject}\n    property: {c.property}\n    value: {_value(c.value)}\n{qualifiers}"
             f"    refs:\n      - {reference(source, c.quote)}\n"
             f"    draft: {_mark(c.rule, c.confidence, c.duplicates, c.contradicts)}\n")
