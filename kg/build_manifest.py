@@ -188,6 +188,35 @@ def unchanged(project: Project, manifest: Manifest, inputs: dict[str, Stamp],
     return outputs
 
 
+def changed_inputs(project: Project, paths: Iterable[Path]) -> list[Path]:
+    """Of these input files, those whose bytes the build now in output/ did not read: all of them
+    unless the manifest records that build (its N-Quads and ontology as output/ holds them)."""
+    from kg.outputs import output_path
+    from kg.store import LOADED
+
+    paths = list(paths)
+    manifest = read_manifest(project)
+    if manifest is None:
+        return paths
+    try:
+        for key in LOADED:
+            path = output_path(project, key)
+            recorded = manifest.outputs.get(path.relative_to(project.output_dir).as_posix())
+            if recorded is None or stamp(path, recorded).sha256 != recorded.sha256:
+                return paths
+    except (OSError, ValueError):
+        return paths
+    changed = []
+    for path in paths:
+        try:
+            recorded = manifest.inputs.get(path.relative_to(project.root).as_posix())
+            if recorded is None or stamp(path, recorded).sha256 != recorded.sha256:
+                changed.append(path)
+        except (OSError, ValueError):
+            changed.append(path)
+    return changed
+
+
 def output_stamps(project: Project, names: Iterable[str], known: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
     return stamps((project.output_dir / n for n in names), project.output_dir, known or {})
 

@@ -95,10 +95,26 @@ def recover(project: Project) -> None:
     and folder left by one that was not committed. Called with the lock held."""
     replay_journal(journal_path(project))
     folders = {project.facts_dir, project.sources_dir, project.output_dir, project.store_dir.parent,
-               project.root / "drafts"}
+               project.store_dir, project.root / "drafts"}
     for folder in folders:
         remove_leftovers(folder)
         _remove_legacy_leftovers(folder, (project.store_dir.name, "site"))
+    _finish_store_update(project)
+
+
+def _finish_store_update(project: Project) -> None:
+    """A committed `kg add` killed before its store followed: apply the difference it left
+    (kg.store_delta.finish_pending). If that fails the store keeps the build its manifest names."""
+    from kg.store_delta import PENDING
+
+    if not (project.store_dir / PENDING).exists():
+        return
+    from kg.store_delta import finish_pending
+
+    try:
+        finish_pending(project, project.store_dir)
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError):
+        (project.store_dir / PENDING).unlink(missing_ok=True)
 
 
 # What kg 0.2 and earlier left when killed: `.NAME.XXXXXXXX` beside a file NAME (mkstemp), and

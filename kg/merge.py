@@ -9,12 +9,12 @@ from pathlib import Path
 from kg.check.facts import validate_facts
 from kg.check.outcome import Outcome
 from kg.draft.review import reviewed_text
-from kg.errors import InputError
+from kg.errors import InputError, OutputError
 from kg.files import Change, display_path
 from kg.origins import graph_origins
 from kg.pipeline import build
 from kg.project import Project
-from kg.store import fill_store, holds_published, loaded_files, refresh_stamps
+from kg.store import fill_store, held_files, loaded_files, manifest, refresh_stamps
 
 
 @dataclass(frozen=True)
@@ -65,20 +65,34 @@ def _moved(where: str, moved: Mapping[str, str]) -> str:
 
 
 def apply(plan: Plan, project: Project) -> None:
-    """Write the new facts files, every output file and (when the store held the old output/) a
-    new store as one kg.files.Change: a failure or a kill leaves all of them old or all new.
-    (kg build updates a store by the difference instead, kg.store.update_store; kg add keeps the
-    full reload until a kill between the output's commit and the store's update is recovered by
-    the next writer, as tests/test_crash.py requires.)"""
+    """Write the new facts files and every output file as one kg.files.Change: a failure or a kill
+    leaves all of them old or all new. A store that held the old output/ follows by the
+    difference (kg.store_delta), staged in that change and applied once it is committed — by the
+    next writer if this one is killed first — or, when the difference is most of the graph, by a
+    new store staged in the same change (a full load)."""
+    from kg.store_delta import build_difference, finish_pending, stage_pending
+
     outputs = {project.output_dir / name: data for name, data in plan.output_files.items()}
-    store_was_current = holds_published(project)
+    store_dir = project.store_dir
+    held = held_files(project)
+    recorded = manifest(store_dir) if held is not None else None
+    new = {name: plan.output_files[name] for name in held} if held is not None else {}
+    difference = build_difference(project, held, new) if held is not None and recorded is not None else None
     with Change(project.root) as change:
         for final, data in sorted((plan.new_facts | outputs).items()):
             change.stage(final, data)
-        if store_was_current:
+        if difference is not None and recorded is not None:
+            stage_pending(change, store_dir, recorded, difference, new, plan.origins)
+        elif held is not None:
             staged = {final: staged for staged, final in change.files}
-            fill_store(change, project.store_dir, {path.name: staged[path] for path in loaded_files(project)},
+            fill_store(change, store_dir, {path.name: staged[path] for path in loaded_files(project)},
                        plan.origins)
         change.commit()
-    if store_was_current:
-        refresh_stamps(project, project.store_dir)
+    if difference is not None:
+        try:
+            finish_pending(project, store_dir, check_output=False)
+        except OSError as exc:
+            raise OutputError(f"the facts were added, but the store could not follow: {exc.strerror or exc}; "
+                              "the next kg command that writes the project updates it") from exc
+    elif held is not None:
+        refresh_stamps(project, store_dir)

@@ -245,7 +245,9 @@ def published_generation(project: Project, store_dir: Path | None = None) -> str
 
 
 def newer_inputs(project: Project) -> list[Path]:
-    """Input files changed after the graph was written: the graph does not show them yet."""
+    """Input files changed after the graph was written: the graph does not show them yet. A file
+    rewritten since with the bytes the build in output/ read (a `kg build` that then found nothing
+    changed leaves output/ as it was) is not one: kg.build_manifest.changed_inputs."""
     try:
         built = output_path(project, "graph").stat().st_mtime_ns
     except OSError:
@@ -264,7 +266,11 @@ def newer_inputs(project: Project) -> list[Path]:
                     folders.append(Path(entry.path))
                 elif entry.stat().st_mtime_ns > built:
                     newer.append(Path(entry.path))
-    return sorted(newer)
+    if not newer:
+        return []
+    from kg.build_manifest import changed_inputs
+
+    return sorted(changed_inputs(project, newer))
 
 
 def open_persistent(store_dir: Path) -> ox.Store:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.files import fault_point
+from kg.files import Change, fault_point
 from kg.project import Project
 
 # Above this share of the new quads the difference is not worth applying: a fresh load is faster.
@@ -189,6 +189,25 @@ def settled(store_dir: Path, recorded: dict[str, Any]) -> dict[str, Any]:
     return {**pending, "generation": f"{recorded.get('generation')}+next"}  # the same at every read
 
 
+def build_difference(project: Project, previous: Mapping[str, bytes], new: Mapping[str, bytes]) -> Difference | None:
+    """The difference between two builds' N-Quads (`previous`, `new`: the bytes of the loaded
+    files, kg.store.LOADED, by name); None when it is not worth applying: the ontology changed,
+    or most quads did (a fresh load is faster)."""
+    from kg.outputs import output_path
+    from kg.store import LOADED
+
+    names = {key: output_path(project, key).name for key in LOADED}
+    if not set(previous) == set(new) == set(names.values()):
+        return None
+    if previous[names["ontology"]] != new[names["ontology"]]:
+        return None
+    quads = new[names["dataset-nquads"]]
+    change = line_difference(previous[names["dataset-nquads"]], quads)
+    if len(change.removed) + len(change.added) > RELOAD_SHARE * quads.count(b"\n"):
+        return None
+    return change
+
+
 def update_held(project: Project, store_dir: Path, previous: Mapping[str, bytes],
                 origins: Mapping[str, str] | None) -> Applied | None:
     """After output/ was rewritten: bring the store from the build it held (`previous`: the bytes
@@ -199,14 +218,11 @@ def update_held(project: Project, store_dir: Path, previous: Mapping[str, bytes]
 
     recorded = manifest(store_dir)
     paths = {key: output_path(project, key) for key in LOADED}
-    nquads, ontology = paths["dataset-nquads"], paths["ontology"]
+    ontology = paths["ontology"]
     if recorded is None or set(previous) != {p.name for p in paths.values()}:
         return None
-    if previous[ontology.name] != ontology.read_bytes():
-        return None
-    new = nquads.read_bytes()
-    change = line_difference(previous[nquads.name], new)
-    if len(change.removed) + len(change.added) > RELOAD_SHARE * new.count(b"\n"):
+    change = build_difference(project, previous, {p.name: p.read_bytes() for p in paths.values()})
+    if change is None:
         return None
     if origins is not None:
         _replace_origins(store_dir, origins)
@@ -217,3 +233,74 @@ def update_held(project: Project, store_dir: Path, previous: Mapping[str, bytes]
     next_record = {key: value for key, value in recorded.items() if key not in ("next", "generation")}
     next_record["files"] = {p.name: _record(p) for p in paths.values()}
     return apply_difference(store_dir, change, ontology_triples, recorded, next_record)
+
+
+# The difference a `kg add` stages beside the store, renamed into it with the output files it
+# leads to (one kg.files.Change): once that change is committed, finish_pending() applies it,
+# in that process or, after a kill, in the next writer's recovery (kg.lock.recover).
+PENDING = "kg-store-pending.json"
+_PENDING_FORMAT = "kg-store-pending/1"
+
+
+def stage_pending(change: Change, store_dir: Path, recorded: Mapping[str, Any], difference: Difference,
+                  new: Mapping[str, bytes], origins: Mapping[str, str] | None) -> None:
+    """Stage in `change` the difference that brings the store in `store_dir` (which holds
+    `recorded`'s build) to the build whose loaded files are `new` (bytes by name), and the new
+    build's origins beside the store."""
+    import hashlib
+
+    record = {"format": _PENDING_FORMAT,
+              "from": {name: file["sha256"] for name, file in recorded["files"].items()},
+              "to": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(new.items())},
+              "removed": [line.decode("utf-8") for line in difference.removed],
+              "added": [line.decode("utf-8") for line in difference.added]}
+    change.stage(store_dir / PENDING, (json.dumps(record, indent=0) + "\n").encode("utf-8"))
+    if origins is not None:
+        import tempfile
+
+        from kg.origins import ORIGINS_FILE, write_origins
+
+        with tempfile.TemporaryDirectory() as folder:
+            write_origins(Path(folder), origins)
+            change.stage(store_dir / ORIGINS_FILE, (Path(folder) / ORIGINS_FILE).read_bytes())
+
+
+def finish_pending(project: Project, store_dir: Path, *, check_output: bool = True) -> Applied | None:
+    """Apply the difference a committed `kg add` left beside the store (stage_pending), when the
+    store still holds the build it starts from, then remove it. With `check_output`, only if
+    output/ holds the build it leads to (by SHA-256); the caller that just committed output/
+    knows it does. Applied already (a kill after the transaction), it is only removed. None
+    when nothing was applied: the store then says which build it holds, as always."""
+    from kg.outputs import output_path
+    from kg.store import MANIFEST, _stamp, manifest, sha256
+
+    path = store_dir / PENDING
+    try:
+        pending = json.loads(path.read_text(encoding="utf-8"))
+        if pending.get("format") != _PENDING_FORMAT:
+            raise ValueError("not a pending store difference of this format")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, AttributeError):
+        path.unlink(missing_ok=True)
+        return None
+    recorded = manifest(store_dir)
+    held = {name: file.get("sha256") for name, file in recorded["files"].items()} if recorded else None
+    target: dict[str, str] = pending["to"]
+    applied = None
+    if held == target:  # killed after the transaction: the manifest's next build is the store's
+        raw = json.loads((store_dir / MANIFEST).read_text(encoding="utf-8"))
+        if "next" in raw and recorded is not None:
+            write_manifest(store_dir, {**recorded, "generation": uuid.uuid4().hex})
+    elif held == pending["from"] and recorded is not None:
+        files = {name: project.output_dir / name for name in target}
+        if not check_output or all(p.is_file() and sha256(p) == target[p.name] for p in files.values()):
+            ontology = output_path(project, "ontology")
+            ontology_triples = set(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE))
+            next_record = {key: value for key, value in recorded.items() if key not in ("next", "generation")}
+            next_record["files"] = {name: {"sha256": target[name], "stamp": _stamp(p)} for name, p in files.items()}
+            difference = Difference([line.encode("utf-8") for line in pending["removed"]],
+                                    [line.encode("utf-8") for line in pending["added"]])
+            applied = apply_difference(store_dir, difference, ontology_triples, recorded, next_record)
+    path.unlink(missing_ok=True)
+    return applied

@@ -1,14 +1,22 @@
 """Crash consistency (issue 10, rows 4 and 15): real `kg` processes killed (SIGKILL) at named
 points of a write (kg.files.fault_point, KG_TEST_HOOK), then the next writer's recovery: every
 published file is from one generation, the old or the new, compared as parsed graphs with fresh
-builds of the old and of the new facts; nothing staged is left; the store holds output/.
+builds of the old and of the new facts; nothing staged is left; the store holds output/, quad for
+quad what a fresh `kg load` of it would hold.
 
-The points, for `kg add` of one file (the facts file renames first, then the 9 output files in
-name order, then the store folder): staging@2 (mid-staging), after-staging (all staged, nothing
-committed), after-journal (committed, nothing renamed), between-renames@1 (the facts file is
-in facts/, output/ is all old), between-renames@5 (output/ half renamed), between-renames@10
-(all files new, the store old), folder-swap (the old store moved aside, the new not yet in:
-no output/store), after-renames (all done, the journal not yet removed)."""
+`kg add` of one file to the seed updates the store by the difference (kg.store_delta): the
+renames are the facts file, then the output files and, among them in name order, the difference
+and the origins beside the store (output/store/…, the 6th and 7th); once they are all made, the
+difference is applied in one transaction. The points: staging@2 (mid-staging), after-staging
+(all staged, nothing committed), after-journal (committed, nothing renamed), between-renames@1
+(the facts file is in facts/, output/ is all old), between-renames@6 (the difference beside the
+store, the graph files old), between-renames@10 (output/ half renamed), between-renames@15 (all
+files new, the store old), after-renames (the journal not yet removed), store-delta (inside the
+transaction), store-delta-applied (the transaction committed, the manifest not yet final).
+
+`kg add` of most of a graph (to a project with no facts) reloads the store whole instead: a new
+store staged in the same change (store-fill: loaded, before its manifest; folder-swap: the old
+store moved aside, the new not yet in: no output/store)."""
 
 from __future__ import annotations
 
@@ -22,7 +30,8 @@ import pytest
 
 from kg.lock import writing
 from kg.project import open_project
-from kg.store import holds_published, manifest
+from kg.store import holds_published, manifest, open_published
+from kg.store_delta import PENDING
 from tests.conftest import digests
 from tests.helpers import NEW_CLAIM, kg_process, scratch_project
 
@@ -33,9 +42,10 @@ GRAPHS = {"vyzov.ttl": ox.RdfFormat.TURTLE, "vyzov.nq": ox.RdfFormat.N_QUADS, "v
           "vyzov-rdf12.ttl": ox.RdfFormat.TURTLE, "vyzov-rdf12.nt": ox.RdfFormat.N_TRIPLES,
           "void.ttl": ox.RdfFormat.TURTLE}
 COMMITTED_FROM = "after-journal"
-ADD_POINTS = ["staging@2", "after-staging", "after-journal", "between-renames@1", "between-renames@5",
-              "between-renames@10", "folder-swap", "after-renames"]
-UNCOMMITTED = {"staging@2", "after-staging"}
+ADD_POINTS = ["staging@2", "after-staging", "after-journal", "between-renames@1", "between-renames@6",
+              "between-renames@10", "between-renames@15", "after-renames", "store-delta", "store-delta-applied"]
+RELOAD_POINTS = ["store-fill", "after-journal", "folder-swap", "after-renames"]
+UNCOMMITTED = {"staging@2", "after-staging", "store-fill"}
 
 Generation = dict[str, frozenset[str]]
 
@@ -90,40 +100,108 @@ def recover(root: Path) -> None:
 
 
 def assert_store_holds_output(root: Path) -> None:
+    """The store's manifest says it holds output/, and its quads are those of output/ loaded now."""
     project = open_project(root)
     assert holds_published(project)
     recorded = manifest(project.store_dir)
-    quads = (root / "output" / "vyzov.nq").read_bytes()
-    graphs = {q.graph_name for q in ox.parse(quads, format=ox.RdfFormat.N_QUADS)} - {ox.DefaultGraph()}
+    fresh = open_published(project, use_store=False)
+    graphs = set(fresh.named_graphs())
     assert recorded is not None and recorded["graphs"] == len(graphs)
+    assert recorded["triples"] == sum(1 for q in fresh if isinstance(q.graph_name, ox.DefaultGraph))
+    store = ox.Store.read_only(str(project.store_dir))
+    assert set(store) == set(fresh) and set(store.named_graphs()) == graphs
+    assert not (project.store_dir / PENDING).exists()
 
 
 @pytest.mark.parametrize("point", ADD_POINTS)
 def test_kg_add_killed_anywhere_leaves_old_or_new_and_the_next_command_recovers(
         project: Path, tmp_path: Path, old_and_new: tuple[Generation, Generation], point: str) -> None:
+    store_folder = (project / "output" / "store").stat().st_ino
+    killed_add_recovers(project, tmp_path / NEW_FILE, old_and_new, point)
+    assert (project / "output" / "store").stat().st_ino == store_folder  # updated in place: by the difference
+
+
+def killed_add_recovers(project: Path, added: Path, old_and_new: tuple[Generation, Generation], point: str) -> None:
+    """`kg add` of `added` killed at `point`, the next writer's recovery, and `kg add` again."""
     old, new = old_and_new
-    killed = kg_process(project, "add", str(tmp_path / NEW_FILE), hook=point)
+    killed = kg_process(project, "add", str(added), hook=point)
     out, _ = killed.communicate()
     assert killed.returncode == -signal.SIGKILL
     assert "added" not in out
 
     recover(project)
     committed = point not in UNCOMMITTED
-    assert (project / "facts" / NEW_FILE).exists() is committed
+    assert (project / "facts" / added.name).exists() is committed
     assert published(project) == (new if committed else old)
     assert leftovers(project) == []
     assert_store_holds_output(project)
 
-    retry = kg_process(project, "add", str(tmp_path / NEW_FILE))
+    retry = kg_process(project, "add", str(added))
     retry_out, retry_err = retry.communicate()
     if committed:
         assert retry.returncode == 2
-        assert retry_err == (f"error: {project / 'facts' / NEW_FILE} exists already: "
-                             f"rename {NEW_FILE} before adding it\n")
+        assert retry_err == (f"error: {project / 'facts' / added.name} exists already: "
+                             f"rename {added.name} before adding it\n")
     else:
         assert retry.returncode == 0, retry_err
-        assert retry_out.splitlines()[0] == f"added facts/{NEW_FILE}"
+        assert retry_out.splitlines()[0] == f"added facts/{added.name}"
     assert published(project) == new
+    assert leftovers(project) == []
+    assert_store_holds_output(project)
+
+
+# Most of a graph: an entity and a claim about it, added to a project with no facts.
+DIRECTOR = """entities:
+  - id: person/klim-shipenko
+    type: schema:Person
+    names:
+      - {text: Klim Shipenko, preferred: true, refs: [{source: 001_b25d8b9e867eeac6, quote: "Director Klim Shipenko"}]}
+""" + NEW_CLAIM
+
+
+@pytest.fixture(scope="module")
+def small_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed's articles and no facts, built and loaded."""
+    root = scratch_project(tmp_path_factory.mktemp("crash") / "small", "claims: []\n")
+    for command in (["build", "-q"], ["load", "-q"]):
+        process = kg_process(root, *command)
+        assert process.communicate()[1] == "" and process.returncode == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def small_old_and_new(small_base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Generation, Generation]:
+    from kg.pipeline import build
+
+    copy = Path(shutil.copytree(small_base, tmp_path_factory.mktemp("crash") / "small-new",
+                                ignore=shutil.ignore_patterns("store")))
+    (copy / "facts" / "director.yaml").write_text(DIRECTOR, encoding="utf-8")
+    return published(small_base), generation(build(open_project(copy), run_shacl=False).files)
+
+
+@pytest.fixture
+def small_project(small_base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("KG_STORE")
+    (tmp_path / "director.yaml").write_text(DIRECTOR, encoding="utf-8")
+    return Path(shutil.copytree(small_base, tmp_path / "small"))
+
+
+@pytest.mark.parametrize("point", RELOAD_POINTS)
+def test_kg_add_of_most_of_the_graph_killed_anywhere_leaves_old_or_new(
+        small_project: Path, tmp_path: Path, small_old_and_new: tuple[Generation, Generation], point: str) -> None:
+    killed_add_recovers(small_project, tmp_path / "director.yaml", small_old_and_new, point)
+
+
+def test_a_full_disk_after_the_store_difference_is_finished_by_the_next_writer(
+        project: Path, tmp_path: Path, old_and_new: tuple[Generation, Generation]) -> None:
+    """The add is committed when the store fails to follow: kg add says so, the next writer finishes it."""
+    process = kg_process(project, "add", str(tmp_path / NEW_FILE), hook="store-delta-applied:enospc")
+    out, err = process.communicate()
+    assert process.returncode == 2
+    assert err == ("error: the facts were added, but the store could not follow: No space left on device; "
+                   "the next kg command that writes the project updates it\n")
+    assert (project / "facts" / NEW_FILE).exists() and published(project) == old_and_new[1]
+    recover(project)
     assert leftovers(project) == []
     assert_store_holds_output(project)
 
@@ -196,9 +274,10 @@ def test_a_full_disk_while_writing_output_changes_nothing(project: Path, tmp_pat
     assert leftovers(project) == []
 
 
-def test_a_full_disk_during_the_store_reload_changes_nothing(project: Path, tmp_path: Path) -> None:
+def test_a_full_disk_during_the_store_reload_changes_nothing(small_project: Path, tmp_path: Path) -> None:
+    project = small_project
     before = _snapshot(project)
-    process = kg_process(project, "add", str(tmp_path / NEW_FILE), hook="store-fill:enospc")
+    process = kg_process(project, "add", str(tmp_path / "director.yaml"), hook="store-fill:enospc")
     out, err = process.communicate()
     assert process.returncode == 2
     assert err == "error: cannot write output/store: No space left on device; nothing was changed\n"

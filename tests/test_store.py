@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -77,6 +80,7 @@ def test_output_with_other_content_makes_the_store_stale_and_commands_fall_back(
 def test_an_input_changed_after_the_build_is_not_checked_against_the_store(project: Path) -> None:
     invoke("load")
     people = project / "facts" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "# a comment the build has not read\n", encoding="utf-8")
     later = (project / "output" / "vyzov.ttl").stat().st_mtime_ns + 1_000_000_000
     os.utime(people, ns=(later, later))
     claim = project / "new.yaml"
@@ -85,6 +89,52 @@ def test_an_input_changed_after_the_build_is_not_checked_against_the_store(proje
     assert result.exit_code == 0
     assert ("note: facts/people.yaml changed after the last build: checked against facts/ instead of the store "
             "(run 'kg build' and 'kg load' to check faster)") in result.output
+
+
+def test_an_input_rewritten_with_the_bytes_the_build_read_is_checked_against_the_store(project: Path) -> None:
+    """An edit undone (the file rewritten as it was) and a `kg build` that then found nothing
+    changed: output/ keeps its older files, and the store still holds what the inputs say."""
+    invoke("load")
+    people = project / "facts" / "people.yaml"
+    people.write_bytes(people.read_bytes())
+    later = (project / "output" / "vyzov.ttl").stat().st_mtime_ns + 1_000_000_000
+    os.utime(people, ns=(later, later))
+    code, output = invoke("build")
+    assert code == 0 and "unchanged (nothing rebuilt)" in output, output
+    claim = project / "new.yaml"
+    claim.write_text(NEW_CLAIM, encoding="utf-8")
+    facts = (project / "facts").resolve()
+    with opened_files() as opened:
+        result = CliRunner().invoke(main, ["validate", str(claim)])
+    assert (result.exit_code, result.output) == (0, "new.yaml: conforms (0 errors, 0 warnings, 0 info)\n")
+    # of facts/, only the rewritten file is read (hashed: are its bytes those the build read?)
+    assert {p for p in opened if p.is_relative_to(facts)} == {people.resolve()}
+    assert len(list(facts.glob("*.yaml"))) > 1
+
+
+NEW_CLAIM = ("claims:\n  - subject: film/vyzov\n    property: schema:producer\n    value: org/roscosmos\n"
+             "    refs:\n      - {source: 004_ba6c03b084f54831, quote: \"The film is directed by Russian filmmaker\"}\n")
+
+
+_OPENED: list[list[Path]] = []
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event == "open" and _OPENED and isinstance(args[0], (str, os.PathLike)):
+        _OPENED[-1].append(Path(os.fsdecode(args[0])).resolve())
+
+
+sys.addaudithook(_audit)  # a hook stays for the process: it records only inside opened_files()
+
+
+@contextlib.contextmanager
+def opened_files() -> Iterator[list[Path]]:
+    """Every file this process opens inside the block (Python's "open" audit event)."""
+    _OPENED.append([])
+    try:
+        yield _OPENED[-1]
+    finally:
+        _OPENED.pop()
 
 
 def test_load_needs_a_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

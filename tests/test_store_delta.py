@@ -149,3 +149,26 @@ def test_a_kill_after_the_transaction_leaves_the_new_build(project: Path) -> Non
     old = killed_add(project, "store-delta-applied")
     assert set(ox.Store.read_only(str(store_dir(project)))) != old
     assert_holds_a_fresh_load(project)  # the manifest's next build, confirmed by the store
+
+
+def test_add_updates_the_store_by_the_difference(project: Path) -> None:
+    """kg add: the store is updated in place (the same folder), to what a fresh load would hold,
+    with the new claim's origin beside it, and nothing of the update is left over."""
+    from kg.origins import StoredOrigins
+    from kg.store_delta import PENDING
+
+    before = manifest(store_dir(project))
+    folder = store_dir(project).stat().st_ino
+    new = project.parent / "extra.yaml"
+    new.write_text(NEW_CLAIM, encoding="utf-8")
+    code, output = invoke("add", str(new))
+    assert code == 0, output
+    assert_holds_a_fresh_load(project)
+    assert store_dir(project).stat().st_ino == folder
+    after = manifest(store_dir(project))
+    assert before is not None and after is not None and after["generation"] != before["generation"]
+    assert after["graphs"] == before["graphs"] + 1
+    assert "next" not in json.loads((store_dir(project) / MANIFEST).read_text(encoding="utf-8"))
+    assert not (store_dir(project) / PENDING).exists()
+    origins = StoredOrigins(store_dir(project))
+    assert [iri for iri in origins if origins[iri] == "facts/extra.yaml:2"] != []
