@@ -12,6 +12,7 @@ from kg.draft.against import compare
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
 from kg.draft.cues import find_new_entities
 from kg.draft.gazetteer import find_mentions, name_forms
+from kg.draft.quotations import quotations
 from kg.draft.quoting import quote_at, widen
 from kg.draft.writer import render
 from kg.errors import InputError
@@ -105,13 +106,16 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     entities, new_mentions = find_new_entities(text, known, mentions, usable_by_label(project.reference_table, "item"),
                                                ontology.compact)
     every = sorted([*mentions, *new_mentions], key=lambda m: (m.start, m.end))
+    quoted, quoted_mentions, quoted_claims = quotations(text, every, known, graph.known.claims_about, language)
+    entities = [*entities, *quoted]
+    every = sorted([*every, *quoted_mentions], key=lambda m: (m.start, m.end))
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
     claims = [*_name_variants(text, mentions, {e: {n.text for n in known[e].names} for e in known}, language),
               *patterns.ages(text, every, date), *patterns.occupations(text, every),
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, name_forms(known)), *patterns.crew(text, every),
-              *patterns.directors(text, every)]
+              *patterns.directors(text, every), *quoted_claims]
     claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
