@@ -38,7 +38,7 @@ STOP_WORDS = frozenset("a an the and or but of to in on at for with by from is a
                        "it its this that these those we us our i my me you your he she his her they them their "
                        "there who which what will would can could not no so as do does did just all".split())
 CLAUSE = re.compile(r"[,;:]| (?:and|but) ")
-LABEL_WORDS = 8
+LABEL_WORDS = 10
 ALIKE = 0.4  # a known quotation of the same speaker is this one when word overlap / the shorter's words >= this
 
 
@@ -53,11 +53,12 @@ class _Attributed:
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.casefold()))
+    """The content words (case-folded, stop words left out)."""
+    return {w for w in re.findall(r"\w+", text.casefold()) if w not in STOP_WORDS}
 
 
 def alike(a: str, b: str) -> float:
-    """Shared words over the shorter text's words (case-folded).
+    """Shared content words over the shorter text's content words.
 
     >>> alike("an experiment", "experiment")
     1.0
@@ -68,7 +69,7 @@ def alike(a: str, b: str) -> float:
 
 def label(words: str) -> str:
     """The quotation's label: its first sentence's first clause (a clause of four words at least),
-    at most eight words, without closing punctuation.
+    at most ten words, without closing punctuation.
 
     >>> label("We have been pioneers in space and maintained a confident position")
     'We have been pioneers in space'
@@ -163,26 +164,59 @@ def _known_quotation(words: str, speaker: str, known: Mapping[str, Entity],
     return best[1] if best else None
 
 
+# 'Dmitry Peskov said': a name of two or three capitalised words right before a speech verb
+NAMED_SPEAKER = re.compile(rf"(?<![\w.])((?:[A-Z][a-z]+ ){{1,2}}[A-Z][a-z]+) {VERB}")
+
+
+def speakers(text: str, mentions: list[Mention]) -> tuple[list[EntityCandidate], list[Mention]]:
+    """New people named right before a speech verb ("Dmitry Peskov said"); then every new person
+    (these and the cues') also mentioned by their last name alone ("Peskov said") where no other
+    mention is."""
+    found: dict[str, EntityCandidate] = {}
+    new: list[Mention] = []
+
+    def taken(start: int, end: int) -> bool:
+        return any(m.start < end and start < m.end for m in [*mentions, *new])
+
+    for match in NAMED_SPEAKER.finditer(text):
+        start, end = match.span(1)
+        if taken(start, end):
+            continue
+        entity_id = f"person/{slug(match.group(1))}"
+        new.append(Mention(entity_id, match.group(1), start, end, None, "speaker-named", 0.5))
+        found.setdefault(entity_id, EntityCandidate(entity_id, ("schema:Person",), match.group(1),
+                                                    quote_at(text, start, match.end()), "speaker-named", 0.5))
+    full_names = {m.entity: m.form for m in [*mentions, *new]
+                  if m.known_form is None and m.entity.startswith("person/") and " " in m.form}
+    for entity_id, form in sorted(full_names.items()):
+        surname = form.rsplit(" ", 1)[-1]
+        for match in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
+            if not taken(*match.span()):
+                new.append(Mention(entity_id, surname, *match.span(), None, "new-person-surname", 0.4))
+    return list(found.values()), sorted(new, key=lambda m: (m.start, m.end))
+
+
 def quotations(text: str, mentions: list[Mention], known: Mapping[str, Entity],
                claims_about: Callable[[str], list[Claim]],
                language: str) -> tuple[list[EntityCandidate], list[Mention], list[ClaimCandidate]]:
     """The attributed quotations of `text`: new quotation entities, their mentions (the quoted
     words), and their schema:text and schema:creator claims (an alternateName for a new label of a
     known quotation)."""
-    people = [m for m in mentions if m.entity.startswith("person/")]
-    entities: dict[str, EntityCandidate] = {}
-    new_mentions: list[Mention] = []
+    named, new_mentions = speakers(text, mentions)
+    people = sorted([m for m in [*mentions, *new_mentions] if m.entity.startswith("person/")],
+                    key=lambda m: (m.start, m.end))
+    entities: dict[str, EntityCandidate] = {e.id: e for e in named if e.id not in known}
     claims: list[ClaimCandidate] = []
     for a in _attributions(text, people):
         words = text[a.start:a.end]
-        if len(_words(words)) < 1:
+        if not _words(words):
             continue
         name = label(words)
         quote = quote_at(text, *sentence_around(text, min(a.span[0], a.start), max(a.span[1], a.end)))
         speaker = a.speaker.entity
         entity_id = _known_quotation(words, speaker, known, claims_about)
         if entity_id is None:
-            content = [w for w in re.findall(r"\w+", name) if w.casefold() not in STOP_WORDS][:3] or name.split()[:3]
+            content = [w for w in re.findall(r"\w+", name) if w.casefold() not in STOP_WORDS][:2] or name.split()[:2]
             entity_id = f"quotation/{speaker.rsplit('/', 1)[-1].rsplit('-', 1)[-1]}-{slug(' '.join(content))}"
             if entity_id in known or entity_id in entities:
                 continue
