@@ -12,7 +12,7 @@ from kg.draft.against import compare
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
 from kg.draft.cues import find_new_entities
 from kg.draft.gazetteer import find_mentions, name_forms
-from kg.draft.quotations import quotations
+from kg.draft.quotations import descriptions, quotations
 from kg.draft.quoting import quote_at, widen
 from kg.draft.writer import render
 from kg.errors import InputError
@@ -115,7 +115,8 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *patterns.ages(text, every, date), *patterns.occupations(text, every),
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, name_forms(known)), *patterns.crew(text, every),
-              *patterns.directors(text, every), *quoted_claims]
+              *patterns.directors(text, every), *quoted_claims,
+              *descriptions(text, every, language)]
     claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
