@@ -119,11 +119,11 @@ def _aligned(truth: Facts, draft: Draft, ontology: Ontology, curated: dict[Key, 
     proposals = 0
     for c in proposed:
         subject = ids.get(c.subject, c.subject)
-        value = ids.get(c.value, c.value) if isinstance(c.value, str) else c.value
+        value = normalised(ids.get(c.value, c.value) if isinstance(c.value, str) else c.value_text())
         prop = ontology.expand(c.property)
         found = set()
         for k, claim in by_subject.get((subject, prop), []):
-            if k[2] == normalised(str(value) if not isinstance(value, dict) else value["text"]):
+            if k[2] == value:
                 found.add(k)
             elif c.property in FREE_TEXT and (jaccard(k[2], c.value_text()) >= JACCARD or claim is not None and any(
                     overlap((r.span.start, r.span.end), (c.quote.start, c.quote.end)) >= OVERLAP

@@ -11,8 +11,10 @@ from kg.draft import patterns
 from kg.draft.against import compare
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
 from kg.draft.cues import find_new_entities
+from kg.draft.descriptions import descriptions
 from kg.draft.gazetteer import find_mentions, name_forms
-from kg.draft.quotations import descriptions, quotations
+from kg.draft.quantities import heights
+from kg.draft.quotations import quotations
 from kg.draft.quoting import quote_at, widen
 from kg.draft.writer import render
 from kg.errors import InputError
@@ -116,7 +118,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, name_forms(known)), *patterns.crew(text, every),
               *patterns.directors(text, every), *quoted_claims,
-              *descriptions(text, every, language)]
+              *descriptions(text, every, language), *heights(text, every)]
     claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
