@@ -177,6 +177,8 @@ def score(truth: Facts, kept: Facts, draft: Draft, ontology: Ontology, article: 
         "aligned_matched": len(aligned), "aligned_proposed_matched": aligned_proposals,
         "aligned_recall": len(aligned) / total if total else None,
         "aligned_precision": aligned_proposals / len(proposed) if proposed else None,
+        "aligned_missed_by_property": dict(Counter(ontology.compact(k[1]) for k in sorted(
+            set(curated) | set(curated_names)) if k not in aligned).most_common()),
         "entities_cited": len(cited), "entities_found": len(found), "entities_labelled": labelled,
         "mention_recall": len(found) / len(cited) if cited else None,
         "entities_left_out": len(set(cited) & left_out),

@@ -19,7 +19,8 @@ from kg.model import Claim, Entity, EntityValue
 from kg.namespaces import SCHEMA
 
 # a quoted span: an opening mark, no other quotation mark inside, a closing one, on one line
-QUOTED = re.compile(r"[“\"«]([^“”\"«»\n]{2,}?)[”\"»]")
+# (or, as some machine translations write it, between a closing mark and an opening one)
+QUOTED = re.compile(r"[“\"«]([^“”\"«»\n]{2,}?)[”\"»]|”([^“”\"«»\n]{2,}?)“")
 SPEECH_VERBS = ("said|says|told|tells|noted|notes|added|adds|estimated|explained|explains|stated|wrote|writes|asked|"
                 "declared|insisted|recalled|remarked|replied|commented|continued|stressed|warned|argued|admitted|"
                 "announced|tweeted|confirmed|concluded|observed|joked|suggested")
@@ -33,6 +34,8 @@ DASH = re.compile(r"\s*[—–] ?")
 PRONOUN = re.compile(rf"[\s,]*(?:(?:he|she) {VERB}|{VERB} (?:he|she)(?!\w))")
 # 'X said: "…' / 'X told reporters: "…': the speaker, then up to the opening mark
 SPEAKER_BEFORE = re.compile(rf" {VERB}(?: [a-z]+){{0,3}}[:,] ?\Z")
+# 'X told the agency that … “…”': the speaker, a speech verb, then the quoted words later in the sentence
+REPORTED = re.compile(rf",? {VERB}")
 JOINED = re.compile(r"\s*,?\s*(?:and|or)(?: of)? ?\Z")
 STOP_WORDS = frozenset("a an the and or but of to in on at for with by from is are was were be been being have has had "
                        "it its this that these those we us our i my me you your he she his her they them their "
@@ -93,9 +96,13 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _words_span(quoted: re.Match[str]) -> tuple[int, int]:
+    return quoted.span(1) if quoted.group(1) is not None else quoted.span(2)
+
+
 def _attributed(text: str, quoted: re.Match[str], people: list[Mention]) -> _Attributed | None:
     """The quoted span's speaker when the words right after or before it name one."""
-    start, end = trimmed(text, *quoted.span(1))
+    start, end = trimmed(text, *_words_span(quoted))
     close, open_ = quoted.end(), quoted.start()
     line_end = text.find("\n", close)
     line_end = len(text) if line_end < 0 else line_end
@@ -118,6 +125,10 @@ def _attributed(text: str, quoted: re.Match[str], people: list[Mention]) -> _Att
     earlier = [m for m in people if m.end <= open_]
     if pronoun and pronoun.end() <= line_end and earlier:
         return _Attributed(start, end, earlier[-1], (open_, pronoun.end()), "quotation-pronoun-said", 0.5)
+    sentence_start, _ = sentence_around(text, open_, close)
+    for m in reversed(earlier):
+        if m.start >= sentence_start and REPORTED.match(text, m.end):
+            return _Attributed(start, end, m, (m.start, close), "quotation-speaker-reported", 0.6)
     return None
 
 
@@ -130,7 +141,7 @@ def _attributions(text: str, people: list[Mention]) -> list[_Attributed]:
     for i in range(len(spans) - 2, -1, -1):
         following = found[i + 1]
         if found[i] is None and following is not None and JOINED.fullmatch(text, spans[i].end(), spans[i + 1].start()):
-            start, end = trimmed(text, *spans[i].span(1))
+            start, end = trimmed(text, *_words_span(spans[i]))
             found[i] = _Attributed(start, end, following.speaker, (spans[i].start(), following.span[1]),
                                    "quotation-joined", following.confidence - 0.1)
     for i in range(1, len(spans)):
@@ -142,7 +153,7 @@ def _attributions(text: str, people: list[Mention]) -> list[_Attributed]:
             text[q.end():len(text) if line_end < 0 else line_end].strip() in ("", ".")
         gap = text[previous.span[1]:line_start] if previous is not None else ""
         if found[i] is None and previous is not None and whole_line and re.fullmatch(r"[^\n]*\n\s*", gap):
-            start, end = trimmed(text, *q.span(1))
+            start, end = trimmed(text, *_words_span(q))
             found[i] = _Attributed(start, end, previous.speaker, q.span(), "quotation-continued", 0.4)
     return [a for a in found if a is not None]
 
