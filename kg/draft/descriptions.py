@@ -23,7 +23,7 @@ VERB_LIKE = re.compile(r"(?:[a-z]+(?:ed|es|s)|is|was|are|were|has|had|have|will|
 NOT_PREDICATES = re.compile(rf"(?:{SPEECH_VERBS})(?!\w)")
 RELATIVE = re.compile(r", (which|who|whose) ")
 # a relative clause ends at a comma before the main clause's verb ("X, who …, has a chance")
-RELATIVE_END = re.compile(r", (?=" + VERB_LIKE.pattern + ")")
+RELATIVE_END = re.compile(rf", (?={VERB_LIKE.pattern}|(?:{SPEECH_VERBS})(?!\w))")
 # a name after a preposition modifies the noun before it: "the project with Tom Cruise, whose …"
 AFTER_PREPOSITION = re.compile(r"(?:in|at|on|of|from|with|by|for|to|near),? \Z")
 CLAUSE_END = re.compile(r", (?:which|who|whose|but|while|when|where) | (?:and|but) (?:he|she|it|they|we) |[;:(]|, ?[“\"«]")

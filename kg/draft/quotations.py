@@ -89,7 +89,7 @@ def label(words: str) -> str:
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """start, end without the spaces around and the punctuation closing a quoted clause."""
-    while start < end and text[start] in " ":
+    while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1] in " ,;:":
         end -= 1
@@ -192,11 +192,15 @@ def speakers(text: str, mentions: list[Mention]) -> tuple[list[EntityCandidate],
 
     for match in NAMED_SPEAKER.finditer(text):
         start, end = match.span(1)
+        before = text[:start].rstrip()
+        if len(match.group(1).split()) == 3 and (not before or before.endswith((".", "!", "?", "”", "\""))):
+            start = text.index(" ", start) + 1  # a sentence's first word may be a title: "Spokesman Ann Lee said"
         if taken(start, end):
             continue
-        entity_id = f"person/{slug(match.group(1))}"
-        new.append(Mention(entity_id, match.group(1), start, end, None, "speaker-named", 0.5))
-        found.setdefault(entity_id, EntityCandidate(entity_id, ("schema:Person",), match.group(1),
+        name = text[start:end]
+        entity_id = f"person/{slug(name)}"
+        new.append(Mention(entity_id, name, start, end, None, "speaker-named", 0.5))
+        found.setdefault(entity_id, EntityCandidate(entity_id, ("schema:Person",), name,
                                                     quote_at(text, start, match.end()), "speaker-named", 0.5))
     full_names = {m.entity: m.form for m in [*mentions, *new]
                   if m.known_form is None and m.entity.startswith("person/") and " " in m.form}
@@ -224,7 +228,7 @@ def quotations(text: str, mentions: list[Mention], known: Mapping[str, Entity],
         if not _words(words):
             continue
         name = label(words)
-        quote = quote_at(text, *sentence_around(text, min(a.span[0], a.start), max(a.span[1], a.end)))
+        quote = quote_at(text, *trimmed(text, *sentence_around(text, min(a.span[0], a.start), max(a.span[1], a.end))))
         speaker = a.speaker.entity
         entity_id = _known_quotation(words, speaker, known, claims_about)
         if entity_id is None:
