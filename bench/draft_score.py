@@ -9,7 +9,8 @@ The *aligned* score (beside the strict one, which it leaves as it is) forgives w
 words freely. A new entity candidate stands for the curated entity (citing the article, not
 mentioned by the draft under its own id) whose quoted spans (its names' and its claims' quotes in
 this article) overlap the candidate's (its quote and its mentions) the most; its claims are
-compared under that id. A claim of a free-text property (FREE_TEXT) matches a curated one of the
+compared under that id, and its name counts as a name form of that entity (for recall: it is no
+claim of the draft's). A claim of a free-text property (FREE_TEXT) matches a curated one of the
 same subject and property when their values share words (token Jaccard >= 0.5) or their quotes
 overlap by half the shorter one at least; any other claim as the strict score matches it.
 Imported by bench/workers.py only (it imports kg, from the run's snapshot).
@@ -117,7 +118,10 @@ def _aligned(truth: Facts, draft: Draft, ontology: Ontology, curated: dict[Key, 
         by_subject.setdefault((k[0], k[1]), []).append((k, claim))
     matched: set[Key] = set()
     proposals = 0
-    for c in proposed:
+    # a candidate standing for a curated entity proposes its name as that entity's name form (recall only)
+    names = [ClaimCandidate(e.id, "schema:alternateName", {"text": e.name, "lang": ""}, e.quote, e.rule, e.confidence)
+             for e in draft.entities if e.id in ids]
+    for c, counted in [*((c, True) for c in proposed), *((c, False) for c in names)]:
         subject = ids.get(c.subject, c.subject)
         value = normalised(ids.get(c.value, c.value) if isinstance(c.value, str) else c.value_text())
         prop = ontology.expand(c.property)
@@ -130,7 +134,7 @@ def _aligned(truth: Facts, draft: Draft, ontology: Ontology, curated: dict[Key, 
                     for r in claim.refs if r.source == key)):
                 found.add(k)
         matched |= found
-        proposals += bool(found)
+        proposals += bool(found) and counted
     return matched, proposals
 
 

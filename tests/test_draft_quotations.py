@@ -67,6 +67,7 @@ def test_said_after_the_quote_makes_a_quotation_with_its_text_and_speaker() -> N
     ("Anna Varga met the press. “The engines passed every test,” she said.", "quotation-pronoun-said"),
     ("Anna Varga told the agency that the engines were “the best we have built” so far.",
      "quotation-speaker-reported"),
+    ("Anna Varga looked pleased. For her the engines are “the best we have built”.", "quotation-for-pronoun"),
 ])
 def test_each_attribution_form_names_the_speaker(text: str, rule: str) -> None:
     _, _, claims = quoted(text, {"Anna Varga": "person/anna-varga"})
@@ -75,7 +76,7 @@ def test_each_attribution_form_names_the_speaker(text: str, rule: str) -> None:
     words = next(c.value_text() for c in claims if c.property == "schema:text")
     assert words in ("The engines passed every test.", "The engines passed every test", "the best we have built")
     quote = claims[0].quote
-    assert text[quote.start:quote.end] == quote.text and quote.text.startswith(("Anna", "“"))
+    assert text[quote.start:quote.end] == quote.text and quote.text.startswith(("Anna", "“", "For her"))
 
 
 def test_quotes_joined_by_and_and_a_paragraph_continuing_a_quote_have_the_same_speaker() -> None:
@@ -134,16 +135,20 @@ def test_descriptions_from_a_predicate_and_a_relative_clause() -> None:
             "The firm Orbita Labs, which builds small rockets, said it would help.\n"
             "Anna Varga said the flight went well.\n"
             "A project with Anna Varga, whose schedule is unknown, is planned.\n"
-            "Orbita Labs wins new contract\n")
+            "Orbita Labs wins new contract\n"
+            "After a long and costly delay, Orbita Labs declared that its rocket was safe.\n")
     mentions = [mention(text, "Anna Varga", "person/anna-varga", n) for n in (1, 2, 3)] + \
-        [mention(text, "Orbita Labs", "org/orbita-labs", n) for n in (1, 2)]
+        [mention(text, "Orbita Labs", "org/orbita-labs", n) for n in (1, 2, 3)]
     first = "Anna Varga is a veteran pilot of the agency and she has flown twice."
     second = "Orbita Labs, which builds small rockets, said it would help."
+    third = "After a long and costly delay, Orbita Labs declared that its rocket was safe."
     assert claims_of(descriptions(text, sorted(mentions, key=lambda m: m.start), "en")) == [
         ("person/anna-varga", "schema:description", "A veteran pilot of the agency.", first, 0, len(first),
          "description-predicate"),
         ("org/orbita-labs", "schema:description", "Builds small rockets.", second, text.index(second),
-         text.index(second) + len(second), "description-relative-clause")]
+         text.index(second) + len(second), "description-relative-clause"),
+        ("org/orbita-labs", "schema:description", "Declared that its rocket was safe.", third, text.index(third),
+         text.index(third) + len(third), "description-predicate")]
 
 
 def test_height_with_a_unit_of_the_facts_format() -> None:
@@ -212,6 +217,13 @@ def test_aligned_score_matches_a_new_quotation_by_its_span_and_free_text_by_word
     assert draft_score.alignment(inputs.facts, _draft([entity], claims, mentions), key) == {
         entity.id: "quotation/peskov-pioneers"}
     assert (scores["aligned_matched"], scores["aligned_proposed_matched"]) == (2, 2)
+    # as the name form of a kept curated quotation (recall only, no claim of the draft's)
+    kept_name = EntityCandidate("quotation/peskov-pioneers-space", ("schema:Quotation",),
+                                "We have been pioneers in space", quote, "q", 0.8)
+    names = {(entity.id.replace("-space", ""), SCHEMA + "alternateName", "We have been pioneers in space"): None}
+    matched, proposals = draft_score._aligned(inputs.facts, _draft([kept_name], [], mentions), inputs.ontology,
+                                              names, [], key)
+    assert (matched, proposals) == (set(names), 0)
     assert scores["aligned_precision"] == pytest.approx(2 / 3)  # no curated description of hers cites 001
 
 

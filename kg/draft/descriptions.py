@@ -13,14 +13,17 @@ from kg.draft.sentences import sentence_around
 
 
 # a sentence's subject (a mention at its start, or after "The" and up to four words), then its predicate
-SUBJECT_LEAD = re.compile(r"(?:(?:The|the) (?:[A-Za-z’'-]+ ){0,4})?\Z")
+SUBJECT_LEAD = re.compile(r"(?:(?:The|the) (?:[A-Za-z’'-]+ ){0,4}|[A-Z][a-z]+ )?\Z")
+# or after an opening phrase and its comma: "At the height of the Cold War, Putin declared …"
+AFTER_OPENING = re.compile(r"[^;:“”\"]{1,200}, \Z")
 COPULA = re.compile(r"(?:is|was|are|were) (?=(?:a|an|the) |[a-z]+ing )")
 ADVERBS = re.compile(r"(?:(?:therefore|thus|also|already|now|then|still|recently|reportedly) )+")
 VERB_LIKE = re.compile(r"(?:[a-z]+(?:ed|es|s)|is|was|are|were|has|had|have|will|would|must|can|could|should|may|might|"
                        r"plans|intends|wants|hopes|became|began|took|made|won|led|went|got|gave|left|ran|spent|"
                        r"flew|grew|held|kept|lost|met|saw|sent|told|wrote|built|broke|brought|caught|chose|"
                        r"drove|fell|felt|found|knew|paid|rose|set|sold|stood|thought|understood)(?!\w)")
-NOT_PREDICATES = re.compile(rf"(?:{SPEECH_VERBS})(?!\w)")
+# speech is a quotation's, not a description ("X said …"), unless it reports a stance ("X declared that …")
+NOT_PREDICATES = re.compile(rf"(?:{SPEECH_VERBS})(?!\w)(?! that )")
 RELATIVE = re.compile(r", (which|who|whose) ")
 # a relative clause ends at a comma before the main clause's verb ("X, who …, has a chance")
 RELATIVE_END = re.compile(rf", (?={VERB_LIKE.pattern}|(?:{SPEECH_VERBS})(?!\w))")
@@ -66,7 +69,8 @@ def descriptions(text: str, mentions: list[Mention], language: str) -> list[Clai
             if relative.group(1) == "whose":
                 value = "Its" + value[len("Whose"):]
             rule, start = "description-relative-clause", relative.start()
-        elif SUBJECT_LEAD.fullmatch(text, sentence_start, m.start) and text[m.end:m.end + 1] == " ":
+        elif (SUBJECT_LEAD.fullmatch(text, sentence_start, m.start) or AFTER_OPENING.fullmatch(text, sentence_start, m.start)) \
+                and text[m.end:m.end + 1] == " ":
             rest = ADVERBS.sub("", text[m.end + 1:right], count=1) if ADVERBS.match(text[m.end + 1:right]) \
                 else text[m.end + 1:right]
             if not VERB_LIKE.match(rest) or NOT_PREDICATES.match(rest):

@@ -34,6 +34,8 @@ DASH = re.compile(r"\s*[—–] ?")
 PRONOUN = re.compile(rf"[\s,]*(?:(?:he|she) {VERB}|{VERB} (?:he|she)(?!\w))")
 # 'X said: "…' / 'X told reporters: "…': the speaker, then up to the opening mark
 SPEAKER_BEFORE = re.compile(rf" {VERB}(?: [a-z]+){{0,3}}[:,] ?\Z")
+# "For him it is an “experiment”", "according to her, …": the quote is the person named before's
+FOR_PRONOUN = re.compile(r"(?<!\w)(?:[Ff]or|[Aa]ccording to) (?:him|her)(?!\w)")
 # 'X told the agency that … “…”': the speaker, a speech verb, then the quoted words later in the sentence
 REPORTED = re.compile(rf",? {VERB}")
 JOINED = re.compile(r"\s*,?\s*(?:and|or)(?: of)? ?\Z")
@@ -129,6 +131,9 @@ def _attributed(text: str, quoted: re.Match[str], people: list[Mention]) -> _Att
     for m in reversed(earlier):
         if m.start >= sentence_start and REPORTED.match(text, m.end):
             return _Attributed(start, end, m, (m.start, close), "quotation-speaker-reported", 0.6)
+    for_pronoun = FOR_PRONOUN.search(text, sentence_start, open_)
+    if for_pronoun and earlier:
+        return _Attributed(start, end, earlier[-1], (for_pronoun.start(), close), "quotation-for-pronoun", 0.4)
     return None
 
 
