@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from kg.check.facts import value_text
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
 from kg.draft.cues import slug
 from kg.draft.quoting import quote_at
@@ -163,22 +162,19 @@ def _attributions(text: str, people: list[Mention]) -> list[_Attributed]:
     return [a for a in found if a is not None]
 
 
-def _known_quotation(words: str, speaker: str, known: Mapping[str, Entity],
+def _known_quotation(words: str, speaker: str, known: list[Entity],
                      claims_about: Callable[[str], list[Claim]]) -> str | None:
-    """The known quotation by `speaker` whose name or text is most like `words` (ALIKE at least)."""
-    best: tuple[float, str] | None = None
-    for entity_id, entity in known.items():
-        if SCHEMA + "Quotation" not in entity.types:
-            continue
-        claims = claims_about(entity_id)
-        if not any(c.property == SCHEMA + "creator" and isinstance(c.value, EntityValue) and c.value.id == speaker
-                   for c in claims):
-            continue
-        texts = [n.text for n in entity.names] + [value_text(c) for c in claims if c.property == SCHEMA + "text"]
-        score = max(alike(words, t) for t in texts)
-        if score >= ALIKE and (best is None or score > best[0]):
-            best = (score, entity_id)
-    return best[1] if best else None
+    """The known quotation by `speaker` whose name is most like `words` (ALIKE at least): the
+    names first, in memory; the claims (its creator) only of those alike."""
+    alike_names = sorted(((max(alike(words, n.text) for n in entity.names), entity.id) for entity in known),
+                         key=lambda p: (-p[0], p[1]))
+    for score, entity_id in alike_names:
+        if score < ALIKE:
+            return None
+        if any(c.property == SCHEMA + "creator" and isinstance(c.value, EntityValue) and c.value.id == speaker
+               for c in claims_about(entity_id)):
+            return entity_id
+    return None
 
 
 # 'Dmitry Peskov said': a name of two or three capitalised words right before a speech verb
@@ -227,6 +223,7 @@ def quotations(text: str, mentions: list[Mention], known: Mapping[str, Entity],
     people = sorted([m for m in [*mentions, *new_mentions] if m.entity.startswith("person/")],
                     key=lambda m: (m.start, m.end))
     entities: dict[str, EntityCandidate] = {e.id: e for e in named if e.id not in known}
+    known_quotations = [e for e in known.values() if SCHEMA + "Quotation" in e.types and e.names]
     claims: list[ClaimCandidate] = []
     for a in _attributions(text, people):
         words = text[a.start:a.end]
@@ -235,7 +232,7 @@ def quotations(text: str, mentions: list[Mention], known: Mapping[str, Entity],
         name = label(words)
         quote = quote_at(text, *trimmed(text, *sentence_around(text, min(a.span[0], a.start), max(a.span[1], a.end))))
         speaker = a.speaker.entity
-        entity_id = _known_quotation(words, speaker, known, claims_about)
+        entity_id = _known_quotation(words, speaker, known_quotations, claims_about)
         if entity_id is None:
             content = [w for w in re.findall(r"\w+", name) if w.casefold() not in STOP_WORDS][:2] or name.split()[:2]
             entity_id = f"quotation/{speaker.rsplit('/', 1)[-1].rsplit('-', 1)[-1]}-{slug(' '.join(content))}"
