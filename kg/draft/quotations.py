@@ -67,7 +67,10 @@ def alike(a: str, b: str) -> float:
     >>> alike("an experiment", "experiment")
     1.0
     """
-    wa, wb = _words(a), _words(b)
+    return _alike(_words(a), _words(b))
+
+
+def _alike(wa: set[str], wb: set[str]) -> float:
     return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
 
 
@@ -162,11 +165,12 @@ def _attributions(text: str, people: list[Mention]) -> list[_Attributed]:
     return [a for a in found if a is not None]
 
 
-def _known_quotation(words: str, speaker: str, known: list[Entity],
+def _known_quotation(words: str, speaker: str, known: list[tuple[str, list[set[str]]]],
                      claims_about: Callable[[str], list[Claim]]) -> str | None:
     """The known quotation by `speaker` whose name is most like `words` (ALIKE at least): the
     names first, in memory; the claims (its creator) only of those alike."""
-    alike_names = sorted(((max(alike(words, n.text) for n in entity.names), entity.id) for entity in known),
+    these = _words(words)
+    alike_names = sorted(((max(_alike(these, n) for n in names), entity_id) for entity_id, names in known),
                          key=lambda p: (-p[0], p[1]))
     for score, entity_id in alike_names:
         if score < ALIKE:
@@ -223,7 +227,8 @@ def quotations(text: str, mentions: list[Mention], known: Mapping[str, Entity],
     people = sorted([m for m in [*mentions, *new_mentions] if m.entity.startswith("person/")],
                     key=lambda m: (m.start, m.end))
     entities: dict[str, EntityCandidate] = {e.id: e for e in named if e.id not in known}
-    known_quotations = [e for e in known.values() if SCHEMA + "Quotation" in e.types and e.names]
+    known_quotations = [(e.id, [_words(n.text) for n in e.names]) for e in known.values()
+                        if SCHEMA + "Quotation" in e.types and e.names]
     claims: list[ClaimCandidate] = []
     for a in _attributions(text, people):
         words = text[a.start:a.end]
