@@ -124,9 +124,10 @@ def test_quick_draft_part_runs(tmp_path: Path) -> None:
     for row in draft["rows"]:
         assert row["status"] == "ok", row["message"]
         scores = row["scores"]
-        for measure in ("recall", "precision", "mention_recall"):
+        for measure in ("recall", "precision", "mention_recall", "aligned_recall", "aligned_precision"):
             assert scores[measure] is None or 0 <= scores[measure] <= 1, (row["key"], measure)
         assert scores["matched"] <= min(scores["curated"], scores["proposed"])
+        assert scores["aligned_matched"] <= scores["curated"] and scores["aligned_proposed_matched"] <= scores["proposed"]
         assert len(row["runs"]) == 1 and row["cold"] > 0
     throughput = draft["throughput"]
     assert throughput["factor"] == 10 and throughput["status"] == "ok"
@@ -140,6 +141,8 @@ def test_quick_draft_part_runs(tmp_path: Path) -> None:
     text = report.read_text(encoding="utf-8")
     section = text[text.index("## H. `kg draft`: leave-one-out on the seed"):]
     assert "| **all** |" in section and "Where the rules fail" in section and "not measured" not in section
+    assert "| recall | precision | aligned recall | aligned precision |" in section
+    assert "Missed even by the aligned score: " in section
     assert "| article | characters | claims proposed | from the store (cold) | from facts/ (cold) |" in section
     assert "here its store (reading it alone:" in section
 

@@ -367,3 +367,26 @@ def test_a_draft_read_from_a_current_store_equals_the_draft_read_from_facts(
     later = facts.stat().st_mtime_ns + 10**9
     os.utime(facts, ns=(later, later))
     assert not store_is_current(opened) and not isinstance(read_graph(opened).known, FromStore)
+
+
+def test_a_new_person_two_rule_families_propose_is_one_entity_candidate(tmp_path: Path) -> None:
+    """A speaker the graph does not know, after a title: the role family proposes the person
+    holding the position, the quotation family the speaker. The draft has one candidate per id
+    (two would be a duplicate entity when added), and the draft passes kg validate once accepted."""
+    from kg.draft.run import draft_source
+    from kg.project import open_project
+
+    project = with_article(tmp_path, "spokesman",
+                           'Cosmonaut Boris Tal flew. The head of Roscosmos, Boris Tal, said: "The flight went well." '
+                           'Roscosmos head Boris Tal smiled.\n',
+                           "2021-10-17")
+    draft = draft_source(open_project(project), "spokesman")
+    ids = [e.id for e in draft.entities]
+    assert ids.count("person/boris-tal") == 1, ids
+    rules = {c.rule for c in draft.claims if c.subject == "person/boris-tal" or c.value == "person/boris-tal"}
+    assert len(rules) >= 2, rules  # both families found him
+    written = project / "drafts" / "spokesman.yaml"
+    written.parent.mkdir(exist_ok=True)
+    written.write_text(draft.text.replace("status: unreviewed", "status: accepted"), encoding="utf-8")
+    code, out, err = kg(project, "validate", str(written))
+    assert code == 0, out + err

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-# a claim value as the facts format writes it: an entity id, a number, a lexical form, {text, lang}
+from kg.model import UNITS
+
+# a claim value as the facts format writes it: an entity id, a number, a lexical form, {text, lang},
+# {amount, unit} (a quantity: the amount's decimal lexical form, a unit of kg.model.UNITS)
 YamlValue = str | int | Decimal | dict[str, str]
 
 
@@ -58,6 +61,8 @@ class ClaimCandidate:
 
     def value_text(self) -> str:
         """The value as kg.check.facts.value_text writes a read claim's, to compare the two."""
+        if isinstance(self.value, dict) and "amount" in self.value:
+            return f"{self.value['amount']} {UNITS[self.value['unit']][1]}"
         if isinstance(self.value, dict):
             return self.value["text"]
         return str(self.value)

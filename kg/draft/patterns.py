@@ -116,9 +116,15 @@ def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[st
     return found
 
 
+# a sentence that plans a stay ("will spend 12 days", "are set to return after 12 days", "have 12
+# days to"), not one that tells a past one ("landed after 12 days on the ISS")
+PLANNED = re.compile(r"(?<!\w)(?:will|shall|'ll|(?:is|are) (?:set|due|expected|scheduled|planned|to)|plans?|planned|"
+                     r"scheduled|expected|(?:has|have) [a-z0-9 -]+ to)(?!\w)", re.IGNORECASE)
+
+
 def durations(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
     """"12 days" of filming -> kg:shootingDuration of the film the sentence names, else of a
-    mission's stay -> kg:plannedDuration."""
+    mission's stay, when the sentence plans it (PLANNED) -> kg:plannedDuration."""
     found = []
     for match in DURATION.finditer(text):
         amount = match.group(1).lower()
@@ -131,7 +137,7 @@ def durations(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
         quote = quote_at(text, *widen(text, *match.span(), 3))
         if ("film" in sentence or "shoot" in sentence) and films:
             found.append(ClaimCandidate(films[0].entity, "kg:shootingDuration", value, quote, "duration-filming", 0.6))
-        elif missions:
+        elif missions and PLANNED.search(text, left, right):
             found.append(ClaimCandidate(missions[0].entity, "kg:plannedDuration", value, quote, "duration-mission", 0.5))
     return found
 

@@ -11,7 +11,10 @@ from kg.draft import patterns
 from kg.draft.against import compare
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
 from kg.draft.cues import find_new_entities
+from kg.draft.descriptions import descriptions
 from kg.draft.gazetteer import find_mentions, name_forms
+from kg.draft.quantities import heights
+from kg.draft.quotations import quotations
 from kg.draft.quoting import quote_at, widen
 from kg.draft.roles import find_roles
 from kg.draft.writer import render
@@ -108,17 +111,25 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     every = sorted([*mentions, *new_mentions], key=lambda m: (m.start, m.end))
     forms = name_forms(known)
     roles = find_roles(text, every, known, graph.known.claims_about, language, forms)
+    quoted, quoted_mentions, quoted_claims = quotations(text, every, known, graph.known.claims_about, language)
+    entities = [*entities, *quoted]
+    every = sorted([*every, *quoted_mentions], key=lambda m: (m.start, m.end))
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
     claims = [*_name_variants(text, mentions, {e: {n.text for n in known[e].names} for e in known}, language),
               *patterns.ages(text, every, date), *patterns.occupations(text, every),
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
-              *patterns.directors(text, every), *roles.claims]
+              *patterns.directors(text, every), *roles.claims, *quoted_claims,
+              *descriptions(text, every, language), *heights(text, every)]
     claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.role or "", c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
-    entities, every = [*entities, *roles.entities], sorted([*every, *roles.mentions], key=lambda m: (m.start, m.end))
+    first_of_id: dict[str, EntityCandidate] = {}
+    for entity in [*entities, *roles.entities]:  # two rule families may propose the same new entity
+        first_of_id.setdefault(entity.id, entity)
+    entities = list(first_of_id.values())
+    every = sorted([*every, *roles.mentions], key=lambda m: (m.start, m.end))
     return Draft(key, every, entities, ordered, render(key, entities, ordered))
 
 

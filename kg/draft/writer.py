@@ -18,7 +18,7 @@ def text(value: str) -> str:
 
 def _value(value: YamlValue) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {text(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {v if k == 'amount' else text(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (int, Decimal)):
         return str(value)
     return text(value) if looks_like_date_time(value) else value
