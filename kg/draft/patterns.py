@@ -34,7 +34,8 @@ DATE_VERBS = (("launch", "kg:launchDate"), ("lift", "kg:launchDate"), ("dock", "
 DAY_OFFSETS = {"yesterday": -1, "tomorrow": 1}
 
 
-def _in(mentions: list[Mention], start: int, end: int, kinds: tuple[str, ...]) -> list[Mention]:
+def mentions_within(mentions: list[Mention], start: int, end: int, kinds: tuple[str, ...]) -> list[Mention]:
+    """The mentions of entities of these kinds inside text[start:end]."""
     return [m for m in mentions if start <= m.start and m.end <= end and m.entity.startswith(kinds)]
 
 
@@ -102,7 +103,7 @@ def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[st
         left, right = sentence_around(text, start, end)
         sentence = text[left:right].lower()
         prop = next((p for verb, p in DATE_VERBS if verb in sentence), None)
-        subjects = _in(mentions, left, right, MISSION_KINDS)
+        subjects = mentions_within(mentions, left, right, MISSION_KINDS)
         if prop is None or not subjects:
             continue
         datatype = "dateTime" if "T" in value else "date"
@@ -133,7 +134,7 @@ def durations(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
         value = {"day": f"P{count}D", "week": f"P{count * 7}D", "month": f"P{count}M", "hour": f"PT{count}H"}[unit]
         left, right = sentence_around(text, *match.span())
         sentence = text[left:right].lower()
-        films, missions = _in(mentions, left, right, FILM_KINDS), _in(mentions, left, right, MISSION_KINDS)
+        films, missions = mentions_within(mentions, left, right, FILM_KINDS), mentions_within(mentions, left, right, MISSION_KINDS)
         quote = quote_at(text, *widen(text, *match.span(), 3))
         if ("film" in sentence or "shoot" in sentence) and films:
             found.append(ClaimCandidate(films[0].entity, "kg:shootingDuration", value, quote, "duration-filming", 0.6))
@@ -179,7 +180,7 @@ CREW_CUES = ("accompanied", "aboard", "blast off", "boards", "crew member", "fle
 DIRECTOR_CUE = re.compile(r"(?<!\w)(?:(?:film )?director|filmmaker|directed by)(?: [a-z]+ [a-z]+)? \Z", re.IGNORECASE)
 
 
-def _main(mentions: list[Mention], kinds: tuple[str, ...]) -> str | None:
+def most_mentioned(mentions: list[Mention], kinds: tuple[str, ...]) -> str | None:
     """The entity of these kinds the article mentions most (the first mentioned on a tie)."""
     counts: dict[str, int] = {}
     for m in mentions:
@@ -191,7 +192,7 @@ def _main(mentions: list[Mention], kinds: tuple[str, ...]) -> str | None:
 def crew(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
     """People in a sentence that says they fly ("flew to", "aboard", "accompanied by", "take off")
     are crew of the mission the sentence names, else of the mission the article names most."""
-    main = _main(mentions, MISSION_KINDS)
+    main = most_mentioned(mentions, MISSION_KINDS)
     found = []
     for m in mentions:
         if not m.entity.startswith(PERSON_KINDS):
@@ -199,7 +200,7 @@ def crew(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
         left, right = sentence_around(text, m.start, m.end)
         sentence = text[left:right].lower()
         cue = next((c for c in CREW_CUES if c in sentence), None)
-        missions = _in(mentions, left, right, MISSION_KINDS)
+        missions = mentions_within(mentions, left, right, MISSION_KINDS)
         mission = missions[0].entity if missions else main
         if cue is None or mission is None:
             continue
@@ -212,7 +213,7 @@ def crew(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
 def directors(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
     """"director Klim Shipenko", "directed by Russian filmmaker Klim Shipenko": the film the
     sentence names directs, else the film the article names most."""
-    main = _main(mentions, FILM_KINDS)
+    main = most_mentioned(mentions, FILM_KINDS)
     found = []
     for m in mentions:
         if not m.entity.startswith(PERSON_KINDS):
@@ -221,7 +222,7 @@ def directors(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
         if cue is None:
             continue
         left, right = sentence_around(text, m.start, m.end)
-        films = _in(mentions, left, right, FILM_KINDS)
+        films = mentions_within(mentions, left, right, FILM_KINDS)
         film = films[0].entity if films else main
         if film is not None:
             found.append(ClaimCandidate(film, "schema:director", m.entity, quote_at(text, cue.start(), m.end),

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
 from kg.draft.cues import NAME, slug
 from kg.draft.gazetteer import name_forms
-from kg.draft.patterns import FILM_KINDS, PERSON_KINDS, _in, _main
+from kg.draft.patterns import FILM_KINDS, PERSON_KINDS, mentions_within, most_mentioned
 from kg.draft.quoting import quote_at
 from kg.draft.sentences import sentence_around
 from kg.model import Claim, Entity
@@ -119,10 +119,10 @@ class _Finder:
         """The film the sentence names, else the last film (a schema:Movie, not a series) named
         before it ("the movie"), else the last work, else the one the article names most."""
         left, right = sentence_around(self.text, start, end)
-        films = _in(self.mentions, left, right, FILM_KINDS)
+        films = mentions_within(self.mentions, left, right, FILM_KINDS)
         before = [m for m in self.mentions if m.end <= left and m.entity.startswith(FILM_KINDS)]
         movies = [m for m in before if _is(self.known.get(m.entity), "Movie")] or before
-        return films[0].entity if films else movies[-1].entity if movies else _main(self.mentions, FILM_KINDS)
+        return films[0].entity if films else movies[-1].entity if movies else most_mentioned(self.mentions, FILM_KINDS)
 
     def claim(self, subject: str, prop: str, value: str | dict[str, str], start: int, end: int, rule: str,
               confidence: float, role: str | None = None) -> None:
@@ -297,7 +297,7 @@ class _Finder:
         """"the story of a doctor who …": the lead's character, in a sentence about the film."""
         for match in STORY.finditer(self.text):
             left, right = sentence_around(self.text, match.start(), match.end())
-            films = _in(self.mentions, left, right, FILM_KINDS)
+            films = mentions_within(self.mentions, left, right, FILM_KINDS)
             sentence = self.text[left:right].lower()
             film = films[0].entity if films else self.film(left, right) \
                 if ("film" in sentence or "movie" in sentence) else None
