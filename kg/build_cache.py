@@ -14,7 +14,7 @@ message is exactly a clean build's.
 
 An entry is JSON after a header line `kg-build-cache/1 <sha256 of the JSON>`: a truncated,
 corrupted or foreign entry (another key's, another format's) is recomputed, never trusted, and
-reading one runs no code (no pickle). Entries are written atomically (kg.files.write_atomically)
+reading one runs no code (no pickle). Each entry is written whole or not at all (write_entry),
 and those no file uses are removed after each build.
 
 Misses are read and mapped in a process pool (`jobs` > 1) or on a Dask cluster (`scheduler`):
@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.build_manifest import code_fingerprint
-from kg.files import display_path, write_atomically
+from kg.files import display_path, fault_point
 from kg.inputs.facts import link_problems, read_facts
 from kg.inputs.ontology import Ontology
 from kg.inputs.yamlio import MAX_BYTES
@@ -63,7 +64,6 @@ from kg.project.config import PROJECT_FILE
 FORMAT = "kg-build-cache/1"
 CACHE_FOLDER = Path(STATE_DIR) / "cache" / "facts"
 SUFFIX = ".entry"
-POOL_THRESHOLD = 16  # fewer misses than this are mapped in-process: a pool's start-up costs more
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class Workers:
 
     jobs: int = 1
     scheduler: str | None = None
+    min_misses: int = 16  # fewer misses are mapped in-process: a process pool's start-up costs more
 
 
 def default_jobs() -> int:
@@ -331,7 +332,7 @@ def executor(workers: Workers, misses: int) -> Iterator[concurrent.futures.Execu
         else:
             with Client(workers.scheduler) as client:
                 yield client.get_executor()
-    elif workers.jobs > 1 and misses >= POOL_THRESHOLD:
+    elif workers.jobs > 1 and misses >= workers.min_misses:
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers.jobs, misses)) as pool:
             yield pool
     else:
@@ -388,25 +389,45 @@ def read_parts(context: Context, paths: Sequence[Path], workers: Workers = Worke
             return None
         found[index] = part
         new_entries[entry_path(project, part.key)] = entry
-    if new_entries:
-        cache_dir(project).mkdir(parents=True, exist_ok=True)
-        write_atomically(new_entries, project.root)
+    for path, entry in sorted(new_entries.items()):
+        write_entry(path, entry)
     removed = prune_cache(project, set(keys)) if prune else 0
     if stats is not None:
         stats.hits, stats.misses, stats.pruned = len(paths) - len(missing), len(missing), removed
     return [found[i] for i in range(len(paths))]
 
 
+def write_entry(path: Path, data: bytes) -> None:
+    """Write one entry whole or not at all (a temporary file renamed over it). Entries stand
+    alone, so there is no journal (kg.files.Change) and no fsync: a kill leaves a temporary file
+    the next prune removes, and an entry torn by a power loss fails its checksum. A cache that
+    cannot be written (a full or read-only disk) only costs the next build the work."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        fault_point("cache-entry")
+        os.replace(name, path)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(name)
+
+
 def prune_cache(project: Project, keep: set[str]) -> int:
-    """Remove the entries no file uses now; how many were removed."""
+    """Remove the entries no file uses now, and what a killed write left; how many entries went."""
     removed = 0
     try:
         entries = list(cache_dir(project).iterdir())
     except OSError:
         return 0
     for entry in entries:
-        if entry.name.endswith(SUFFIX) and entry.name.removesuffix(SUFFIX) not in keep:
-            entry.unlink(missing_ok=True)
+        if entry.name.startswith("."):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+        elif entry.name.endswith(SUFFIX) and entry.name.removesuffix(SUFFIX) not in keep:
+            with contextlib.suppress(OSError):
+                entry.unlink()
             removed += 1
     return removed
 

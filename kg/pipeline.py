@@ -154,17 +154,19 @@ def build(
     on_stage: Callable[[str], None] | None = None,
     fact_texts: Mapping[Path, str] | None = None,
     workers: Workers | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     """Everything but writing: fails on any facts error or SHACL violation. `on_stage` is told
     the name of each stage as it starts (read, map, validate, serialise). Facts files are read
     and mapped through kg.build_cache (on `workers`), unless `fact_texts` replaces some: then
-    the read stage also maps the files the cache misses, and the map stage merges."""
+    the read stage also maps the files the cache misses, and the map stage merges.
+    `cache=False` reads and maps every file, using and writing no cache (a clean build)."""
     timings: dict[str, float] = {}
     stage = on_stage or (lambda name: None)
     stage("read")
     t0 = time.perf_counter()
     map_stage: Callable[[], MappedGraph]
-    if fact_texts:
+    if fact_texts or not cache:
         inputs = load_inputs(project, extra_fact_files, fact_texts)
         map_stage = functools.partial(map_facts, inputs.facts, inputs.sources, project)
     else:
