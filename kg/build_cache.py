@@ -12,7 +12,7 @@ and one triple given two ranks. A file with a problem of its own is never cached
 at all sends the build down the uncached path (read_facts, map_facts over every file), so every
 message is exactly a clean build's.
 
-An entry is JSON after a header line `kg-build-cache/1 <sha256 of the JSON>`: a truncated,
+An entry is JSON after a header line `kg-build-cache/2 <sha256 of the JSON>` (each reference written once): a truncated,
 corrupted or foreign entry (another key's, another format's) is recomputed, never trusted, and
 reading one runs no code (no pickle). Each entry is written whole or not at all (write_entry),
 and those no file uses are removed after each build.
@@ -61,7 +61,7 @@ from kg.model import (
 from kg.project import Project
 from kg.project.config import PROJECT_FILE
 
-FORMAT = "kg-build-cache/1"
+FORMAT = "kg-build-cache/2"
 CACHE_FOLDER = Path(STATE_DIR) / "cache" / "facts"
 SUFFIX = ".entry"
 
@@ -155,12 +155,16 @@ def _references(facts: Facts) -> Iterator[Reference]:
 
 
 def encode(part: Part) -> bytes:
+    table: dict[Reference, int] = {}  # each reference written once, named by its index elsewhere
+    entities = [_entity(e, table) for e in part.facts.entities.values()]
+    claims = [_claim(c, table) for c in part.facts.claims]
+    entity_statements = [_statement(s, table) for s in part.mapped.entity_statements]
+    claim_statements = [_statement(s, table) for s in part.mapped.claim_statements]
     body = json.dumps({
         "format": FORMAT, "key": part.key, "quoted": part.quoted,
-        "entities": [_entity(e) for e in part.facts.entities.values()],
-        "claims": [_claim(c) for c in part.facts.claims],
-        "entity_statements": [_statement(s) for s in part.mapped.entity_statements],
-        "claim_statements": [_statement(s) for s in part.mapped.claim_statements],
+        "references": [_reference(ref) for ref in table],
+        "entities": entities, "claims": claims,
+        "entity_statements": entity_statements, "claim_statements": claim_statements,
         "metadata": [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in part.mapped.metadata],
     }, ensure_ascii=False, separators=(",", ":")).encode()
     return f"{FORMAT} {hashlib.sha256(body).hexdigest()}\n".encode() + body
@@ -175,10 +179,11 @@ def decode(data: bytes, key: str) -> Part | None:
         raw = json.loads(body)
         if raw["format"] != FORMAT or raw["key"] != key:
             return None
-        entities = [_from_entity(e) for e in raw["entities"]]
-        facts = Facts({e.id: e for e in entities}, [_from_claim(c) for c in raw["claims"]])
-        mapped = MappedPart([_from_statement(s) for s in raw["entity_statements"]],
-                            [_from_statement(s) for s in raw["claim_statements"]],
+        refs = [_from_reference(r) for r in raw["references"]]
+        entities = [_from_entity(e, refs) for e in raw["entities"]]
+        facts = Facts({e.id: e for e in entities}, [_from_claim(c, refs) for c in raw["claims"]])
+        mapped = MappedPart([_from_statement(s, refs) for s in raw["entity_statements"]],
+                            [_from_statement(s, refs) for s in raw["claim_statements"]],
                             [ox.Triple(_from_node(s), _from_node(p), _from_term(o)) for s, p, o in raw["metadata"]],
                             [])
         quoted = {str(k): str(v) for k, v in raw["quoted"].items()}
@@ -214,6 +219,10 @@ def _reference(ref: Reference) -> list[Any]:
     return [ref.source, ref.quote, s.start, s.end, s.exact, s.prefix, s.suffix, ref.file, ref.line]
 
 
+def _index(ref: Reference, table: dict[Reference, int]) -> int:
+    return table.setdefault(ref, len(table))
+
+
 def _from_reference(row: list[Any]) -> Reference:
     source, quote, start, end, exact, prefix, suffix, file, line = row
     return Reference(source, quote, Span(start, end, exact, prefix, suffix), file, line)
@@ -227,15 +236,15 @@ def _from_mark(row: list[Any] | None) -> DraftMark | None:
     return None if row is None else DraftMark(*row)
 
 
-def _entity(entity: Entity) -> list[Any]:
-    names = [[n.text, n.lang, n.preferred, [_reference(r) for r in n.refs]] for n in entity.names]
+def _entity(entity: Entity, table: dict[Reference, int]) -> list[Any]:
+    names = [[n.text, n.lang, n.preferred, [_index(r, table) for r in n.refs]] for n in entity.names]
     return [entity.id, list(entity.types), entity.wikidata, names, entity.file, entity.line, _mark(entity.draft)]
 
 
-def _from_entity(row: list[Any]) -> Entity:
+def _from_entity(row: list[Any], table: list[Reference]) -> Entity:
     entity_id, types, wikidata, names, file, line, mark = row
     return Entity(entity_id, tuple(types), wikidata,
-                  tuple(Name(text, lang, preferred, tuple(_from_reference(r) for r in refs))
+                  tuple(Name(text, lang, preferred, tuple(table[i] for i in refs))
                         for text, lang, preferred, refs in names),
                   file, line, _from_mark(mark))
 
@@ -262,27 +271,27 @@ def _from_value(row: list[Any]) -> Value:
     raise ValueError(f"unknown value kind {kind!r}")
 
 
-def _claim(claim: Claim) -> list[Any]:
-    return [claim.subject, claim.property, _value(claim.value), [_reference(r) for r in claim.refs], claim.file,
+def _claim(claim: Claim, table: dict[Reference, int]) -> list[Any]:
+    return [claim.subject, claim.property, _value(claim.value), [_index(r, table) for r in claim.refs], claim.file,
             claim.line, claim.point_in_time, claim.role, claim.rank, claim.note, _mark(claim.draft)]
 
 
-def _from_claim(row: list[Any]) -> Claim:
+def _from_claim(row: list[Any], table: list[Reference]) -> Claim:
     subject, prop, value, refs, file, line, point_in_time, role, rank, note, mark = row
-    return Claim(subject, prop, _from_value(value), tuple(_from_reference(r) for r in refs), file, line,
+    return Claim(subject, prop, _from_value(value), tuple(table[i] for i in refs), file, line,
                  point_in_time, role, rank, note, _from_mark(mark))
 
 
-def _statement(st: Statement) -> list[Any]:
+def _statement(st: Statement, table: dict[Reference, int]) -> list[Any]:
     return [_term(st.subject), _term(st.predicate), _term(st.object), st.iri.value, st.rank,
-            [[iri.value, _reference(ref)] for iri, ref in st.refs.items()],
+            [[iri.value, _index(ref, table)] for iri, ref in st.refs.items()],
             sorted(st.points_in_time), sorted(st.roles), st.notes, st.origin]
 
 
-def _from_statement(row: list[Any]) -> Statement:
+def _from_statement(row: list[Any], table: list[Reference]) -> Statement:
     s, p, o, iri, rank, refs, points_in_time, roles, notes, origin = row
     return Statement(_from_node(s), _from_node(p), _from_term(o), ox.NamedNode(iri), rank,
-                     {ox.NamedNode(ref_iri): _from_reference(ref) for ref_iri, ref in refs},
+                     {ox.NamedNode(ref_iri): table[i] for ref_iri, i in refs},
                      set(points_in_time), set(roles), list(notes), origin)
 
 

@@ -95,7 +95,7 @@ def test_a_foreign_entry_is_not_trusted(project: Project) -> None:
 def test_an_entry_of_another_format_is_not_trusted(project: Project) -> None:
     build(project, run_shacl=False)
     entry = entries(project.root)[0]
-    data = entry.read_bytes().replace(b"kg-build-cache/1", b"kg-build-cache/0")
+    data = entry.read_bytes().replace(b"kg-build-cache/2", b"kg-build-cache/1")
     entry.write_bytes(data)
     assert decode(data, entry.stem) is None
     assert stats_of(project).misses == 1
