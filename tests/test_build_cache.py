@@ -24,6 +24,7 @@ from kg.inputs.facts import fact_files
 from kg.pipeline import build, load_registries
 from kg.project import Project, open_project
 from tests.helpers import kg_process, scratch_project
+from tests.test_incremental import REPEATED
 
 
 def context_of(project: Project) -> Context:
@@ -196,3 +197,16 @@ def test_a_build_killed_while_writing_entries_leaves_a_cache_the_next_build_can_
     assert built == clean_files(project)
     assert sorted(p.name for p in folder.iterdir()) == [p.name for p in entries(project.root)]
     assert len(entries(project.root)) == len(fact_files(project.facts_dir))
+
+
+
+def test_a_triple_two_files_claim_merges_as_in_a_clean_build(project: Project) -> None:
+    """The statement mission.yaml makes gets zz-repeat.yaml's reference and note too."""
+    build(project, run_shacl=False)
+    (project.facts_dir / "zz-repeat.yaml").write_text(REPEATED, encoding="utf-8")
+    result = build(project, run_shacl=False)
+    assert stats_of(project).misses == 0
+    assert result.files == clean_files(project)
+    merged = [st for st in result.graph.statements if st.predicate.value.endswith("#plannedReturnDate")
+              and st.object.value == "2021-10-17"]
+    assert len(merged) == 1 and len(merged[0].refs) == 2 and len(merged[0].notes) == 2

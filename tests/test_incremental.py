@@ -84,12 +84,22 @@ NEW_PROPERTY = ('\nkg:cacheProbe a owl:DatatypeProperty ;\n    rdfs:label "cache
                 '    rdfs:domain schema:Thing ; rdfs:range xsd:string ;\n'
                 '    rdfs:comment "A property no fact uses: it changes the ontology only."@en .\n')
 
+REPEATED = """claims:
+  - subject: mission/soyuz-ms-19
+    property: kg:plannedReturnDate
+    value: 2021-10-17
+    note: "Repeated in a second file, with a reference of its own."
+    refs:
+      - {source: 002_61f4a650ca5522b8, quote: "returning to Earth on October 17th"}
+"""
+
 CACHED_EDITS = st.one_of(
     st.tuples(st.just("date"), st.sampled_from(["2021-10-17", "2021-10-18"])),
     st.tuples(st.just("claim in"), st.sampled_from(["mission.yaml", "zz-extra.yaml", "nowhere"])),
     # entities.yaml defines what people.yaml's claims resolve against: schema:Person is the wrong class
     st.tuples(st.just("occupation type"), st.sampled_from(["schema:Occupation", "schema:Person"])),
     st.tuples(st.just("ontology"), st.booleans()),
+    st.tuples(st.just("repeat"), st.booleans()),  # a second file claims mission.yaml's triple
     st.tuples(st.just("corrupt entry"), st.integers(min_value=0, max_value=10_000)),
     st.tuples(st.just("truncate entry"), st.integers(min_value=0, max_value=10_000)),
     st.tuples(st.just("swap entries"), st.integers(min_value=0, max_value=10_000)),
@@ -143,6 +153,12 @@ def test_cached_builds_equal_clean_builds_at_every_step(edits: list[tuple[str, o
                 text = text.replace(OCCUPATION_TYPE, OCCUPATION_TYPE.replace("schema:Occupation", str(value)))
                 entities.write_text(text.replace("type: schema:Person\n    wikidata: Q33999",
                                                  f"type: {value}\n    wikidata: Q33999"), encoding="utf-8")
+            elif kind == "repeat":
+                repeat = root / "facts" / "zz-repeat.yaml"
+                if value:
+                    repeat.write_text(REPEATED, encoding="utf-8")
+                else:
+                    repeat.unlink(missing_ok=True)
             elif kind == "ontology":
                 ontology.write_text(vocabulary + (NEW_PROPERTY if value else ""), encoding="utf-8")
             else:
