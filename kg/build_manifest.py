@@ -30,6 +30,7 @@ from kg.project import Project
 from kg.project.config import PROJECT_FILE
 
 if TYPE_CHECKING:
+    from kg.build_cache import Workers
     from kg.pipeline import BuildResult
 
 MANIFEST_FILE = "build-manifest.json"
@@ -246,7 +247,7 @@ class Reused:
 
 
 def build_or_reuse(project: Project, *, shacl: bool, validator: str, write: Callable[[BuildResult], None],
-                   on_stage: Callable[[str], None] | None = None) -> BuildResult | Reused:
+                   on_stage: Callable[[str], None] | None = None, workers: Workers | None = None) -> BuildResult | Reused:
     """Build and `write` output/ (kg.api's write step: the files, then the store and site that
     follow them), recording the manifest; or, when the manifest says the inputs, options, code and
     outputs are as the last build left them, do nothing. Hold the project lock."""
@@ -261,7 +262,7 @@ def build_or_reuse(project: Project, *, shacl: bool, validator: str, write: Call
         if inputs != known.inputs or outputs != known.outputs:  # a file was hashed again: remember it
             record(project, Manifest(inputs, outputs, options, known.summary, known.notes, known.verbose_notes))
         return Reused(known, {"check": time.perf_counter() - started})
-    result = build(project, run_shacl=shacl, validator=validator, on_stage=on_stage)
+    result = build(project, run_shacl=shacl, validator=validator, on_stage=on_stage, workers=workers)
     if on_stage:
         on_stage("write")
     forget(project)

@@ -49,7 +49,8 @@ def fault_point(name: str) -> None:
     (SIGSTOP) instead, `:enospc` raises "No space left on device" there. The points: locked (the
     lock taken), staging (a file staged), store-fill (a store loaded, before its manifest),
     after-staging, after-journal (committed), between-renames (after each rename), folder-swap
-    (an old folder moved aside, the new one not yet in), after-renames. tests/test_crash.py uses them."""
+    (an old folder moved aside, the new one not yet in), after-renames, cache-entry (a kg.build_cache
+    entry written, not yet renamed). tests/test_crash.py and tests/test_build_cache.py use them."""
     hook = os.environ.get("KG_TEST_HOOK")
     if not hook:
         return

@@ -213,7 +213,7 @@ class _Mapper:
         self.project = project
         self.mint = Minter(project)
         self.sources = sources
-        self.statements: dict[tuple[str, str, str, str | None, str | None], Statement] = {}
+        self.statements: dict[StatementKey, Statement] = {}
         self.metadata: list[ox.Triple] = []
         self.problems: list[Problem] = []
 
@@ -379,7 +379,51 @@ def map_facts(facts: Facts, sources: dict[str, Source], project: Project) -> Map
     mapper = _Mapper(project, sources)
     mapper.entities(facts)
     mapper.claims(facts)
+    return _assembled(mapper)
+
+
+def _assembled(mapper: _Mapper) -> MappedGraph:
     mapper.source_triples()
     statements = sorted(mapper.statements.values(), key=lambda st: st.iri.value)
     asserted = sorted({st.triple for st in statements if st.asserted}, key=str)
     return MappedGraph(asserted, mapper.provenance(), mapper.metadata, statements, mapper.problems)
+
+
+StatementKey = tuple[str, str, str, str | None, str | None]
+
+
+@dataclass
+class MappedPart:
+    """One facts file mapped alone: the statements its entities make and those its claims make
+    (map_facts maps every file's entities before any file's claims), each in the order first made,
+    and its entities' metadata triples (owl:sameAs)."""
+
+    entity_statements: list[Statement]
+    claim_statements: list[Statement]
+    metadata: list[ox.Triple]
+    problems: list[Problem]
+
+
+def statement_key(statement: Statement) -> StatementKey:
+    """What _Mapper.add merges statements by: the triple and its qualifiers."""
+    return (str(statement.subject), str(statement.predicate), str(statement.object),
+            next(iter(statement.roles), None), next(iter(statement.points_in_time), None))
+
+
+def map_part(facts: Facts, project: Project) -> MappedPart:
+    """One file's facts mapped alone (kg.build_cache merges the parts with graph_of)."""
+    entities, claims = _Mapper(project, {}), _Mapper(project, {})
+    entities.entities(facts)
+    claims.claims(facts)
+    return MappedPart(list(entities.statements.values()), list(claims.statements.values()), entities.metadata,
+                      entities.problems + claims.problems)
+
+
+def graph_of(statements: dict[StatementKey, Statement], metadata: list[ox.Triple], sources: dict[str, Source],
+             project: Project) -> MappedGraph:
+    """The whole graph from statements already merged (in the order map_facts makes them) and the
+    entities' metadata: what map_facts returns for the facts they came from."""
+    mapper = _Mapper(project, sources)
+    mapper.statements = statements
+    mapper.metadata = list(metadata)
+    return _assembled(mapper)

@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg import build_cache
+from kg.build_cache import Workers
 from kg.conflicts import Conflict, mapped_conflicts
 from kg.errors import FactsError, ValidationFailed
 from kg.files import write_atomically
@@ -102,13 +104,38 @@ def load_registries(project: Project) -> Inputs:
 def load_inputs(project: Project, extra_fact_files: list[Path] | None = None,
                 fact_texts: Mapping[Path, str] | None = None) -> Inputs:
     """Everything a build reads; `fact_texts` replaces some facts files' text (kg rank's edit)."""
+    inputs = _checked_registries(project)
+    inputs.facts = read_facts(_fact_paths(project, extra_fact_files), inputs.ontology, inputs.sources,
+                              inputs.known_qids, project.root, texts=fact_texts)
+    return inputs
+
+
+def _checked_registries(project: Project) -> Inputs:
     inputs = load_registries(project)
     for source in inputs.sources.values():
         source.text  # every text exists, is UTF-8 and matches its checksum, before any fact is read
-    paths = fact_files(project.facts_dir) + list(extra_fact_files or [])
-    inputs.facts = read_facts(paths, inputs.ontology, inputs.sources, inputs.known_qids, project.root,
-                              texts=fact_texts)
     return inputs
+
+
+def _fact_paths(project: Project, extra_fact_files: list[Path] | None) -> list[Path]:
+    return fact_files(project.facts_dir) + list(extra_fact_files or [])
+
+
+def _read_cached(project: Project, extra_fact_files: list[Path] | None,
+                 workers: Workers) -> tuple[Inputs, Callable[[], MappedGraph]]:
+    """The inputs, with every facts file's part from kg.build_cache (computed for the files it
+    misses), and the map stage: the parts merged, or map_facts where they cannot be."""
+    inputs = _checked_registries(project)
+    paths = _fact_paths(project, extra_fact_files)
+    context = build_cache.make_context(project, inputs.ontology, inputs.sources, inputs.known_qids)
+    parts = build_cache.read_parts(context, paths, workers, prune=not extra_fact_files)
+    facts = None if parts is None else build_cache.merge_facts(context, parts)
+    if parts is None or facts is None:
+        inputs.facts = read_facts(paths, inputs.ontology, inputs.sources, inputs.known_qids, project.root)
+        return inputs, lambda: map_facts(inputs.facts, inputs.sources, project)
+    inputs.facts = facts
+    cached = parts
+    return inputs, lambda: build_cache.merge_graph(context, cached) or map_facts(facts, inputs.sources, project)
 
 
 def raise_for(problems: list[Problem], where: str = "facts") -> None:
@@ -126,14 +153,24 @@ def build(
     extra_fact_files: list[Path] | None = None,
     on_stage: Callable[[str], None] | None = None,
     fact_texts: Mapping[Path, str] | None = None,
+    workers: Workers | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     """Everything but writing: fails on any facts error or SHACL violation. `on_stage` is told
-    the name of each stage as it starts (read, map, validate, serialise)."""
+    the name of each stage as it starts (read, map, validate, serialise). Facts files are read
+    and mapped through kg.build_cache (on `workers`), unless `fact_texts` replaces some: then
+    the read stage also maps the files the cache misses, and the map stage merges.
+    `cache=False` reads and maps every file, using and writing no cache (a clean build)."""
     timings: dict[str, float] = {}
     stage = on_stage or (lambda name: None)
     stage("read")
     t0 = time.perf_counter()
-    inputs = load_inputs(project, extra_fact_files, fact_texts)
+    map_stage: Callable[[], MappedGraph]
+    if fact_texts or not cache:
+        inputs = load_inputs(project, extra_fact_files, fact_texts)
+        map_stage = functools.partial(map_facts, inputs.facts, inputs.sources, project)
+    else:
+        inputs, map_stage = _read_cached(project, extra_fact_files, workers or Workers())
     vocabulary_problems = check_ontology(project)
     raise_for([*vocabulary_problems, *inputs.facts.problems],
               "ontology/ and facts" if errors_of(vocabulary_problems) else "facts")
@@ -141,7 +178,7 @@ def build(
 
     stage("map")
     t0 = time.perf_counter()
-    graph = map_facts(inputs.facts, inputs.sources, project)
+    graph = map_stage()
     raise_for(graph.problems)
     conflicts = mapped_conflicts(graph.statements, inputs.ontology.functional, inputs.ontology.planned)
     timings["map"] = time.perf_counter() - t0

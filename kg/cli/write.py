@@ -41,9 +41,16 @@ def init(directory: Path, name: str | None, title: str | None, base_iri: str | N
 @click.option("--validator", type=click.Choice(CHOICES), default="auto", show_default=True,
               help="SHACL engine: pyshacl, or the same shapes compiled to SPARQL on Oxigraph (fast); "
                    "auto is the compiled engine.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Read and map the facts files the build cache misses in N processes (1: in this process; "
+                   "default: the CPUs, up to 8; a pool starts only for 16 misses or more).")
+@click.option("--scheduler", metavar="ADDRESS|local",
+              help="Read and map them on a Dask cluster instead: its scheduler's address (tcp://host:8786), "
+                   "or local for a local cluster (needs the dask extra: pip install 'kg[dask]').")
 @no_wait_option
 @with_project
-def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validator: str, no_wait: bool) -> None:
+def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validator: str, jobs: int | None,
+          scheduler: str | None, no_wait: bool) -> None:
     """Build the graph from sources/ and facts/ into output/.
 
     Fails (exit 1) when a quote is not in its source or SHACL finds a violation; conflicts
@@ -54,10 +61,13 @@ def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validato
       kg build --verbose
     """
     from kg.api import build_or_reuse
+    from kg.build_cache import Workers, default_jobs
     from kg.cli.progress import StageProgress
 
     progress = None if quiet else StageProgress(["read", "map", "validate", "serialise", "write"])
-    result = build_or_reuse(project, shacl=not no_shacl, validator=validator, wait=not no_wait, on_stage=progress)
+    workers = Workers(jobs=jobs or (1 if scheduler else default_jobs()), scheduler=scheduler)
+    result = build_or_reuse(project, shacl=not no_shacl, validator=validator, wait=not no_wait, on_stage=progress,
+                            workers=workers)
     if progress:
         progress.finish()
     if quiet:

@@ -450,10 +450,13 @@ def read_facts(
     root: Path | None = None,
     known: Mapping[str, Entity] | None = None,
     texts: Mapping[Path, str] | None = None,
+    links: bool = True,
 ) -> Facts:
     """Read fact files; problems are collected in Facts.problems, never raised one by one.
     Claims may use the `known` entities (of the graph the files would join) as well as their own.
-    `texts` gives some files' new text, read instead of what is on disk (kg rank's edit)."""
+    `texts` gives some files' new text, read instead of what is on disk (kg rank's edit).
+    `links=False` leaves out the check of the entities claims name (link_problems does it, once
+    every file is read: kg.build_cache reads each file alone)."""
     reader = _Reader(ontology, sources, known_qids, {} if known is None else known)
     for path in paths:
         display = display_path(path, root) if root else str(path)
@@ -478,5 +481,13 @@ def read_facts(
             lines = items.lines if isinstance(items, LocatedList) else [document.line_of(key)] * len(items)
             for raw, line in zip(items, lines):
                 read(raw, line)
-    reader.check_links()
+    if links:
+        reader.check_links()
     return reader.facts
+
+
+def link_problems(facts: Facts, ontology: Ontology) -> list[Problem]:
+    """What read_facts' last check finds in `facts`: unknown entities and entities of the wrong class."""
+    reader = _Reader(ontology, {}, None, facts=Facts(facts.entities, facts.claims))
+    reader.check_links()
+    return reader.facts.problems
