@@ -3,9 +3,9 @@ its bytes and of everything reading and mapping it depends on, so a build reads 
 the files whose key changed (kg.pipeline.build).
 
 What one file's result depends on, besides its bytes and its name (entities and claims carry
-it): the ontology (its triples and prefixes), kg.toml (base IRI, prefixes), the verified Wikidata
-IDs, kg's code and the library versions (kg.build_manifest.code_fingerprint) — all in the key —
-and the sources it quotes (their checksum and language), which the entry records and a lookup
+it): the ontology (its triples and prefixes), the project's settings (kg.toml's, or a Project
+built in code), the verified Wikidata IDs, kg's code and the library versions
+(kg.build_manifest.code_fingerprint) — all in the key — and the sources it quotes (their checksum and language), which the entry records and a lookup
 compares. What a file shares with others is checked once all are read, on the merged result:
 an entity defined twice, a claim naming an entity of another file (kg.inputs.facts.link_problems),
 and one triple given two ranks. A file with a problem of its own is never cached, and any problem
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -44,7 +45,6 @@ from kg.lock import STATE_DIR
 from kg.mapping import MappedGraph, Statement, StatementKey, graph_of, map_part, statement_key
 from kg.model import Facts, Reference, Source
 from kg.project import Project
-from kg.project.config import PROJECT_FILE
 
 CACHE_FOLDER = Path(STATE_DIR) / "cache" / "facts"
 SUFFIX = ".entry"
@@ -78,13 +78,21 @@ class Context:
 def make_context(project: Project, ontology: Ontology, sources: dict[str, Source],
                  known_qids: set[str] | None) -> Context:
     digest = hashlib.sha256(f"{FORMAT}\0{code_fingerprint()}\0".encode())
-    digest.update((project.root / PROJECT_FILE).read_bytes() + b"\0")
+    digest.update(json.dumps(project_settings(project), sort_keys=True).encode() + b"\0")
     digest.update(json.dumps([project.base_iri, project.kg, sorted(ontology.prefixes.items())]).encode() + b"\0")
     for line in sorted(str(t) for t in ontology.triples):
         digest.update(line.encode() + b"\n")
     digest.update(b"\0" + ("-" if known_qids is None else " ".join(sorted(known_qids))).encode())
     return Context(project, ontology, sources, None if known_qids is None else frozenset(known_qids),
                    digest.hexdigest())
+
+
+def project_settings(project: Project) -> dict[str, object]:
+    """The project's settings as its Project holds them (read from kg.toml or built in code), but
+    for where it lives and which store it uses, which no mapped statement depends on."""
+    settings = dataclasses.asdict(project)
+    del settings["root"], settings["store_override"]
+    return settings
 
 
 def source_fingerprint(source: Source) -> str:

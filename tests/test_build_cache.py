@@ -4,6 +4,7 @@ checks that under random edits)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import signal
 from pathlib import Path
@@ -111,6 +112,23 @@ def test_a_changed_ontology_invalidates_every_entry(project: Project) -> None:
     stats = stats_of(project)
     assert (stats.hits, stats.misses) == (0, len(fact_files(project.facts_dir)))
     assert build(project, run_shacl=False).files == clean_files(project)
+
+
+def test_a_project_built_in_code_without_a_kg_toml_builds_and_caches(project: Project) -> None:
+    """A Project made in code (as the library's callers do) has no kg.toml to read: the key is
+    its settings, and a setting changed in code misses every entry (a failure in CI, where the
+    key read the file)."""
+    (project.root / "kg.toml").unlink()
+    clean = clean_files(project)
+    assert build(project, run_shacl=False).files == clean
+    files = len(fact_files(project.facts_dir))
+    assert (stats_of(project).hits, stats_of(project).misses) == (files, 0)
+    moved = dataclasses.replace(project, store_override=project.root / "another-store")
+    assert stats_of(moved).misses == 0  # which store it loads into maps nothing differently
+    renamed = dataclasses.replace(project, base_iri="https://example.org/elsewhere/")
+    stats = stats_of(renamed)
+    assert (stats.hits, stats.misses) == (0, files)
+    assert build(renamed, run_shacl=False).files == clean_files(renamed)
 
 
 def test_a_changed_source_invalidates_the_entries_that_quote_it_and_a_new_one_none(project: Project) -> None:
