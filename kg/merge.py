@@ -25,6 +25,8 @@ class Plan:
     changed_outputs: list[str]
     summary: str
     origins: Mapping[str, str] | None = None  # facts file:line of the new graph's statements (kg.origins)
+    counts: str = ""  # the build's summary without its time, and its notes: the build manifest's
+    notes: tuple[list[str], list[str]] = ([], [])  # (plain, verbose)
 
 
 def plan_add(paths: list[Path], project: Project) -> Plan:
@@ -49,7 +51,8 @@ def plan_add(paths: list[Path], project: Project) -> Plan:
              for path in paths}
     origins = {iri: _moved(where, moved) for iri, where in graph_origins(result.inputs.facts, result.graph,
                                                                           project).items()}
-    return Plan(outcome, targets, result.files, changed, result.summary(), origins)
+    return Plan(outcome, targets, result.files, changed, result.summary(), origins, result.counts(),
+                (result.notes(), result.notes(verbose=True)))
 
 
 def changed_outputs(files: Mapping[str, bytes], project: Project) -> list[str]:
@@ -69,7 +72,10 @@ def apply(plan: Plan, project: Project) -> None:
     leaves all of them old or all new. A store that held the old output/ follows by the
     difference (kg.store_delta), staged in that change and applied once it is committed — by the
     next writer if this one is killed first — or, when the difference is most of the graph, by a
-    new store staged in the same change (a full load)."""
+    new store staged in the same change (a full load). The build manifest then records the new
+    output/, so a `kg build` that follows does nothing; it is removed before the change, so a
+    kill in between leaves no record rather than a wrong one."""
+    from kg.build_manifest import Manifest, build_options, forget, input_stamps, output_stamps, record
     from kg.store_delta import build_difference, finish_pending, stage_pending
 
     outputs = {project.output_dir / name: data for name, data in plan.output_files.items()}
@@ -78,6 +84,7 @@ def apply(plan: Plan, project: Project) -> None:
     recorded = manifest(store_dir) if held is not None else None
     new = {name: plan.output_files[name] for name in held} if held is not None else {}
     difference = build_difference(project, held, new) if held is not None and recorded is not None else None
+    forget(project)
     with Change(project.root) as change:
         for final, data in sorted((plan.new_facts | outputs).items()):
             change.stage(final, data)
@@ -96,3 +103,5 @@ def apply(plan: Plan, project: Project) -> None:
                               "the next kg command that writes the project updates it") from exc
     elif held is not None:
         refresh_stamps(project, store_dir)
+    record(project, Manifest(input_stamps(project), output_stamps(project, plan.output_files),
+                             build_options(shacl=True, validator="auto"), plan.counts, *plan.notes))

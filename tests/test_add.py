@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,22 @@ def test_a_name_clash_is_refused(project: Path, tmp_path: Path) -> None:
     assert result.output == (f"error: {project / 'facts' / 'film.yaml'} exists already: "
                              "rename film.yaml before adding it\n")
     assert snapshot(project) == before
+
+
+def test_a_build_after_add_does_nothing_and_add_wrote_what_a_clean_build_writes(project: Path, tmp_path: Path) -> None:
+    """kg add records the build manifest: the `kg build` (or `make`) after it rebuilds nothing,
+    and what the manifest vouches for is a clean build's bytes (it failed before: kg add left
+    the manifest of the build before it, so the next build did everything again)."""
+    new = tmp_path / "shipenko-flight.yaml"
+    new.write_text(NEW_CLAIM, encoding="utf-8")
+    assert CliRunner().invoke(main, ["add", str(new)]).exit_code == 0
+    added = snapshot(project)
+    again = CliRunner().invoke(main, ["build"])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[0].endswith(", unchanged (nothing rebuilt)")
+    assert snapshot(project) == added
+    (project / ".kg" / "build-manifest.json").unlink()
+    shutil.rmtree(project / ".kg" / "cache")
+    clean = CliRunner().invoke(main, ["build", "-q"])
+    assert clean.exit_code == 0, clean.output
+    assert snapshot(project) == added
