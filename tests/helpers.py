@@ -88,41 +88,54 @@ def require_tool(found: bool, what: str) -> None:
 @contextmanager
 def running_server(project: Path, site: Path, *options: str) -> Iterator[str]:
     """Start `kg --project PROJECT serve --port 0 --quiet` as a process, wait until it answers,
-    yield its URL, and stop it by its pid."""
+    yield its URL, and stop it by its pid. Its stderr goes to a file (a pipe nobody reads would
+    block it once full); if it exited on its own before the stop, the stop says how, with that
+    stderr, so a test that found it gone is explained."""
     import select
     import subprocess
     import sys
+    import tempfile
     import time
 
     import requests
 
     command = [sys.executable, "-c", "from kg.cli import main; main()", "--project", str(project),
                "serve", "--port", "0", "--quiet", "--site", str(site), *options]
-    process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        ready, _, _ = select.select([process.stdout], [], [], 60)
-        line = process.stdout.readline() if ready else ""  # type: ignore[union-attr]
-        if not line.startswith("serving "):
-            process.kill()
-            raise RuntimeError(f"kg serve did not start: {line!r} {process.stderr.read()!r}")  # type: ignore[union-attr]
-        url = line.split()[1]
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(url, timeout=5)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=stderr, text=True)
+
+        def said() -> str:
+            stderr.seek(0)
+            return stderr.read().decode("utf-8", "replace")[-4000:]
+
         try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+            ready, _, _ = select.select([process.stdout], [], [], 60)
+            line = process.stdout.readline() if ready else ""  # type: ignore[union-attr]
+            if not line.startswith("serving "):
+                process.kill()
+                process.wait(10)
+                raise RuntimeError(f"kg serve did not start: {line!r} {said()!r}")
+            url = line.split()[1]
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    requests.get(url, timeout=5)
+                    break
+                except requests.ConnectionError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            yield url
+            if process.poll() is not None:
+                raise RuntimeError(f"kg serve (pid {process.pid}) exited on its own with status "
+                                   f"{process.returncode} while in use; its stderr: {said()!r}")
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
 
 
 def kg_process(project: Path, *args: str, hook: str | None = None, **popen: object) -> subprocess.Popen[str]:
