@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from kg.draft import patterns
 from kg.draft.against import compare
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
+from kg.draft.corroboration import corroborated, implied
 from kg.draft.cues import find_new_entities
 from kg.draft.descriptions import descriptions
 from kg.draft.gazetteer import find_mentions, name_forms
@@ -121,7 +122,9 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
               *patterns.directors(text, every), *roles.claims, *quoted_claims,
-              *descriptions(text, every, language), *heights(text, every)]
+              *descriptions(text, every, language), *heights(text, every),
+              *corroborated(text, every, graph.known.claims_about, ontology.compact),
+              *implied(text, every, graph.known.claims_about, list(known), ontology.compact)]
     claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.role or "", c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
