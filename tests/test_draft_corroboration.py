@@ -37,6 +37,10 @@ def about(subject: str) -> list[Claim]:
     return [c for c in CLAIMS if c.subject == subject]
 
 
+def valued(value: str) -> list[Claim]:
+    return [c for c in CLAIMS if isinstance(c.value, EntityValue) and c.value.id == value]
+
+
 def compact(iri: str) -> str:
     return "kg:" + iri.removeprefix(KG)
 
@@ -61,7 +65,7 @@ def test_no_known_claim_across_sentences_nor_deprecated() -> None:
 
 def test_values_a_sentence_lists_of_an_unnamed_subject_are_the_subjects_claims() -> None:
     text = "Ben Frost and Cleo Marsh took off at dawn. They reached orbit."
-    found = implied(text, find_mentions(text, known()), about, list(NAMES), compact)
+    found = implied(text, find_mentions(text, known()), about, valued, compact)
     quote = "Ben Frost and Cleo Marsh"
     # the mission (three known claims) wins over its launch (two) for the same values
     assert rows(found) == [("mission/aurora-7", "kg:crewMember", "person/ben-frost", quote, 0, "known-claims-implied"),
@@ -70,6 +74,6 @@ def test_values_a_sentence_lists_of_an_unnamed_subject_are_the_subjects_claims()
 
 def test_one_value_or_a_named_subject_implies_nothing() -> None:
     one = "Ben Frost took off at dawn."
-    assert implied(one, find_mentions(one, known()), about, list(NAMES), compact) == []
+    assert implied(one, find_mentions(one, known()), about, valued, compact) == []
     named = "Aurora 7 carried Ben Frost and Cleo Marsh."
-    assert implied(named, find_mentions(named, known()), about, list(NAMES), compact) == []
+    assert implied(named, find_mentions(named, known()), about, valued, compact) == []

@@ -56,24 +56,31 @@ def corroborated(text: str, mentions: list[Mention], known_claims: Callable[[str
 
 
 
-def implied(text: str, mentions: list[Mention], known_claims: Callable[[str], list[Claim]], subjects: list[str],
-            compact: Callable[[str], str]) -> list[ClaimCandidate]:
+def kind(entity: str) -> str:
+    """mission/soyuz-ms-19 -> mission: an id's kind."""
+    return entity.partition("/")[0]
+
+
+def implied(text: str, mentions: list[Mention], known_claims: Callable[[str], list[Claim]],
+            claims_valued: Callable[[str], list[Claim]], compact: Callable[[str], str]) -> list[ClaimCandidate]:
     """Known claims of one subject and property that a sentence names two or more values of without
     naming the subject ("X, Y and Z take off" of a mission the graph knows X, Y and Z the crew of).
     Where several subjects' claims share the values named, a subject the sentence names (its claims
     are known-claim-in-sentence's) wins, then the one naming the most values, then the subject the
-    graph says the most about (a mission rather than one of its events)."""
-    by_value: dict[str, list[Claim]] = {}
+    graph says the most about (a mission rather than one of its events). A sentence naming an
+    entity of the subject's kind (another mission) implies nothing of it."""
+    by_value = {m.entity: [c for c in claims_valued(m.entity) if c.rank != "deprecated"] for m in mentions}
     said: dict[str, int] = {}
-    for subject in subjects:
-        claims = known_claims(subject)
-        said[subject] = len(claims)
-        for claim in claims:
-            if isinstance(claim.value, EntityValue) and claim.rank != "deprecated":
-                by_value.setdefault(claim.value.id, []).append(claim)
+
+    def said_about(subject: str) -> int:
+        if subject not in said:
+            said[subject] = len(known_claims(subject))
+        return said[subject]
+
     found: list[ClaimCandidate] = []
     for group in _sentences(text, mentions):
         named = {m.entity for m in group}
+        kinds = {kind(e) for e in named}  # a sentence naming another mission speaks of that one
         sets: dict[tuple[str, str], dict[str, Claim]] = {}
         taken: set[str] = set()  # values a named subject's known claims account for
         for entity in sorted(named):
@@ -82,13 +89,14 @@ def implied(text: str, mentions: list[Mention], known_claims: Callable[[str], li
                     sets.setdefault((claim.subject, claim.property), {}).setdefault(entity, claim)
                 else:
                     taken.add(entity)
-        for (subject, prop), claims in sorted(sets.items(), key=lambda kv: (-len(kv[1]), -said[kv[0][0]], kv[0])):
-            if len(claims) < 2 or taken & set(claims):
+        ranked = sorted(sets.items(), key=lambda kv: (-len(kv[1]), -said_about(kv[0][0]), kv[0]))
+        for (subject, prop), valued in ranked:
+            if len(valued) < 2 or taken & set(valued) or kind(subject) in kinds:
                 continue
-            taken |= set(claims)
-            values = [m for m in group if m.entity in claims]
+            taken |= set(valued)
+            values = [m for m in group if m.entity in valued]
             start, end = min(m.start for m in values), max(m.end for m in values)
-            for value, claim in claims.items():
+            for value, claim in valued.items():
                 found.append(ClaimCandidate(subject, compact(prop), value, quote_at(text, start, end),
                                             "known-claims-implied", 0.5, role=claim.role))
     return found

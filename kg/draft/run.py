@@ -122,9 +122,12 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
               *patterns.directors(text, every), *roles.claims, *quoted_claims,
-              *descriptions(text, every, language), *heights(text, every),
-              *corroborated(text, every, graph.known.claims_about, ontology.compact),
-              *implied(text, every, graph.known.claims_about, list(known), ontology.compact)]
+              *descriptions(text, every, language), *heights(text, every)]
+    # a known claim another rule proposes already has that rule's quote, closer to what states it
+    stated = {(c.subject, c.property, c.value_text()) for c in claims}
+    claims += [c for c in [*corroborated(text, every, graph.known.claims_about, ontology.compact),
+                           *implied(text, every, graph.known.claims_about, graph.known.claims_valued, ontology.compact)]
+               if (c.subject, c.property, c.value_text()) not in stated]
     claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.role or "", c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
