@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from kg.draft.gazetteer import find_mentions, name_forms
 from kg.draft.quantities import heights
 from kg.draft.quotations import quotations
 from kg.draft.quoting import quote_at, widen
+from kg.draft.relations import relations
 from kg.draft.roles import find_roles
 from kg.draft.writer import render
 from kg.errors import InputError
@@ -29,7 +30,7 @@ from kg.suggest import closest, did_you_mean
 if TYPE_CHECKING:
     from kg.draft.known import Known
     from kg.inputs.ontology import Ontology
-    from kg.model import Source
+    from kg.model import Entity, Source
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,11 @@ def _name_variants(text: str, mentions: list[Mention], known_forms: dict[str, se
                                                    quote_at(text, *widen(text, m.start, m.end, 2)), "name-variant",
                                                    m.confidence)
     return list(found.values())
+
+
+def _classes(known: Mapping[str, Entity], new: list[EntityCandidate], ontology: Ontology) -> dict[str, set[str]]:
+    """Each entity's classes (IRIs): the graph's, and a new candidate's (CURIEs, expanded)."""
+    return {**{e.id: {ontology.expand(t) for t in e.types} for e in new}, **{k: set(e.types) for k, e in known.items()}}
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,8 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
               *patterns.directors(text, every), *roles.claims, *quoted_claims,
-              *descriptions(text, every, language), *heights(text, every)]
+              *descriptions(text, every, language), *heights(text, every),
+              *relations(text, every, _classes(known, entities, ontology), ontology, forms)]
     # a known claim another rule proposes already has that rule's quote, closer to what states it
     stated = {(c.subject, c.property, c.value_text()) for c in claims}
     claims += [c for c in [*corroborated(text, every, graph.known.claims_about, ontology.compact),

@@ -1,0 +1,95 @@
+"""Claims between two mentions the text joins, the property chosen by the ontology's domains and
+ranges where it allows one between their classes:
+
+- a place beside a place: "the Vostok Cosmodrome, Freedonia", "a studio in Karaganda" -> the
+  first schema:containedInPlace the second, and a place's name that ends with another place's
+  ("the northern wing of the Lunar Base");
+- a person's organisation: "Ada Stone's Helio Works" -> the organisation kg:ownedBy the person
+  (not across a coordination, "Ada Stone's Helio Works and Orbitex", whose scope is unclear)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kg.draft.candidates import ClaimCandidate, Mention
+from kg.draft.quoting import quote_at
+from kg.inputs.ontology import Ontology
+from kg.namespaces import SCHEMA
+
+PLACE, PERSON, ORGANIZATION = SCHEMA + "Place", SCHEMA + "Person", SCHEMA + "Organization"
+COUNTRY = SCHEMA + "Country"
+BESIDE = re.compile(r", | in (?:the )?")
+POSSESSIVE = re.compile(r"(?:’s|'s) \Z")
+OF_THE_TAIL = re.compile(r" of (?:the )?(.+)\Z")
+LIST_GOES_ON = re.compile(r"(?:,| and| or) (?:the )?\Z")
+
+
+@dataclass(frozen=True)
+class _Relations:
+    text: str
+    mentions: list[Mention]
+    classes: Mapping[str, set[str]]  # entity id -> its classes' IRIs (known and new entities)
+    ontology: Ontology
+    forms: Mapping[str, str]  # the graph's name forms -> the entity each names
+
+    def is_a(self, entity: str, ancestor: str) -> bool:
+        return any(self.ontology.is_subclass(c, ancestor) for c in self.classes.get(entity, ()))
+
+    def allowed(self, subject: str, value: str) -> list[str]:
+        """The properties whose domain takes the subject's class and whose range the value's."""
+        found = []
+        for iri, info in sorted(self.ontology.properties.items()):
+            if info.domains and info.class_ranges and \
+                    any(self.is_a(subject, d) for d in info.domains) and any(self.is_a(value, r) for r in info.class_ranges):
+                found.append(self.ontology.compact(iri))
+        return found
+
+    def claim(self, subject: str, prop: str, value: str, start: int, end: int, rule: str) -> ClaimCandidate:
+        return ClaimCandidate(subject, prop, value, quote_at(self.text, start, end), rule, 0.6)
+
+    def places(self) -> list[ClaimCandidate]:
+        found = []
+        for a, b in zip(self.mentions, self.mentions[1:]):
+            joined = BESIDE.fullmatch(self.text, a.end, b.start)
+            if joined is None or a.entity == b.entity or not (self.is_a(a.entity, PLACE) and self.is_a(b.entity, PLACE)):
+                continue
+            if self.is_a(a.entity, COUNTRY) or self.in_a_list(a, b):
+                continue  # "France, Spain and Italy" lists places; a country is in none the text names
+            if self.allowed(a.entity, b.entity) == ["schema:containedInPlace"]:
+                found.append(self.claim(a.entity, "schema:containedInPlace", b.entity, a.start, b.end,
+                                        "place-beside-place"))
+        for m in self.mentions:  # "Russian segment of the ISS": the last words name another place
+            tail = OF_THE_TAIL.search(m.form)
+            entity = self.forms.get(tail.group(1)) if tail else None
+            if entity is None or entity == m.entity or not (self.is_a(m.entity, PLACE) and self.is_a(entity, PLACE)):
+                continue
+            if self.allowed(m.entity, entity) == ["schema:containedInPlace"]:
+                found.append(self.claim(m.entity, "schema:containedInPlace", entity, m.start, m.end, "place-of-place"))
+        return found
+
+    def in_a_list(self, a: Mention, b: Mention) -> bool:
+        """Whether a place comes before `a` or after `b` in a list of places."""
+        before = [m for m in self.mentions if m.end <= a.start and self.is_a(m.entity, PLACE)]
+        after = [m for m in self.mentions if m.start >= b.end and self.is_a(m.entity, PLACE)]
+        return bool(before and LIST_GOES_ON.fullmatch(self.text, before[-1].end, a.start)) or \
+            bool(after and re.fullmatch(r"(?:,| and| or) (?:the )?", self.text[b.end:after[0].start]))
+
+    def owners(self) -> list[ClaimCandidate]:
+        found = []
+        for a, b in zip(self.mentions, self.mentions[1:]):
+            if not (self.is_a(a.entity, PERSON) and self.is_a(b.entity, ORGANIZATION)):
+                continue
+            if not POSSESSIVE.fullmatch(self.text, a.end, b.start) or re.match(r" and | or |, ", self.text[b.end:]):
+                continue
+            if "kg:ownedBy" in self.allowed(b.entity, a.entity):
+                found.append(self.claim(b.entity, "kg:ownedBy", a.entity, a.start, b.end, "possessive-owner"))
+        return found
+
+
+def relations(text: str, mentions: list[Mention], classes: Mapping[str, set[str]], ontology: Ontology,
+              forms: Mapping[str, str]) -> list[ClaimCandidate]:
+    """Containment and ownership claims between the mentions (every mention, in text order)."""
+    finder = _Relations(text, mentions, classes, ontology, forms)
+    return [*finder.places(), *finder.owners()]

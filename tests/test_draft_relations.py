@@ -1,0 +1,69 @@
+"""The draft's relations between joined mentions (kg/draft/relations.py) on texts written for these
+tests: containment between places (the ontology's one property from Place to Place) and a person's
+organisation by the possessive; each stays silent where the join is a list or a coordination."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.draft.gazetteer import find_mentions, name_forms
+from kg.draft.relations import relations
+from kg.inputs.ontology import Ontology, load_ontology
+from kg.model import Entity, Name
+from kg.namespaces import SCHEMA
+from kg.project import open_project
+
+KINDS = {"place/vostok-cosmodrome": ("kg:Spaceport", "Vostok Cosmodrome"), "country/freedonia": ("schema:Country", "Freedonia"),
+         "country/sylvania": ("schema:Country", "Sylvania"), "city/karaganda": ("schema:City", "Karaganda"),
+         "place/lunar-base": ("kg:SpaceStation", "Lunar Base"),
+         "place/lunar-base-north": ("schema:Place", "northern wing of the Lunar Base"),
+         "person/ada-stone": ("schema:Person", "Ada Stone"), "org/helio-works": ("schema:Corporation", "Helio Works"),
+         "org/orbitex": ("schema:Corporation", "Orbitex")}
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Ontology:
+    return load_ontology(open_project(Path(__file__).resolve().parent.parent))
+
+
+def found(text: str, ontology: Ontology) -> list[tuple[str, str, str, str, int, str]]:
+    known = {e: Entity(e, (ontology.expand(kind),), None, (Name(name, "en", True, ()),), "entities.yaml", 1)
+             for e, (kind, name) in KINDS.items()}
+    classes = {e: set(k.types) for e, k in known.items()}
+    claims = relations(text, find_mentions(text, known), classes, ontology, name_forms(known))
+    assert all(text[c.quote.start:c.quote.end] == c.quote.text for c in claims)
+    return sorted((c.subject, c.property, str(c.value), c.quote.text, c.quote.start, c.rule) for c in claims)
+
+
+def test_a_place_beside_a_place_is_contained_in_it(ontology: Ontology) -> None:
+    text = "The probe left the Vostok Cosmodrome, Freedonia, at dawn; its makers work in Karaganda in Sylvania."
+    assert found(text, ontology) == [
+        ("city/karaganda", "schema:containedInPlace", "country/sylvania", "Karaganda in Sylvania",
+         text.index("Karaganda"), "place-beside-place"),
+        ("place/vostok-cosmodrome", "schema:containedInPlace", "country/freedonia", "Vostok Cosmodrome, Freedonia",
+         text.index("Vostok"), "place-beside-place")]
+
+
+def test_a_place_named_of_another_is_contained_in_it(ontology: Ontology) -> None:
+    text = "They slept in the northern wing of the Lunar Base."
+    assert found(text, ontology) == [("place/lunar-base-north", "schema:containedInPlace", "place/lunar-base",
+                                      "northern wing of the Lunar Base", text.index("northern"), "place-of-place")]
+
+
+def test_a_list_of_places_or_a_country_first_is_no_containment(ontology: Ontology) -> None:
+    assert found("Teams came from Karaganda, Freedonia and Sylvania.", ontology) == []
+    assert found("Teams came from Freedonia, Karaganda.", ontology) == []
+    assert found("Ada Stone flew from Karaganda to the Lunar Base.", ontology) == []
+
+
+def test_a_persons_organisation_is_owned_by_the_person(ontology: Ontology) -> None:
+    text = "Investors cheered Ada Stone's Helio Works."
+    assert found(text, ontology) == [("org/helio-works", "kg:ownedBy", "person/ada-stone", "Ada Stone's Helio Works",
+                                      text.index("Ada"), "possessive-owner")]
+
+
+def test_a_possessive_over_a_coordination_owns_nothing(ontology: Ontology) -> None:
+    assert found("Investors cheered Ada Stone's Helio Works and Orbitex.", ontology) == []
+    assert found("Investors cheered Ada Stone and Helio Works.", ontology) == []
