@@ -123,7 +123,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     every = sorted([*every, *quoted_mentions], key=lambda m: (m.start, m.end))
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
-    claims = [*_name_variants(text, mentions, {e: {n.text for n in known[e].names} for e in known}, language),
+    claims = [*_name_variants(text, [*mentions, *(m for m in new_mentions if m.known_form)], {e: {n.text for n in known[e].names} for e in known}, language),
               *patterns.ages(text, every, date), *patterns.occupations(text, every),
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
