@@ -13,7 +13,7 @@ from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
 from kg.draft.corroboration import corroborated, implied
 from kg.draft.cues import find_new_entities
 from kg.draft.descriptions import descriptions
-from kg.draft.gazetteer import find_mentions, name_forms
+from kg.draft.gazetteer import find_mentions, longer_forms, name_forms
 from kg.draft.quantities import heights
 from kg.draft.quotations import quotations
 from kg.draft.quoting import quote_at, widen
@@ -123,7 +123,8 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     every = sorted([*every, *quoted_mentions], key=lambda m: (m.start, m.end))
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
-    claims = [*_name_variants(text, [*mentions, *(m for m in new_mentions if m.known_form)], {e: {n.text for n in known[e].names} for e in known}, language),
+    lengthened = longer_forms(text, mentions, known, ontology.labels)
+    claims = [*_name_variants(text, [*mentions, *(m for m in new_mentions if m.known_form), *lengthened], {e: {n.text for n in known[e].names} for e in known}, language),
               *patterns.ages(text, every, date), *patterns.occupations(text, every),
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
