@@ -15,7 +15,7 @@ from kg.draft.cues import find_new_entities
 from kg.draft.descriptions import descriptions
 from kg.draft.gazetteer import find_mentions, longer_forms, name_forms
 from kg.draft.quantities import heights
-from kg.draft.quotations import quotations
+from kg.draft.quotations import about, quotations
 from kg.draft.quoting import quote_at, widen
 from kg.draft.relations import relations
 from kg.draft.roles import find_roles
@@ -129,7 +129,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
               *patterns.directors(text, every), *roles.claims, *quoted_claims,
-              *descriptions(text, every, language), *heights(text, every),
+              *descriptions(text, every, language), *heights(text, every), *about(text, every),
               *relations(text, every, _classes(known, entities, ontology), ontology, forms)]
     # a known claim another rule proposes already has that rule's quote, closer to what states it
     stated = {(c.subject, c.property, c.value_text()) for c in claims}
