@@ -143,7 +143,9 @@ def test_draft_proposes_name_variants_new_entities_ages_dates_and_durations(tmp_
     # a known claim the article states again, quoted here; not MS-19's crew: this sentence names MS-18
     assert claims[("film/vyzov", "schema:actor", "person/yulia-peresild")].rule == "known-claim-in-sentence"
     assert ("mission/soyuz-ms-19", "kg:crewMember", "person/yulia-peresild") not in claims
-    assert draft.summary() == ("kg draft landing: 9 known entities mentioned, 3 new entity candidates, 8 new claims, "
+    # the article's mission (named most) filmed what it films: objective-to-film
+    assert claims[("mission/soyuz-ms-18", "kg:missionObjective", "film/vyzov")].quote.text == "filming The Challenge"
+    assert draft.summary() == ("kg draft landing: 9 known entities mentioned, 3 new entity candidates, 9 new claims, "
                                "7 duplicates of known claims, 0 contradictions")
     quotes = [c.quote for c in draft.claims] + [e.quote for e in draft.entities]
     for quote in quotes:  # every quote is where the build's locator finds it

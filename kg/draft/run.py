@@ -15,6 +15,7 @@ from kg.draft.cues import find_new_entities
 from kg.draft.descriptions import descriptions
 from kg.draft.gazetteer import find_mentions, longer_forms, name_forms
 from kg.draft.quantities import heights
+from kg.draft.missions import flights
 from kg.draft.quotations import about, quotations
 from kg.draft.quoting import quote_at, widen
 from kg.draft.relations import relations
@@ -123,6 +124,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     every = sorted([*every, *quoted_mentions], key=lambda m: (m.start, m.end))
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
+    classes = _classes(known, entities, ontology)
     lengthened = longer_forms(text, mentions, known, ontology.labels)
     claims = [*_name_variants(text, [*mentions, *(m for m in new_mentions if m.known_form), *lengthened], {e: {n.text for n in known[e].names} for e in known}, language),
               *patterns.ages(text, every, date), *patterns.occupations(text, every),
@@ -130,7 +132,8 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
               *patterns.directors(text, every), *roles.claims, *quoted_claims,
               *descriptions(text, every, language), *heights(text, every), *about(text, every),
-              *relations(text, every, _classes(known, entities, ontology), ontology, forms)]
+              *relations(text, every, classes, ontology, forms),
+              *flights(text, every, classes, ontology, graph.known.claims_valued)]
     # a known claim another rule proposes already has that rule's quote, closer to what states it
     stated = {(c.subject, c.property, c.value_text()) for c in claims}
     claims += [c for c in [*corroborated(text, every, graph.known.claims_about, ontology.compact),
