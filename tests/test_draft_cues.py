@@ -52,3 +52,8 @@ def test_no_occupation_after_a_capitalised_word_nor_from_a_qualifier_nor_without
     assert cues("The manager said political scientists Ivan disagree.")[0] == []
     entities, _, _ = cues("The former teacher Lena Kho spoke.")
     assert entities == [("occupation/teacher", ("schema:Occupation",), "teacher", "teacher Lena Kho")]
+
+
+def test_in_a_language_is_no_place_in_a_town_is() -> None:
+    entities, _, _ = cues("The title, in Spanish: “Reto”, was filmed in Karaganda; in Japanese it is shorter.")
+    assert [(e[0], e[3]) for e in entities] == [("place/karaganda", "in Karaganda")]

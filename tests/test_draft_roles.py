@@ -356,3 +356,26 @@ def test_who_plays_a_character() -> None:
     assert [c[:3] for c in claims(text)] == [
         ("film/north-star", "schema:actor", "person/maria-lind"),
         ("role/north-star-surgeon", "schema:characterName", {"text": "surgeon", "lang": "en"})]
+
+
+def test_a_character_from_a_quoted_work_is_the_persons_role_in_it() -> None:
+    text = "Fans cheered Pavel Orlov, Captain Vance from “Deep Orbit,” at the gala."
+    found = roles(text)
+    quote = "Pavel Orlov, Captain Vance from “Deep Orbit,”"
+    start = text.index(quote)
+    assert claims(text) == [
+        ("role/captain-vance", "schema:characterName", {"text": "Captain Vance", "lang": "en"}, quote, start,
+         start + len(quote), "character-from-work", None),
+        ("work/deep-orbit", "schema:actor", "person/pavel-orlov", quote, start, start + len(quote),
+         "character-from-work", "role/captain-vance")]
+    assert [(e.id, e.types, e.name) for e in found.entities] == [
+        ("role/captain-vance", ("schema:PerformanceRole",), "Captain Vance"),
+        ("work/deep-orbit", ("schema:CreativeWork",), "Deep Orbit")]
+
+
+def test_a_character_from_a_known_work_uses_it_and_no_quote_no_character() -> None:
+    text = "Pavel Orlov, Captain Vance from “The North Star”, waved."
+    assert [(c[0], c[2], c[7]) for c in claims(text) if c[1] == "schema:actor"] == [
+        ("film/north-star", "person/pavel-orlov", "role/captain-vance")]
+    assert claims("Pavel Orlov, Captain Vance from Deep Orbit, waved.") == []
+    assert claims("Pavel Orlov, Anna Berg from “Deep Orbit”, waved.") == []  # a known name is no character

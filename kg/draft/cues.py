@@ -1,6 +1,6 @@
 """New entities from cues in the text: a role word before a name ("cosmonaut Oleg Novitsky"), a
 vehicle word before a designator ("the Russian ship Soyuz MS-18"), an organisation word after a
-name ("Yellow Studio"), a preposition before a place ("in Karaganda"), an agent noun before a
+name ("Yellow Studio") or before it in apposition ("his companies, Blue Origin,"), a preposition before a place ("in Karaganda"), an agent noun before a
 person ("political scientist Ivan Petrov"). Each gets the class its cue
 implies, a slug in the project's style and a Wikidata id only where the reference table lists it."""
 
@@ -28,10 +28,15 @@ DIGITS = re.compile(r"[0-9]+")
 DESIGNATOR = re.compile(r"(?<!\w)[A-Z][a-z]+ (?:[A-Z]{1,3}-)?[0-9]+(?!\w)")
 ORGANISATION = re.compile(r"(?<!\w)((?:[A-Z][a-z]+ ){1,3})(Studio|Studios|Agency|Corporation|Company|Network|"
                           r"Institute|University|Group)(?!\w)")
+# an organisation's class noun, then its name in apposition: "one of his companies, Blue Origin,"
+ORGANISATION_APPOSITION = re.compile(r"(?<!\w)(?:compan(?:y|ies)|agenc(?:y|ies)|firms?|studios?|networks?|startups?|"
+                                     r"corporations?|broadcasters?), ((?:[A-Z][\w’'-]+)(?: [A-Z][\w’'-]+){0,2})(?=[,.;])")
 PLACE = re.compile(r"(?<!\w)(?:in|near) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w-])")
 # an agent noun ("scientist", "cameraman", "analyst"), after a relational adjective that classifies it
 # ("political scientist"; not "veteran", "former"), right before a person's name: an occupation
 AGENT_NOUN = re.compile(r"(?<![\w’'-])((?:[a-z]+(?:al|ic) )?[a-z]{3,}(?:ist|yst|man|woman|er|or|ian)) (?=[A-Z])")
+# "in Spanish", "in Japanese", "in Russian": a language, not a place
+LANGUAGE_LIKE = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian)")
 NOT_PLACES = frozenset("January February March April May June July August September October November December "
                        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That".split())
 
@@ -111,10 +116,17 @@ class _Finder:
             self.propose(match.group(), *match.span(), match.span(), ("schema:Organization",),
                          "organisation-word", 0.6)
 
+    def organisations_in_apposition(self) -> None:
+        for match in ORGANISATION_APPOSITION.finditer(self.text):
+            if match.group(1).split()[0] in NOT_PLACES:
+                continue
+            self.propose(match.group(1), *match.span(1), match.span(), ("schema:Organization",),
+                         "organisation-apposition", 0.6)
+
     def places(self) -> None:
         for match in PLACE.finditer(self.text):
             name = match.group(1)
-            if name.split()[0] in NOT_PLACES:
+            if name.split()[0] in NOT_PLACES or LANGUAGE_LIKE.fullmatch(name):
                 continue
             self.propose(name, match.start(1), match.end(1), match.span(), ("schema:Place",), "place-after-in", 0.4)
 
@@ -129,6 +141,7 @@ def find_new_entities(text: str, known: Mapping[str, Entity], mentions: list[Men
     finder.people(occupation_forms)
     finder.occupations()
     finder.organisations()
+    finder.organisations_in_apposition()
     finder.places()
     return ([finder.found[k] for k in sorted(finder.found)],
             sorted(finder.new_mentions, key=lambda m: (m.start, m.end)))

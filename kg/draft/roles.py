@@ -80,6 +80,8 @@ TITLE_WORD = r"(?:[A-Z0-9][\w’'-]*:?)"
 POSSESSIVE_TITLE = re.compile(r"(" + NAME + r")[’']s (" + TITLE_WORD + r"(?: (?:" + TITLE_WORD + r"|a|an|the|of|in|on))*"
                               + TITLE_WORD + r"?)(?=[\s,.;:!?)]|\Z)")
 OCCUPATION_APPOSITION = re.compile(r"\A, (?:who (?:is|was) )?(?:a|an|the) (?:[a-z]+ )?\Z")
+# "actor William Shatner, Captain Kirk from “Star Trek”": the character a person plays in a work
+CHARACTER_FROM = re.compile(r", ((?:[A-Z][\w.’'-]*)(?: [A-Z][\w’'-]*){0,2}) (?:from|in|of) [“\"]([A-Z][^“”\"\n]{0,60}?)[,.]?[”\"]")
 NOT_CHARACTERS = frozenset("role part film movie lead star".split())
 
 
@@ -308,6 +310,31 @@ class _Finder:
             self.claim(role, "schema:characterName", {"text": match.group(1), "lang": self.language}, start, end,
                        "character-story", 0.4)
 
+    def characters_from_works(self) -> None:
+        """"PERSON, Captain Kirk from “Star Trek”": the work (known, or a new schema:CreativeWork)
+        has the person as schema:actor in role/CHARACTER, a schema:PerformanceRole whose
+        schema:characterName is the character."""
+        for person in [m for m in self.every() if m.entity.startswith(PERSON_KINDS)]:
+            match = CHARACTER_FROM.match(self.text, person.end)
+            if match is None or match.group(1) in self.forms:
+                continue
+            title, (start, end) = match.group(2), match.span(2)
+            work = self.forms.get(title)
+            if work is None:
+                work = f"work/{slug(title)}"
+                if work not in self.known and work not in self.entities:
+                    self.entities[work] = EntityCandidate(work, ("schema:CreativeWork",), title,
+                                                          quote_at(self.text, start, end), "work-of-character", 0.5)
+                self.new_mentions.append(Mention(work, title, start, end, None, "work-of-character", 0.5))
+            character, (c_start, c_end) = match.group(1), match.span(1)
+            role = self.role_entity(f"role/{slug(character)}", ("schema:PerformanceRole",), character, c_start, c_end,
+                                    (c_start, c_end), "character-from-work", 0.5)
+            self.new_mentions.append(Mention(role, character, c_start, c_end, None, "character-from-work", 0.5))
+            quote = (person.start, match.end())
+            self.claim(work, "schema:actor", person.entity, *quote, "character-from-work", 0.5, role=role)
+            self.claim(role, "schema:characterName", {"text": character, "lang": self.language}, *quote,
+                       "character-from-work", 0.5)
+
     # -------------------------------------------------------------- producers, crew jobs, occupations
 
     def producer_occupation(self) -> str | None:
@@ -432,6 +459,7 @@ def find_roles(text: str, mentions: list[Mention], known: Mapping[str, Entity],
     finder.positions()
     finder.actors()
     finder.characters()
+    finder.characters_from_works()
     finder.producers()
     finder.crew_jobs()
     finder.possessive_directors()
