@@ -67,3 +67,17 @@ def test_a_persons_organisation_is_owned_by_the_person(ontology: Ontology) -> No
 def test_a_possessive_over_a_coordination_owns_nothing(ontology: Ontology) -> None:
     assert found("Investors cheered Ada Stone's Helio Works and Orbitex.", ontology) == []
     assert found("Investors cheered Ada Stone and Helio Works.", ontology) == []
+
+
+def test_a_first_the_text_credits_a_mention_with() -> None:
+    from kg.draft.relations import firsts
+
+    known = {"person/ada-stone": Entity("person/ada-stone", (), None, (Name("Ada Stone", "en", True, ()),), "f", 1)}
+    text = ("Ada Stone's first walk on the Moon, in 2031, came early. Then the first solo orbit of Mars, flown by Ada Stone. "
+            "Ada Stone's firstborn and Ada Stone's second flight do not count.")
+    found = firsts(text, find_mentions(text, known), "en")
+    assert [(c.subject, c.property, c.value, c.quote.text, c.rule) for c in found] == [
+        ("person/ada-stone", "kg:notableFirst", {"text": "first walk on the Moon", "lang": "en"},
+         "Ada Stone's first walk on the Moon", "first-credited"),
+        ("person/ada-stone", "kg:notableFirst", {"text": "first solo orbit of Mars", "lang": "en"},
+         "first solo orbit of Mars, flown by Ada Stone", "first-credited")]

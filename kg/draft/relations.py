@@ -23,6 +23,11 @@ COUNTRY = SCHEMA + "Country"
 BESIDE = re.compile(r", | in (?:the )?")
 POSSESSIVE = re.compile(r"(?:’s|'s) \Z")
 OF_THE_TAIL = re.compile(r" of (?:the )?(.+)\Z")
+FIRST = r"(first (?:[\w-]+ ){0,5}?[\w-]+)"
+FIRST_END = r"(?=[,.;:!?)]| and | but | in (?:[0-9]|the year))"
+# "Yuri Gagarin's first flight into space", "the first flight into space, manned by Yuri Gagarin"
+POSSESSIVE_FIRST = re.compile(r"(?:’s|'s) " + FIRST + FIRST_END)
+FIRST_BY = re.compile(r"(?<!\w)(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er) " + FIRST + r", (?:manned|made|flown|piloted|led|achieved) by \Z")
 LIST_GOES_ON = re.compile(r"(?:,| and| or) (?:the )?\Z")
 
 
@@ -86,6 +91,21 @@ class _Relations:
             if "kg:ownedBy" in self.allowed(b.entity, a.entity):
                 found.append(self.claim(b.entity, "kg:ownedBy", a.entity, a.start, b.end, "possessive-owner"))
         return found
+
+
+def firsts(text: str, mentions: list[Mention], language: str) -> list[ClaimCandidate]:
+    """kg:notableFirst of a mention the text credits with a first: its possessive ("X's first
+    flight into space") or "the first …, manned by X"; the value is the phrase from "first" on."""
+    found = []
+    for m in mentions:
+        after = POSSESSIVE_FIRST.match(text, m.end)
+        before = FIRST_BY.search(text, max(0, m.start - 120), m.start)
+        for match, start, end in ((after, m.start, after.end() if after else 0),
+                                  (before, before.start(1) if before else 0, m.end)):
+            if match is not None:
+                found.append(ClaimCandidate(m.entity, "kg:notableFirst", {"text": match.group(1), "lang": language},
+                                            quote_at(text, start, end), "first-credited", 0.5))
+    return found
 
 
 def relations(text: str, mentions: list[Mention], classes: Mapping[str, set[str]], ontology: Ontology,

@@ -18,7 +18,7 @@ from kg.draft.quantities import heights
 from kg.draft.missions import flights
 from kg.draft.quotations import about, quotations
 from kg.draft.quoting import quote_at, widen
-from kg.draft.relations import relations
+from kg.draft.relations import firsts, relations
 from kg.draft.roles import find_roles
 from kg.draft.writer import render
 from kg.errors import InputError
@@ -132,7 +132,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
               *patterns.directors(text, every), *roles.claims, *quoted_claims,
               *descriptions(text, every, language), *heights(text, every), *about(text, every),
-              *relations(text, every, classes, ontology, forms),
+              *relations(text, every, classes, ontology, forms), *firsts(text, every, language),
               *flights(text, every, classes, ontology, graph.known.claims_valued)]
     # a known claim another rule proposes already has that rule's quote, closer to what states it
     stated = {(c.subject, c.property, c.value_text()) for c in claims}
