@@ -51,12 +51,19 @@ def topic(mentions: list[Mention], claims_valued: Callable[[str], list[Claim]]) 
 
 def flights(text: str, mentions: list[Mention], classes: Mapping[str, set[str]], ontology: Ontology,
             claims_valued: Callable[[str], list[Claim]]) -> list[ClaimCandidate]:
-    main = topic(mentions, claims_valued)
+    cache: dict[str, list[Claim]] = {}
+
+    def valued(entity: str) -> list[Claim]:
+        if entity not in cache:
+            cache[entity] = claims_valued(entity)
+        return cache[entity]
+
+    main = topic(mentions, valued)
     labels = ontology.labels
 
     def event(mission: str, label: str) -> str | None:
         """The known event of the mission (its schema:superEvent) whose class has this label."""
-        for claim in claims_valued(mission):
+        for claim in valued(mission):
             if ontology.compact(claim.property) == "schema:superEvent" and \
                     any(label in labels.get(c, ()) for c in classes.get(claim.subject, ())):
                 return claim.subject
