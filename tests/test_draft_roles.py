@@ -379,3 +379,20 @@ def test_a_character_from_a_known_work_uses_it_and_no_quote_no_character() -> No
         ("film/north-star", "person/pavel-orlov", "role/captain-vance")]
     assert claims("Pavel Orlov, Captain Vance from Deep Orbit, waved.") == []
     assert claims("Pavel Orlov, Anna Berg from “Deep Orbit”, waved.") == []  # a known name is no character
+
+
+def test_another_label_of_a_role_before_its_holder_is_a_new_form_of_the_role() -> None:
+    from kg.draft.roles import holder_role_forms
+
+    entities = {**known(), "role/comet-pilot": Entity("role/comet-pilot", (SCHEMA + "Role",), None,
+                                                      (Name("seasoned pilot", "en", True, ()),), "entities.yaml", 1)}
+    held = [Claim("mission/comet", "https://example.org/kg#crewMember", EntityValue("person/ivan-sokol"), (),
+                  "mission.yaml", 1, role="role/comet-pilot")]
+
+    def valued(value: str) -> list[Claim]:
+        return [c for c in held if c.value == EntityValue(value)]
+
+    text = "The crew met veteran pilot Ivan Sokol; later the engineer Ivan Sokol and the pilot Anna Berg spoke."
+    found = holder_role_forms(text, find_mentions(text, entities), entities, valued)
+    assert [(m.entity, m.form, m.start, m.known_form, m.rule) for m in found] == [
+        ("role/comet-pilot", "veteran pilot", text.index("veteran"), "seasoned pilot", "role-label-before-holder")]

@@ -466,3 +466,29 @@ def find_roles(text: str, mentions: list[Mention], known: Mapping[str, Entity],
     finder.occupations()
     return Roles([finder.entities[k] for k in sorted(finder.entities)],
                  sorted(finder.new_mentions, key=lambda m: (m.start, m.end)), finder.claims)
+
+
+ROLE_LABEL_BEFORE = re.compile(r"(?<![\w’'-])((?:(?!(?:a|an|the|and|or|of|by|with|to|for)\b)[a-z]+ )([a-z]+)) \Z")
+
+
+def holder_role_forms(text: str, mentions: list[Mention], known: Mapping[str, Entity],
+                      claims_valued: Callable[[str], list[Claim]]) -> list[Mention]:
+    """A known role named by another label right before a person the graph gives that role
+    ("veteran cosmonaut Ivan Petrov" where Petrov is crew in role/x-cosmonaut, known as "seasoned
+    cosmonaut"): the label's last word is the role's, its one modifier the article's. A new name form."""
+    found = []
+    for person in [m for m in mentions if m.entity.startswith(PERSON_KINDS)]:
+        before = ROLE_LABEL_BEFORE.search(text, max(0, person.start - 40), person.start)
+        if before is None:
+            continue
+        for claim in claims_valued(person.entity):
+            role = known.get(claim.role) if claim.role else None
+            if role is None or claim.rank == "deprecated":
+                continue
+            labels = [n.text for n in role.names if " " in n.text and n.text.islower()]
+            label = next((n for n in labels if n.rsplit(" ", 1)[-1] == before.group(2)), None)
+            if label is not None and before.group(1) not in labels:
+                found.append(Mention(role.id, before.group(1), before.start(1), before.end(1), label,
+                                     "role-label-before-holder", 0.5))
+                break
+    return found

@@ -19,7 +19,7 @@ from kg.draft.missions import flights
 from kg.draft.quotations import about, quotations
 from kg.draft.quoting import quote_at, widen
 from kg.draft.relations import firsts, relations
-from kg.draft.roles import find_roles
+from kg.draft.roles import find_roles, holder_role_forms
 from kg.draft.writer import render
 from kg.errors import InputError
 from kg.inputs.register import Description, Prepared, Registered
@@ -125,7 +125,8 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
     classes = _classes(known, entities, ontology)
-    lengthened = longer_forms(text, mentions, known, ontology.labels)
+    lengthened = [*longer_forms(text, mentions, known, ontology.labels),
+                  *holder_role_forms(text, every, known, graph.known.claims_valued)]
     claims = [*_name_variants(text, [*mentions, *(m for m in new_mentions if m.known_form), *lengthened], {e: {n.text for n in known[e].names} for e in known}, language),
               *patterns.ages(text, every, date), *patterns.occupations(text, every),
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
@@ -146,7 +147,8 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     for entity in [*entities, *roles.entities]:  # two rule families may propose the same new entity
         first_of_id.setdefault(entity.id, entity)
     entities = list(first_of_id.values())
-    every = sorted([*every, *roles.mentions], key=lambda m: (m.start, m.end))
+    every = sorted([*every, *roles.mentions, *(m for m in lengthened if m.rule == "role-label-before-holder")],
+                   key=lambda m: (m.start, m.end))
     return Draft(key, every, entities, ordered, render(key, entities, ordered))
 
 
