@@ -81,3 +81,19 @@ def test_a_first_the_text_credits_a_mention_with() -> None:
          "Ada Stone's first walk on the Moon", "first-credited"),
         ("person/ada-stone", "kg:notableFirst", {"text": "first solo orbit of Mars", "lang": "en"},
          "first solo orbit of Mars, flown by Ada Stone", "first-credited")]
+
+
+def test_the_place_a_named_work_is_filmed_at(ontology: Ontology) -> None:
+    from kg.draft.relations import filming_locations
+
+    kinds = {**KINDS, "film/deep-orbit": ("schema:Movie", "Deep Orbit")}
+    known = {e: Entity(e, (ontology.expand(kind),), None, (Name(name, "en", True, ()),), "entities.yaml", 1)
+             for e, (kind, name) in kinds.items()}
+    classes = {e: set(k.types) for e, k in known.items()}
+    text = ("Deep Orbit will be shot aboard the Lunar Base. Ada Stone plans to shoot a film at the Vostok Cosmodrome. "
+            "Helio Works is shooting in Karaganda.")
+    found = filming_locations(text, find_mentions(text, known), classes, ontology)
+    # "a film" is another film than the article's; a sentence naming no work films the article's (named most)
+    assert [(c.subject, c.property, c.value, c.quote.text, c.rule) for c in found] == [
+        ("film/deep-orbit", "kg:filmingLocation", "place/lunar-base", "shot aboard the Lunar Base", "filmed-at-place"),
+        ("film/deep-orbit", "kg:filmingLocation", "city/karaganda", "shooting in Karaganda", "filmed-at-place")]

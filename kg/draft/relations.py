@@ -108,6 +108,32 @@ def firsts(text: str, mentions: list[Mention], language: str) -> list[ClaimCandi
     return found
 
 
+FILMED_AT = re.compile(r"(?<!\w)(?:to film|to shoot|filming|shooting|filmed|shot)(?: (?:a|the|its) (?:[a-z]+ )?(?:film|movie|scenes?))?"
+                       r" (?:on|aboard|on board|in|at) (?:the )?\Z")
+
+
+def filming_locations(text: str, mentions: list[Mention], classes: Mapping[str, set[str]],
+                      ontology: Ontology) -> list[ClaimCandidate]:
+    """kg:filmingLocation of the work the sentence names (else the one the article names most):
+    the place right after "to film on", "shooting aboard the", "to shoot a film aboard"."""
+    from kg.draft.patterns import FILM_KINDS, mentions_within, most_mentioned
+    from kg.draft.sentences import sentence_around
+
+    finder = _Relations(text, mentions, classes, ontology, {})
+    main = most_mentioned(mentions, FILM_KINDS)
+    found = []
+    for m in mentions:
+        cue = FILMED_AT.search(text, max(0, m.start - 60), m.start)
+        if cue is None or not finder.is_a(m.entity, PLACE) or re.search(r" an? (?:[a-z]+ )?(?:film|movie)", cue.group()):
+            continue  # "to shoot a film aboard …": some other film than the one the article names
+        left, right = sentence_around(text, m.start, m.end)
+        works = mentions_within(mentions, left, right, FILM_KINDS)
+        work = works[0].entity if works else main
+        if work is not None and "kg:filmingLocation" in finder.allowed(work, m.entity):
+            found.append(finder.claim(work, "kg:filmingLocation", m.entity, cue.start(), m.end, "filmed-at-place"))
+    return found
+
+
 def relations(text: str, mentions: list[Mention], classes: Mapping[str, set[str]], ontology: Ontology,
               forms: Mapping[str, str]) -> list[ClaimCandidate]:
     """Containment and ownership claims between the mentions (every mention, in text order)."""

@@ -18,7 +18,7 @@ from kg.draft.quantities import heights
 from kg.draft.missions import flights
 from kg.draft.quotations import about, quotations
 from kg.draft.quoting import quote_at, widen
-from kg.draft.relations import firsts, relations
+from kg.draft.relations import filming_locations, firsts, relations
 from kg.draft.roles import find_roles, holder_role_forms
 from kg.draft.writer import render
 from kg.errors import InputError
@@ -134,6 +134,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *patterns.directors(text, every), *roles.claims, *quoted_claims,
               *descriptions(text, every, language), *heights(text, every), *about(text, every),
               *relations(text, every, classes, ontology, forms), *firsts(text, every, language),
+              *filming_locations(text, every, classes, ontology),
               *flights(text, every, classes, ontology, graph.known.claims_valued)]
     # a known claim another rule proposes already has that rule's quote, closer to what states it
     stated = {(c.subject, c.property, c.value_text()) for c in claims}
