@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +31,7 @@ from kg.suggest import closest, did_you_mean
 if TYPE_CHECKING:
     from kg.draft.known import Known
     from kg.inputs.ontology import Ontology
-    from kg.model import Entity, Source
+    from kg.model import Claim, Entity, Source
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,44 @@ def _name_variants(text: str, mentions: list[Mention], known_forms: dict[str, se
     return list(found.values())
 
 
-def _classes(known: Mapping[str, Entity], new: list[EntityCandidate], ontology: Ontology) -> dict[str, set[str]]:
-    """Each entity's classes (IRIs): the graph's, and a new candidate's (CURIEs, expanded)."""
-    return {**{e.id: {ontology.expand(t) for t in e.types} for e in new}, **{k: set(e.types) for k, e in known.items()}}
+class _Classes(Mapping[str, set[str]]):
+    """Each entity's classes (IRIs), read when a rule asks: a new candidate's (CURIEs, expanded),
+    else the graph's (not a set for every entity of a large graph, per draft)."""
+
+    def __init__(self, known: Mapping[str, Entity], new: list[EntityCandidate], ontology: Ontology) -> None:
+        self.known = known
+        self.new = {e.id: {ontology.expand(t) for t in e.types} for e in new}
+
+    def __getitem__(self, entity: str) -> set[str]:
+        if entity in self.new:
+            return self.new[entity]
+        return set(self.known[entity].types)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self.new, *(k for k in self.known if k not in self.new)])
+
+    def __len__(self) -> int:
+        return len(self.new) + sum(k not in self.new for k in self.known)
+
+
+class _Once:
+    """A subject's and a value's known claims, each read from the graph once per draft (the store
+    answers each by index lookups; many rules ask about the same entities)."""
+
+    def __init__(self, known: Known) -> None:
+        self.known = known
+        self.about: dict[str, list[Claim]] = {}
+        self.valued: dict[str, list[Claim]] = {}
+
+    def claims_about(self, subject: str) -> list[Claim]:
+        if subject not in self.about:
+            self.about[subject] = self.known.claims_about(subject)
+        return self.about[subject]
+
+    def claims_valued(self, value: str) -> list[Claim]:
+        if value not in self.valued:
+            self.valued[value] = self.known.claims_valued(value)
+        return self.valued[value]
 
 
 @dataclass(frozen=True)
@@ -113,20 +148,21 @@ def _not_registered(key: str, sources: Iterable[str]) -> InputError:
 def draft_text(project: Project, graph: Graph, key: str, text: str, language: str, date: str | None) -> Draft:
     """The draft of article `text` (source `key`, registered or about to be) against `graph`."""
     ontology, known = graph.ontology, graph.known.entities
+    once = _Once(graph.known)
     mentions = find_mentions(text, known)
     entities, new_mentions = find_new_entities(text, known, mentions, usable_by_label(project.reference_table, "item"),
                                                ontology.compact)
     every = sorted([*mentions, *new_mentions], key=lambda m: (m.start, m.end))
     forms = name_forms(known)
-    roles = find_roles(text, every, known, graph.known.claims_about, language, forms)
-    quoted, quoted_mentions, quoted_claims = quotations(text, every, known, graph.known.claims_about, language)
+    roles = find_roles(text, every, known, once.claims_about, language, forms)
+    quoted, quoted_mentions, quoted_claims = quotations(text, every, known, once.claims_about, language)
     entities = [*entities, *quoted]
     every = sorted([*every, *quoted_mentions], key=lambda m: (m.start, m.end))
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
-    classes = _classes(known, entities, ontology)
+    classes = _Classes(known, entities, ontology)
     lengthened = [*longer_forms(text, mentions, known, ontology.labels),
-                  *holder_role_forms(text, every, known, graph.known.claims_valued)]
+                  *holder_role_forms(text, every, known, once.claims_valued)]
     claims = [*_name_variants(text, [*mentions, *(m for m in new_mentions if m.known_form), *lengthened], {e: {n.text for n in known[e].names} for e in known}, language),
               *patterns.ages(text, every, date), *patterns.occupations(text, every),
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
@@ -135,13 +171,13 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *descriptions(text, every, language), *heights(text, every), *about(text, every),
               *relations(text, every, classes, ontology, forms), *firsts(text, every, language),
               *filming_locations(text, every, classes, ontology),
-              *flights(text, every, classes, ontology, graph.known.claims_valued)]
+              *flights(text, every, classes, ontology, once.claims_valued)]
     # a known claim another rule proposes already has that rule's quote, closer to what states it
     stated = {(c.subject, c.property, c.value_text()) for c in claims}
-    claims += [c for c in [*corroborated(text, every, graph.known.claims_about, ontology.compact),
-                           *implied(text, every, graph.known.claims_about, graph.known.claims_valued, ontology.compact)]
+    claims += [c for c in [*corroborated(text, every, once.claims_about, ontology.compact),
+                           *implied(text, every, once.claims_about, once.claims_valued, ontology.compact)]
                if (c.subject, c.property, c.value_text()) not in stated]
-    claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
+    claims = [compare(c, once.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.role or "", c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
     first_of_id: dict[str, EntityCandidate] = {}
