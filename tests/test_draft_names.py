@@ -57,3 +57,21 @@ def test_a_misspelt_surname_is_a_fuzzy_mention_and_a_new_form() -> None:
 
 def test_a_surname_two_people_share_names_neither() -> None:
     assert found("Ivanova arrived.") == []
+
+
+def test_an_honorific_and_a_class_label_lengthen_a_known_name_into_a_new_form() -> None:
+    from kg.draft.gazetteer import longer_forms
+
+    agency = "https://example.org/ontology#SpaceAgency"
+    known = {**entities(), "org/orbis": Entity("org/orbis", (agency,), None, (Name("Orbis", "en", True, ()),),
+                                               "organisations.yaml", 1)}
+    text = "Dr. Kalachev joined the Orbis space agency; Orbis space agencyhood. Orbis agency staff and Dr. Orbis left."
+    found = longer_forms(text, find_mentions(text, known), known, {agency: ["space agency"]})
+    assert [(m.entity, m.form, m.start, m.known_form, m.rule) for m in found] == [
+        ("person/konstantin-kalachev", "Dr. Kalachev", 0, "Kalachev", "name-after-honorific"),
+        ("org/orbis", "Orbis space agency", text.index("Orbis"), "Orbis", "name-with-class-label")]
+    known_forms = {e: {n.text for n in k.names} for e, k in known.items()}
+    variants = _name_variants(text, found, known_forms, "en")
+    assert [(c.subject, c.value, c.quote.text, c.rule) for c in variants] == [
+        ("person/konstantin-kalachev", {"text": "Dr. Kalachev", "lang": "en"}, "Dr. Kalachev joined the", "name-variant"),
+        ("org/orbis", {"text": "Orbis space agency", "lang": "en"}, "joined the Orbis space agency; Orbis", "name-variant")]

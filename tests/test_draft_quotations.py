@@ -231,3 +231,34 @@ def test_aligned_free_text_rules(draft_score: ModuleType) -> None:
     assert draft_score.jaccard("Its schedule is not known.", "Whose schedule is not known") == pytest.approx(4 / 6)
     assert draft_score.overlap((0, 10), (5, 30)) == 0.5
     assert draft_score.overlap((0, 10), (10, 30)) == 0.0
+
+
+def test_quotations_after_for_x_it_is_about_are_about_x() -> None:
+    from kg.draft.candidates import Mention
+    from kg.draft.quotations import about
+
+    text = "For Orbis, it is simply about “winning the bid” and “growing fast”, he said. For him it is about “luck”."
+    first, second, third = (text.index(w) for w in ("winning", "growing", "luck"))
+    mentions = [Mention("org/orbis", "Orbis", 4, 9, "Orbis", "name-exact", 1.0),
+                Mention("quotation/x-winning", "winning the bid", first, first + 15, None, "q", 0.7),
+                Mention("quotation/x-growing", "growing fast", second, second + 12, None, "q", 0.7),
+                Mention("quotation/x-luck", "luck", third, third + 4, None, "q", 0.7)]
+    found = about(text, mentions)
+    assert [(c.subject, c.property, c.value, c.quote.text, c.quote.start, c.rule) for c in found] == [
+        ("quotation/x-winning", "schema:about", "org/orbis", "For Orbis, it is simply about “winning the bid”", 0,
+         "quotation-about-for"),
+        ("quotation/x-growing", "schema:about", "org/orbis",
+         "For Orbis, it is simply about “winning the bid” and “growing fast”", 0, "quotation-about-for")]
+
+
+def test_no_about_without_the_opening_frame() -> None:
+    from kg.draft.candidates import Mention
+    from kg.draft.quotations import about
+
+    text = "Orbis said it is about “winning”. Then for Orbis, “growing” mattered."
+    start, later = text.index("winning"), text.index("growing")
+    mentions = [Mention("org/orbis", "Orbis", 0, 5, "Orbis", "name-exact", 1.0),
+                Mention("quotation/x-winning", "winning", start, start + 7, None, "q", 0.7),
+                Mention("org/orbis", "Orbis", text.index("Orbis,"), text.index("Orbis,") + 5, "Orbis", "name-exact", 1.0),
+                Mention("quotation/x-growing", "growing", later, later + 7, None, "q", 0.7)]
+    assert about(text, mentions) == []

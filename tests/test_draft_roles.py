@@ -356,3 +356,43 @@ def test_who_plays_a_character() -> None:
     assert [c[:3] for c in claims(text)] == [
         ("film/north-star", "schema:actor", "person/maria-lind"),
         ("role/north-star-surgeon", "schema:characterName", {"text": "surgeon", "lang": "en"})]
+
+
+def test_a_character_from_a_quoted_work_is_the_persons_role_in_it() -> None:
+    text = "Fans cheered Pavel Orlov, Captain Vance from “Deep Orbit,” at the gala."
+    found = roles(text)
+    quote = "Pavel Orlov, Captain Vance from “Deep Orbit,”"
+    start = text.index(quote)
+    assert claims(text) == [
+        ("role/captain-vance", "schema:characterName", {"text": "Captain Vance", "lang": "en"}, quote, start,
+         start + len(quote), "character-from-work", None),
+        ("work/deep-orbit", "schema:actor", "person/pavel-orlov", quote, start, start + len(quote),
+         "character-from-work", "role/captain-vance")]
+    assert [(e.id, e.types, e.name) for e in found.entities] == [
+        ("role/captain-vance", ("schema:PerformanceRole",), "Captain Vance"),
+        ("work/deep-orbit", ("schema:CreativeWork",), "Deep Orbit")]
+
+
+def test_a_character_from_a_known_work_uses_it_and_no_quote_no_character() -> None:
+    text = "Pavel Orlov, Captain Vance from “The North Star”, waved."
+    assert [(c[0], c[2], c[7]) for c in claims(text) if c[1] == "schema:actor"] == [
+        ("film/north-star", "person/pavel-orlov", "role/captain-vance")]
+    assert claims("Pavel Orlov, Captain Vance from Deep Orbit, waved.") == []
+    assert claims("Pavel Orlov, Anna Berg from “Deep Orbit”, waved.") == []  # a known name is no character
+
+
+def test_another_label_of_a_role_before_its_holder_is_a_new_form_of_the_role() -> None:
+    from kg.draft.roles import holder_role_forms
+
+    entities = {**known(), "role/comet-pilot": Entity("role/comet-pilot", (SCHEMA + "Role",), None,
+                                                      (Name("seasoned pilot", "en", True, ()),), "entities.yaml", 1)}
+    held = [Claim("mission/comet", "https://example.org/kg#crewMember", EntityValue("person/ivan-sokol"), (),
+                  "mission.yaml", 1, role="role/comet-pilot")]
+
+    def valued(value: str) -> list[Claim]:
+        return [c for c in held if c.value == EntityValue(value)]
+
+    text = "The crew met veteran pilot Ivan Sokol; later the engineer Ivan Sokol and the pilot Anna Berg spoke."
+    found = holder_role_forms(text, find_mentions(text, entities), entities, valued)
+    assert [(m.entity, m.form, m.start, m.known_form, m.rule) for m in found] == [
+        ("role/comet-pilot", "veteran pilot", text.index("veteran"), "seasoned pilot", "role-label-before-holder")]

@@ -1,6 +1,7 @@
 """New entities from cues in the text: a role word before a name ("cosmonaut Oleg Novitsky"), a
 vehicle word before a designator ("the Russian ship Soyuz MS-18"), an organisation word after a
-name ("Yellow Studio"), a preposition before a place ("in Karaganda"). Each gets the class its cue
+name ("Yellow Studio") or before it in apposition ("his companies, Blue Origin,"), a preposition before a place ("in Karaganda"), an agent noun before a
+person ("political scientist Ivan Petrov"). Each gets the class its cue
 implies, a slug in the project's style and a Wikidata id only where the reference table lists it."""
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ DIGITS = re.compile(r"[0-9]+")
 DESIGNATOR = re.compile(r"(?<!\w)[A-Z][a-z]+ (?:[A-Z]{1,3}-)?[0-9]+(?!\w)")
 ORGANISATION = re.compile(r"(?<!\w)((?:[A-Z][a-z]+ ){1,3})(Studio|Studios|Agency|Corporation|Company|Network|"
                           r"Institute|University|Group)(?!\w)")
+# an organisation's class noun, then its name in apposition: "one of his companies, Blue Origin,"
+ORGANISATION_APPOSITION = re.compile(r"(?<!\w)(?:compan(?:y|ies)|agenc(?:y|ies)|firms?|studios?|networks?|startups?|"
+                                     r"corporations?|broadcasters?), ((?:[A-Z][\w’'-]+)(?: [A-Z][\w’'-]+){0,2})(?=[,.;])")
 PLACE = re.compile(r"(?<!\w)(?:in|near) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w-])")
+# an agent noun ("scientist", "cameraman", "analyst"), after a relational adjective that classifies it
+# ("political scientist"; not "veteran", "former"), right before a person's name: an occupation
+AGENT_NOUN = re.compile(r"(?<![\w’'-])((?:[a-z]+(?:al|ic) )?[a-z]{3,}(?:ist|yst|man|woman|er|or|ian)) (?=[A-Z])")
+# "in Spanish", "in Japanese", "in Russian": a language, not a place
+LANGUAGE_LIKE = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian)")
 NOT_PLACES = frozenset("January February March April May June July August September October November December "
                        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That".split())
 
@@ -71,6 +80,19 @@ class _Finder:
             self.propose(name, match.start(1), match.end(1), (match.start(), match.end()), ("schema:Person",),
                          "person-after-role", 0.8)
 
+    def occupations(self) -> None:
+        people = {m.start: m for m in [*self.mentions, *self.new_mentions] if m.entity.startswith("person/")}
+        for match in AGENT_NOUN.finditer(self.text):
+            if match.end() not in people or re.search(r"[A-Z][\w’'-]* \Z", self.text[max(0, match.start() - 30):match.start()]):
+                continue  # "Kremlin spokesman X": a position of the organisation before it, not an occupation
+            known = self.known.get(f"occupation/{slug(match.group(1))}")
+            if known is not None and not self.is_known(*match.span(1)):  # a new form of the occupation it names
+                self.new_mentions.append(Mention(known.id, match.group(1), *match.span(1), known.names[0].text,
+                                                 "occupation-agent-noun", 0.5))
+            else:
+                self.propose(match.group(1), *match.span(1), (match.start(), people[match.end()].end),
+                             ("schema:Occupation",), "occupation-agent-noun", 0.5, "occupation")
+
     def vehicles(self) -> None:
         analogues = {DIGITS.sub("#", n.text): e for e in self.known.values() for n in e.names}
         for match in DESIGNATOR.finditer(self.text):
@@ -94,10 +116,17 @@ class _Finder:
             self.propose(match.group(), *match.span(), match.span(), ("schema:Organization",),
                          "organisation-word", 0.6)
 
+    def organisations_in_apposition(self) -> None:
+        for match in ORGANISATION_APPOSITION.finditer(self.text):
+            if match.group(1).split()[0] in NOT_PLACES:
+                continue
+            self.propose(match.group(1), *match.span(1), match.span(), ("schema:Organization",),
+                         "organisation-apposition", 0.6)
+
     def places(self) -> None:
         for match in PLACE.finditer(self.text):
             name = match.group(1)
-            if name.split()[0] in NOT_PLACES:
+            if name.split()[0] in NOT_PLACES or LANGUAGE_LIKE.fullmatch(name):
                 continue
             self.propose(name, match.start(1), match.end(1), match.span(), ("schema:Place",), "place-after-in", 0.4)
 
@@ -110,7 +139,9 @@ def find_new_entities(text: str, known: Mapping[str, Entity], mentions: list[Men
     occupation_forms = [n.text for e in known.values() if SCHEMA + "Occupation" in e.types for n in e.names]
     finder.vehicles()
     finder.people(occupation_forms)
+    finder.occupations()
     finder.organisations()
+    finder.organisations_in_apposition()
     finder.places()
     return ([finder.found[k] for k in sorted(finder.found)],
             sorted(finder.new_mentions, key=lambda m: (m.start, m.end)))

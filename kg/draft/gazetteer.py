@@ -231,6 +231,41 @@ def quoted_title_mentions(text: str, forms: Mapping[str, str], taken: list[Menti
     return found
 
 
+HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Dr|Prof)\. \Z")
+
+
+def longer_forms(text: str, mentions: list[Mention], entities: Mapping[str, Entity],
+                 class_labels: Mapping[str, list[str]]) -> list[Mention]:
+    """Known mentions as the article lengthens them, new name forms as curators record them: after
+    an honorific ("Mr. Petrov"), and before the label of the entity's class ("the Helio space
+    agency", the ontology's label of kg:SpaceAgency). Only name-variant claims come of them: the
+    other rules read the mentions as found.
+
+    >>> from kg.model import Entity, Name
+    >>> agency = Entity("org/helio", ("https://example.org/SpaceAgency",), None, (Name("Helio", "en", True, ()),), "f", 1)
+    >>> head = Entity("person/petrov", (), None, (Name("Petrov", "en", True, ()),), "f", 1)
+    >>> known = {"org/helio": agency, "person/petrov": head}
+    >>> text = "Mr. Petrov said the Helio space agency agreed."
+    >>> found = longer_forms(text, find_mentions(text, known), known, {"https://example.org/SpaceAgency": ["space agency"]})
+    >>> [(m.form, m.known_form, m.rule) for m in found]
+    [('Mr. Petrov', 'Petrov', 'name-after-honorific'), ('Helio space agency', 'Helio', 'name-with-class-label')]
+    """
+    found = []
+    for m in mentions:
+        if m.known_form is None or m.entity not in entities:
+            continue
+        honorific = HONORIFIC.search(text, max(0, m.start - 6), m.start)
+        if honorific is not None and m.entity.startswith("person/"):
+            found.append(Mention(m.entity, text[honorific.start():m.end], honorific.start(), m.end, m.known_form,
+                                 "name-after-honorific", m.confidence))
+        for label in sorted({label for t in entities[m.entity].types for label in class_labels.get(t, ())}):
+            end = m.end + 1 + len(label)
+            if text[m.end:end] == " " + label and not (end < len(text) and WORD.match(text, end)):
+                found.append(Mention(m.entity, text[m.start:end], m.start, end, m.known_form, "name-with-class-label",
+                                     m.confidence))
+    return found
+
+
 def find_mentions(text: str, entities: Mapping[str, Entity]) -> list[Mention]:
     """Every mention of a known entity, in text order; a person's surname alone is a mention
     (rule name-surname), a place without its class word too (name-without-class-word), and so a

@@ -35,6 +35,9 @@ class Known(Protocol):
     def claims_about(self, subject: str) -> list[Claim]:
         """The claims whose subject is entity `subject`, in facts order (file, then line)."""
 
+    def claims_valued(self, value: str) -> list[Claim]:
+        """The claims whose value is entity `value`, in facts order (file, then line)."""
+
 
 @dataclass
 class FromFacts:
@@ -44,6 +47,7 @@ class FromFacts:
     facts_entities: Mapping[str, Entity]
     claims: list[Claim]
     _by_subject: dict[str, list[Claim]] = field(default_factory=dict)
+    _by_value: dict[str, list[Claim]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.entities: Mapping[str, Entity] = {
@@ -55,6 +59,13 @@ class FromFacts:
             for claim in self.claims:
                 self._by_subject.setdefault(claim.subject, []).append(claim)
         return self._by_subject.get(subject, [])
+
+    def claims_valued(self, value: str) -> list[Claim]:
+        if not self._by_value and self.claims:
+            for claim in self.claims:
+                if isinstance(claim.value, EntityValue):
+                    self._by_value.setdefault(claim.value.id, []).append(claim)
+        return self._by_value.get(value, [])
 
 
 def _location(where: str) -> tuple[str, int]:
@@ -119,28 +130,50 @@ class FromStore:
             return QuantityValue(amount.value, units[unit.value])
         return None  # a role node or another value the facts format does not write as a claim's value
 
-    def claims_about(self, subject: str) -> list[Claim]:
-        node = ox.NamedNode(self.entity_prefix + subject)
-        claims: list[Claim] = []
-        for quad in self.store.quads_for_pattern(None, _SUBJECT, node, _DEFAULT):
-            statement = quad.subject
-            if not isinstance(statement, ox.NamedNode):
-                continue
-            where = self._origin(statement.value)
-            predicate, obj, rank = (self._one(statement, p) for p in (_PREDICATE, _OBJECT, _RANK))
-            if where is None or not isinstance(predicate, ox.NamedNode) or obj is None \
-                    or predicate in (_A, _NAME, _ALTERNATE):
-                continue
-            value = self._value(obj)
-            if value is None:
-                continue
-            file, line = _location(where)
-            role = self._one(statement, self._has_role)
-            claims.append(Claim(subject, predicate.value, value, (), file, line,
-                                rank=RANKS.get(rank.value if rank is not None else "", "normal"),
-                                role=role.value.removeprefix(self.entity_prefix)
-                                if isinstance(role, ox.NamedNode) else None))
+    def _claim(self, statement: ox.NamedNode | ox.BlankNode | ox.Triple) -> Claim | None:
+        """The claim a statement node of the graph states, or None when it is none the facts format writes."""
+        if not isinstance(statement, ox.NamedNode):
+            return None
+        where = self._origin(statement.value)
+        subject, predicate, obj, rank = (self._one(statement, p) for p in (_SUBJECT, _PREDICATE, _OBJECT, _RANK))
+        if where is None or not isinstance(subject, ox.NamedNode) or not isinstance(predicate, ox.NamedNode) \
+                or obj is None or predicate in (_A, _NAME, _ALTERNATE):
+            return None
+        value = self._value(obj)
+        if value is None:
+            return None
+        file, line = _location(where)
+        role = self._one(statement, self._has_role)
+        return Claim(subject.value.removeprefix(self.entity_prefix), predicate.value, value, (), file, line,
+                     rank=RANKS.get(rank.value if rank is not None else "", "normal"),
+                     role=role.value.removeprefix(self.entity_prefix) if isinstance(role, ox.NamedNode) else None)
+
+    def _restates_a_role(self, claim: Claim) -> bool:
+        """Whether the claim is one of the build's statements of a role qualifier (mission/M
+        kg:crewMember role/R and role/R kg:crewMember X beside mission/M kg:crewMember X with role
+        R), which facts/ does not write as claims."""
+        def qualified_by(role: str) -> list[Claim]:
+            return [c for quad in self.store.quads_for_pattern(None, self._has_role,
+                                                               ox.NamedNode(self.entity_prefix + role), _DEFAULT)
+                    if (c := self._claim(quad.subject)) is not None]
+
+        where = (claim.property, claim.file, claim.line)
+        if any((c.property, c.file, c.line) == where and c.value == claim.value for c in qualified_by(claim.subject)):
+            return True
+        return isinstance(claim.value, EntityValue) and any(
+            (c.property, c.file, c.line) == where and c.subject == claim.subject for c in qualified_by(claim.value.id))
+
+    def _claims(self, position: ox.NamedNode, entity: str) -> list[Claim]:
+        claims = [claim for quad in self.store.quads_for_pattern(None, position, ox.NamedNode(self.entity_prefix + entity),
+                                                                  _DEFAULT)
+                  if (claim := self._claim(quad.subject)) is not None and not self._restates_a_role(claim)]
         return sorted(claims, key=lambda c: (c.file, c.line, c.property, str(c.value)))
+
+    def claims_about(self, subject: str) -> list[Claim]:
+        return self._claims(_SUBJECT, subject)
+
+    def claims_valued(self, value: str) -> list[Claim]:
+        return self._claims(_OBJECT, value)
 
 
 def store_is_current(project: Project) -> bool:

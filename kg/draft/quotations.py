@@ -254,3 +254,27 @@ def quotations(text: str, mentions: list[Mention], known: Mapping[str, Entity],
                    ClaimCandidate(entity_id, "schema:creator", speaker, quote, a.rule, a.confidence)]
     return list(entities.values()), new_mentions, claims
 
+
+
+# "For Orbis, it is about “winning” and “growing”": the quotations that follow are about X
+ABOUT_OPENER = re.compile(r"(?:For|To) \Z")
+ABOUT_FRAME = re.compile(r",? it(?:’s|'s| is| was)(?: (?:therefore|thus|also|all|really|simply))? about ")
+
+
+def about(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+    """schema:about of the quotations a sentence opening "For X, it is about …" quotes: X (a
+    mention right after the opening "For"), each quoted from the sentence's start to the quote."""
+    found = []
+    for m in mentions:
+        if m.entity.startswith("quotation/") or not ABOUT_OPENER.search(text, max(0, m.start - 4), m.start):
+            continue
+        left, right = sentence_around(text, m.start, m.end)
+        frame = ABOUT_FRAME.match(text, m.end)
+        if m.start - 4 < left - 1 or frame is None or text[left:m.start].strip() not in ("For", "To"):
+            continue
+        for q in mentions:
+            if q.entity.startswith("quotation/") and frame.end() <= q.start and q.end <= right:
+                end = q.end + 1 if text[q.end:q.end + 1] in "”\"»“" else q.end
+                found.append(ClaimCandidate(q.entity, "schema:about", m.entity, quote_at(text, m.start - 4, end),
+                                            "quotation-about-for", 0.6))
+    return found

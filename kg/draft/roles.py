@@ -80,6 +80,8 @@ TITLE_WORD = r"(?:[A-Z0-9][\w’'-]*:?)"
 POSSESSIVE_TITLE = re.compile(r"(" + NAME + r")[’']s (" + TITLE_WORD + r"(?: (?:" + TITLE_WORD + r"|a|an|the|of|in|on))*"
                               + TITLE_WORD + r"?)(?=[\s,.;:!?)]|\Z)")
 OCCUPATION_APPOSITION = re.compile(r"\A, (?:who (?:is|was) )?(?:a|an|the) (?:[a-z]+ )?\Z")
+# "actor William Shatner, Captain Kirk from “Star Trek”": the character a person plays in a work
+CHARACTER_FROM = re.compile(r", ((?:[A-Z][\w.’'-]*)(?: [A-Z][\w’'-]*){0,2}) (?:from|in|of) [“\"]([A-Z][^“”\"\n]{0,60}?)[,.]?[”\"]")
 NOT_CHARACTERS = frozenset("role part film movie lead star".split())
 
 
@@ -308,6 +310,31 @@ class _Finder:
             self.claim(role, "schema:characterName", {"text": match.group(1), "lang": self.language}, start, end,
                        "character-story", 0.4)
 
+    def characters_from_works(self) -> None:
+        """"PERSON, Captain Kirk from “Star Trek”": the work (known, or a new schema:CreativeWork)
+        has the person as schema:actor in role/CHARACTER, a schema:PerformanceRole whose
+        schema:characterName is the character."""
+        for person in [m for m in self.every() if m.entity.startswith(PERSON_KINDS)]:
+            match = CHARACTER_FROM.match(self.text, person.end)
+            if match is None or match.group(1) in self.forms:
+                continue
+            title, (start, end) = match.group(2), match.span(2)
+            work = self.forms.get(title)
+            if work is None:
+                work = f"work/{slug(title)}"
+                if work not in self.known and work not in self.entities:
+                    self.entities[work] = EntityCandidate(work, ("schema:CreativeWork",), title,
+                                                          quote_at(self.text, start, end), "work-of-character", 0.5)
+                self.new_mentions.append(Mention(work, title, start, end, None, "work-of-character", 0.5))
+            character, (c_start, c_end) = match.group(1), match.span(1)
+            role = self.role_entity(f"role/{slug(character)}", ("schema:PerformanceRole",), character, c_start, c_end,
+                                    (c_start, c_end), "character-from-work", 0.5)
+            self.new_mentions.append(Mention(role, character, c_start, c_end, None, "character-from-work", 0.5))
+            quote = (person.start, match.end())
+            self.claim(work, "schema:actor", person.entity, *quote, "character-from-work", 0.5, role=role)
+            self.claim(role, "schema:characterName", {"text": character, "lang": self.language}, *quote,
+                       "character-from-work", 0.5)
+
     # -------------------------------------------------------------- producers, crew jobs, occupations
 
     def producer_occupation(self) -> str | None:
@@ -432,9 +459,36 @@ def find_roles(text: str, mentions: list[Mention], known: Mapping[str, Entity],
     finder.positions()
     finder.actors()
     finder.characters()
+    finder.characters_from_works()
     finder.producers()
     finder.crew_jobs()
     finder.possessive_directors()
     finder.occupations()
     return Roles([finder.entities[k] for k in sorted(finder.entities)],
                  sorted(finder.new_mentions, key=lambda m: (m.start, m.end)), finder.claims)
+
+
+ROLE_LABEL_BEFORE = re.compile(r"(?<![\w’'-])((?:(?!(?:a|an|the|and|or|of|by|with|to|for)\b)[a-z]+ )([a-z]+)) \Z")
+
+
+def holder_role_forms(text: str, mentions: list[Mention], known: Mapping[str, Entity],
+                      claims_valued: Callable[[str], list[Claim]]) -> list[Mention]:
+    """A known role named by another label right before a person the graph gives that role
+    ("veteran cosmonaut Ivan Petrov" where Petrov is crew in role/x-cosmonaut, known as "seasoned
+    cosmonaut"): the label's last word is the role's, its one modifier the article's. A new name form."""
+    found = []
+    for person in [m for m in mentions if m.entity.startswith(PERSON_KINDS)]:
+        before = ROLE_LABEL_BEFORE.search(text, max(0, person.start - 40), person.start)
+        if before is None:
+            continue
+        for claim in claims_valued(person.entity):
+            role = known.get(claim.role) if claim.role else None
+            if role is None or claim.rank == "deprecated":
+                continue
+            labels = [n.text for n in role.names if " " in n.text and n.text.islower()]
+            label = next((n for n in labels if n.rsplit(" ", 1)[-1] == before.group(2)), None)
+            if label is not None and before.group(1) not in labels:
+                found.append(Mention(role.id, before.group(1), before.start(1), before.end(1), label,
+                                     "role-label-before-holder", 0.5))
+                break
+    return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING
 from kg.draft import patterns
 from kg.draft.against import compare
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
+from kg.draft.corroboration import corroborated, implied
 from kg.draft.cues import find_new_entities
 from kg.draft.descriptions import descriptions
-from kg.draft.gazetteer import find_mentions, name_forms
+from kg.draft.gazetteer import find_mentions, longer_forms, name_forms
 from kg.draft.quantities import heights
-from kg.draft.quotations import quotations
+from kg.draft.missions import flights
+from kg.draft.quotations import about, quotations
 from kg.draft.quoting import quote_at, widen
-from kg.draft.roles import find_roles
+from kg.draft.relations import filming_locations, firsts, relations
+from kg.draft.roles import find_roles, holder_role_forms
 from kg.draft.writer import render
 from kg.errors import InputError
 from kg.inputs.register import Description, Prepared, Registered
@@ -28,7 +31,7 @@ from kg.suggest import closest, did_you_mean
 if TYPE_CHECKING:
     from kg.draft.known import Known
     from kg.inputs.ontology import Ontology
-    from kg.model import Source
+    from kg.model import Claim, Entity, Source
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,46 @@ def _name_variants(text: str, mentions: list[Mention], known_forms: dict[str, se
                                                    quote_at(text, *widen(text, m.start, m.end, 2)), "name-variant",
                                                    m.confidence)
     return list(found.values())
+
+
+class _Classes(Mapping[str, set[str]]):
+    """Each entity's classes (IRIs), read when a rule asks: a new candidate's (CURIEs, expanded),
+    else the graph's (not a set for every entity of a large graph, per draft)."""
+
+    def __init__(self, known: Mapping[str, Entity], new: list[EntityCandidate], ontology: Ontology) -> None:
+        self.known = known
+        self.new = {e.id: {ontology.expand(t) for t in e.types} for e in new}
+
+    def __getitem__(self, entity: str) -> set[str]:
+        if entity in self.new:
+            return self.new[entity]
+        return set(self.known[entity].types)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self.new, *(k for k in self.known if k not in self.new)])
+
+    def __len__(self) -> int:
+        return len(self.new) + sum(k not in self.new for k in self.known)
+
+
+class _Once:
+    """A subject's and a value's known claims, each read from the graph once per draft (the store
+    answers each by index lookups; many rules ask about the same entities)."""
+
+    def __init__(self, known: Known) -> None:
+        self.known = known
+        self.about: dict[str, list[Claim]] = {}
+        self.valued: dict[str, list[Claim]] = {}
+
+    def claims_about(self, subject: str) -> list[Claim]:
+        if subject not in self.about:
+            self.about[subject] = self.known.claims_about(subject)
+        return self.about[subject]
+
+    def claims_valued(self, value: str) -> list[Claim]:
+        if value not in self.valued:
+            self.valued[value] = self.known.claims_valued(value)
+        return self.valued[value]
 
 
 @dataclass(frozen=True)
@@ -105,31 +148,44 @@ def _not_registered(key: str, sources: Iterable[str]) -> InputError:
 def draft_text(project: Project, graph: Graph, key: str, text: str, language: str, date: str | None) -> Draft:
     """The draft of article `text` (source `key`, registered or about to be) against `graph`."""
     ontology, known = graph.ontology, graph.known.entities
+    once = _Once(graph.known)
     mentions = find_mentions(text, known)
     entities, new_mentions = find_new_entities(text, known, mentions, usable_by_label(project.reference_table, "item"),
                                                ontology.compact)
     every = sorted([*mentions, *new_mentions], key=lambda m: (m.start, m.end))
     forms = name_forms(known)
-    roles = find_roles(text, every, known, graph.known.claims_about, language, forms)
-    quoted, quoted_mentions, quoted_claims = quotations(text, every, known, graph.known.claims_about, language)
+    roles = find_roles(text, every, known, once.claims_about, language, forms)
+    quoted, quoted_mentions, quoted_claims = quotations(text, every, known, once.claims_about, language)
     entities = [*entities, *quoted]
     every = sorted([*every, *quoted_mentions], key=lambda m: (m.start, m.end))
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
-    claims = [*_name_variants(text, mentions, {e: {n.text for n in known[e].names} for e in known}, language),
+    classes = _Classes(known, entities, ontology)
+    lengthened = [*longer_forms(text, mentions, known, ontology.labels),
+                  *holder_role_forms(text, every, known, once.claims_valued)]
+    claims = [*_name_variants(text, [*mentions, *(m for m in new_mentions if m.known_form), *lengthened], {e: {n.text for n in known[e].names} for e in known}, language),
               *patterns.ages(text, every, date), *patterns.occupations(text, every),
               *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
               *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
               *patterns.directors(text, every), *roles.claims, *quoted_claims,
-              *descriptions(text, every, language), *heights(text, every)]
-    claims = [compare(c, graph.known.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
+              *descriptions(text, every, language), *heights(text, every), *about(text, every),
+              *relations(text, every, classes, ontology, forms), *firsts(text, every, language),
+              *filming_locations(text, every, classes, ontology),
+              *flights(text, every, classes, ontology, once.claims_valued)]
+    # a known claim another rule proposes already has that rule's quote, closer to what states it
+    stated = {(c.subject, c.property, c.value_text()) for c in claims}
+    claims += [c for c in [*corroborated(text, every, once.claims_about, ontology.compact),
+                           *implied(text, every, once.claims_about, once.claims_valued, ontology.compact)]
+               if (c.subject, c.property, c.value_text()) not in stated]
+    claims = [compare(c, once.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.role or "", c.quote.start): c for c in claims}
     ordered = sorted(unique.values(), key=lambda c: (c.quote.start, c.quote.end, c.subject, c.property, c.value_text()))
     first_of_id: dict[str, EntityCandidate] = {}
     for entity in [*entities, *roles.entities]:  # two rule families may propose the same new entity
         first_of_id.setdefault(entity.id, entity)
     entities = list(first_of_id.values())
-    every = sorted([*every, *roles.mentions], key=lambda m: (m.start, m.end))
+    every = sorted([*every, *roles.mentions, *(m for m in lengthened if m.rule == "role-label-before-holder")],
+                   key=lambda m: (m.start, m.end))
     return Draft(key, every, entities, ordered, render(key, entities, ordered))
 
 

@@ -5,6 +5,7 @@ a closing quote or bracket, or the end, and every line end; never the point of a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # a full stop after one of these (or after a single capital, an initial) does not end the sentence
 ABBREVIATIONS = frozenset("a.m p.m mr mrs ms dr prof st gen col lt sgt capt jr sr vs etc no approx dept est "
@@ -38,12 +39,18 @@ def sentence_ends(text: str) -> list[int]:
     >>> [text[:i + 1].rsplit(" ", 1)[-1] for i in sentence_ends(text)]
     ['am.', 'Monday.']
     """
-    return [m.start() for m in SENTENCE_END.finditer(text) if _ends_sentence(text, m.start())]
+    return list(_ends(text))
+
+
+@lru_cache(maxsize=4)
+def _ends(text: str) -> tuple[int, ...]:
+    """sentence_ends, computed once for the few texts drafted last (every rule asks)."""
+    return tuple(m.start() for m in SENTENCE_END.finditer(text) if _ends_sentence(text, m.start()))
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around text[start:end]: from after the previous end to its own end (included)."""
-    ends = sentence_ends(text)
+    ends = _ends(text)
     left = max([i for i in ends if i < start], default=-1) + 1
     rights = [i for i in ends if i >= end]
     return left, rights[0] + 1 if rights else len(text)
