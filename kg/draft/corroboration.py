@@ -5,11 +5,12 @@ quote is a new reference for it, the nearest pair of the two mentions within the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from kg.draft.candidates import ClaimCandidate, Mention
 from kg.draft.quoting import quote_at
 from kg.draft.sentences import sentence_ends
+from kg.inputs.ontology import Ontology
 from kg.model import Claim, EntityValue
 
 MAX_SPAN = 200  # characters between the two mentions' outer ends: a longer span rarely states the claim
@@ -56,19 +57,23 @@ def corroborated(text: str, mentions: list[Mention], known_claims: Callable[[str
 
 
 
-def kind(entity: str) -> str:
-    """mission/soyuz-ms-19 -> mission: an id's kind."""
-    return entity.partition("/")[0]
-
-
 def implied(text: str, mentions: list[Mention], known_claims: Callable[[str], list[Claim]],
-            claims_valued: Callable[[str], list[Claim]], compact: Callable[[str], str]) -> list[ClaimCandidate]:
+            claims_valued: Callable[[str], list[Claim]], compact: Callable[[str], str],
+            classes: Mapping[str, set[str]], ontology: Ontology) -> list[ClaimCandidate]:
     """Known claims of one subject and property that a sentence names two or more values of without
     naming the subject ("X, Y and Z take off" of a mission the graph knows X, Y and Z the crew of).
     Where several subjects' claims share the values named, a subject the sentence names (its claims
     are known-claim-in-sentence's) wins, then the one naming the most values, then the subject the
-    graph says the most about (a mission rather than one of its events). A sentence naming an
-    entity of the subject's kind (another mission) implies nothing of it."""
+    graph says the most about (a mission rather than one of its events). A sentence that names
+    another entity able to hold the property (of a class in its domain; without a domain, of a
+    class of the subject) speaks of that one and implies nothing ("X and Y returned aboard
+    Soyuz MS-18" says nothing of the mission that took them up)."""
+
+    def could_hold(entity: str, subject: str, prop: str) -> bool:
+        info = ontology.properties.get(prop)
+        holders = info.domains if info is not None and info.domains else tuple(classes.get(subject, ()))
+        return any(ontology.is_subclass(c, d) for c in classes.get(entity, ()) for d in holders)
+
     by_value = {m.entity: [c for c in claims_valued(m.entity) if c.rank != "deprecated"] for m in mentions}
     said: dict[str, int] = {}
 
@@ -80,7 +85,6 @@ def implied(text: str, mentions: list[Mention], known_claims: Callable[[str], li
     found: list[ClaimCandidate] = []
     for group in _sentences(text, mentions):
         named = {m.entity for m in group}
-        kinds = {kind(e) for e in named}  # a sentence naming another mission speaks of that one
         sets: dict[tuple[str, str], dict[str, Claim]] = {}
         taken: set[str] = set()  # values a named subject's known claims account for
         for entity in sorted(named):
@@ -91,7 +95,8 @@ def implied(text: str, mentions: list[Mention], known_claims: Callable[[str], li
                     taken.add(entity)
         ranked = sorted(sets.items(), key=lambda kv: (-len(kv[1]), -said_about(kv[0][0]), kv[0]))
         for (subject, prop), valued in ranked:
-            if len(valued) < 2 or taken & set(valued) or kind(subject) in kinds:
+            if len(valued) < 2 or taken & set(valued) or \
+                    any(could_hold(e, subject, prop) for e in named - set(valued)):
                 continue
             taken |= set(valued)
             values = [m for m in group if m.entity in valued]

@@ -175,7 +175,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     # a known claim another rule proposes already has that rule's quote, closer to what states it
     stated = {(c.subject, c.property, c.value_text()) for c in claims}
     claims += [c for c in [*corroborated(text, every, once.claims_about, ontology.compact),
-                           *implied(text, every, once.claims_about, once.claims_valued, ontology.compact)]
+                           *implied(text, every, once.claims_about, once.claims_valued, ontology.compact, classes, ontology)]
                if (c.subject, c.property, c.value_text()) not in stated]
     claims = [compare(c, once.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.role or "", c.quote.start): c for c in claims}
