@@ -3,6 +3,7 @@ references and quoted spans, and the source articles. No blank nodes; IRIs are s
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +38,46 @@ def _hash(text: str) -> str:
 def reading_order(triple: ox.Triple) -> tuple[str, bool, str, str]:
     """By subject (so each node is written once), its rdf:type first, then by predicate."""
     return (str(triple.subject), triple.predicate.value != RDF + "type", str(triple.predicate), str(triple.object))
+
+
+def in_reading_order(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The distinct triples sorted by reading_order, without calling it per triple (a third of the
+    time at 700k triples). A triple's N-Triples line, `<s> <p> o`, sorts as its reading_order
+    key without the rdf:type flag: an IRI holds no `>` or space, so `<s> ` and `<p> ` end where the
+    terms do, and what follows a literal's closing quote (`@`, `^^`) sorts after the space before
+    ` .`. So the rdf:type triples and the others are each sorted by their lines, and each
+    rdf:type triple goes before the first other triple of its subject or of a later one."""
+    distinct = set(triples)
+    types = [t for t in distinct if t.predicate == A]
+    others = [t for t in distinct if t.predicate != A]
+    others, other_lines = _by_line(others)
+    types, type_lines = _by_line(types)
+    out: list[ox.Triple] = []
+    done = 0
+    for triple, line in zip(types, type_lines):
+        subject = line[:line.index(b"> ") + 2]  # b"<s> "
+        at = bisect.bisect_left(other_lines, subject, done)
+        if at > done:
+            out += others[done:at]
+            done = at
+        out.append(triple)
+    out += others[done:]
+    return out
+
+
+def _by_line(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[bytes]]:
+    """The triples sorted by their N-Triples lines, and the lines (pyoxigraph writes them all at
+    once; a literal's line breaks are escaped, so each triple is one line)."""
+    if not triples:
+        return [], []
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None
+    lines = data.split(b" .\n")
+    lines.pop()  # after the last line's " .\n"
+    if len(lines) != len(triples):
+        raise ValueError(f"{len(triples)} triples written as {len(lines)} N-Triples lines")
+    order = sorted(range(len(triples)), key=lines.__getitem__)
+    return [triples[i] for i in order], [lines[i] for i in order]
 
 
 
@@ -78,7 +119,7 @@ class MappedGraph:
     def triples(self) -> list[ox.Triple]:
         """Layers (1)-(3) of the contract, sorted: what Turtle and JSON-LD carry."""
         if self._sorted is None:
-            self._sorted = sorted({*self.asserted, *self.provenance, *self.metadata}, key=reading_order)
+            self._sorted = in_reading_order([*self.asserted, *self.provenance, *self.metadata])
         return self._sorted
 
     def statement_graphs(self) -> list[ox.Quad]:
