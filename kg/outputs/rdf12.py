@@ -36,7 +36,7 @@ def reified_triples(graph: MappedGraph) -> list[ox.Triple]:
     reifiers = {st.iri: ox.Triple(st.iri, REIFIES, st.triple) for st in graph.statements}
     follows: dict[str, bool] = {}  # by predicate: whether its triples go after a reifier's
     out: list[ox.Triple] = []
-    subject: ox.NamedNode | ox.BlankNode | None = None
+    subject: ox.NamedNode | ox.BlankNode | ox.Triple | None = None
     statement = False  # the subject is a statement node
     pending: ox.Triple | None = None  # its reifier, until placed
     for t in graph.triples():
