@@ -382,38 +382,54 @@ class _Mapper:
     def provenance(self) -> list[ox.Triple]:
         out: list[ox.Triple] = []
         references: dict[ox.NamedNode, Reference] = {}
+        # Each predicate, class and source node made once, not once per statement or reference.
+        statement, subject, predicate, obj = (_iri(RDF + local) for local in ("Statement", "subject", "predicate", "object"))
+        rank, derived, primary = _iri(WIKIBASE + "rank"), _iri(PROV + "wasDerivedFrom"), _iri(PROV + "hadPrimarySource")
+        point_in_time, has_role, curator_note = (self.mint.term(local) for local in ("pointInTime", "objectHasRole", "curatorNote"))
+        date = _iri(XSD + "date")
+        sources: dict[str, ox.NamedNode] = {}
+
+        def source(key: str) -> ox.NamedNode:
+            found = sources.get(key)
+            if found is None:
+                found = sources[key] = self.mint.source(key)
+            return found
+
+        specific, has_source, has_selector = (_iri(OA + local) for local in ("SpecificResource", "hasSource", "hasSelector"))
+        quote_selector, exact, prefix, suffix = (_iri(OA + local) for local in ("TextQuoteSelector", "exact", "prefix", "suffix"))
+        position_selector, start, end = (_iri(OA + local) for local in ("TextPositionSelector", "start", "end"))
         for st in self.statements.values():
             out += [
-                ox.Triple(st.iri, A, _iri(RDF + "Statement")),
-                ox.Triple(st.iri, _iri(RDF + "subject"), st.subject),
-                ox.Triple(st.iri, _iri(RDF + "predicate"), st.predicate),
-                ox.Triple(st.iri, _iri(RDF + "object"), st.object),
-                ox.Triple(st.iri, _iri(WIKIBASE + "rank"), RANK_IRIS[st.rank]),
+                ox.Triple(st.iri, A, statement),
+                ox.Triple(st.iri, subject, st.subject),
+                ox.Triple(st.iri, predicate, st.predicate),
+                ox.Triple(st.iri, obj, st.object),
+                ox.Triple(st.iri, rank, RANK_IRIS[st.rank]),
             ]
             for ref_iri, ref in st.refs.items():
                 references[ref_iri] = ref
-                out.append(ox.Triple(st.iri, _iri(PROV + "wasDerivedFrom"), ref_iri))
-                out.append(ox.Triple(st.iri, _iri(PROV + "hadPrimarySource"), self.mint.source(ref.source)))
+                out.append(ox.Triple(st.iri, derived, ref_iri))
+                out.append(ox.Triple(st.iri, primary, source(ref.source)))
             for when in st.points_in_time:
-                out.append(ox.Triple(st.iri, self.mint.term("pointInTime"), ox.Literal(when, datatype=_iri(XSD + "date"))))
+                out.append(ox.Triple(st.iri, point_in_time, ox.Literal(when, datatype=date)))
             for role in st.roles:
-                out.append(ox.Triple(st.iri, self.mint.term("objectHasRole"), self.mint.entity(role)))
+                out.append(ox.Triple(st.iri, has_role, self.mint.entity(role)))
             for note in st.notes:
-                out.append(ox.Triple(st.iri, self.mint.term("curatorNote"), ox.Literal(note)))
+                out.append(ox.Triple(st.iri, curator_note, ox.Literal(note)))
         for ref_iri, ref in references.items():
             quote, position = _iri(ref_iri.value + "#quote"), _iri(ref_iri.value + "#position")
             out += [
-                ox.Triple(ref_iri, A, _iri(OA + "SpecificResource")),
-                ox.Triple(ref_iri, _iri(OA + "hasSource"), self.mint.source(ref.source)),
-                ox.Triple(ref_iri, _iri(OA + "hasSelector"), quote),
-                ox.Triple(ref_iri, _iri(OA + "hasSelector"), position),
-                ox.Triple(quote, A, _iri(OA + "TextQuoteSelector")),
-                ox.Triple(quote, _iri(OA + "exact"), ox.Literal(ref.span.exact)),
-                ox.Triple(quote, _iri(OA + "prefix"), ox.Literal(ref.span.prefix)),
-                ox.Triple(quote, _iri(OA + "suffix"), ox.Literal(ref.span.suffix)),
-                ox.Triple(position, A, _iri(OA + "TextPositionSelector")),
-                ox.Triple(position, _iri(OA + "start"), integer_literal(ref.span.start)),
-                ox.Triple(position, _iri(OA + "end"), integer_literal(ref.span.end)),
+                ox.Triple(ref_iri, A, specific),
+                ox.Triple(ref_iri, has_source, source(ref.source)),
+                ox.Triple(ref_iri, has_selector, quote),
+                ox.Triple(ref_iri, has_selector, position),
+                ox.Triple(quote, A, quote_selector),
+                ox.Triple(quote, exact, ox.Literal(ref.span.exact)),
+                ox.Triple(quote, prefix, ox.Literal(ref.span.prefix)),
+                ox.Triple(quote, suffix, ox.Literal(ref.span.suffix)),
+                ox.Triple(position, A, position_selector),
+                ox.Triple(position, start, integer_literal(ref.span.start)),
+                ox.Triple(position, end, integer_literal(ref.span.end)),
             ]
         return out
 
