@@ -3,7 +3,10 @@ references and quoted spans, and the source articles. No blank nodes; IRIs are s
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -17,6 +20,7 @@ from kg.rules import Problem, Rule
 from kg.terms import integer_literal, term
 
 A = ox.NamedNode(RDF + "type")
+_PREDICATE = operator.attrgetter("predicate")
 RANK_IRIS = {
     "preferred": ox.NamedNode(WIKIBASE + "PreferredRank"),
     "normal": ox.NamedNode(WIKIBASE + "NormalRank"),
@@ -38,6 +42,46 @@ def reading_order(triple: ox.Triple) -> tuple[str, bool, str, str]:
     """By subject (so each node is written once), its rdf:type first, then by predicate."""
     return (str(triple.subject), triple.predicate.value != RDF + "type", str(triple.predicate), str(triple.object))
 
+
+def in_reading_order(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The distinct triples sorted by reading_order, without a Python call per triple (a third of
+    the time at 700k triples). A triple's N-Triples line, `<s> <p> o`, sorts as its reading_order
+    key without the rdf:type flag: an IRI holds no `>` or space, so `<s> ` and `<p> ` end where the
+    terms do, and what follows a literal's closing quote (`@`, `^^`) sorts after the space before
+    ` .`. So the rdf:type triples and the others are each sorted by their lines, and each
+    rdf:type triple goes before the first other triple of its subject or of a later one."""
+    items = list(triples)
+    typed = list(map(A.__eq__, map(_PREDICATE, items)))
+    types, type_lines = _by_line(list(itertools.compress(items, typed)))
+    others, other_lines = _by_line(list(itertools.compress(items, map(operator.not_, typed))))
+    out: list[ox.Triple] = []
+    done = 0
+    for triple, line in zip(types, type_lines):
+        subject = line[:line.index(b"> ") + 2]  # b"<s> "
+        at = bisect.bisect_left(other_lines, subject, done)
+        if at > done:
+            out += others[done:at]
+            done = at
+        out.append(triple)
+    out += others[done:]
+    return out
+
+
+def _by_line(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[bytes]]:
+    """The distinct triples sorted by their N-Triples lines, and the lines (pyoxigraph writes them
+    all at once; a literal's line breaks are escaped, so each triple is one line, and equal lines
+    are equal triples)."""
+    if not triples:
+        return [], []
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None
+    lines = data.split(b" .\n")
+    lines.pop()  # after the last line's " .\n"
+    if len(lines) != len(triples):
+        raise ValueError(f"{len(triples)} triples written as {len(lines)} N-Triples lines")
+    index = dict(zip(lines, range(len(triples))))
+    ordered = sorted(index)
+    return list(map(triples.__getitem__, map(index.__getitem__, ordered))), ordered
 
 
 @dataclass
@@ -78,7 +122,7 @@ class MappedGraph:
     def triples(self) -> list[ox.Triple]:
         """Layers (1)-(3) of the contract, sorted: what Turtle and JSON-LD carry."""
         if self._sorted is None:
-            self._sorted = sorted({*self.asserted, *self.provenance, *self.metadata}, key=reading_order)
+            self._sorted = in_reading_order([*self.asserted, *self.provenance, *self.metadata])
         return self._sorted
 
     def statement_graphs(self) -> list[ox.Quad]:
@@ -338,38 +382,54 @@ class _Mapper:
     def provenance(self) -> list[ox.Triple]:
         out: list[ox.Triple] = []
         references: dict[ox.NamedNode, Reference] = {}
+        # Each predicate, class and source node made once, not once per statement or reference.
+        statement, subject, predicate, obj = (_iri(RDF + local) for local in ("Statement", "subject", "predicate", "object"))
+        rank, derived, primary = _iri(WIKIBASE + "rank"), _iri(PROV + "wasDerivedFrom"), _iri(PROV + "hadPrimarySource")
+        point_in_time, has_role, curator_note = (self.mint.term(local) for local in ("pointInTime", "objectHasRole", "curatorNote"))
+        date = _iri(XSD + "date")
+        sources: dict[str, ox.NamedNode] = {}
+
+        def source(key: str) -> ox.NamedNode:
+            found = sources.get(key)
+            if found is None:
+                found = sources[key] = self.mint.source(key)
+            return found
+
+        specific, has_source, has_selector = (_iri(OA + local) for local in ("SpecificResource", "hasSource", "hasSelector"))
+        quote_selector, exact, prefix, suffix = (_iri(OA + local) for local in ("TextQuoteSelector", "exact", "prefix", "suffix"))
+        position_selector, start, end = (_iri(OA + local) for local in ("TextPositionSelector", "start", "end"))
         for st in self.statements.values():
             out += [
-                ox.Triple(st.iri, A, _iri(RDF + "Statement")),
-                ox.Triple(st.iri, _iri(RDF + "subject"), st.subject),
-                ox.Triple(st.iri, _iri(RDF + "predicate"), st.predicate),
-                ox.Triple(st.iri, _iri(RDF + "object"), st.object),
-                ox.Triple(st.iri, _iri(WIKIBASE + "rank"), RANK_IRIS[st.rank]),
+                ox.Triple(st.iri, A, statement),
+                ox.Triple(st.iri, subject, st.subject),
+                ox.Triple(st.iri, predicate, st.predicate),
+                ox.Triple(st.iri, obj, st.object),
+                ox.Triple(st.iri, rank, RANK_IRIS[st.rank]),
             ]
             for ref_iri, ref in st.refs.items():
                 references[ref_iri] = ref
-                out.append(ox.Triple(st.iri, _iri(PROV + "wasDerivedFrom"), ref_iri))
-                out.append(ox.Triple(st.iri, _iri(PROV + "hadPrimarySource"), self.mint.source(ref.source)))
+                out.append(ox.Triple(st.iri, derived, ref_iri))
+                out.append(ox.Triple(st.iri, primary, source(ref.source)))
             for when in st.points_in_time:
-                out.append(ox.Triple(st.iri, self.mint.term("pointInTime"), ox.Literal(when, datatype=_iri(XSD + "date"))))
+                out.append(ox.Triple(st.iri, point_in_time, ox.Literal(when, datatype=date)))
             for role in st.roles:
-                out.append(ox.Triple(st.iri, self.mint.term("objectHasRole"), self.mint.entity(role)))
+                out.append(ox.Triple(st.iri, has_role, self.mint.entity(role)))
             for note in st.notes:
-                out.append(ox.Triple(st.iri, self.mint.term("curatorNote"), ox.Literal(note)))
+                out.append(ox.Triple(st.iri, curator_note, ox.Literal(note)))
         for ref_iri, ref in references.items():
             quote, position = _iri(ref_iri.value + "#quote"), _iri(ref_iri.value + "#position")
             out += [
-                ox.Triple(ref_iri, A, _iri(OA + "SpecificResource")),
-                ox.Triple(ref_iri, _iri(OA + "hasSource"), self.mint.source(ref.source)),
-                ox.Triple(ref_iri, _iri(OA + "hasSelector"), quote),
-                ox.Triple(ref_iri, _iri(OA + "hasSelector"), position),
-                ox.Triple(quote, A, _iri(OA + "TextQuoteSelector")),
-                ox.Triple(quote, _iri(OA + "exact"), ox.Literal(ref.span.exact)),
-                ox.Triple(quote, _iri(OA + "prefix"), ox.Literal(ref.span.prefix)),
-                ox.Triple(quote, _iri(OA + "suffix"), ox.Literal(ref.span.suffix)),
-                ox.Triple(position, A, _iri(OA + "TextPositionSelector")),
-                ox.Triple(position, _iri(OA + "start"), integer_literal(ref.span.start)),
-                ox.Triple(position, _iri(OA + "end"), integer_literal(ref.span.end)),
+                ox.Triple(ref_iri, A, specific),
+                ox.Triple(ref_iri, has_source, source(ref.source)),
+                ox.Triple(ref_iri, has_selector, quote),
+                ox.Triple(ref_iri, has_selector, position),
+                ox.Triple(quote, A, quote_selector),
+                ox.Triple(quote, exact, ox.Literal(ref.span.exact)),
+                ox.Triple(quote, prefix, ox.Literal(ref.span.prefix)),
+                ox.Triple(quote, suffix, ox.Literal(ref.span.suffix)),
+                ox.Triple(position, A, position_selector),
+                ox.Triple(position, start, integer_literal(ref.span.start)),
+                ox.Triple(position, end, integer_literal(ref.span.end)),
             ]
         return out
 

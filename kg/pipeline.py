@@ -232,16 +232,17 @@ def writers(result: BuildResult, project: Project) -> dict[str, Callable[[], byt
     view = functools.cache(lambda: wikidata_view(graph, result.inputs.ontology, project, result.inputs.sources,
                                                  result.conflicts))
     reified = functools.cache(lambda: reified_triples(graph))
+    graph_turtle = functools.cache(lambda: serialize.turtle(triples, turtle_prefixes))  # also TriG's default graph
     # What each distribution holds, distinct (the writers write each triple they are given).
     counts = {"graph": lambda: len(triples), "graph-jsonld": lambda: len(triples),
               "dataset-trig": lambda: len(triples) + len(named), "dataset-nquads": lambda: len(triples) + len(named),
               "wikidata": lambda: len(set(view())), "rdf12-turtle": lambda: len(reified()),
               "rdf12-ntriples": lambda: len(reified())}
     written: dict[str, Callable[[], bytes | None]] = {
-        "graph": lambda: serialize.turtle(triples, turtle_prefixes),
+        "graph": graph_turtle,
         "graph-jsonld": lambda: serialize.jsonld(triples, context()),
         "context": lambda: context_file(context()),
-        "dataset-trig": lambda: serialize.trig(triples, named, turtle_prefixes),
+        "dataset-trig": lambda: serialize.trig(graph_turtle(), named, turtle_prefixes),
         "dataset-nquads": lambda: serialize.nquads(triples, named),
         "wikidata": lambda: serialize.turtle(view(), view_prefixes(project, prefixes)),
         "rdf12-turtle": lambda: serialize.turtle12(reified(), turtle_prefixes),

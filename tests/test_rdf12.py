@@ -9,10 +9,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.mapping import MappedGraph, Statement, reading_order
+from kg.namespaces import RDF
+from kg.outputs.rdf12 import REIFIES, reified_triples
 from kg.pipeline import build
 from kg.project import open_project
 from tests.helpers import scratch_project
 
+STATEMENT = ox.NamedNode(RDF + "Statement")
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX schema: <https://schema.org/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -136,3 +140,35 @@ def test_a_deprecated_claim_is_reified_but_not_asserted(tmp_path: Path) -> None:
     rdf11 = loaded((result.files["vyzov.ttl"], ox.RdfFormat.TURTLE))
     assert answers(rdf11, QUESTIONS["every statement of the film's director"][0]) == answers(
         store, QUESTIONS["every statement of the film's director"][1])
+
+
+def _reified_by_sorting(graph: MappedGraph) -> list[ox.Triple]:
+    """What reified_triples returns, as it was first written: filter, add the reifiers, sort."""
+    statements = {st.iri for st in graph.statements}
+    kept = [t for t in graph.triples()
+            if not (t.subject in statements and (t.predicate.value in {RDF + "subject", RDF + "predicate", RDF + "object"}
+                                                  or (t.predicate.value == RDF + "type" and t.object == STATEMENT)))]
+    return sorted([*kept, *(ox.Triple(st.iri, REIFIES, st.triple) for st in graph.statements)], key=reading_order)
+
+
+def test_reifiers_go_where_sorting_puts_them() -> None:
+    """Each reifier among its statement node's triples, whose predicates sort before rdf:reifies
+    (wikibase:rank, rdf:object… removed, an rdf:type kept) and after it (prov:, an https: IRI, a
+    second rdf:reifies), and one statement node with no triple of its own."""
+    n = ox.NamedNode
+    film, director, who = n("https://e.org/id/film"), n("https://schema.org/director"), n("https://e.org/id/who")
+    statements = [Statement(film, director, who, n(f"https://e.org/statement/{h}"), "normal") for h in "abcd"]
+    provenance = []
+    for st in statements[:3]:
+        provenance += [ox.Triple(st.iri, n(RDF + "type"), STATEMENT), ox.Triple(st.iri, n(RDF + "subject"), film),
+                       ox.Triple(st.iri, n(RDF + "object"), who),
+                       ox.Triple(st.iri, n("http://wikiba.se/ontology#rank"), n("http://wikiba.se/ontology#NormalRank"))]
+    a, b, c, _ = statements
+    provenance += [ox.Triple(a.iri, n(RDF + "type"), n("https://e.org/Other")),
+                   ox.Triple(a.iri, n("http://www.w3.org/ns/prov#wasDerivedFrom"), n("https://e.org/ref")),
+                   ox.Triple(b.iri, n("https://e.org/ontology#curatorNote"), ox.Literal("note")),
+                   ox.Triple(b.iri, REIFIES, ox.Triple(who, director, film)),
+                   ox.Triple(c.iri, n(RDF + "reifiez"), ox.Literal("x"))]
+    for made in (statements[:3], statements):
+        graph = MappedGraph([st.triple for st in made], provenance, [], made, [])
+        assert reified_triples(graph) == _reified_by_sorting(graph)

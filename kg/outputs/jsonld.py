@@ -346,49 +346,58 @@ def to_jsonld(triples: Iterable[ox.Triple], context: Context, *, whole_context: 
     """JSON-LD for triples already sorted by subject; the context embedded whole (the published
     document, equal to context.jsonld) or only the part the nodes use (`whole_context=False`)."""
     write = Writer(context)
+    nodes = _nodes(write, triples)
+    body = context.body() if whole_context else context.body(*write.used())
+    # One node object per line: diffable, and json's C encoder (indent= would force the slow
+    # pure-Python one) writes each line; one encoder for all (json.dumps makes one per call).
+    text = ",\n".join(map(json.JSONEncoder(ensure_ascii=False).encode, nodes))
+    return f'{_context_text(body)},\n "@graph": [\n{text}\n]}}\n'.encode("utf-8")
+
+
+def _nodes(write: Writer, triples: Iterable[ox.Triple]) -> list[dict[str, object]]:
+    """One node object per subject, in order: a key with one value holds it, one with more a list.
+    The per-triple work of the writer, so the writer's caches are read here without a call."""
+    ids, keys = write._ids, write._keys
     nodes: list[dict[str, object]] = []
     current: dict[str, object] = {}
     current_subject = None
     item: object
     for triple in triples:
         subject = triple.subject
-        if not isinstance(subject, ox.NamedNode):
-            raise ValueError(f"blank node {subject} in published output")
         if subject != current_subject:
-            _unwrap(current)
+            if not isinstance(subject, ox.NamedNode):
+                raise ValueError(f"blank node {subject} in published output")
             current = {"@id": write.node_id(subject.value)}
             nodes.append(current)
             current_subject = subject
         obj = triple.object
-        if triple.predicate.value == TYPE and isinstance(obj, ox.NamedNode):
-            key, item = "@type", write.vocab(obj.value)
+        predicate = triple.predicate.value
+        if type(obj) is ox.NamedNode:
+            if predicate == TYPE:
+                key, item = "@type", write.vocab(obj.value)
+            else:
+                key_info = keys.get(predicate) or write.key(predicate)
+                key = key_info.key
+                item = ids.get(obj.value) or write.node_id(obj.value)
+                if not key_info.bare_id:
+                    item = {"@id": item}
         else:
-            key_info = write.key(triple.predicate.value)
+            key_info = keys.get(predicate) or write.key(predicate)
             key, item = key_info.key, write.value(key_info, obj)
-        bucket = current.get(key)
-        if bucket is None:
-            current[key] = [item]
+        found = current.get(key)
+        if found is None:
+            current[key] = item
+        elif type(found) is list:
+            found.append(item)
         else:
-            bucket.append(item)  # type: ignore[attr-defined]
-    _unwrap(current)
-    body = context.body() if whole_context else context.body(*write.used())
-    # One node object per line: diffable, and json's C encoder (indent= would force the slow
-    # pure-Python one) writes each line.
-    text = ",\n".join(json.dumps(node, ensure_ascii=False) for node in nodes)
-    return f'{_context_text(body)},\n "@graph": [\n{text}\n]}}\n'.encode("utf-8")
+            current[key] = [found, item]  # a value is never a list itself
+    return nodes
 
 
 def _context_text(body: dict[str, object]) -> str:
     """'{"@context": {…}' left open, one entry of the context a line."""
     entries = ",\n".join(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in body.items())
     return f'{{\n "@context": {{\n{entries}\n }}'
-
-
-def _unwrap(node: dict[str, object]) -> None:
-    """A key with one value holds it, not a list of one."""
-    for key, values in node.items():
-        if isinstance(values, list) and len(values) == 1:
-            node[key] = values[0]
 
 
 def context_file(context: Context) -> bytes:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -43,6 +44,7 @@ from kg.project import Project
 from kg.terms import integer_literal
 
 A = ox.NamedNode(RDF + "type")
+_PREDICATE = operator.attrgetter("predicate")
 VOID_SHAPES = Path(__file__).resolve().parent.parent / "vocab" / "void-shapes.ttl"
 
 
@@ -64,8 +66,8 @@ def describe(
     distributions: Iterable[Distribution],
     environ: Mapping[str, str] | None = None,
 ) -> list[ox.Triple]:
-    """The description of the dataset whose graph is `triples` ({stem}.ttl) and whose files are
-    `distributions`, sorted."""
+    """The description of the dataset whose graph is `triples` ({stem}.ttl, distinct) and whose
+    files are `distributions`, sorted."""
     base = project.base_iri
     dataset = ox.NamedNode(base + "dataset")
     n = ox.NamedNode
@@ -104,9 +106,10 @@ def describe(
         out.append(ox.Triple(dataset, n(VOID + "exampleResource"), n(f"{base}id/{project.example_entity}")))
     for key in sorted(sources):
         out.append(ox.Triple(dataset, n(DCTERMS + "source"), n(f"{base}source/{key}")))
-    for namespace in vocabularies(triples):
+    classes = class_counts(triples)
+    for namespace in vocabularies(triples, classes):
         out.append(ox.Triple(dataset, n(VOID + "vocabulary"), n(namespace)))
-    for cls, count in sorted(class_counts(triples).items()):
+    for cls, count in sorted(classes.items()):
         partition = n(f"{base}dataset/class/{hashlib.sha256(cls.encode()).hexdigest()[:12]}")
         out += [
             ox.Triple(dataset, n(VOID + "classPartition"), partition),
@@ -185,9 +188,8 @@ def modified(sources: Iterable[Source], issued: str | None, environ: Mapping[str
 
 
 def class_counts(triples: Iterable[ox.Triple]) -> Counter[str]:
-    """How many distinct nodes each class types, over every rdf:type of the graph."""
-    return Counter(str(t.object.value) for t in set(triples)
-                   if t.predicate == A and isinstance(t.object, ox.NamedNode))
+    """How many nodes each class types, over every rdf:type of the graph's distinct triples."""
+    return Counter(o.value for o in [t.object for t in triples if t.predicate == A] if isinstance(o, ox.NamedNode))
 
 
 def namespace(iri: str) -> str:
@@ -199,11 +201,6 @@ def namespace(iri: str) -> str:
     return iri[:max(iri.rfind("#"), iri.rfind("/")) + 1]
 
 
-def vocabularies(triples: Iterable[ox.Triple]) -> list[str]:
-    """The namespaces of every predicate and class the graph uses, sorted."""
-    used = set()
-    for t in triples:
-        used.add(namespace(t.predicate.value))
-        if t.predicate == A and isinstance(t.object, ox.NamedNode):
-            used.add(namespace(t.object.value))
-    return sorted(used)
+def vocabularies(triples: Iterable[ox.Triple], classes: Iterable[str]) -> list[str]:
+    """The namespaces of every predicate the graph uses and of its classes, sorted."""
+    return sorted({namespace(p.value) for p in set(map(_PREDICATE, triples))} | {namespace(c) for c in classes})

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from kg.conflicts import Conflict
 from kg.inputs.ontology import Ontology
-from kg.mapping import RANK_IRIS, MappedGraph, Minter, reading_order
+from kg.mapping import RANK_IRIS, MappedGraph, Minter, in_reading_order
 from kg.model import Source
 from kg.namespaces import P, PQ, PQV, PR, PRV, PROV, PS, PSV, RDF, WDT, WIKIBASE
 from kg.outputs.wikidata_statements import Snak, WikidataStatement, wikidata_statements, wikidata_time
@@ -54,7 +54,7 @@ def wikidata_view(graph: MappedGraph, ontology: Ontology, project: Project, sour
     (deprecated ones too, as Wikidata keeps them: p:/ps: with wikibase:DeprecatedRank, no wdt:)
     whose property or class is aligned, or whose event class is lifted onto its super event."""
     statements = wikidata_statements(graph, ontology, project, sources, conflicts)
-    return sorted(statement_triples(statements, Minter(project)), key=reading_order)
+    return in_reading_order(statement_triples(statements, Minter(project)))
 
 
 def statement_triples(statements: Iterable[WikidataStatement], mint: Minter) -> set[ox.Triple]:
