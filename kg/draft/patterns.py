@@ -103,7 +103,11 @@ def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[st
         left, right = sentence_around(text, start, end)
         sentence = text[left:right].lower()
         prop = next((p for verb, p in DATE_VERBS if verb in sentence), None)
-        subjects = mentions_within(mentions, left, right, MISSION_KINDS)
+        subjects = [m.entity for m in mentions_within(mentions, left, right, MISSION_KINDS)]
+        confidence, rule = 0.6, "date"
+        if not subjects:  # "The capsule … landed this morning at 4.36 am": the article's mission
+            article_mission = most_mentioned(mentions, MISSION_KINDS)
+            subjects, confidence, rule = ([article_mission] if article_mission else []), 0.4, "date-article-mission"
         if prop is None or not subjects:
             continue
         datatype = "dateTime" if "T" in value else "date"
@@ -113,7 +117,7 @@ def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[st
             else:
                 continue
         quote = quote_at(text, *widen(text, start, end, 3))
-        found.append(ClaimCandidate(subjects[0].entity, prop, value, quote, f"date-{datatype.lower()}", 0.6))
+        found.append(ClaimCandidate(subjects[0], prop, value, quote, f"{rule}-{datatype.lower()}", confidence))
     return found
 
 
