@@ -116,10 +116,16 @@ def reach_of(shapes: Vocabulary) -> Reach:
             _Analysis(reach).group(group, fixed={}, before={}, joined={"this": ROOT})
         else:
             _Analysis(reach).group(group, fixed={}, before={"this": ROOT}, joined={})
-    for pattern in reach.context:
-        if pattern == Context(None, None, None):
-            raise Unbounded("a SPARQL pattern that matches any triple anywhere")
+    if Context(None, None, None) in reach.context:
+        raise Unbounded("a SPARQL pattern that matches any triple anywhere")
+    # a pattern another one matches a superset of adds nothing (and would cost a search)
+    reach.context = {c for c in reach.context if not any(g != c and _covers(g, c) for g in reach.context)}
     return reach
+
+
+def _covers(general: Context, pattern: Context) -> bool:
+    return all(g is None or g == p for g, p in zip((general.subject, general.predicate, general.object),
+                                                   (pattern.subject, pattern.predicate, pattern.object)))
 
 
 def _declarations(shapes: Vocabulary) -> dict[str, str]:
