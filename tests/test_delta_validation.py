@@ -19,12 +19,13 @@ from kg.api import build_or_reuse
 from kg.build_manifest import Reused
 from kg.delta_validation import FORMAT, delta_report, state_path
 from kg.errors import KgError
-from kg.inputs.ontology import load_ontology
+from kg.inputs.ontology import Vocabulary, load_ontology
 from kg.namespaces import OA, RDF
 from kg.outputs.rdf import ntriples
 from kg.pipeline import build
 from kg.project import Project, open_project
 from kg.shacl import validate
+from kg.shacl.locality import Context, Reach, Unbounded, reach_of
 from kg.shacl.shapes import load_shapes, vocabulary_layer
 from tests.helpers import kg_process, scratch_project
 from tests.test_incremental import CACHED_EDITS, Scratch
@@ -256,3 +257,44 @@ def test_a_build_killed_while_writing_the_state_leaves_the_next_build_correct(tm
     built = {name: (project.output_dir / name).read_bytes() for name in clean(project)}  # type: ignore[union-attr]
     assert built == clean(project)
     assert not [p for p in state_path(project).parent.iterdir() if p.name.startswith(".")]
+
+
+def _reach(select: str, kind: str = "SPARQLConstraint") -> Reach:
+    text = f"""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:{'sparql' if kind == 'SPARQLConstraint' else 'target'} ex:q .
+        ex:q a sh:{kind} ; sh:prefixes ex:p ; sh:select \"\"\"{select}\"\"\" .
+        ex:p sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^<http://www.w3.org/2001/XMLSchema#anyURI> ] ."""
+    triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)]
+    return reach_of(Vocabulary(tuple(triples), {}))
+
+
+EX = b"<http://example.org/"
+
+
+def test_patterns_are_anchored_only_where_the_focus_node_binds_them() -> None:
+    reach = _reach("SELECT $this WHERE { $this ex:p ?x . ?x ex:q ?y . OPTIONAL { ?y ex:r ?z } "
+                   "FILTER NOT EXISTS { ?z ex:s ?w } }")
+    local = {(p.predicate, p.anchor, tuple(sorted(p.paths))) for p in reach.local}
+    assert (EX + b"p>", "s", ((),)) in local
+    assert (EX + b"q>", "s", (((EX + b"p>", True),),)) in local
+    assert (EX + b"r>", "s", (((EX + b"p>", True), (EX + b"q>", True)),)) in local
+    # ?z is bound only inside the OPTIONAL: the NOT EXISTS may see it unbound and match ex:s anywhere
+    assert Context(None, EX + b"s>", None) in reach.context
+    assert not any(p.predicate == EX + b"s>" for p in reach.local)
+
+
+def test_an_optional_before_what_binds_its_anchor_reads_the_whole_graph() -> None:
+    reach = _reach("SELECT ?this WHERE { OPTIONAL { ?x ex:r ?this } ?this ex:p ?o }", "SPARQLTarget")
+    assert Context(None, EX + b"r>", None) in reach.context
+
+
+@pytest.mark.parametrize("select", [
+    "SELECT $this WHERE { $this ex:p ?x . MINUS { ?x ex:q ?y } }",
+    "SELECT $this WHERE { $this ex:p ?x . { SELECT ?x WHERE { ?x ex:q ?y } } }",
+    "SELECT $this WHERE { $this ex:p|ex:q ?x }",
+    "SELECT $this WHERE { VALUES ?x { ex:a } $this ex:p ?x }",
+    "SELECT $this WHERE { ?a ?b ?c }",
+])
+def test_sparql_the_analysis_cannot_bound_means_full_validation(select: str) -> None:
+    with pytest.raises(Unbounded):
+        _reach(select)
