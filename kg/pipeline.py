@@ -192,6 +192,7 @@ def build(
     t0 = time.perf_counter()
     graph = map_stage()
     raise_for(graph.problems)
+    graph.triples()  # sorted once here, where the graph is assembled, not in whichever stage first asks
     conflicts = mapped_conflicts(graph.statements, inputs.ontology.functional, inputs.ontology.planned)
     timings["map"] = time.perf_counter() - t0
 
