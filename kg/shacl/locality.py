@@ -140,7 +140,11 @@ def _declarations(shapes: Vocabulary) -> dict[str, str]:
             prefix[t.subject] = t.object.value
         elif t.predicate.value == SH + "namespace" and isinstance(t.object, ox.Literal):
             namespace[t.subject] = t.object.value
-    return {prefix[node]: namespace[node] for node in prefix if node in namespace}
+    declared: dict[str, str] = {}
+    for node in prefix:
+        if node in namespace and declared.setdefault(prefix[node], namespace[node]) != namespace[node]:
+            raise Unbounded(f"the prefix {prefix[node]}: is declared with two namespaces")
+    return declared
 
 
 def _iri_text(node: ox.NamedNode) -> bytes:
