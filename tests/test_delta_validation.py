@@ -155,10 +155,15 @@ def test_the_delta_of_any_triple_edits_is_the_full_report(seed: tuple[Project, l
             else:
                 new.append(b" ".join([other.split(b" ", 1)[0], p, rest]))
         new = sorted(set(new))
-        report, _ = delta_report(project, list(results), _text(current), _text(new), vocabulary, shapes, "fast")  # type: ignore[arg-type]
+        try:
+            report = delta_report(project, list(results), _text(current), _text(new), vocabulary, shapes,  # type: ignore[arg-type]
+                                  "fast")[0]
+        except Unbounded:  # a literal made a focus node: the build validates in full
+            report = None
         turtle, results = _full(project, new)
-        assert report.turtle == turtle
-        assert report.results == results
+        if report is not None:
+            assert report.turtle == turtle
+            assert report.results == results
         current = new
 
 
