@@ -111,17 +111,19 @@ def _update_site(project: Project) -> None:
 
 
 def build_or_reuse(project: Project, *, shacl: bool = True, validator: str = "auto", wait: bool = True,
-                   on_stage: Callable[[str], None] | None = None, workers: Workers | None = None) -> BuildResult | Reused:
+                   on_stage: Callable[[str], None] | None = None, workers: Workers | None = None,
+                   full_validation: bool = False) -> BuildResult | Reused:
     """`kg build`: build(write=True), unless the build manifest (.kg/build-manifest.json) shows
     every input, option and output as the last build left them; then nothing is read or written
     and a Reused (its summary and notes) is returned. `workers` (kg.build_cache.Workers) says where
-    the facts files the build cache misses are read and mapped."""
+    the facts files the build cache misses are read and mapped. SHACL validates what changed since
+    the last build (kg.delta_validation) unless `full_validation`, which also builds when nothing changed."""
     from kg.build_manifest import build_or_reuse as run
     from kg.lock import writing
 
     with writing(project, "kg build", wait=wait):
         return run(project, shacl=shacl, validator=validator, on_stage=on_stage,
-                   write=lambda result: _write_build(project, result), workers=workers)
+                   write=lambda result: _write_build(project, result), workers=workers, full_validation=full_validation)
 
 
 def load(project: Project, *, store: Path | str | None = None, wait: bool = True) -> Loaded:

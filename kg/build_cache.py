@@ -244,17 +244,18 @@ def read_parts(context: Context, paths: Sequence[Path], workers: Workers = Worke
     return [found[i] for i in range(len(paths))]
 
 
-def write_entry(path: Path, data: bytes) -> None:
+def write_entry(path: Path, data: bytes, point: str = "cache-entry") -> None:
     """Write one entry whole or not at all (a temporary file renamed over it). Entries stand
     alone, so there is no journal (kg.files.Change) and no fsync: a kill leaves a temporary file
     the next prune removes, and an entry torn by a power loss fails its checksum. A cache that
-    cannot be written (a full or read-only disk) only costs the next build the work."""
+    cannot be written (a full or read-only disk) only costs the next build the work. `point`: the
+    kg.files.fault_point passed between writing and renaming."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        fault_point("cache-entry")
+        fault_point(point)
         os.replace(name, path)
     except OSError:
         with contextlib.suppress(OSError, UnboundLocalError):

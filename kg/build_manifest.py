@@ -247,10 +247,15 @@ class Reused:
 
 
 def build_or_reuse(project: Project, *, shacl: bool, validator: str, write: Callable[[BuildResult], None],
-                   on_stage: Callable[[str], None] | None = None, workers: Workers | None = None) -> BuildResult | Reused:
+                   on_stage: Callable[[str], None] | None = None, workers: Workers | None = None,
+                   full_validation: bool = False) -> BuildResult | Reused:
     """Build and `write` output/ (kg.api's write step: the files, then the store and site that
     follow them), recording the manifest; or, when the manifest says the inputs, options, code and
-    outputs are as the last build left them, do nothing. Hold the project lock."""
+    outputs are as the last build left them, do nothing (unless `full_validation`: then build, and
+    validate the whole graph). Then keep the validation's state for the next build's delta
+    (kg.delta_validation). Hold the project lock."""
+    from kg.delta_validation import save_state
+    from kg.outputs import output
     from kg.pipeline import build
 
     started = time.perf_counter()
@@ -258,15 +263,18 @@ def build_or_reuse(project: Project, *, shacl: bool, validator: str, write: Call
     options = build_options(shacl, validator)
     inputs = input_stamps(project, known)
     outputs = unchanged(project, known, inputs, options) if known is not None else None
-    if known is not None and outputs is not None:
+    if known is not None and outputs is not None and not full_validation:
         if inputs != known.inputs or outputs != known.outputs:  # a file was hashed again: remember it
             record(project, Manifest(inputs, outputs, options, known.summary, known.notes, known.verbose_notes))
         return Reused(known, {"check": time.perf_counter() - started})
-    result = build(project, run_shacl=shacl, validator=validator, on_stage=on_stage, workers=workers)
+    result = build(project, run_shacl=shacl, validator=validator, on_stage=on_stage, workers=workers,
+                   full_validation=full_validation)
     if on_stage:
         on_stage("write")
     forget(project)
     write(result)
-    record(project, Manifest(inputs, output_stamps(project, result.files), options, result.counts(),
-                             result.notes(), result.notes(verbose=True)))
+    written = output_stamps(project, result.files)
+    if result.validation is not None:
+        save_state(project, result.validation, result.graph_ntriples(), written.get(output("dataset-nquads").name(project)))
+    record(project, Manifest(inputs, written, options, result.counts(), result.notes(), result.notes(verbose=True)))
     return result

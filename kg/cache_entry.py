@@ -52,7 +52,7 @@ def encode(part: Part) -> bytes:
         "references": [_reference(ref) for ref in table],
         "entities": entities, "claims": claims,
         "entity_statements": entity_statements, "claim_statements": claim_statements,
-        "metadata": [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in part.mapped.metadata],
+        "metadata": [[term_row(t.subject), term_row(t.predicate), term_row(t.object)] for t in part.mapped.metadata],
     }, ensure_ascii=False, separators=(",", ":")).encode()
     return f"{FORMAT} {hashlib.sha256(body).hexdigest()}\n".encode() + body
 
@@ -71,7 +71,7 @@ def decode(data: bytes, key: str) -> Part | None:
         facts = Facts({e.id: e for e in entities}, [_from_claim(c, refs) for c in raw["claims"]])
         mapped = MappedPart([_from_statement(s, refs) for s in raw["entity_statements"]],
                             [_from_statement(s, refs) for s in raw["claim_statements"]],
-                            [ox.Triple(_from_node(s), _from_node(p), _from_term(o)) for s, p, o in raw["metadata"]],
+                            [ox.Triple(_from_node(s), _from_node(p), term_from_row(o)) for s, p, o in raw["metadata"]],
                             [])
         quoted = {str(k): str(v) for k, v in raw["quoted"].items()}
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
@@ -79,7 +79,7 @@ def decode(data: bytes, key: str) -> Part | None:
     return Part(key, facts, mapped, quoted)
 
 
-def _term(term: Any) -> list[Any]:
+def term_row(term: Any) -> list[Any]:
     if isinstance(term, ox.NamedNode):
         return [term.value]
     if isinstance(term, ox.Literal):
@@ -92,7 +92,7 @@ def _from_node(row: list[Any]) -> ox.NamedNode:
     return ox.NamedNode(value)
 
 
-def _from_term(row: list[Any]) -> ox.NamedNode | ox.Literal:
+def term_from_row(row: list[Any]) -> ox.NamedNode | ox.Literal:
     if len(row) == 1:
         return _from_node(row)
     value, datatype, language = row
@@ -170,13 +170,13 @@ def _from_claim(row: list[Any], table: list[Reference]) -> Claim:
 
 
 def _statement(st: Statement, table: dict[Reference, int]) -> list[Any]:
-    return [_term(st.subject), _term(st.predicate), _term(st.object), st.iri.value, st.rank,
+    return [term_row(st.subject), term_row(st.predicate), term_row(st.object), st.iri.value, st.rank,
             [[iri.value, _index(ref, table)] for iri, ref in st.refs.items()],
             sorted(st.points_in_time), sorted(st.roles), st.notes, st.origin]
 
 
 def _from_statement(row: list[Any], table: list[Reference]) -> Statement:
     s, p, o, iri, rank, refs, points_in_time, roles, notes, origin = row
-    return Statement(_from_node(s), _from_node(p), _from_term(o), ox.NamedNode(iri), rank,
+    return Statement(_from_node(s), _from_node(p), term_from_row(o), ox.NamedNode(iri), rank,
                      {ox.NamedNode(ref_iri): table[i] for ref_iri, i in refs},
                      set(points_in_time), set(roles), list(notes), origin)

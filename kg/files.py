@@ -50,7 +50,8 @@ def fault_point(name: str) -> None:
     lock taken), staging (a file staged), store-fill (a store loaded, before its manifest),
     after-staging, after-journal (committed), between-renames (after each rename), folder-swap
     (an old folder moved aside, the new one not yet in), after-renames, cache-entry (a kg.build_cache
-    entry written, not yet renamed). tests/test_crash.py and tests/test_build_cache.py use them."""
+    entry written, not yet renamed), validation-state (kg.delta_validation's state, likewise).
+    tests/test_crash.py, tests/test_build_cache.py and tests/test_delta_validation.py use them."""
     hook = os.environ.get("KG_TEST_HOOK")
     if not hook:
         return

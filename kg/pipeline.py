@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kg import build_cache
 from kg.build_cache import Workers
+from kg.delta_validation import Validation, validate_graph
 from kg.conflicts import Conflict, mapped_conflicts
 from kg.errors import FactsError, ValidationFailed
 from kg.files import write_atomically
@@ -29,7 +30,7 @@ from kg.outputs.void import Distribution, describe
 from kg.outputs.wikidata import view_prefixes, wikidata_view
 from kg.project import Project
 from kg.rules import Problem, errors_of
-from kg.shacl import ShaclReport, choose_engine, validate
+from kg.shacl import ShaclReport, choose_engine
 from kg.shacl.origins import Origins, origins_of
 from kg.shacl.shapes import load_shapes, published_shapes, vocabulary_layer
 
@@ -52,6 +53,14 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     origins: Origins = field(default_factory=Origins)
     shapes: Vocabulary | None = None  # the shapes graph (validated with, or not when SHACL was skipped)
+    validation: Validation | None = None  # which validation ran (None: SHACL was skipped)
+    _ntriples: bytes | None = field(default=None, repr=False)
+
+    def graph_ntriples(self) -> bytes:
+        """The graph as N-Triples (the default graph of the N-Quads file), written once."""
+        if self._ntriples is None:
+            self._ntriples = serialize.ntriples(self.graph.triples())
+        return self._ntriples
 
     @property
     def triple_count(self) -> int:
@@ -155,12 +164,15 @@ def build(
     fact_texts: Mapping[Path, str] | None = None,
     workers: Workers | None = None,
     cache: bool = True,
+    full_validation: bool = False,
 ) -> BuildResult:
     """Everything but writing: fails on any facts error or SHACL violation. `on_stage` is told
     the name of each stage as it starts (read, map, validate, serialise). Facts files are read
     and mapped through kg.build_cache (on `workers`), unless `fact_texts` replaces some: then
     the read stage also maps the files the cache misses, and the map stage merges.
-    `cache=False` reads and maps every file, using and writing no cache (a clean build)."""
+    `cache=False` reads and maps every file, using and writing no cache (a clean build).
+    SHACL runs on what changed since the last validated build (kg.delta_validation) where it can,
+    unless `full_validation`, `cache=False`, `fact_texts` or `extra_fact_files` ask for the whole graph."""
     timings: dict[str, float] = {}
     stage = on_stage or (lambda name: None)
     stage("read")
@@ -180,17 +192,22 @@ def build(
     t0 = time.perf_counter()
     graph = map_stage()
     raise_for(graph.problems)
+    graph.triples()  # sorted once here, where the graph is assembled, not in whichever stage first asks
     conflicts = mapped_conflicts(graph.statements, inputs.ontology.functional, inputs.ontology.planned)
     timings["map"] = time.perf_counter() - t0
 
     report = None
+    validation = None
     shapes = load_shapes(project, inputs.ontology)
+    result = BuildResult(inputs, graph, conflicts, None, timings=timings, shapes=shapes)
     if run_shacl:
         stage("validate")
         t0 = time.perf_counter()
-        engine = choose_engine(validator)
-        report = validate(graph.triples(), vocabulary_layer(inputs.ontology.triples, project.kg), project, engine=engine,
-                          shapes=shapes)
+        full = ("--full-validation" if full_validation else "a clean build" if not cache
+                else "facts given in place of files" if fact_texts or extra_fact_files else None)
+        validation = validate_graph(project, graph.triples(), vocabulary_layer(inputs.ontology.triples, project.kg),
+                                    shapes, choose_engine(validator), result.graph_ntriples, full)
+        report = validation.report
         timings["validate"] = time.perf_counter() - t0
         if not report.conforms:
             origins = origins_of(inputs.facts, graph.statements, project)
@@ -199,8 +216,8 @@ def build(
 
     stage("serialise")
     t0 = time.perf_counter()
-    result = BuildResult(inputs, graph, conflicts, report, timings=timings,
-                         origins=origins_of(inputs.facts, graph.statements, project), shapes=shapes)
+    result.report, result.validation = report, validation
+    result.origins = origins_of(inputs.facts, graph.statements, project)
     result.files = render(result, project)
     timings["serialise"] = time.perf_counter() - t0
     return result
@@ -243,7 +260,7 @@ def writers(result: BuildResult, project: Project) -> dict[str, Callable[[], byt
         "graph-jsonld": lambda: serialize.jsonld(triples, context()),
         "context": lambda: context_file(context()),
         "dataset-trig": lambda: serialize.trig(graph_turtle(), named, turtle_prefixes),
-        "dataset-nquads": lambda: serialize.nquads(triples, named),
+        "dataset-nquads": lambda: serialize.nquads(triples, named, result.graph_ntriples()),
         "wikidata": lambda: serialize.turtle(view(), view_prefixes(project, prefixes)),
         "rdf12-turtle": lambda: serialize.turtle12(reified(), turtle_prefixes),
         "rdf12-ntriples": lambda: serialize.ntriples12(reified()),

@@ -130,39 +130,51 @@ def damage_entry(root: Path, kind: str, n: int) -> None:
         entry.write_bytes(other.read_bytes())
 
 
+class Scratch:
+    """A scratch project that CACHED_EDITS edit (tests/test_delta_validation.py edits it too)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.original = (root / "facts" / "mission.yaml").read_text(encoding="utf-8")
+        self.entities = root / "facts" / "entities.yaml"
+        self.ontology = root / "ontology" / "kg.ttl"
+        self.vocabulary = self.ontology.read_text(encoding="utf-8")
+        assert CLAIM in self.original
+        assert OCCUPATION_TYPE in self.entities.read_text(encoding="utf-8")
+        self.date, self.place = "2021-10-17", "mission.yaml"
+
+    def apply(self, kind: str, value: object) -> None:
+        root = self.root
+        if kind == "date":
+            self.date = str(value)
+        elif kind == "claim in":
+            self.place = str(value)
+        elif kind == "occupation type":
+            text = self.entities.read_text(encoding="utf-8")
+            text = text.replace(OCCUPATION_TYPE, OCCUPATION_TYPE.replace("schema:Occupation", str(value)))
+            self.entities.write_text(text.replace("type: schema:Person\n    wikidata: Q33999",
+                                                  f"type: {value}\n    wikidata: Q33999"), encoding="utf-8")
+        elif kind == "repeat":
+            repeat = root / "facts" / "zz-repeat.yaml"
+            if value:
+                repeat.write_text(REPEATED, encoding="utf-8")
+            else:
+                repeat.unlink(missing_ok=True)
+        elif kind == "ontology":
+            self.ontology.write_text(self.vocabulary + (NEW_PROPERTY if value else ""), encoding="utf-8")
+        else:
+            damage_entry(root, kind, int(value))  # type: ignore[call-overload]
+        write_facts(root, self.date, self.place, self.original)
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(CACHED_EDITS, min_size=1, max_size=5))
 def test_cached_builds_equal_clean_builds_at_every_step(edits: list[tuple[str, object]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        root = scratch_project(Path(folder))
-        original = (root / "facts" / "mission.yaml").read_text(encoding="utf-8")
-        entities = root / "facts" / "entities.yaml"
-        ontology = root / "ontology" / "kg.ttl"
-        vocabulary = ontology.read_text(encoding="utf-8")
-        assert OCCUPATION_TYPE in entities.read_text(encoding="utf-8")
-        project = open_project(root)
+        scratch = Scratch(scratch_project(Path(folder)))
+        project = open_project(scratch.root)
         assert outcome(project) == outcome(project, cache=False)
-        date, place = "2021-10-17", "mission.yaml"
         for kind, value in edits:
-            if kind == "date":
-                date = str(value)
-            elif kind == "claim in":
-                place = str(value)
-            elif kind == "occupation type":
-                text = entities.read_text(encoding="utf-8")
-                text = text.replace(OCCUPATION_TYPE, OCCUPATION_TYPE.replace("schema:Occupation", str(value)))
-                entities.write_text(text.replace("type: schema:Person\n    wikidata: Q33999",
-                                                 f"type: {value}\n    wikidata: Q33999"), encoding="utf-8")
-            elif kind == "repeat":
-                repeat = root / "facts" / "zz-repeat.yaml"
-                if value:
-                    repeat.write_text(REPEATED, encoding="utf-8")
-                else:
-                    repeat.unlink(missing_ok=True)
-            elif kind == "ontology":
-                ontology.write_text(vocabulary + (NEW_PROPERTY if value else ""), encoding="utf-8")
-            else:
-                damage_entry(root, kind, int(value))  # type: ignore[call-overload]
-            write_facts(root, date, place, original)
+            scratch.apply(kind, value)
             cached = outcome(project, workers=Workers(jobs=2, min_misses=3))
             assert cached == outcome(project, cache=False), kind

@@ -47,10 +47,13 @@ def init(directory: Path, name: str | None, title: str | None, base_iri: str | N
 @click.option("--scheduler", metavar="ADDRESS|local",
               help="Read and map them on a Dask cluster instead: its scheduler's address (tcp://host:8786), "
                    "or local for a local cluster (needs the dask extra: pip install 'kg[dask]').")
+@click.option("--full-validation", is_flag=True,
+              help="Validate the whole graph, not only what changed since the last build (and build even when "
+                   "nothing changed).")
 @no_wait_option
 @with_project
 def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validator: str, jobs: int | None,
-          scheduler: str | None, no_wait: bool) -> None:
+          scheduler: str | None, full_validation: bool, no_wait: bool) -> None:
     """Build the graph from sources/ and facts/ into output/.
 
     Fails (exit 1) when a quote is not in its source or SHACL finds a violation; conflicts
@@ -67,7 +70,7 @@ def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validato
     progress = None if quiet else StageProgress(["read", "map", "validate", "serialise", "write"])
     workers = Workers(jobs=jobs or (1 if scheduler else default_jobs()), scheduler=scheduler)
     result = build_or_reuse(project, shacl=not no_shacl, validator=validator, wait=not no_wait, on_stage=progress,
-                            workers=workers)
+                            workers=workers, full_validation=full_validation)
     if progress:
         progress.finish()
     if quiet:
@@ -76,6 +79,9 @@ def build(project: Project, quiet: bool, verbose: bool, no_shacl: bool, validato
     if verbose:
         for stage, seconds in result.timings.items():
             click.echo(f"  {stage:<10} {seconds:.3f}s")
+        validation = getattr(result, "validation", None)  # a reused build validated nothing
+        if validation is not None:
+            click.echo(f"  SHACL: {validation.how}")
     for line in result.notes(verbose):
         click.echo(line)
 

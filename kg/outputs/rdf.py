@@ -101,9 +101,10 @@ def trig(default: bytes, named: list[ox.Quad], prefixes: dict[str, str]) -> byte
     return default + body
 
 
-def nquads(default: list[ox.Triple], named: list[ox.Quad]) -> bytes:
-    """N-Quads: a default-graph quad is an N-Triples line, so the default graph is written as such."""
-    return ntriples(default) + serialize(named, ox.RdfFormat.N_QUADS)
+def nquads(default: list[ox.Triple], named: list[ox.Quad], default_text: bytes | None = None) -> bytes:
+    """N-Quads: a default-graph quad is an N-Triples line, so the default graph is written as such
+    (`default_text`: ntriples(default), when it is already written)."""
+    return (ntriples(default) if default_text is None else default_text) + serialize(named, ox.RdfFormat.N_QUADS)
 
 
 def ntriples(triples: Iterable[ox.Triple]) -> bytes:

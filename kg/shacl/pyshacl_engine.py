@@ -12,7 +12,7 @@ from kg.inputs.ontology import Vocabulary
 from kg.namespaces import SH
 from kg.outputs.rdf import serialize
 from kg.project import Project
-from kg.shacl.report import SEVERITIES, ShaclReport, ShaclResult, report_turtle
+from kg.shacl.report import SEVERITIES, ShaclReport, ShaclResult, ordered, report_turtle
 
 if TYPE_CHECKING:
     import rdflib
@@ -76,7 +76,7 @@ def _report(graph: rdflib.Graph, project: Project) -> ShaclReport:
                 component=one(sh.sourceConstraintComponent) or "",
             )
         )
-    results.sort(key=lambda r: (r.severity, r.focus, r.path or "", r.value or "", r.shape, r.message))
+    results = ordered(results)
     return ShaclReport(tuple(results), report_turtle(results, project))
 
 

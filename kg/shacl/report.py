@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -55,6 +55,11 @@ class ShaclReport:
     @property
     def conforms(self) -> bool:
         return not self.violations
+
+
+def ordered(results: Iterable[ShaclResult]) -> list[ShaclResult]:
+    """Results in the order every engine (and kg.delta_validation) reports them."""
+    return sorted(results, key=lambda r: (r.severity, r.focus, r.path or "", r.value or "", r.shape, r.message))
 
 
 def conforms_literal(results: Sequence[object]) -> ox.Literal:

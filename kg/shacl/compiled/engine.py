@@ -14,7 +14,7 @@ from kg.project import Project
 from kg.shacl.compiled.compiler import Check, Compiler, RawResult, solutions
 from kg.shacl.compiled.render import render_term, substitute
 from kg.shacl.compiled.shapes_graph import ShapesGraph
-from kg.shacl.report import ShaclReport, ShaclResult, report_turtle
+from kg.shacl.report import ShaclReport, ShaclResult, ordered, report_turtle
 
 
 def load_store(triples: Iterable[ox.Triple]) -> ox.Store:
@@ -63,5 +63,5 @@ def validate_fast(triples: Iterable[ox.Triple], vocabulary: Iterable[ox.Triple],
                 component=raw.component,
             )
         )
-    results.sort(key=lambda r: (r.severity, r.focus, r.path or "", r.value or "", r.shape, r.message))
+    results = ordered(results)
     return ShaclReport(tuple(results), report_turtle(results, project))
