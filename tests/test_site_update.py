@@ -20,7 +20,7 @@ from kg.site import SiteResult, build_site, render_site, update_site
 from kg.site.dependencies import EVERYTHING, Recorder, index_path
 from kg.site.layout import MARKER_NAME
 from tests.helpers import NEW_CLAIM, scratch_project
-from tests.test_incremental import CLAIM, EDITS, write_facts
+from tests.test_incremental import CLAIM, EDITS, FactsState, apply_edit
 from tests.test_site_incremental import assert_same_site
 
 FILM_NAME = "      - text: Vyzov\n        preferred: true\n"  # a preferred name need not occur in its quote
@@ -85,7 +85,7 @@ def built_site(root: Path) -> Project:
     return project
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(SITE_EDITS, min_size=1, max_size=4))
 def test_an_updated_site_is_a_full_render_after_any_edits(edits: list[tuple[str, object]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -93,19 +93,9 @@ def test_an_updated_site_is_a_full_render_after_any_edits(edits: list[tuple[str,
         original = (root / "facts" / "mission.yaml").read_text(encoding="utf-8")
         assert CLAIM in original and FILM_NAME in (root / "facts" / "entities.yaml").read_text()
         project = built_site(root)
-        date, place = "2021-10-17", "mission.yaml"
+        state = FactsState(original)
         for kind, value in edits:
-            if kind == "date":
-                date = str(value)
-            elif kind == "claim in":
-                place = str(value)
-            elif kind == "touch" and (root / "facts" / str(value)).exists():
-                (root / "facts" / str(value)).touch()
-            elif kind == "corrupt output":
-                path = root / "output" / str(value)
-                data = path.read_bytes()
-                path.write_bytes(data[:50] + bytes([data[50] ^ 1]) + data[51:])
-            elif kind == "film label":
+            if kind == "film label":
                 set_film_label(root, bool(value))
             elif kind == "new claim":
                 extra = root / "facts" / "zz-new-claim.yaml"
@@ -114,7 +104,7 @@ def test_an_updated_site_is_a_full_render_after_any_edits(edits: list[tuple[str,
                 damage_index(project, int(value))  # type: ignore[call-overload]
             elif kind == "site elsewhere":
                 build_site(project, Path(folder) / "elsewhere")
-            write_facts(root, date, place, original)
+            apply_edit(project, state, (kind, value))
             build_or_reuse(project, shacl=False)
             assert_site_is_a_full_render(project, Path(folder))
 

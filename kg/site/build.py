@@ -115,7 +115,7 @@ class _Site:
             if page is not None:
                 files[loc.stem + layout.HTML] = page
         suffixes = tuple(name[len(loc.stem):] for name in files)
-        return files, PageRecord(loc.stem, suffixes, frozenset(reads), pictured, drawn)
+        return files, PageRecord(loc.stem, suffixes, tuple(reads), pictured, drawn)
 
     def shared(self, pictured: list[str]) -> dict[str, bytes]:
         """The files no one resource makes: the ontology, the index, the queries, the dataset

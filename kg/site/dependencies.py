@@ -59,6 +59,11 @@ class Recorder:
         finally:
             self.reads = None
 
+    def everything(self) -> None:
+        """Note a read of a whole map (or of what was computed from one)."""
+        if self.reads is not None:
+            self.reads.add(EVERYTHING)
+
     def fingerprint(self, key: str) -> str:
         """What a key read gave, as a short digest ("1"/"0" for a membership test)."""
         found = self.prints.get(key)
@@ -74,7 +79,12 @@ class Recorder:
         found = source.get(name)
         if found is None:
             return "-"
-        text = json.dumps(canonical(found), ensure_ascii=False, separators=(",", ":"))
+        if isinstance(found, str):
+            text = found
+        elif isinstance(found, list) and all(isinstance(t, ox.Triple) for t in found):
+            text = "\n".join(map(str, found))  # N-Triples lines: one triple per line, unambiguous
+        else:
+            text = json.dumps(canonical(found), ensure_ascii=False, separators=(",", ":"))
         return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
@@ -104,8 +114,7 @@ class Recorded(Mapping[str, V]):
         return key in self.data
 
     def _everything(self) -> None:
-        if self.recorder.reads is not None:
-            self.recorder.reads.add(EVERYTHING)
+        self.recorder.everything()
 
     def __iter__(self) -> Iterator[str]:
         self._everything()
@@ -156,7 +165,7 @@ class PageRecord:
 
     stem: str
     suffixes: tuple[str, ...]
-    reads: frozenset[str]
+    reads: tuple[str, ...]
     pictured: bool = False
     drawn: bool = False
 
@@ -207,7 +216,7 @@ def decode(data: bytes) -> SiteIndex | None:
             return None
         keys = [str(key) for key, _ in raw["keys"]]
         prints = {str(key): str(fp) for key, fp in raw["keys"]}
-        pages = {str(iri): PageRecord(str(stem), tuple(str(s) for s in suffixes), frozenset(keys[i] for i in reads),
+        pages = {str(iri): PageRecord(str(stem), tuple(str(s) for s in suffixes), tuple(map(keys.__getitem__, reads)),
                                       bool(pictured), bool(drawn))
                  for iri, stem, suffixes, reads, pictured, drawn in raw["pages"]}
         return SiteIndex(str(raw["inputs"]), pages, prints, [int(n) for n in raw["marker"]])

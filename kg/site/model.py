@@ -79,7 +79,12 @@ class SiteGraph:
 
     def resources(self) -> list[str]:
         """Every minted IRI that gets a page of its own (fragments live on their parent's page)."""
-        return sorted(s for s in self.by_subject if (loc := self.locate(s)) is not None and not loc.anchor)
+        self.reads.everything()  # the list is computed once, outside any page
+        return list(self._resources)
+
+    @cached_property
+    def _resources(self) -> tuple[str, ...]:
+        return tuple(sorted(s for s in self.by_subject if (loc := self.locate(s)) is not None and not loc.anchor))
 
     def entities(self) -> list[str]:
         return [r for r in self.resources() if r[len(self.base):].startswith("id/")]
