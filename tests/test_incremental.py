@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,34 @@ EDITS = st.one_of(
 )
 
 
+@dataclass
+class FactsState:
+    """Where EDITS have left CLAIM: mission.yaml as the seed has it, the claim's date and file."""
+
+    original: str
+    date: str = "2021-10-17"
+    place: str = "mission.yaml"
+
+
+def apply_edit(project: Project, state: FactsState, edit: tuple[str, object]) -> None:
+    """One of EDITS, then the facts files as `state` says (any other edit only rewrites them)."""
+    root = project.root
+    kind, value = edit
+    if kind == "date":
+        state.date = str(value)
+    elif kind == "claim in":
+        state.place = str(value)
+    elif kind == "touch" and (root / "facts" / str(value)).exists():
+        os.utime(root / "facts" / str(value))
+    elif kind == "corrupt cache":
+        manifest_path(project).write_bytes(bytes(value))  # type: ignore[call-overload]
+    elif kind == "corrupt output":
+        path = root / "output" / str(value)
+        data = path.read_bytes()
+        path.write_bytes(data[:50] + bytes([data[50] ^ 1]) + data[51:])
+    write_facts(root, state.date, state.place, state.original)
+
+
 def write_facts(root: Path, date: str, place: str, original: str) -> None:
     claim = CLAIM.replace("2021-10-17", date)
     mission = original if place == "mission.yaml" else original.replace(CLAIM, "")
@@ -58,21 +87,9 @@ def test_incremental_builds_equal_a_clean_build(edits: list[tuple[str, object]])
         assert CLAIM in original
         project = open_project(root)
         build_or_reuse(project, shacl=False)
-        date, place = "2021-10-17", "mission.yaml"
-        for kind, value in edits:
-            if kind == "date":
-                date = str(value)
-            elif kind == "claim in":
-                place = str(value)
-            elif kind == "touch" and (root / "facts" / str(value)).exists():
-                os.utime(root / "facts" / str(value))
-            elif kind == "corrupt cache":
-                manifest_path(project).write_bytes(bytes(value))  # type: ignore[call-overload]
-            elif kind == "corrupt output":
-                path = root / "output" / str(value)
-                data = path.read_bytes()
-                path.write_bytes(data[:50] + bytes([data[50] ^ 1]) + data[51:])
-            write_facts(root, date, place, original)
+        state = FactsState(original)
+        for edit in edits:
+            apply_edit(project, state, edit)
             build_or_reuse(project, shacl=False)
             built = {p.name: p.read_bytes() for p in (root / "output").iterdir() if p.is_file()}
             clean = build(open_project(root), run_shacl=False, cache=False).files

@@ -4,6 +4,7 @@ and the resources that get a page. Everything is read from output/ (the graph an
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +16,7 @@ from kg.mapping import reading_order
 from kg.namespaces import OA, PROV, RDF, RDFS, SCHEMA, Compactor
 from kg.outputs import output_path
 from kg.project import Project
+from kg.site.dependencies import Recorded, Recorder
 from kg.site.layout import Location, locate
 from kg.store import built
 from kg.terms import term, value
@@ -42,9 +44,11 @@ class SiteGraph:
     project: Project
     store: ox.Store
     ontology: list[ox.Triple]
-    by_subject: dict[str, list[ox.Triple]] = field(default_factory=dict)
-    by_object: dict[str, list[ox.Triple]] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
+    # read through kg.site.dependencies.Recorded maps, so that what a page reads is known
+    by_subject: Mapping[str, list[ox.Triple]] = field(default_factory=dict)
+    by_object: Mapping[str, list[ox.Triple]] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    reads: Recorder = field(default_factory=Recorder)
 
     @property
     def base(self) -> str:
@@ -75,7 +79,12 @@ class SiteGraph:
 
     def resources(self) -> list[str]:
         """Every minted IRI that gets a page of its own (fragments live on their parent's page)."""
-        return sorted(s for s in self.by_subject if (loc := self.locate(s)) is not None and not loc.anchor)
+        self.reads.everything()  # the list is computed once, outside any page
+        return list(self._resources)
+
+    @cached_property
+    def _resources(self) -> tuple[str, ...]:
+        return tuple(sorted(s for s in self.by_subject if (loc := self.locate(s)) is not None and not loc.anchor))
 
     def entities(self) -> list[str]:
         return [r for r in self.resources() if r[len(self.base):].startswith("id/")]
@@ -161,9 +170,9 @@ def load(project: Project, store: ox.Store) -> SiteGraph:
             by_subject[quad.subject.value].append(triple)
         if isinstance(quad.object, ox.NamedNode):
             by_object[quad.object.value].append(triple)
-    graph.by_subject = {s: sorted(ts, key=reading_order) for s, ts in by_subject.items()}
-    graph.by_object = {o: sorted(ts, key=reading_order) for o, ts in by_object.items()}
-    graph.labels = _labels(graph)
+    graph.by_subject = Recorded({s: sorted(ts, key=reading_order) for s, ts in by_subject.items()}, "S", graph.reads)
+    graph.by_object = Recorded({o: sorted(ts, key=reading_order) for o, ts in by_object.items()}, "O", graph.reads)
+    graph.labels = Recorded(_labels(graph), "L", graph.reads)
     return graph
 
 

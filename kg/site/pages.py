@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from kg.namespaces import DCTERMS, OA, OWL, PROV, RDF, RDFS, SCHEMA, WIKIBASE, X
 from kg.outputs import output
 from kg.query import Example
 from kg.site import layout
+from kg.site.dependencies import Recorded
 from kg.site.layout import DATA_SUFFIXES, span_anchor
 from kg.site.model import SiteGraph, Span
 from kg.site.rdf import schema_org_jsonld
@@ -105,10 +107,11 @@ class Renderer:
         self.env = environment()
 
     @cached_property
-    def explanations(self) -> dict[str, Explanation]:
+    def explanations(self) -> Mapping[str, Explanation]:
         """kg explain of every entity page, all at once (one query per entity would cost entities × graph)."""
         g = self.graph
-        return explain_all(g.store, [r for r in g.resources() if g.kind(r) == "entity"], g.project.kg)
+        return Recorded(explain_all(g.store, [r for r in g.resources() if g.kind(r) == "entity"], g.project.kg),
+                        "E", g.reads)
 
     def _render(self, template: str, stem: str, title: str, iri: str | None, description: list[ox.Triple] | None,
                 **context: object) -> bytes:

@@ -38,6 +38,15 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
+def dot_version() -> str:
+    """What `dot -V` says: the pictures' bytes depend on it."""
+    try:
+        done = subprocess.run(["dot", "-V"], capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return ""
+    return (done.stderr or done.stdout).decode("utf-8", "replace").strip()
+
+
 def subclasses(graph: SiteGraph, *tops: str) -> set[str]:
     """The classes and every class the ontology declares below them."""
     rows = solutions(graph.store, _SUBCLASSES.replace("TOP", " ".join(f"<{c}>" for c in tops)))
