@@ -829,7 +829,7 @@ CHANGE_ROWS = (  # (results key, what was run): the table's rows, in the order t
     ("validate_no_store", "`kg validate` of one new fact, no store"),
     ("add", "`kg add` of one new fact (a small facts file), store loaded"),
     ("site", "`kg site`, full"),
-    ("site_after_change", "`kg site` after a one-claim edit and a build"),
+    ("site_after_change", "`kg build` after a one-claim edit, output/site following it (its update)"),
 )
 CHANGE_RATIOS = (  # (label, numerator, denominator)
     ("clean build / floor (target ≤ 3)", "clean_build", "floor"),
@@ -837,7 +837,8 @@ CHANGE_RATIOS = (  # (label, numerator, denominator)
     ("one-claim edit / clean build", "edit_build", "clean_build_shacl"),
     ("store update: `kg add` / `kg load`", "add", "load"),
     ("`kg validate`: store / no store", "validate_store", "validate_no_store"),
-    ("`kg site` after one change / full", "site_after_change", "site"),
+    ("build with its site update after one change / full `kg site`", "site_after_change", "site"),
+    ("build with its site update / the same build without a site", "site_after_change", "edit_build"),
 )
 
 

@@ -26,7 +26,7 @@ SERIES = (
     ("validate_store", "kg validate, store loaded"),
     ("validate_no_store", "kg validate, no store"),
     ("site", "kg site"),
-    ("site_after_change", "kg site after one change"),
+    ("site_after_change", "kg build + site update after one change"),
 )
 COLOURS = ("#1f77b4", "#7f7f7f", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#bcbd22", "#17becf", "#393b79")
