@@ -41,6 +41,20 @@ class Part:
 
 
 
+def seal(form: str, body: bytes) -> bytes:
+    """`body` behind a header line `FORM <sha256 of body>`: what kg keeps under .kg/ (a cache
+    entry, the validation state, the site index) is read back only whole and of its own format."""
+    return f"{form} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+
+
+def unseal(form: str, data: bytes) -> bytes | None:
+    """The body `seal(form, body)` wrote; None when `data` is truncated, corrupted or of another form."""
+    header, newline, body = data.partition(b"\n")
+    if not newline or header != f"{form} {hashlib.sha256(body).hexdigest()}".encode():
+        return None
+    return body
+
+
 def encode(part: Part) -> bytes:
     table: dict[Reference, int] = {}  # each reference written once, named by its index elsewhere
     entities = [_entity(e, table) for e in part.facts.entities.values()]
@@ -54,13 +68,13 @@ def encode(part: Part) -> bytes:
         "entity_statements": entity_statements, "claim_statements": claim_statements,
         "metadata": [[term_row(t.subject), term_row(t.predicate), term_row(t.object)] for t in part.mapped.metadata],
     }, ensure_ascii=False, separators=(",", ":")).encode()
-    return f"{FORMAT} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+    return seal(FORMAT, body)
 
 
 def decode(data: bytes, key: str) -> Part | None:
     """The entry's part; None when it is truncated, corrupted, of another format or another key."""
-    header, newline, body = data.partition(b"\n")
-    if not newline or header != f"{FORMAT} {hashlib.sha256(body).hexdigest()}".encode():
+    body = unseal(FORMAT, data)
+    if body is None:
         return None
     try:
         raw = json.loads(body)

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.build_cache import project_settings, write_entry
 from kg.build_manifest import Stamp, code_fingerprint, read_manifest, stamp
-from kg.cache_entry import term_from_row, term_row
+from kg.cache_entry import seal, term_from_row, term_row, unseal
 from kg.inputs.ontology import Vocabulary
 from kg.lock import STATE_DIR
 from kg.outputs import output
@@ -245,8 +245,8 @@ def _read_state(project: Project, key: str) -> tuple[list[ShaclResult], bytes] |
         data = state_path(project).read_bytes()
     except OSError:
         return "no earlier validation"
-    header, newline, body = data.partition(b"\n")
-    if not newline or header != f"{FORMAT} {hashlib.sha256(body).hexdigest()}".encode():
+    body = unseal(FORMAT, data)
+    if body is None:
         return "the last validation's state is damaged"
     try:
         raw = json.loads(body)
@@ -282,7 +282,7 @@ def save_state(project: Project, validation: Validation | None, results_of: byte
     path = state_path(project)
     for leftover in path.parent.glob(f".{path.name}.*"):  # what a killed write left
         leftover.unlink(missing_ok=True)
-    write_entry(path, f"{FORMAT} {hashlib.sha256(body).hexdigest()}\n".encode() + body, "validation-state")
+    write_entry(path, seal(FORMAT, body), "validation-state")
 
 
 def _row(r: ShaclResult) -> list[Any]:

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from kg.build_cache import write_entry
+from kg.cache_entry import seal, unseal
 from kg.lock import STATE_DIR
 from kg.project import Project
 from kg.site.layout import MARKER_NAME
@@ -203,12 +204,12 @@ def encode(index: SiteIndex) -> bytes:
         "pages": [[iri, r.stem, list(r.suffixes), sorted(number[k] for k in r.reads), int(r.pictured), int(r.drawn)]
                   for iri, r in index.pages.items()],
     }, ensure_ascii=False, separators=(",", ":")).encode()
-    return f"{FORMAT} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+    return seal(FORMAT, body)
 
 
 def decode(data: bytes) -> SiteIndex | None:
-    header, newline, body = data.partition(b"\n")
-    if not newline or header != f"{FORMAT} {hashlib.sha256(body).hexdigest()}".encode():
+    body = unseal(FORMAT, data)
+    if body is None:
         return None
     try:
         raw = json.loads(body)
