@@ -254,8 +254,6 @@ def build_or_reuse(project: Project, *, shacl: bool, validator: str, write: Call
     outputs are as the last build left them, do nothing (unless `full_validation`: then build, and
     validate the whole graph). Then keep the validation's state for the next build's delta
     (kg.delta_validation). Hold the project lock."""
-    from kg.delta_validation import save_state
-    from kg.outputs import output
     from kg.pipeline import build
 
     started = time.perf_counter()
@@ -273,8 +271,20 @@ def build_or_reuse(project: Project, *, shacl: bool, validator: str, write: Call
         on_stage("write")
     forget(project)
     write(result)
+    record_written(project, result, options, inputs)
+    return result
+
+
+def record_written(project: Project, result: BuildResult, options: dict[str, Any],
+                   inputs: dict[str, Stamp] | None = None) -> None:
+    """After `result` was written to output/: keep its validation's state for the next build's delta
+    (kg.delta_validation), then record the manifest (`inputs`: the stamps taken before the build
+    read them; by default, as they are now)."""
+    from kg.delta_validation import save_state
+    from kg.outputs import output
+
     written = output_stamps(project, result.files)
     if result.validation is not None:
         save_state(project, result.validation, result.graph_ntriples(), written.get(output("dataset-nquads").name(project)))
-    record(project, Manifest(inputs, written, options, result.counts(), result.notes(), result.notes(verbose=True)))
-    return result
+    record(project, Manifest(input_stamps(project) if inputs is None else inputs, written, options, result.counts(),
+                             result.notes(), result.notes(verbose=True)))

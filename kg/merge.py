@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.check.facts import validate_facts
 from kg.check.outcome import Outcome
@@ -16,6 +17,9 @@ from kg.pipeline import build
 from kg.project import Project
 from kg.store import fill_store, held_files, loaded_files, manifest, refresh_stamps
 
+if TYPE_CHECKING:
+    from kg.pipeline import BuildResult
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -25,8 +29,7 @@ class Plan:
     changed_outputs: list[str]
     summary: str
     origins: Mapping[str, str] | None = None  # facts file:line of the new graph's statements (kg.origins)
-    counts: str = ""  # the build's summary without its time, and its notes: the build manifest's
-    notes: tuple[list[str], list[str]] = ([], [])  # (plain, verbose)
+    build: BuildResult | None = None  # the build of output_files, which apply records (kg.build_manifest)
 
 
 def plan_add(paths: list[Path], project: Project) -> Plan:
@@ -51,8 +54,7 @@ def plan_add(paths: list[Path], project: Project) -> Plan:
              for path in paths}
     origins = {iri: _moved(where, moved) for iri, where in graph_origins(result.inputs.facts, result.graph,
                                                                           project).items()}
-    return Plan(outcome, targets, result.files, changed, result.summary(), origins, result.counts(),
-                (result.notes(), result.notes(verbose=True)))
+    return Plan(outcome, targets, result.files, changed, result.summary(), origins, result)
 
 
 def changed_outputs(files: Mapping[str, bytes], project: Project) -> list[str]:
@@ -73,9 +75,9 @@ def apply(plan: Plan, project: Project) -> None:
     difference (kg.store_delta), staged in that change and applied once it is committed — by the
     next writer if this one is killed first — or, when the difference is most of the graph, by a
     new store staged in the same change (a full load). The build manifest then records the new
-    output/, so a `kg build` that follows does nothing; it is removed before the change, so a
-    kill in between leaves no record rather than a wrong one."""
-    from kg.build_manifest import Manifest, build_options, forget, input_stamps, output_stamps, record
+    output/ (and the validation's state), so a `kg build` that follows does nothing; it is removed
+    before the change, so a kill in between leaves no record rather than a wrong one."""
+    from kg.build_manifest import build_options, forget, record_written
     from kg.store_delta import build_difference, finish_pending, stage_pending
 
     outputs = {project.output_dir / name: data for name, data in plan.output_files.items()}
@@ -103,5 +105,5 @@ def apply(plan: Plan, project: Project) -> None:
                               "the next kg command that writes the project updates it") from exc
     elif held is not None:
         refresh_stamps(project, store_dir)
-    record(project, Manifest(input_stamps(project), output_stamps(project, plan.output_files),
-                             build_options(shacl=True, validator="auto"), plan.counts, *plan.notes))
+    if plan.build is not None:
+        record_written(project, plan.build, build_options(shacl=True, validator="auto"))

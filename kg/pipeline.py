@@ -171,8 +171,9 @@ def build(
     and mapped through kg.build_cache (on `workers`), unless `fact_texts` replaces some: then
     the read stage also maps the files the cache misses, and the map stage merges.
     `cache=False` reads and maps every file, using and writing no cache (a clean build).
-    SHACL runs on what changed since the last validated build (kg.delta_validation) where it can,
-    unless `full_validation`, `cache=False`, `fact_texts` or `extra_fact_files` ask for the whole graph."""
+    SHACL runs on what changed since the last validated build (kg.delta_validation) where it can
+    (new or replaced facts files are changes like any edit), unless `full_validation` or `cache=False`
+    ask for the whole graph."""
     timings: dict[str, float] = {}
     stage = on_stage or (lambda name: None)
     stage("read")
@@ -203,8 +204,7 @@ def build(
     if run_shacl:
         stage("validate")
         t0 = time.perf_counter()
-        full = ("--full-validation" if full_validation else "a clean build" if not cache
-                else "facts given in place of files" if fact_texts or extra_fact_files else None)
+        full = "--full-validation" if full_validation else "a clean build" if not cache else None
         validation = validate_graph(project, graph.triples(), vocabulary_layer(inputs.ontology.triples, project.kg),
                                     shapes, choose_engine(validator), result.graph_ntriples, full)
         report = validation.report

@@ -70,7 +70,7 @@ def rank_claims(project: Project, selector: tuple[str] | tuple[str, str, str], r
         result = build(project, fact_texts=texts)
         plan = Plan(Outcome((), (), ()), {p: t.encode("utf-8") for p, t in texts.items()}, result.files,
                     changed_outputs(result.files, project),
-                    result.summary(), graph_origins(result.inputs.facts, result.graph, project))
+                    result.summary(), graph_origins(result.inputs.facts, result.graph, project), result)
         if not dry_run:
             for path, data in originals.items():
                 if path.read_bytes() != data:

@@ -89,3 +89,27 @@ def test_a_build_after_add_does_nothing_and_add_wrote_what_a_clean_build_writes(
     clean = CliRunner().invoke(main, ["build", "-q"])
     assert clean.exit_code == 0, clean.output
     assert snapshot(project) == added
+
+
+def test_add_validates_what_it_adds_by_delta_and_leaves_the_next_edit_a_delta(project: Path, tmp_path: Path) -> None:
+    """kg add's build revalidates only the focus nodes the new file reaches, and keeps the state, so
+    the edit build after it is a delta too (before, kg add validated the whole graph and left the
+    state of the build before it: the next build validated in full)."""
+    from kg.api import add
+    from kg.project import open_project
+
+    new = tmp_path / "shipenko-flight.yaml"
+    new.write_text(NEW_CLAIM, encoding="utf-8")
+    plan = add(open_project(project), files=[new])
+    added = project / "facts" / "shipenko-flight.yaml"
+    added.write_text(NEW_CLAIM + '      - {source: 001_b25d8b9e867eeac6, quote: "Director Klim Shipenko"}\n', encoding="utf-8")
+    edited = CliRunner().invoke(main, ["build", "-v"])
+    assert edited.exit_code == 0, edited.output
+    assert "  SHACL: delta: " in edited.output
+    assert plan.build is not None and plan.build.validation is not None
+    assert plan.build.validation.how.startswith("delta: "), plan.build.validation.how
+    validated = snapshot(project)
+    (project / ".kg" / "build-manifest.json").unlink()
+    shutil.rmtree(project / ".kg" / "cache")
+    assert CliRunner().invoke(main, ["build", "-q"]).exit_code == 0
+    assert snapshot(project) == validated

@@ -189,3 +189,20 @@ def test_dry_run_says_what_would_change_and_changes_nothing(project: Path) -> No
         " deprecated: facts/mission.yaml:114")
     assert out.splitlines()[1].startswith("would change: ")
     assert {p: p.read_bytes() for p in before} == before
+
+
+def test_the_build_after_a_rank_reuses_it_with_the_rank_builds_summary(project: Path) -> None:
+    """kg rank records the build it wrote, summary and all: the `kg build` after it rebuilds nothing
+    and prints what a build of the ranked facts prints (it printed an empty summary before, because
+    kg rank recorded a manifest without its build's summary)."""
+    assert rank(project, *RETURN_16, "deprecated", "--reason", "the later report")[0] == 0
+    again = CliRunner().invoke(main, ["--project", str(project), "build"])
+    assert again.exit_code == 0, again.output
+    reused = again.output.splitlines()[0]
+    assert reused.endswith(", unchanged (nothing rebuilt)")
+    (project / ".kg" / "build-manifest.json").unlink()
+    fresh = CliRunner().invoke(main, ["--project", str(project), "build"])
+    assert fresh.exit_code == 0, fresh.output
+    rebuilt = fresh.output.splitlines()[0]
+    assert reused.rsplit(", ", 2)[0] == rebuilt.rsplit(", ", 1)[0]
+    assert reused.startswith("kg build: ")
