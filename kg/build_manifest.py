@@ -110,9 +110,12 @@ def input_files(project: Project) -> list[Path]:
 
 
 def build_options(shacl: bool, validator: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The options and environment that change what a build writes."""
+    """The options and environment that change what a build writes: the engine a `validator`
+    choice names (`auto` and `fast` build the same), not the word."""
+    from kg.shacl import choose_engine
+
     env = os.environ if environ is None else environ
-    return {"shacl": shacl, "validator": validator, "SOURCE_DATE_EPOCH": env.get("SOURCE_DATE_EPOCH")}
+    return {"shacl": shacl, "validator": choose_engine(validator), "SOURCE_DATE_EPOCH": env.get("SOURCE_DATE_EPOCH")}
 
 
 @dataclass

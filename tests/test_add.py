@@ -113,3 +113,17 @@ def test_add_validates_what_it_adds_by_delta_and_leaves_the_next_edit_a_delta(pr
     shutil.rmtree(project / ".kg" / "cache")
     assert CliRunner().invoke(main, ["build", "-q"]).exit_code == 0
     assert snapshot(project) == validated
+
+
+def test_a_build_naming_the_engine_auto_picks_reuses_what_add_built(project: Path, tmp_path: Path) -> None:
+    """`--validator auto` is the compiled engine: a `kg build --validator fast` after kg add (which
+    builds with auto) has nothing to do (before, the manifest compared the words and rebuilt)."""
+    new = tmp_path / "shipenko-flight.yaml"
+    new.write_text(NEW_CLAIM, encoding="utf-8")
+    assert CliRunner().invoke(main, ["add", str(new)]).exit_code == 0
+    again = CliRunner().invoke(main, ["build", "--validator", "fast"])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[0].endswith(", unchanged (nothing rebuilt)")
+    pyshacl = CliRunner().invoke(main, ["build", "-q", "--validator", "pyshacl"])
+    assert pyshacl.exit_code == 0, pyshacl.output
+    assert "unchanged" not in pyshacl.output
