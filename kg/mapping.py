@@ -45,26 +45,37 @@ def reading_order(triple: ox.Triple) -> tuple[str, bool, str, str]:
 
 def in_reading_order(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The distinct triples sorted by reading_order, without a Python call per triple (a third of
-    the time at 700k triples). A triple's N-Triples line, `<s> <p> o`, sorts as its reading_order
-    key without the rdf:type flag: an IRI holds no `>` or space, so `<s> ` and `<p> ` end where the
-    terms do, and what follows a literal's closing quote (`@`, `^^`) sorts after the space before
-    ` .`. So the rdf:type triples and the others are each sorted by their lines, and each
-    rdf:type triple goes before the first other triple of its subject or of a later one."""
+    the time at 700k triples)."""
+    return sorted_with_lines(triples)[0]
+
+
+def sorted_with_lines(triples: Iterable[ox.Triple]) -> tuple[list[ox.Triple], bytes]:
+    """in_reading_order's triples, and their N-Triples in that order as pyoxigraph writes them (its
+    language tags lowercase), from the lines they were sorted by. A triple's N-Triples line,
+    `<s> <p> o`, sorts as its reading_order key without the rdf:type flag: an IRI holds no `>` or
+    space, so `<s> ` and `<p> ` end where the terms do, and what follows a literal's closing quote
+    (`@`, `^^`) sorts after the space before ` .`. So the rdf:type triples and the others are each
+    sorted by their lines, and each rdf:type triple goes before the first other triple of its
+    subject or of a later one."""
     items = list(triples)
     typed = list(map(A.__eq__, map(_PREDICATE, items)))
     types, type_lines = _by_line(list(itertools.compress(items, typed)))
     others, other_lines = _by_line(list(itertools.compress(items, map(operator.not_, typed))))
     out: list[ox.Triple] = []
+    lines: list[bytes] = []
     done = 0
     for triple, line in zip(types, type_lines):
         subject = line[:line.index(b"> ") + 2]  # b"<s> "
         at = bisect.bisect_left(other_lines, subject, done)
         if at > done:
             out += others[done:at]
+            lines += other_lines[done:at]
             done = at
         out.append(triple)
+        lines.append(line)
     out += others[done:]
-    return out
+    lines += other_lines[done:]
+    return out, b" .\n".join(lines) + b" .\n" if lines else b""
 
 
 def _by_line(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[bytes]]:
@@ -118,12 +129,23 @@ class MappedGraph:
     statements: list[Statement]
     problems: list[Problem]
     _sorted: list[ox.Triple] | None = field(default=None, repr=False)
+    _lines: bytes | None = field(default=None, repr=False)
 
     def triples(self) -> list[ox.Triple]:
         """Layers (1)-(3) of the contract, sorted: what Turtle and JSON-LD carry."""
         if self._sorted is None:
-            self._sorted = in_reading_order([*self.asserted, *self.provenance, *self.metadata])
+            self._sorted, self._lines = sorted_with_lines([*self.asserted, *self.provenance, *self.metadata])
         return self._sorted
+
+    def take_lines(self) -> bytes:
+        """The sorted triples' N-Triples as pyoxigraph wrote them to sort them (language tags
+        lowercase; kg.outputs.rdf.canonical_language_tags makes them the published bytes), handed
+        over once: the graph keeps no copy."""
+        self.triples()
+        lines, self._lines = self._lines, None
+        if lines is None:
+            raise ValueError("the graph's N-Triples lines were taken already")
+        return lines
 
     def statement_graphs(self) -> list[ox.Quad]:
         """Layer (4): each asserted statement names a graph holding its one triple. The datasets

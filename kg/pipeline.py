@@ -59,7 +59,7 @@ class BuildResult:
     def graph_ntriples(self) -> bytes:
         """The graph as N-Triples (the default graph of the N-Quads file), written once."""
         if self._ntriples is None:
-            self._ntriples = serialize.ntriples(self.graph.triples())
+            self._ntriples = serialize.canonical_language_tags(self.graph.take_lines())
         return self._ntriples
 
     @property
