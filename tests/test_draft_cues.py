@@ -9,6 +9,7 @@ from kg.draft.gazetteer import find_mentions
 from kg.draft.patterns import occupations
 from kg.model import Entity, Name
 from kg.namespaces import SCHEMA
+from tests.helpers import draft_kinds
 
 KNOWN = {"person/ivan-petrov": ("Person", "Ivan Petrov"), "person/lena-kho": ("Person", "Lena Kho"),
          "occupation/chemical-engineer": ("Occupation", "process chemist")}
@@ -21,9 +22,11 @@ def known() -> dict[str, Entity]:
 
 def cues(text: str) -> tuple[list[tuple[str, tuple[str, ...], str, str]], list[tuple[str, str, str | None, str]],
                               list[tuple[str, str, str, str]]]:
-    entities, mentions = find_new_entities(text, known(), find_mentions(text, known()), {}, lambda iri: iri)
-    every = sorted([*find_mentions(text, known()), *mentions], key=lambda m: (m.start, m.end))
-    claims = [(c.subject, c.property, str(c.value), c.quote.text) for c in occupations(text, every)]
+    kinds = draft_kinds(known())
+    found = find_mentions(text, known(), kinds)
+    entities, mentions = find_new_entities(text, known(), found, {}, lambda iri: iri, kinds)
+    every = sorted([*found, *mentions], key=lambda m: (m.start, m.end))
+    claims = [(c.subject, c.property, str(c.value), c.quote.text) for c in occupations(text, every, kinds)]
     return ([(e.id, e.types, e.name, e.quote.text) for e in entities],
             [(m.entity, m.form, m.known_form, m.rule) for m in mentions], claims)
 

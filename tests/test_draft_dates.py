@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kg.draft import patterns
 from kg.draft.candidates import Mention
+from tests.helpers import kinds_of
 
 RANGES = {"schema:endDate": {"date", "dateTime"}, "kg:launchDate": {"date"}}
 
@@ -21,7 +22,8 @@ def mentions_of(text: str, names: dict[str, str]) -> list[Mention]:
 
 
 def rows(text: str, names: dict[str, str]) -> list[tuple[str, str, str, str, float, str]]:
-    claims = patterns.dates(text, mentions_of(text, names), "2030-03-09", RANGES)
+    kinds = kinds_of(dict.fromkeys(names.values(), "kg:SpaceMission"))
+    claims = patterns.dates(text, mentions_of(text, names), "2030-03-09", RANGES, kinds)
     assert all(text[c.quote.start:c.quote.end] == c.quote.text for c in claims)
     return [(c.subject, c.property, c.value, c.quote.text, c.confidence, c.rule) for c in claims]
 

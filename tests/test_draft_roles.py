@@ -9,6 +9,7 @@ from kg.draft.gazetteer import find_mentions
 from kg.draft.roles import Roles, find_roles
 from kg.model import Claim, EntityValue, Entity, Name
 from kg.namespaces import SCHEMA
+from tests.helpers import draft_kinds, repository_ontology
 
 KNOWN = {
     "person/anna-berg": ("schema:Person", ("Anna Berg",)),
@@ -30,13 +31,14 @@ KNOWN = {
 
 
 def known() -> dict[str, Entity]:
-    return {entity_id: Entity(entity_id, (SCHEMA + kind.removeprefix("schema:"),), None,
+    return {entity_id: Entity(entity_id, (repository_ontology().expand(kind),), None,
                               tuple(Name(form, "en", i == 0, ()) for i, form in enumerate(forms)), "entities.yaml", 1)
             for entity_id, (kind, forms) in KNOWN.items()}
 
 
 def roles(text: str, claims: dict[str, list[Claim]] | None = None) -> Roles:
-    return find_roles(text, find_mentions(text, known()), known(), lambda s: (claims or {}).get(s, []), "en")
+    kinds = draft_kinds(known())
+    return find_roles(text, find_mentions(text, known(), kinds), known(), lambda s: (claims or {}).get(s, []), "en", kinds)
 
 
 Row = tuple[str, str, object, str, int, int, str, str | None]
@@ -288,7 +290,7 @@ def test_an_occupation_in_apposition() -> None:
 
 
 def mentions(text: str) -> list[tuple[str, str, str | None, str]]:
-    return [(m.entity, m.form, m.known_form, m.rule) for m in find_mentions(text, known())]
+    return [(m.entity, m.form, m.known_form, m.rule) for m in find_mentions(text, known(), draft_kinds(known()))]
 
 
 def test_a_title_whose_first_letter_agrees_matches_whatever_the_other_capitals() -> None:
@@ -393,6 +395,7 @@ def test_another_label_of_a_role_before_its_holder_is_a_new_form_of_the_role() -
         return [c for c in held if c.value == EntityValue(value)]
 
     text = "The crew met veteran pilot Ivan Sokol; later the engineer Ivan Sokol and the pilot Anna Berg spoke."
-    found = holder_role_forms(text, find_mentions(text, entities), entities, valued)
+    kinds = draft_kinds(entities)
+    found = holder_role_forms(text, find_mentions(text, entities, kinds), entities, valued, kinds)
     assert [(m.entity, m.form, m.start, m.known_form, m.rule) for m in found] == [
         ("role/comet-pilot", "veteran pilot", text.index("veteran"), "seasoned pilot", "role-label-before-holder")]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from kg.draft.candidates import EntityCandidate, Mention
+from kg.draft.kinds import PERSON, Kinds
 from kg.draft.quoting import quote_at
 from kg.model import Entity
 from kg.namespaces import SCHEMA
@@ -54,6 +55,7 @@ class _Finder:
     mentions: list[Mention]
     wikidata: Mapping[str, str]  # reference table label (casefolded) -> usable id
     compact: Callable[[str], str]
+    kinds: Kinds
     found: dict[str, EntityCandidate] = field(default_factory=dict)
     new_mentions: list[Mention] = field(default_factory=list)
 
@@ -71,6 +73,7 @@ class _Finder:
         if entity_id not in self.found:
             self.found[entity_id] = EntityCandidate(entity_id, types, name, quote_at(self.text, *quote), rule,
                                                     confidence, self.wikidata.get(name.casefold()))
+            self.kinds.learn([self.found[entity_id]])
 
     def people(self, occupation_forms: list[str]) -> None:
         cues = sorted({*ROLE_WORDS, *occupation_forms}, key=lambda w: (-len(w), w))
@@ -81,7 +84,7 @@ class _Finder:
                          "person-after-role", 0.8)
 
     def occupations(self) -> None:
-        people = {m.start: m for m in [*self.mentions, *self.new_mentions] if m.entity.startswith("person/")}
+        people = {m.start: m for m in self.kinds.of([*self.mentions, *self.new_mentions], PERSON)}
         for match in AGENT_NOUN.finditer(self.text):
             if match.end() not in people or re.search(r"[A-Z][\w’'-]* \Z", self.text[max(0, match.start() - 30):match.start()]):
                 continue  # "Kremlin spokesman X": a position of the organisation before it, not an occupation
@@ -132,10 +135,10 @@ class _Finder:
 
 
 def find_new_entities(text: str, known: Mapping[str, Entity], mentions: list[Mention], wikidata: Mapping[str, str],
-                      compact: Callable[[str], str]) -> tuple[list[EntityCandidate], list[Mention]]:
+                      compact: Callable[[str], str], kinds: Kinds) -> tuple[list[EntityCandidate], list[Mention]]:
     """New entity candidates (sorted by id) and their mentions (in text order). `wikidata` maps
     the reference table's usable labels to their ids; nothing else is ever linked."""
-    finder = _Finder(text, known, mentions, {label.casefold(): qid for label, qid in wikidata.items()}, compact)
+    finder = _Finder(text, known, mentions, {label.casefold(): qid for label, qid in wikidata.items()}, compact, kinds)
     occupation_forms = [n.text for e in known.values() if SCHEMA + "Occupation" in e.types for n in e.names]
     finder.vehicles()
     finder.people(occupation_forms)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
 from kg.draft.candidates import Mention
+from kg.draft.kinds import PERSON, Kinds
 from kg.model import Entity
 from kg.namespaces import SCHEMA
 
@@ -138,17 +139,18 @@ def fuzzy_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) ->
     return found
 
 
-def surnames(forms: Mapping[str, str]) -> dict[str, str]:
+def surnames(forms: Mapping[str, str], is_person: Callable[[str], bool]) -> dict[str, str]:
     """The last word of each person's name of two or more words ("Kalachev" of "Konstantin
     Kalachev"), when it names one person and is not a form itself: a later mention by surname.
 
-    >>> surnames({"Konstantin Kalachev": "person/k", "Anna Kalachev": "person/a", "Klim Shipenko": "person/s"})
-    {'Shipenko': 'person/s'}
+    >>> people = {"k", "a", "s"}
+    >>> surnames({"Konstantin Kalachev": "k", "Anna Kalachev": "a", "Klim Shipenko": "s"}, people.__contains__)
+    {'Shipenko': 's'}
     """
     found: dict[str, set[str]] = {}
     for form, entity in forms.items():
         words = form.split()
-        if entity.startswith("person/") and len(words) > 1 and words[-1][:1].isupper():
+        if is_person(entity) and len(words) > 1 and words[-1][:1].isupper():
             found.setdefault(words[-1], set()).add(entity)
     return {word: next(iter(people)) for word, people in sorted(found.items())
             if len(people) == 1 and word not in forms and len(word) >= MIN_FUZZY_LENGTH}
@@ -235,27 +237,18 @@ HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Dr|Prof)\. \Z")
 
 
 def longer_forms(text: str, mentions: list[Mention], entities: Mapping[str, Entity],
-                 class_labels: Mapping[str, list[str]]) -> list[Mention]:
+                 class_labels: Mapping[str, list[str]], kinds: Kinds) -> list[Mention]:
     """Known mentions as the article lengthens them, new name forms as curators record them: after
     an honorific ("Mr. Petrov"), and before the label of the entity's class ("the Helio space
     agency", the ontology's label of kg:SpaceAgency). Only name-variant claims come of them: the
-    other rules read the mentions as found.
-
-    >>> from kg.model import Entity, Name
-    >>> agency = Entity("org/helio", ("https://example.org/SpaceAgency",), None, (Name("Helio", "en", True, ()),), "f", 1)
-    >>> head = Entity("person/petrov", (), None, (Name("Petrov", "en", True, ()),), "f", 1)
-    >>> known = {"org/helio": agency, "person/petrov": head}
-    >>> text = "Mr. Petrov said the Helio space agency agreed."
-    >>> found = longer_forms(text, find_mentions(text, known), known, {"https://example.org/SpaceAgency": ["space agency"]})
-    >>> [(m.form, m.known_form, m.rule) for m in found]
-    [('Mr. Petrov', 'Petrov', 'name-after-honorific'), ('Helio space agency', 'Helio', 'name-with-class-label')]
+    other rules read the mentions as found (tests/test_draft_names.py).
     """
     found = []
     for m in mentions:
         if m.known_form is None or m.entity not in entities:
             continue
         honorific = HONORIFIC.search(text, max(0, m.start - 6), m.start)
-        if honorific is not None and m.entity.startswith("person/"):
+        if honorific is not None and kinds.is_a(m.entity, PERSON):
             found.append(Mention(m.entity, text[honorific.start():m.end], honorific.start(), m.end, m.known_form,
                                  "name-after-honorific", m.confidence))
         for label in sorted({label for t in entities[m.entity].types for label in class_labels.get(t, ())}):
@@ -266,14 +259,14 @@ def longer_forms(text: str, mentions: list[Mention], entities: Mapping[str, Enti
     return found
 
 
-def find_mentions(text: str, entities: Mapping[str, Entity]) -> list[Mention]:
+def find_mentions(text: str, entities: Mapping[str, Entity], kinds: Kinds) -> list[Mention]:
     """Every mention of a known entity, in text order; a person's surname alone is a mention
     (rule name-surname), a place without its class word too (name-without-class-word), and so a
     new name form, as curators record them; then forms whatever their capitals (casefold_mentions)
     and titles quoted without their article (quoted_title_mentions)."""
     forms = name_forms(entities)
     shorter = without_class_word(forms)
-    forms = {**forms, **surnames(forms), **shorter}
+    forms = {**forms, **surnames(forms, lambda entity: kinds.is_a(entity, PERSON)), **shorter}
     exact = [m if m.form in known_names(entities, m.entity) else
              Mention(m.entity, m.form, m.start, m.end, m.known_form,
                      "name-without-class-word" if m.form in shorter else "name-surname", 0.9)

@@ -9,12 +9,10 @@ import re
 from collections.abc import Mapping
 
 from kg.draft.candidates import ClaimCandidate, Mention
+from kg.draft.kinds import FILM, MISSION, OCCUPATION, PERSON, Kind, Kinds
 from kg.draft.quoting import quote_at, widen
 from kg.draft.sentences import sentence_around
 
-PERSON_KINDS = ("person/",)
-MISSION_KINDS = ("mission/",)
-FILM_KINDS = ("film/", "work/", "project/")
 NUMBER_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
                                            "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
                                            .split())}
@@ -34,16 +32,14 @@ DATE_VERBS = (("launch", "kg:launchDate"), ("lift", "kg:launchDate"), ("dock", "
 DAY_OFFSETS = {"yesterday": -1, "tomorrow": 1}
 
 
-def mentions_within(mentions: list[Mention], start: int, end: int, kinds: tuple[str, ...]) -> list[Mention]:
-    """The mentions of entities of these kinds inside text[start:end]."""
-    return [m for m in mentions if start <= m.start and m.end <= end and m.entity.startswith(kinds)]
+def mentions_within(mentions: list[Mention], start: int, end: int, kinds: Kinds, kind: Kind) -> list[Mention]:
+    """The mentions of entities of this kind inside text[start:end]."""
+    return kinds.of((m for m in mentions if start <= m.start and m.end <= end), kind)
 
 
-def ages(text: str, mentions: list[Mention], on: str | None) -> list[ClaimCandidate]:
+def ages(text: str, mentions: list[Mention], on: str | None, kinds: Kinds) -> list[ClaimCandidate]:
     found = []
-    for m in mentions:
-        if not m.entity.startswith(PERSON_KINDS):
-            continue
+    for m in kinds.of(mentions, PERSON):
         after = re.compile(r", ([0-9]{1,3})(?![0-9]|,[0-9])").match(text, m.end)
         before = re.compile(r"([0-9]{1,3})-year-old (?:[a-z]+ ){0,2}\Z").search(text, max(0, m.start - 40), m.start)
         if after:
@@ -57,11 +53,11 @@ def ages(text: str, mentions: list[Mention], on: str | None) -> list[ClaimCandid
     return found
 
 
-def occupations(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+def occupations(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
     """An occupation's name form right before a person ("actress Yulia Peresild")."""
     found = []
     for job, person in zip(mentions, mentions[1:]):
-        if job.entity.startswith("occupation/") and person.entity.startswith(PERSON_KINDS) \
+        if kinds.is_a(job.entity, OCCUPATION) and kinds.is_a(person.entity, PERSON) \
                 and text[job.end:person.start] == " ":
             found.append(ClaimCandidate(person.entity, "schema:hasOccupation", job.entity,
                                         quote_at(text, job.start, person.end), "occupation-before-name", 0.8))
@@ -81,7 +77,8 @@ def _day(text: str, start: int, end: int, on: dt.date) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
-def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[str, set[str]]) -> list[ClaimCandidate]:
+def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[str, set[str]],
+          kinds: Kinds) -> list[ClaimCandidate]:
     """Dates (and a time with its zone, where given) of what a mission in the same sentence did.
     Without the article's date nothing relative or without a year is resolved."""
     if on is None:
@@ -103,10 +100,10 @@ def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[st
         left, right = sentence_around(text, start, end)
         sentence = text[left:right].lower()
         prop = next((p for verb, p in DATE_VERBS if verb in sentence), None)
-        subjects = [m.entity for m in mentions_within(mentions, left, right, MISSION_KINDS)]
+        subjects = [m.entity for m in mentions_within(mentions, left, right, kinds, MISSION)]
         confidence, rule = 0.6, "date"
         if not subjects:  # "The capsule … landed this morning at 4.36 am": the article's mission
-            article_mission = most_mentioned(mentions, MISSION_KINDS)
+            article_mission = most_mentioned(mentions, kinds, MISSION)
             subjects, confidence, rule = ([article_mission] if article_mission else []), 0.4, "date-article-mission"
         if prop is None or not subjects:
             continue
@@ -127,7 +124,7 @@ PLANNED = re.compile(r"(?<!\w)(?:will|shall|'ll|(?:is|are) (?:set|due|expected|s
                      r"scheduled|expected|(?:has|have) [a-z0-9 -]+ to)(?!\w)", re.IGNORECASE)
 
 
-def durations(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+def durations(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
     """"12 days" of filming -> kg:shootingDuration of the film the sentence names, else of a
     mission's stay, when the sentence plans it (PLANNED) -> kg:plannedDuration."""
     found = []
@@ -138,7 +135,7 @@ def durations(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
         value = {"day": f"P{count}D", "week": f"P{count * 7}D", "month": f"P{count}M", "hour": f"PT{count}H"}[unit]
         left, right = sentence_around(text, *match.span())
         sentence = text[left:right].lower()
-        films, missions = mentions_within(mentions, left, right, FILM_KINDS), mentions_within(mentions, left, right, MISSION_KINDS)
+        films, missions = mentions_within(mentions, left, right, kinds, FILM), mentions_within(mentions, left, right, kinds, MISSION)
         quote = quote_at(text, *widen(text, *match.span(), 3))
         if ("film" in sentence or "shoot" in sentence) and films:
             found.append(ClaimCandidate(films[0].entity, "kg:shootingDuration", value, quote, "duration-filming", 0.6))
@@ -155,12 +152,12 @@ DEMONYM = re.compile(r"(?<!\w)(" + "|".join(DEMONYMS) + r")(?: and (" + "|".join
                      r"((?: [a-z]+){0,3}) (?=[A-Z])")
 
 
-def nationalities(text: str, mentions: list[Mention], forms: Mapping[str, str]) -> list[ClaimCandidate]:
+def nationalities(text: str, mentions: list[Mention], forms: Mapping[str, str], kinds: Kinds) -> list[ClaimCandidate]:
     """A demonym before a person, across up to three lower-case words ("Russian actress Yulia
     Peresild", "a veteran Russian astronaut Anton Shkaplerov"); two joined by "and" go to two
     people joined by "and", in order ("American and British billionaires Jeff Bezos and Richard
     Branson"). Only to a country the graph names."""
-    people = {m.start: m for m in mentions if m.entity.startswith(PERSON_KINDS)}
+    people = {m.start: m for m in kinds.of(mentions, PERSON)}
     found = []
     for match in DEMONYM.finditer(text):
         first = people.get(match.end())
@@ -184,27 +181,24 @@ CREW_CUES = ("accompanied", "aboard", "blast off", "boards", "crew member", "fle
 DIRECTOR_CUE = re.compile(r"(?<!\w)(?:(?:film )?director|filmmaker|directed by)(?: [a-z]+ [a-z]+)? \Z", re.IGNORECASE)
 
 
-def most_mentioned(mentions: list[Mention], kinds: tuple[str, ...]) -> str | None:
-    """The entity of these kinds the article mentions most (the first mentioned on a tie)."""
+def most_mentioned(mentions: list[Mention], kinds: Kinds, kind: Kind) -> str | None:
+    """The entity of this kind the article mentions most (the first mentioned on a tie)."""
     counts: dict[str, int] = {}
-    for m in mentions:
-        if m.entity.startswith(kinds):
-            counts[m.entity] = counts.get(m.entity, 0) + 1
+    for m in kinds.of(mentions, kind):
+        counts[m.entity] = counts.get(m.entity, 0) + 1
     return max(counts, key=lambda e: counts[e]) if counts else None
 
 
-def crew(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+def crew(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
     """People in a sentence that says they fly ("flew to", "aboard", "accompanied by", "take off")
     are crew of the mission the sentence names, else of the mission the article names most."""
-    main = most_mentioned(mentions, MISSION_KINDS)
+    main = most_mentioned(mentions, kinds, MISSION)
     found = []
-    for m in mentions:
-        if not m.entity.startswith(PERSON_KINDS):
-            continue
+    for m in kinds.of(mentions, PERSON):
         left, right = sentence_around(text, m.start, m.end)
         sentence = text[left:right].lower()
         cue = next((c for c in CREW_CUES if c in sentence), None)
-        missions = mentions_within(mentions, left, right, MISSION_KINDS)
+        missions = mentions_within(mentions, left, right, kinds, MISSION)
         mission = missions[0].entity if missions else main
         if cue is None or mission is None:
             continue
@@ -214,19 +208,17 @@ def crew(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
     return found
 
 
-def directors(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+def directors(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
     """"director Klim Shipenko", "directed by Russian filmmaker Klim Shipenko": the film the
     sentence names directs, else the film the article names most."""
-    main = most_mentioned(mentions, FILM_KINDS)
+    main = most_mentioned(mentions, kinds, FILM)
     found = []
-    for m in mentions:
-        if not m.entity.startswith(PERSON_KINDS):
-            continue
+    for m in kinds.of(mentions, PERSON):
         cue = DIRECTOR_CUE.search(text, max(0, m.start - 40), m.start)
         if cue is None:
             continue
         left, right = sentence_around(text, m.start, m.end)
-        films = mentions_within(mentions, left, right, FILM_KINDS)
+        films = mentions_within(mentions, left, right, kinds, FILM)
         film = films[0].entity if films else main
         if film is not None:
             found.append(ClaimCandidate(film, "schema:director", m.entity, quote_at(text, cue.start(), m.end),
