@@ -78,3 +78,20 @@ def test_an_honorific_and_a_class_label_lengthen_a_known_name_into_a_new_form() 
     assert [(c.subject, c.value, c.quote.text, c.rule) for c in variants] == [
         ("person/konstantin-kalachev", {"text": "Dr. Kalachev", "lang": "en"}, "Dr. Kalachev joined the", "name-variant"),
         ("org/orbis", {"text": "Orbis space agency", "lang": "en"}, "joined the Orbis space agency; Orbis", "name-variant")]
+
+
+def test_a_known_name_with_its_words_reordered_is_a_mention_and_a_new_form() -> None:
+    # a family name first, as some languages write it; not two words apart ("Anna and Ivanova"),
+    # nor the words in lower case (prose, not a name)
+    text = "Ivanova Anna met Konstantin Kalachev. Anna and Ivanova left; ivanova anna stayed."
+    assert ("person/anna-ivanova", "Ivanova Anna", "name-reordered") in found(text)
+    assert [m for m in found(text) if m[2] == "name-reordered"] == [("person/anna-ivanova", "Ivanova Anna",
+                                                                     "name-reordered")]
+    assert variants(text) == ["Ivanova Anna"]
+
+
+def test_a_reordered_name_two_entities_could_have_is_neither() -> None:
+    known = {e: Entity(e, (SCHEMA + "Person",), None, (Name(n, "en", True, ()),), "people.yaml", 1)
+             for e, n in (("person/lee-park", "Lee Park"), ("person/park-lee", "Park Lee"))}
+    text = "Lee Park and Park Lee met Park, Lee."
+    assert [m.rule for m in find_mentions(text, known, draft_kinds(known))] == ["name-exact", "name-exact"]

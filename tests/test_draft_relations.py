@@ -98,3 +98,16 @@ def test_the_place_a_named_work_is_filmed_at(ontology: Ontology) -> None:
     assert [(c.subject, c.property, c.value, c.quote.text, c.rule) for c in found] == [
         ("film/deep-orbit", "kg:filmingLocation", "place/lunar-base", "shot aboard the Lunar Base", "filmed-at-place"),
         ("film/deep-orbit", "kg:filmingLocation", "city/karaganda", "shooting in Karaganda", "filmed-at-place")]
+
+
+def test_a_series_a_sentence_names_is_not_what_it_films(ontology: Ontology) -> None:
+    """A series is many works: "to film on" a place is of the one work the article names most."""
+    from kg.draft.relations import filming_locations
+
+    kinds = {**KINDS, "film/deep-orbit": ("schema:Movie", "Deep Orbit"), "work/star-saga": ("schema:MovieSeries", "Star Saga")}
+    known = {e: Entity(e, (ontology.expand(kind),), None, (Name(name, "en", True, ()),), "entities.yaml", 1)
+             for e, (kind, name) in kinds.items()}
+    kinds = draft_kinds(known, ontology)
+    text = "Deep Orbit is ready. Ada Stone, the star of the Star Saga films, was due to film on the Lunar Base."
+    found = filming_locations(text, find_mentions(text, known, kinds), kinds)
+    assert [(c.subject, c.value) for c in found] == [("film/deep-orbit", "place/lunar-base")]

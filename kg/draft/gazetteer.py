@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from rapidfuzz import fuzz, process
 
 from kg.draft.candidates import Mention
-from kg.draft.kinds import PERSON, Kinds
+from kg.draft.kinds import OCCUPATION, PERSON, ROLE, Kinds
 from kg.model import Entity
 from kg.namespaces import SCHEMA
 
@@ -177,21 +177,15 @@ def without_class_word(forms: Mapping[str, str]) -> dict[str, str]:
             if len(named) == 1 and head not in forms and len(head) >= MIN_FUZZY_LENGTH}
 
 
-def _is_label(entity: Entity) -> bool:
-    """A role or an occupation: named by a phrase whose capitals vary ("deputy prime minister")."""
-    return any(t.endswith("Role") or t == SCHEMA + "Occupation" for t in entity.types)
-
-
-def casefold_mentions(text: str, entities: Mapping[str, Entity], forms: Mapping[str, str],
-                      taken: list[Mention]) -> list[Mention]:
+def casefold_mentions(text: str, forms: Mapping[str, str], taken: list[Mention],
+                      is_label: Callable[[str], bool]) -> list[Mention]:
     """Forms of two or more words matched whatever their capitals, outside the mentions taken: a
-    title whose first letter agrees ("The challenge" for The Challenge), and any capitals for a
-    role or an occupation ("Deputy Prime Minister" for deputy prime minister).
+    title whose first letter agrees ("The challenge" for The Challenge), and any capitals for an
+    entity named by a phrase whose capitals vary (`is_label`: a role or an occupation, "Deputy
+    Prime Minister" for deputy prime minister).
 
-    >>> from kg.model import Entity, Name
-    >>> film = Entity("film/c", (), None, (Name("The Challenge", "en", True, ()),), "f", 1)
     >>> text = "the challenge is The challenge"
-    >>> [(m.form, m.known_form, m.rule) for m in casefold_mentions(text, {"film/c": film}, {"The Challenge": "film/c"}, [])]
+    >>> [(m.form, m.known_form, m.rule) for m in casefold_mentions(text, {"The Challenge": "film/c"}, [], lambda e: False)]
     [('The challenge', 'The Challenge', 'name-case')]
     """
     lowered = text.lower()
@@ -208,7 +202,7 @@ def casefold_mentions(text: str, entities: Mapping[str, Entity], forms: Mapping[
         surface, form = text[m.start:m.end], originals[m.form]
         if surface in forms or any(t.start < m.end and m.start < t.end for t in taken):
             continue
-        if surface[0].isupper() == form[0].isupper() or _is_label(entities[m.entity]):
+        if surface[0].isupper() == form[0].isupper() or is_label(m.entity):
             found.append(Mention(m.entity, surface, m.start, m.end, form, "name-case", 0.8))
     return found
 
@@ -230,6 +224,55 @@ def quoted_title_mentions(text: str, forms: Mapping[str, str], taken: list[Menti
         start, end = match.span(1)
         if form is not None and title not in forms and not any(t.start < end and start < t.end for t in taken):
             found.append(Mention(forms[form], title, start, end, form, "name-quoted-title", 0.8))
+    return found
+
+
+TOKEN = re.compile(r"[\w’'-]+")
+JOINT = re.compile(r"[:,]? ")  # between two words of a name: "Mission: Impossible"
+MAX_REORDERED = 4  # words
+
+
+def _words_key(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(w.casefold() for w in words))
+
+
+def reordered_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) -> list[Mention]:
+    """A known name of two to four words with the same words in another order or joined otherwise,
+    capitalised first, outside the mentions taken: a title as a translation words it ("Impossible
+    mission" for Mission: Impossible), a name family name first ("Tanaka Hiro" for Hiro Tanaka).
+    Only a set of words one entity's names hold.
+
+    >>> forms = {"Mission: Impossible": "work/m", "Hiro Tanaka": "person/h"}
+    >>> text = "the Impossible mission saga; Tanaka Hiro; an impossible mission; Mission Control; Hiro Tanaka"
+    >>> [(m.form, m.known_form, m.rule) for m in reordered_mentions(text, forms, [])]
+    [('Impossible mission', 'Mission: Impossible', 'name-reordered'), ('Tanaka Hiro', 'Hiro Tanaka', 'name-reordered')]
+    """
+    keys: dict[tuple[str, ...], set[str]] = {}
+    form_of: dict[tuple[str, ...], str] = {}
+    for form, entity in sorted(forms.items()):
+        words = TOKEN.findall(form)
+        if 2 <= len(words) <= MAX_REORDERED and len(set(w.casefold() for w in words)) == len(words):
+            keys.setdefault(_words_key(words), set()).add(entity)
+            form_of.setdefault(_words_key(words), form)
+    if not keys:
+        return []
+    tokens = list(TOKEN.finditer(text))
+    found: list[Mention] = []
+    for i, first in enumerate(tokens):
+        if not first.group()[0].isupper():
+            continue
+        for n in range(MAX_REORDERED, 1, -1):
+            run = tokens[i:i + n]
+            if len(run) < n or not all(JOINT.fullmatch(text, a.end(), b.start()) for a, b in zip(run, run[1:])):
+                continue
+            key = _words_key(t.group() for t in run)
+            start, end = first.start(), run[-1].end()
+            surface = text[start:end]
+            if key not in keys or len(keys[key]) > 1 or surface in forms or \
+                    any(m.start < end and start < m.end for m in [*taken, *found]):
+                continue
+            found.append(Mention(next(iter(keys[key])), surface, start, end, form_of[key], "name-reordered", 0.7))
+            break
     return found
 
 
@@ -273,6 +316,8 @@ def find_mentions(text: str, entities: Mapping[str, Entity], kinds: Kinds) -> li
              for m in exact_mentions(text, forms)]
     fuzzy = fuzzy_mentions(text, forms, exact)
     kept = [m for m in exact if not any(f.start <= m.start and m.end <= f.end for f in fuzzy)]
-    cased = casefold_mentions(text, entities, forms, [*kept, *fuzzy])
+    cased = casefold_mentions(text, forms, [*kept, *fuzzy],
+                              lambda entity: kinds.is_a(entity, ROLE) or kinds.is_a(entity, OCCUPATION))
     titles = quoted_title_mentions(text, forms, [*kept, *fuzzy, *cased])
-    return sorted([*kept, *fuzzy, *cased, *titles], key=lambda m: (m.start, m.end))
+    reordered = reordered_mentions(text, forms, [*kept, *fuzzy, *cased, *titles])
+    return sorted([*kept, *fuzzy, *cased, *titles, *reordered], key=lambda m: (m.start, m.end))

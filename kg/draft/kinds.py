@@ -29,6 +29,8 @@ MISSION = Kind(("kg:SpaceMission",))
 VEHICLE = Kind(("schema:Vehicle",))
 FILM = Kind(("schema:CreativeWork",), ("schema:Quotation",))  # films, series, film projects, other works
 MOVIE = Kind(("schema:Movie",))
+# one work, shot in one place and time: what a shoot or a mission films (not a series of them)
+ONE_WORK = Kind(("schema:CreativeWork",), ("schema:Quotation", "schema:MovieSeries", "schema:TVSeries"))
 QUOTATION = Kind(("schema:Quotation",))
 OCCUPATION = Kind(("schema:Occupation",))
 ROLE = Kind(("schema:Role",))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from kg.draft.candidates import ClaimCandidate, Mention
-from kg.draft.kinds import FILM, MISSION, Kinds
+from kg.draft.kinds import MISSION, ONE_WORK, Kinds
 from kg.draft.patterns import mentions_within, most_mentioned
 from kg.draft.quoting import quote_at
 from kg.draft.sentences import sentence_around
@@ -93,7 +93,7 @@ def flights(text: str, mentions: list[Mention], kinds: Kinds,
             found.append(ClaimCandidate(mission, "kg:launchVehicle", m.entity,
                                         quote_at(text, offset + aboard.start(), m.end), "vehicle-aboard", 0.5))
         filming = list(TO_FILM.finditer(before))
-        if filming and " and " not in before[filming[-1].end():] and kinds.is_a(m.entity, FILM) and fits(m.entity, "kg:missionObjective"):
+        if filming and " and " not in before[filming[-1].end():] and kinds.is_a(m.entity, ONE_WORK) and fits(m.entity, "kg:missionObjective"):
             found.append(ClaimCandidate(mission, "kg:missionObjective", m.entity,
                                         quote_at(text, offset + filming[-1].start(), m.end), "objective-to-film", 0.4))
         for words, label in EVENT_WORDS:

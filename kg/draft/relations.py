@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.draft.candidates import ClaimCandidate, Mention
-from kg.draft.kinds import FILM, Kinds
+from kg.draft.kinds import ONE_WORK, Kinds
 from kg.draft.quoting import quote_at
 from kg.inputs.ontology import Ontology
 from kg.namespaces import SCHEMA
@@ -117,20 +117,20 @@ FILMED_AT = re.compile(r"(?<!\w)(?:to film|to shoot|filming|shooting|filmed|shot
 
 
 def filming_locations(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
-    """kg:filmingLocation of the work the sentence names (else the one the article names most):
+    """kg:filmingLocation of the one work (not a series) the sentence names (else the one the article names most):
     the place right after "to film on", "shooting aboard the", "to shoot a film aboard"."""
     from kg.draft.patterns import mentions_within, most_mentioned
     from kg.draft.sentences import sentence_around
 
     finder = _Relations(text, mentions, kinds, {})
-    main = most_mentioned(mentions, kinds, FILM)
+    main = most_mentioned(mentions, kinds, ONE_WORK)
     found = []
     for m in mentions:
         cue = FILMED_AT.search(text, max(0, m.start - 60), m.start)
         if cue is None or not finder.is_a(m.entity, PLACE) or re.search(r" an? (?:[a-z]+ )?(?:film|movie)", cue.group()):
             continue  # "to shoot a film aboard …": some other film than the one the article names
         left, right = sentence_around(text, m.start, m.end)
-        works = mentions_within(mentions, left, right, kinds, FILM)
+        works = mentions_within(mentions, left, right, kinds, ONE_WORK)
         work = works[0].entity if works else main
         if work is not None and "kg:filmingLocation" in finder.allowed(work, m.entity):
             found.append(finder.claim(work, "kg:filmingLocation", m.entity, cue.start(), m.end, "filmed-at-place"))
