@@ -387,15 +387,20 @@ def test_another_label_of_a_role_before_its_holder_is_a_new_form_of_the_role() -
     from kg.draft.roles import holder_role_forms
 
     entities = {**known(), "role/comet-pilot": Entity("role/comet-pilot", (SCHEMA + "Role",), None,
-                                                      (Name("seasoned pilot", "en", True, ()),), "entities.yaml", 1)}
+                                                      (Name("seasoned pilot", "en", True, ()), Name("seasoned aviator", "en", False, ())),
+                                                      "entities.yaml", 1)}
     held = [Claim("mission/comet", "https://example.org/kg#crewMember", EntityValue("person/ivan-sokol"), (),
                   "mission.yaml", 1, role="role/comet-pilot")]
 
     def valued(value: str) -> list[Claim]:
         return [c for c in held if c.value == EntityValue(value)]
 
-    text = "The crew met veteran pilot Ivan Sokol; later the engineer Ivan Sokol and the pilot Anna Berg spoke."
+    text = ("The crew met veteran pilot Ivan Sokol; later the engineer Ivan Sokol and the pilot Anna Berg spoke. "
+            "A seasoned Russian navigator Ivan Sokol waved; a veteran Russian pilot Anna Berg, seasoned hand Ivan Sokol "
+            "and former engineer Ivan Sokol too.")
     kinds = draft_kinds(entities)
     found = holder_role_forms(text, find_mentions(text, entities, kinds), entities, valued, kinds)
     assert [(m.entity, m.form, m.start, m.known_form, m.rule) for m in found] == [
-        ("role/comet-pilot", "veteran pilot", text.index("veteran"), "seasoned pilot", "role-label-before-holder")]
+        ("role/comet-pilot", "veteran pilot", text.index("veteran"), "seasoned pilot", "role-label-before-holder"),
+        ("role/comet-pilot", "seasoned Russian navigator", text.index("seasoned Russian"), "seasoned aviator",
+         "role-label-before-holder")]

@@ -276,6 +276,34 @@ def reordered_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]
     return found
 
 
+# a noun of a person by what they do: "astronaut", "analyst", "director", "cameraman", "historian"
+AGENT = r"[a-z]{3,}(?:ist|yst|naut|man|woman|er|or|ian)"
+AGENT_NOUN = re.compile(AGENT)
+
+
+def label_like(label: str, labels: Iterable[str]) -> str | None:
+    """The first of `labels` (phrases of two words or more) that shares its first or its last word
+    with `label` (case aside): another wording of the same role or job ("veteran Russian
+    astronaut" of "veteran cosmonaut", "political analyst" of "political scientist").
+
+    >>> label_like("veteran Russian astronaut", ["seasoned cosmonaut", "veteran cosmonaut"])
+    'veteran cosmonaut'
+    >>> label_like("former astronaut", ["veteran cosmonaut"]) is None
+    True
+    >>> label_like("film director", ["film crew"]) is None  # a first word alone: two nouns of people
+    True
+    """
+    words = label.casefold().split()
+    for other in labels:
+        theirs = other.casefold().split()
+        if len(words) < 2 or len(theirs) < 2:
+            continue
+        if words[-1] == theirs[-1] or words[0] == theirs[0] and AGENT_NOUN.fullmatch(words[-1]) \
+                and AGENT_NOUN.fullmatch(theirs[-1]):
+            return other
+    return None
+
+
 HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Dr|Prof)\. \Z")
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
 from kg.draft.cues import NAME, slug
-from kg.draft.gazetteer import name_forms
+from kg.draft.gazetteer import label_like, name_forms
 from kg.draft.kinds import (CREW_ROLE, FILM, MOVIE, OCCUPATION, ORGANISATION, ORGANISATION_ROLE, PERSON, ROLE, Kind,
                             Kinds)
 from kg.draft.patterns import mentions_within, most_mentioned
@@ -471,14 +471,17 @@ def find_roles(text: str, mentions: list[Mention], known: Mapping[str, Entity],
                  sorted(finder.new_mentions, key=lambda m: (m.start, m.end)), finder.claims)
 
 
-ROLE_LABEL_BEFORE = re.compile(r"(?<![\w’'-])((?:(?!(?:a|an|the|and|or|of|by|with|to|for)\b)[a-z]+ )([a-z]+)) \Z")
+# a modifier, perhaps a demonym, and a noun: "veteran pilot", "veteran Russian astronaut"
+ROLE_LABEL_BEFORE = re.compile(r"(?<![\w’'-])((?:(?!(?:a|an|the|and|or|of|by|with|to|for)\b)[a-z]+ )(?:[A-Z][a-z]+ )?"
+                               r"([a-z]+)) \Z")
 
 
 def holder_role_forms(text: str, mentions: list[Mention], known: Mapping[str, Entity],
                       claims_valued: Callable[[str], list[Claim]], kinds: Kinds) -> list[Mention]:
     """A known role named by another label right before a person the graph gives that role
     ("veteran cosmonaut Ivan Petrov" where Petrov is crew in role/x-cosmonaut, known as "seasoned
-    cosmonaut"): the label's last word is the role's, its one modifier the article's. A new name form."""
+    cosmonaut"; "veteran Russian astronaut Ivan Petrov" where it is known as "veteran cosmonaut"):
+    the label and one of the role's share their first or their last word (label_like). A new name form."""
     found = []
     for person in kinds.of(mentions, PERSON):
         before = ROLE_LABEL_BEFORE.search(text, max(0, person.start - 40), person.start)
@@ -489,7 +492,7 @@ def holder_role_forms(text: str, mentions: list[Mention], known: Mapping[str, En
             if role is None or claim.rank == "deprecated":
                 continue
             labels = [n.text for n in role.names if " " in n.text and n.text.islower()]
-            label = next((n for n in labels if n.rsplit(" ", 1)[-1] == before.group(2)), None)
+            label = label_like(before.group(1), labels)
             if label is not None and before.group(1) not in labels:
                 found.append(Mention(role.id, before.group(1), before.start(1), before.end(1), label,
                                      "role-label-before-holder", 0.5))

@@ -133,7 +133,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     kinds = Kinds(known, ontology)
     mentions = find_mentions(text, known, kinds)
     entities, new_mentions = find_new_entities(text, known, mentions, usable_by_label(project.reference_table, "item"),
-                                               ontology.compact, kinds)
+                                               ontology.compact, kinds, once.claims_about)
     every = sorted([*mentions, *new_mentions], key=lambda m: (m.start, m.end))
     forms = name_forms(known)
     roles = find_roles(text, every, known, once.claims_about, language, kinds, forms)
