@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kg.draft.gazetteer import find_mentions
-from kg.draft.missions import flights, topic
+from kg.draft.missions import flights
+from kg.draft.patterns import topic
 from kg.inputs.ontology import Ontology, load_ontology
 from kg.model import Claim, Entity, EntityValue, Name
 from kg.project import open_project

@@ -19,7 +19,7 @@ def test_a_time_with_a_decimal_point_does_not_split_the_sentence() -> None:
     # the old splitter cut at "4." and lost the mission from the date's sentence
     text = "Soyuz MS-99 docked at 4.36 am on October 5. The crew slept."
     claims = patterns.dates(text, [mission_at(text)], "2021-10-06", {"kg:dockingTime": {"date", "dateTime"}},
-                            kinds_of({MISSION: "kg:SpaceMission"}))
+                            kinds_of({MISSION: "kg:SpaceMission"}), lambda v: [])
     assert [(c.subject, c.property, c.value, c.rule) for c in claims] == \
         [(MISSION, "kg:dockingTime", "2021-10-05", "date-date")]
     quote = claims[0].quote
@@ -32,7 +32,7 @@ def test_initials_and_abbreviations_do_not_end_a_sentence_but_a_full_stop_does()
     left, right = sentence_around(text, text.index("Smith"), text.index("Smith") + 5)
     assert text[left:right] == "Dr. J. Smith saw Soyuz MS-99 launch at 5 p.m. on October 4."
     claims = patterns.dates(text, [mission_at(text)], "2021-10-06", {"kg:launchDate": {"date"}},
-                            kinds_of({MISSION: "kg:SpaceMission"}))
+                            kinds_of({MISSION: "kg:SpaceMission"}), lambda v: [])
     assert [(c.subject, c.property, c.value) for c in claims] == [(MISSION, "kg:launchDate", "2021-10-04")]
 
 

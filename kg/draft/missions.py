@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from kg.draft.candidates import ClaimCandidate, Mention
 from kg.draft.kinds import MISSION, ONE_WORK, Kinds
-from kg.draft.patterns import mentions_within, most_mentioned
+from kg.draft.patterns import known_event, mentions_within, topic
 from kg.draft.quoting import quote_at
 from kg.draft.sentences import sentence_around
 from kg.model import Claim
@@ -33,21 +33,6 @@ TO_FILM = re.compile(r"(?<!\w)(?:to film|to shoot|filming|shooting|to make)(?!\w
 MAX_GAP = 120  # characters from the cue to the value
 
 
-def topic(mentions: list[Mention], claims_valued: Callable[[str], list[Claim]], kinds: Kinds) -> str | None:
-    """The article's mission: the one it names most, else the known mission most of whose claims'
-    values the article names (two at least)."""
-    named = most_mentioned(mentions, kinds, MISSION)
-    if named is not None:
-        return named
-    values: dict[str, set[str]] = {}
-    for entity in sorted({m.entity for m in mentions}):
-        for claim in claims_valued(entity):
-            if kinds.is_a(claim.subject, MISSION) and claim.rank != "deprecated":
-                values.setdefault(claim.subject, set()).add(entity)
-    best = max(sorted(values), key=lambda s: len(values[s]), default=None)
-    return best if best is not None and len(values[best]) >= 2 else None
-
-
 def flights(text: str, mentions: list[Mention], kinds: Kinds,
             claims_valued: Callable[[str], list[Claim]]) -> list[ClaimCandidate]:
     ontology = kinds.ontology
@@ -59,15 +44,9 @@ def flights(text: str, mentions: list[Mention], kinds: Kinds,
         return cache[entity]
 
     main = topic(mentions, valued, kinds)
-    labels = ontology.labels
 
     def event(mission: str, label: str) -> str | None:
-        """The known event of the mission (its schema:superEvent) whose class has this label."""
-        for claim in valued(mission):
-            if ontology.compact(claim.property) == "schema:superEvent" and \
-                    any(label in labels.get(c, ()) for c in kinds.get(claim.subject, ())):
-                return claim.subject
-        return None
+        return known_event(mission, label, kinds, valued)
 
 
     def fits(entity: str, prop: str) -> bool:

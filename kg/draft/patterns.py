@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from kg.draft.candidates import ClaimCandidate, Mention
 from kg.draft.kinds import FILM, MISSION, OCCUPATION, PERSON, Kind, Kinds
 from kg.draft.quoting import quote_at, widen
 from kg.draft.sentences import sentence_around
+from kg.model import Claim
+from kg.namespaces import SCHEMA
 
 NUMBER_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
                                            "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
@@ -26,9 +28,14 @@ RELATIVE_DAY = re.compile(r"(?<!\w)(?:(this|yesterday|tomorrow) (?:morning|after
                           r"tomorrow|tonight)(?!\w)", re.IGNORECASE)
 TIME = re.compile(r"(?:at )?([0-9]{1,2})[.:]([0-9]{2}) ?(am|pm|a\.m\.|p\.m\.)?(?: (Greenwich|GMT|UTC|Moscow time))?")
 ZONES = {"Greenwich": "Z", "GMT": "Z", "UTC": "Z", "Moscow time": "+03:00"}
-# what the sentence says happened on the date -> the property, and the kind of subject it has
-DATE_VERBS = (("launch", "kg:launchDate"), ("lift", "kg:launchDate"), ("dock", "kg:dockingTime"),
-              ("land", "schema:endDate"), ("returned", "schema:endDate"))
+# a time with its zone and no day before it: "arrived at 9:22 am GMT"
+TIME_ALONE = re.compile(r"(?<![\w.,])(?:at )?([0-9]{1,2})[.:]([0-9]{2}) ?(am|pm|a\.m\.|p\.m\.)? (Greenwich|GMT|UTC|Moscow time)")
+ON_DAY = re.compile(rf" on ({CALENDAR_DATE.pattern})")
+# what the sentence says happened on the date -> the label of the class of the mission's event,
+# and the mission's own property for it (when the graph knows no such event)
+DATE_EVENTS = ((re.compile(r"launch|lift|t(?:ake|ook|aking) off|blast(?:ed)? off", re.IGNORECASE), "launch", "kg:launchDate"),
+               (re.compile(r"dock|arriv", re.IGNORECASE), "docking", "kg:dockingTime"),
+               (re.compile(r"(?<!\w)land|returned", re.IGNORECASE), "landing", "schema:endDate"))
 DAY_OFFSETS = {"yesterday": -1, "tomorrow": 1}
 
 
@@ -77,15 +84,52 @@ def _day(text: str, start: int, end: int, on: dt.date) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
+def topic(mentions: list[Mention], claims_valued: Callable[[str], list[Claim]], kinds: Kinds) -> str | None:
+    """The article's mission: the one it names most, else the known mission most of whose claims'
+    values the article names (two at least)."""
+    named = most_mentioned(mentions, kinds, MISSION)
+    if named is not None:
+        return named
+    values: dict[str, set[str]] = {}
+    for entity in sorted({m.entity for m in mentions}):
+        for claim in claims_valued(entity):
+            if kinds.is_a(claim.subject, MISSION) and claim.rank != "deprecated":
+                values.setdefault(claim.subject, set()).add(entity)
+    best = max(sorted(values), key=lambda s: len(values[s]), default=None)
+    return best if best is not None and len(values[best]) >= 2 else None
+
+
+def known_event(mission: str, label: str, kinds: Kinds, claims_valued: Callable[[str], list[Claim]]) -> str | None:
+    """The known event of the mission (its schema:superEvent) whose class has this label in the
+    ontology ("launch": a kg:Launch)."""
+    labels = kinds.ontology.labels
+    for claim in claims_valued(mission):
+        if claim.property == SCHEMA + "superEvent" and claim.rank != "deprecated" and \
+                any(label in labels.get(c, ()) for c in kinds.get(claim.subject, ())):
+            return claim.subject
+    return None
+
+
+def _time(match: re.Match[str], day: dt.date) -> str:
+    hour = int(match.group(1)) % 12 + (12 if (match.group(3) or "").startswith("p") else 0) \
+        if match.group(3) else int(match.group(1))
+    return f"{day.isoformat()}T{hour:02d}:{match.group(2)}:00{ZONES[match.group(4)]}"
+
+
 def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[str, set[str]],
-          kinds: Kinds) -> list[ClaimCandidate]:
-    """Dates (and a time with its zone, where given) of what a mission in the same sentence did.
-    Without the article's date nothing relative or without a year is resolved."""
+          kinds: Kinds, claims_valued: Callable[[str], list[Claim]]) -> list[ClaimCandidate]:
+    """Dates (and a time with its zone, where given) of what a mission in the same sentence did:
+    the schema:startDate of the mission's known event of that kind (its launch, its docking), else
+    the mission's property for it (DATE_EVENTS). A time with its zone and no day ("arrived at 9:22
+    am GMT") is on the article's date. Without the article's date nothing relative or without a
+    year is resolved."""
     if on is None:
         return []
     base = dt.date.fromisoformat(on)
     found = []
-    for match in sorted([*CALENDAR_DATE.finditer(text), *RELATIVE_DAY.finditer(text)], key=lambda m: m.start()):
+    days = sorted([*CALENDAR_DATE.finditer(text), *RELATIVE_DAY.finditer(text)], key=lambda m: m.start())
+    timed: list[tuple[int, int, str]] = []
+    for match in days:
         day = _day(text, match.start(), match.end(), base)
         if day is None:
             continue
@@ -93,20 +137,30 @@ def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[st
         time = TIME.match(text, end + 1) if text[end:end + 1] == " " else None
         value: str = day.isoformat()
         if time and time.group(4):
-            hour = int(time.group(1)) % 12 + (12 if (time.group(3) or "").startswith("p") else 0) \
-                if time.group(3) else int(time.group(1))
-            value = f"{day.isoformat()}T{hour:02d}:{time.group(2)}:00{ZONES[time.group(4)]}"
-            end = time.end()
+            value, end = _time(time, day), time.end()
+        timed.append((start, end, value))
+    for match in TIME_ALONE.finditer(text):
+        if any(s <= match.start() < e for s, e, _ in timed):
+            continue
+        after = ON_DAY.match(text, match.end())  # "at 2.05 pm UTC on March 12": that day's time
+        day = _day(text, after.start(1), after.end(1), base) if after else base
+        if day is not None:
+            timed = [t for t in timed if not (after and t[0] == after.start(1))]
+            timed.append((match.start(), after.end() if after else match.end(), _time(match, day)))
+    for start, end, value in sorted(timed):
         left, right = sentence_around(text, start, end)
-        sentence = text[left:right].lower()
-        prop = next((p for verb, p in DATE_VERBS if verb in sentence), None)
+        said = next(((label, prop) for words, label, prop in DATE_EVENTS if words.search(text, left, right)), None)
         subjects = [m.entity for m in mentions_within(mentions, left, right, kinds, MISSION)]
         confidence, rule = 0.6, "date"
         if not subjects:  # "The capsule … landed this morning at 4.36 am": the article's mission
-            article_mission = most_mentioned(mentions, kinds, MISSION)
+            article_mission = topic(mentions, claims_valued, kinds)
             subjects, confidence, rule = ([article_mission] if article_mission else []), 0.4, "date-article-mission"
-        if prop is None or not subjects:
+        if said is None or not subjects:
             continue
+        subject, prop = subjects[0], said[1]
+        event = known_event(subject, said[0], kinds, claims_valued)
+        if event is not None:
+            subject, prop, rule = event, "schema:startDate", f"{rule}-of-event"
         datatype = "dateTime" if "T" in value else "date"
         if datatype not in ranges.get(prop, set()):
             if datatype == "dateTime" and "date" in ranges.get(prop, set()):
@@ -114,7 +168,7 @@ def dates(text: str, mentions: list[Mention], on: str | None, ranges: Mapping[st
             else:
                 continue
         quote = quote_at(text, *widen(text, start, end, 3))
-        found.append(ClaimCandidate(subjects[0], prop, value, quote, f"{rule}-{datatype.lower()}", confidence))
+        found.append(ClaimCandidate(subject, prop, value, quote, f"{rule}-{datatype.lower()}", confidence))
     return found
 
 
