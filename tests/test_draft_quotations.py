@@ -168,11 +168,32 @@ def test_a_past_stay_is_no_planned_duration() -> None:
     """The old rule proposed kg:plannedDuration P12D of any mission in a sentence with "12 days"."""
     past = "Soyuz MS-18 landed in Kazakhstan after 12 days on the ISS."
     kinds = kinds_of({"mission/soyuz-ms-18": "kg:SpaceMission"})
-    assert durations(past, [mention(past, "Soyuz MS-18", "mission/soyuz-ms-18")], kinds) == []
+    assert durations(past, [mention(past, "Soyuz MS-18", "mission/soyuz-ms-18")], kinds, lambda v: []) == []
     planned = "The crew of Soyuz MS-18 will spend 12 days on the ISS."
-    found = durations(planned, [mention(planned, "Soyuz MS-18", "mission/soyuz-ms-18")], kinds)
+    found = durations(planned, [mention(planned, "Soyuz MS-18", "mission/soyuz-ms-18")], kinds, lambda v: [])
     assert [(c.subject, c.property, c.value_text(), c.quote.text, c.rule) for c in found] == [
         ("mission/soyuz-ms-18", "kg:plannedDuration", "P12D", "MS-18 will spend 12 days on the ISS", "duration-mission")]
+
+
+def test_hours_of_travel_are_the_transit_of_the_mission_the_sentence_or_the_article_names() -> None:
+    text = ("Heron 2 reached the station after a four-hour trip. Heron 2 is new. The capsule docked two hours after "
+            "taking off. The crew held a three-hour press conference and spent six hours on a spacewalk.")
+    kinds = kinds_of({"mission/heron-2": "kg:SpaceMission"})
+    mentions = [mention(text, "Heron 2", "mission/heron-2", n) for n in (1, 2)]
+    assert [(c.subject, c.property, c.value_text(), c.quote.text, c.confidence) for c in durations(text, mentions, kinds, lambda v: [])] == [
+        ("mission/heron-2", "kg:transitDuration", "PT4H", "four-hour trip", 0.5),
+        ("mission/heron-2", "kg:transitDuration", "PT2H", "two hours after taking off", 0.4)]
+
+
+def test_a_planned_stay_or_a_shoot_the_sentence_leaves_unnamed_is_the_articles() -> None:
+    text = ("Heron 2 carries the cast of Deep Orbit. Heron 2 flies today. After 9 days in orbit, they are set to "
+            "return. They will turn the station into a movie set for the next nine days. They rested for 3 days.")
+    kinds = kinds_of({"mission/heron-2": "kg:SpaceMission", "film/deep-orbit": "schema:Movie"})
+    mentions = sorted([mention(text, "Heron 2", "mission/heron-2", n) for n in (1, 2)] +
+                      [mention(text, "Deep Orbit", "film/deep-orbit")], key=lambda m: m.start)
+    assert [(c.subject, c.property, c.value_text(), c.rule, c.confidence) for c in durations(text, mentions, kinds, lambda v: [])] == [
+        ("mission/heron-2", "kg:plannedDuration", "P9D", "duration-mission", 0.4),
+        ("film/deep-orbit", "kg:shootingDuration", "P9D", "duration-filming", 0.4)]
 
 
 # ------------------------------------------------------------------ the aligned score

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from kg.draft.candidates import ClaimCandidate, Mention
-from kg.draft.kinds import FILM, MISSION, OCCUPATION, PERSON, Kind, Kinds
+from kg.draft.kinds import FILM, MISSION, OCCUPATION, ONE_WORK, PERSON, Kind, Kinds
 from kg.draft.quoting import quote_at, widen
 from kg.draft.sentences import sentence_around
 from kg.model import Claim
@@ -178,10 +178,15 @@ PLANNED = re.compile(r"(?<!\w)(?:will|shall|'ll|(?:is|are) (?:set|due|expected|s
                      r"scheduled|expected|(?:has|have) [a-z0-9 -]+ to)(?!\w)", re.IGNORECASE)
 
 
-def durations(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
-    """"12 days" of filming -> kg:shootingDuration of the film the sentence names, else of a
-    mission's stay, when the sentence plans it (PLANNED) -> kg:plannedDuration."""
+def durations(text: str, mentions: list[Mention], kinds: Kinds,
+              claims_valued: Callable[[str], list[Claim]]) -> list[ClaimCandidate]:
+    """"12 days" of filming -> kg:shootingDuration of the film the sentence names (else the one
+    the article names most, in a sentence of filming: "a movie set for twelve days"); hours of
+    travel ("a three-hour trip", "three hours after taking off") -> kg:transitDuration, and a stay
+    the sentence plans (PLANNED) -> kg:plannedDuration, of the mission the sentence names, else of
+    the article's (topic)."""
     found = []
+    main, main_film = topic(mentions, claims_valued, kinds), most_mentioned(mentions, kinds, ONE_WORK)
     for match in DURATION.finditer(text):
         amount = match.group(1).lower()
         count = NUMBER_WORDS[amount] if amount in NUMBER_WORDS else int(amount)
@@ -190,12 +195,24 @@ def durations(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCan
         left, right = sentence_around(text, *match.span())
         sentence = text[left:right].lower()
         films, missions = mentions_within(mentions, left, right, kinds, FILM), mentions_within(mentions, left, right, kinds, MISSION)
+        mission, confidence = (missions[0].entity, 0.5) if missions else (main, 0.4)
         quote = quote_at(text, *widen(text, *match.span(), 3))
-        if ("film" in sentence or "shoot" in sentence) and films:
-            found.append(ClaimCandidate(films[0].entity, "kg:shootingDuration", value, quote, "duration-filming", 0.6))
-        elif missions and PLANNED.search(text, left, right):
-            found.append(ClaimCandidate(missions[0].entity, "kg:plannedDuration", value, quote, "duration-mission", 0.5))
+        travel = TRAVEL.match(text, match.end())
+        if unit == "hour" and travel and mission is not None:
+            found.append(ClaimCandidate(mission, "kg:transitDuration", value,
+                                        quote_at(text, match.start(), travel.end()), "duration-transit", confidence))
+        elif FILMING.search(sentence) and (films or main_film is not None):
+            film, confidence = (films[0].entity, 0.6) if films else (main_film or "", 0.4)
+            found.append(ClaimCandidate(film, "kg:shootingDuration", value, quote, "duration-filming", confidence))
+        elif unit != "hour" and mission is not None and PLANNED.search(text, left, right):
+            found.append(ClaimCandidate(mission, "kg:plannedDuration", value, quote, "duration-mission", confidence))
     return found
+
+
+FILMING = re.compile(r"film|movie|shoot")
+# after a duration of hours: the travel it measures ("a three-hour trip", "three hours after taking off")
+TRAVEL = re.compile(r"(?: long)? (?:trip|journey|flight|voyage|ride|transit)(?!\w)|s? after (?:taking off|take-?off|lift-?off|"
+                    r"launch(?:ing)?|blast-?off|leaving (?:the )?(?:Earth|earth|[A-Z][a-z]+ Cosmodrome))(?!\w)")
 
 
 # a demonym -> the country's name form in the graph (the gazetteer does not take Russian for Russia)
