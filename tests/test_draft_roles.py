@@ -404,3 +404,22 @@ def test_another_label_of_a_role_before_its_holder_is_a_new_form_of_the_role() -
         ("role/comet-pilot", "veteran pilot", text.index("veteran"), "seasoned pilot", "role-label-before-holder"),
         ("role/comet-pilot", "seasoned Russian navigator", text.index("seasoned Russian"), "seasoned aviator",
          "role-label-before-holder")]
+
+
+def test_a_director_a_sentence_names_without_a_film_directs_the_film_the_graph_knows_them_on() -> None:
+    from kg.draft.candidates import Mention
+    from kg.draft.patterns import directors
+    from tests.helpers import kinds_of
+
+    text = "Tall Tales is a rival. Tall Tales is louder. The 40-year-old director Anna Berg waved; director Ivan Sokol too."
+    mentions = [Mention("film/tall-tales", "Tall Tales", 0, 10, "Tall Tales", "name-exact", 1.0),
+                Mention("film/tall-tales", "Tall Tales", 23, 33, "Tall Tales", "name-exact", 1.0),
+                Mention("person/anna-berg", "Anna Berg", text.index("Anna"), text.index("Anna") + 9, "Anna Berg", "x", 1.0),
+                Mention("person/ivan-sokol", "Ivan Sokol", text.index("Ivan"), text.index("Ivan") + 10, "Ivan Sokol", "x", 1.0)]
+    kinds = kinds_of({"film/tall-tales": "schema:Movie", "film/north-star": "schema:Movie",
+                      "person/anna-berg": "schema:Person", "person/ivan-sokol": "schema:Person"})
+    known = [Claim("film/north-star", SCHEMA + "actor", EntityValue("person/anna-berg"), (), "film.yaml", 1)]
+    found = directors(text, mentions, kinds, lambda v: [c for c in known if c.value == EntityValue(v)])
+    # Berg: the film the graph knows her on; Sokol, whom it knows on none: the film the article names most
+    assert [(c.subject, c.value) for c in found] == [("film/north-star", "person/anna-berg"),
+                                                     ("film/tall-tales", "person/ivan-sokol")]

@@ -279,9 +279,11 @@ def crew(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidat
     return found
 
 
-def directors(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
+def directors(text: str, mentions: list[Mention], kinds: Kinds,
+              claims_valued: Callable[[str], list[Claim]]) -> list[ClaimCandidate]:
     """"director Klim Shipenko", "directed by Russian filmmaker Klim Shipenko": the film the
-    sentence names directs, else the film the article names most."""
+    sentence names directs, else the film the graph knows the person worked on (directed first),
+    else the film the article names most."""
     main = most_mentioned(mentions, kinds, FILM)
     found = []
     for m in kinds.of(mentions, PERSON):
@@ -290,7 +292,9 @@ def directors(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCan
             continue
         left, right = sentence_around(text, m.start, m.end)
         films = mentions_within(mentions, left, right, kinds, FILM)
-        film = films[0].entity if films else main
+        worked_on = sorted((c.property != SCHEMA + "director", c.subject) for c in claims_valued(m.entity)
+                           if c.rank != "deprecated" and kinds.is_a(c.subject, FILM))
+        film = films[0].entity if films else worked_on[0][1] if worked_on else main
         if film is not None:
             found.append(ClaimCandidate(film, "schema:director", m.entity, quote_at(text, cue.start(), m.end),
                                         "director-cue", 0.6))

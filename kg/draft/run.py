@@ -148,7 +148,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
               *patterns.ages(text, every, date, kinds), *patterns.occupations(text, every, kinds),
               *patterns.dates(text, every, date, ranges, kinds, once.claims_valued), *patterns.durations(text, every, kinds, once.claims_valued),
               *patterns.nationalities(text, every, forms, kinds), *patterns.crew(text, every, kinds),
-              *patterns.directors(text, every, kinds), *roles.claims, *quoted_claims,
+              *patterns.directors(text, every, kinds, once.claims_valued), *roles.claims, *quoted_claims,
               *descriptions(text, every, language, kinds), *heights(text, every, kinds), *about(text, every, kinds),
               *relations(text, every, kinds, forms), *firsts(text, every, language),
               *filming_locations(text, every, kinds),
