@@ -423,3 +423,30 @@ def test_a_director_a_sentence_names_without_a_film_directs_the_film_the_graph_k
     # Berg: the film the graph knows her on; Sokol, whom it knows on none: the film the article names most
     assert [(c.subject, c.value) for c in found] == [("film/north-star", "person/anna-berg"),
                                                      ("film/tall-tales", "person/ivan-sokol")]
+
+
+def test_a_films_country_of_origin_from_a_demonym_before_film_or_from_its_film() -> None:
+    from kg.draft.candidates import Mention
+    from kg.draft.patterns import origins
+    from tests.helpers import kinds_of
+
+    def mentions_of(text: str, names: dict[str, str]) -> list[Mention]:
+        found = [Mention(e, n, i, i + len(n), n, "name-exact", 1.0) for n, e in names.items()
+                 for i in range(len(text)) if text.startswith(n, i)]
+        return sorted(found, key=lambda m: m.start)
+
+    names = {"Deep Orbit": "film/deep-orbit", "Italy": "country/italy", "France": "country/france"}
+    kinds = kinds_of({"film/deep-orbit": "schema:Movie", "country/italy": "schema:Country",
+                      "country/france": "schema:Country"})
+    forms = {"Italy": "country/italy", "France": "country/france"}
+    text = ("Deep Orbit opens soon. After years of waiting, Italy beats France with its plan to make the first movie "
+            "in orbit. The Italian film crew is ready.")
+    found = origins(text, mentions_of(text, names), forms, kinds, lambda v: [])
+    assert sorted((c.subject, c.value, c.quote.text, c.rule) for c in found) == [
+        ("film/deep-orbit", "country/italy", "Italian film", "origin-demonym-film"),
+        ("film/deep-orbit", "country/italy", "Italy beats France with its plan to make the first movie",
+         "origin-its-film")]
+    # a person's nationality ("film director"), "its" far from the word, no country first: nothing
+    quiet = ("Deep Orbit opens. The Italian film director Ivan Sokol spoke. Italy sold its old tanks and "
+             "rebuilt every single one of its studios. The studio and Italy announced its movie.")
+    assert origins(quiet, mentions_of(quiet, names), forms, kinds, lambda v: []) == []

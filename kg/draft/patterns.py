@@ -9,7 +9,8 @@ import re
 from collections.abc import Callable, Mapping
 
 from kg.draft.candidates import ClaimCandidate, Mention
-from kg.draft.kinds import FILM, MISSION, OCCUPATION, ONE_WORK, PERSON, Kind, Kinds
+from kg.draft.gazetteer import AGENT
+from kg.draft.kinds import COUNTRY, FILM, MISSION, OCCUPATION, ONE_WORK, PERSON, Kind, Kinds
 from kg.draft.quoting import quote_at, widen
 from kg.draft.sentences import sentence_around
 from kg.model import Claim
@@ -244,6 +245,49 @@ def nationalities(text: str, mentions: list[Mention], forms: Mapping[str, str], 
             if country is not None:
                 found.append(ClaimCandidate(person.entity, "schema:nationality", country,
                                             quote_at(text, match.start(), end), "demonym-before-person", 0.7))
+    return found
+
+
+# "the Russian film team", "a French movie": a demonym right before a word for a film
+# (not "Russian film director X": a person's, an agent noun after the word)
+DEMONYM_FILM = re.compile(r"(?<!\w)(" + "|".join(DEMONYMS) + r") (?:film|movie|feature film)(?!\w)(?! " + AGENT + r"\b)")
+# a sentence opening on its subject (a country, or "the Russian agency"), then its film ("its first movie")
+ITS_FILM = re.compile(r"(?<!\w)its(?: [\w-]+){0,5}? (?:film|movie)(?!\w)")
+DEMONYM_SUBJECT = re.compile(r"\s*(?:[A-Z][a-z]+ ){0,2}?(?:[Tt]he |[Aa]n? )?(" + "|".join(DEMONYMS) + r") [a-z]+")
+
+
+def origins(text: str, mentions: list[Mention], forms: Mapping[str, str], kinds: Kinds,
+            claims_valued: Callable[[str], list[Claim]]) -> list[ClaimCandidate]:
+    """schema:countryOfOrigin of the film the sentence names (else the one the graph gives that
+    origin, else the one work the article names most): the country of a demonym right before
+    "film" or "movie" ("the Russian film team"), or the country a sentence's subject is or belongs
+    to, when the sentence goes on to "its … film" ("Russia hopes … by filming its first movie",
+    "The Russian agency revealed its film project")."""
+    main = most_mentioned(mentions, kinds, ONE_WORK)
+    found = []
+
+    def propose(country: str | None, start: int, end: int, rule: str) -> None:
+        left, right = sentence_around(text, start, end)
+        if country is None:
+            return
+        films = mentions_within(mentions, left, right, kinds, ONE_WORK)
+        known = sorted(c.subject for c in claims_valued(country) if c.property == SCHEMA + "countryOfOrigin"
+                       and c.rank != "deprecated" and kinds.is_a(c.subject, ONE_WORK))
+        film = films[0].entity if films else known[0] if known else main
+        if film is not None:
+            found.append(ClaimCandidate(film, "schema:countryOfOrigin", country, quote_at(text, start, end), rule, 0.5))
+
+    for match in DEMONYM_FILM.finditer(text):
+        propose(forms.get(DEMONYMS[match.group(1)]), *match.span(), "origin-demonym-film")
+    for its in ITS_FILM.finditer(text):
+        left, _ = sentence_around(text, its.start(), its.end())
+        countries = kinds.of([m for m in mentions if left <= m.start and m.end <= its.start()], COUNTRY)
+        subject = DEMONYM_SUBJECT.match(text, left)
+        opening = text[left:countries[0].start].strip() if countries else ""
+        if countries and (not opening or opening.endswith(",") and "," not in opening[:-1]):  # "Keeping it alive, Russia …"
+            propose(countries[0].entity, countries[0].start, its.end(), "origin-its-film")
+        elif subject is not None and subject.end() <= its.start():
+            propose(forms.get(DEMONYMS[subject.group(1)]), subject.start(1), its.end(), "origin-its-film")
     return found
 
 
