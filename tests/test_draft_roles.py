@@ -450,3 +450,21 @@ def test_a_films_country_of_origin_from_a_demonym_before_film_or_from_its_film()
     quiet = ("Deep Orbit opens. The Italian film director Ivan Sokol spoke. Italy sold its old tanks and "
              "rebuilt every single one of its studios. The studio and Italy announced its movie.")
     assert origins(quiet, mentions_of(quiet, names), forms, kinds, lambda v: []) == []
+
+
+def test_a_budget_kept_secret_is_budget_disclosed_false_of_the_film() -> None:
+    from kg.draft.candidates import Mention
+    from kg.draft.patterns import budgets
+    from kg.draft.writer import render
+    from tests.helpers import kinds_of
+
+    text = ("Deep Orbit, an undisclosed-budget film, opens. The studio is keeping the film’s production costs secret. "
+            "Its budget was 2 million euros. The crew kept the ending secret. A play whose budget is kept secret.")
+    mentions = [Mention("film/deep-orbit", "Deep Orbit", 0, 10, "Deep Orbit", "name-exact", 1.0)]
+    found = budgets(text, mentions, kinds_of({"film/deep-orbit": "schema:Movie"}))
+    assert [(c.subject, c.value, c.quote.text, c.confidence) for c in found] == [
+        ("film/deep-orbit", "false", "undisclosed-budget", 0.6),
+        ("film/deep-orbit", "false", "keeping the film’s production costs secret", 0.4),
+        ("film/deep-orbit", "false", "budget is kept secret", 0.4)]
+    assert "    value: false\n" in render("k", [], found[:1])  # a YAML boolean, as the curated facts write it
+    assert budgets("Deep Orbit cost little; its budget was small.", mentions, kinds_of({"film/deep-orbit": "schema:Movie"})) == []

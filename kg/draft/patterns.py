@@ -291,6 +291,29 @@ def origins(text: str, mentions: list[Mention], forms: Mapping[str, str], kinds:
     return found
 
 
+# a budget kept secret: "an undisclosed-budget film", "whose budget is kept secret", "keeping the
+# film's production costs secret"
+BUDGET_SECRET = re.compile(r"(?<!\w)(?:undisclosed[- ](?:budget|cost)|(?:budget|costs?)(?: (?:is|are|was|were|has been|have been|"
+                           r"remains?|stays?))?(?: (?:kept|being kept))? (?:secret|undisclosed|not disclosed|confidential)|"
+                           r"keep(?:s|ing)?(?: [\w’'-]+){0,4} (?:budget|costs?) (?:secret|confidential|under wraps))(?!\w)",
+                           re.IGNORECASE)
+
+
+def budgets(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
+    """kg:budgetDisclosed false of the film the sentence names (else the one work the article
+    names most) when the sentence says its budget or costs are kept secret."""
+    main = most_mentioned(mentions, kinds, ONE_WORK)
+    found = []
+    for match in BUDGET_SECRET.finditer(text):
+        left, right = sentence_around(text, *match.span())
+        films = mentions_within(mentions, left, right, kinds, ONE_WORK)
+        film, confidence = (films[0].entity, 0.6) if films else (main, 0.4)
+        if film is not None:
+            found.append(ClaimCandidate(film, "kg:budgetDisclosed", "false", quote_at(text, *match.span()),
+                                        "budget-secret", confidence))
+    return found
+
+
 CREW_CUES = ("accompanied", "aboard", "blast off", "boards", "crew member", "flew to", "flies to", "fly to",
              "take off", "took off", "those sent")
 DIRECTOR_CUE = re.compile(r"(?<!\w)(?:(?:film )?director|filmmaker|directed by)(?: [a-z]+ [a-z]+)? \Z", re.IGNORECASE)

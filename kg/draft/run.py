@@ -147,7 +147,7 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     claims = [*_name_variants(text, [*mentions, *(m for m in new_mentions if m.known_form), *lengthened], {e: {n.text for n in known[e].names} for e in known}, language),
               *patterns.ages(text, every, date, kinds), *patterns.occupations(text, every, kinds),
               *patterns.dates(text, every, date, ranges, kinds, once.claims_valued), *patterns.durations(text, every, kinds, once.claims_valued),
-              *patterns.nationalities(text, every, forms, kinds), *patterns.origins(text, every, forms, kinds, once.claims_valued), *patterns.crew(text, every, kinds),
+              *patterns.nationalities(text, every, forms, kinds), *patterns.origins(text, every, forms, kinds, once.claims_valued), *patterns.budgets(text, every, kinds), *patterns.crew(text, every, kinds),
               *patterns.directors(text, every, kinds, once.claims_valued), *roles.claims, *quoted_claims,
               *descriptions(text, every, language, kinds), *heights(text, every, kinds), *about(text, every, kinds),
               *relations(text, every, kinds, forms), *firsts(text, every, language),
