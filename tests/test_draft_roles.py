@@ -468,3 +468,16 @@ def test_a_budget_kept_secret_is_budget_disclosed_false_of_the_film() -> None:
         ("film/deep-orbit", "false", "budget is kept secret", 0.4)]
     assert "    value: false\n" in render("k", [], found[:1])  # a YAML boolean, as the curated facts write it
     assert budgets("Deep Orbit cost little; its budget was small.", mentions, kinds_of({"film/deep-orbit": "schema:Movie"})) == []
+
+
+def test_a_person_before_and_other_demonym_nouns_has_that_nationality() -> None:
+    from kg.draft.candidates import Mention
+    from kg.draft.patterns import nationalities
+    from tests.helpers import kinds_of
+
+    text = "Ivan Petrov and two other Italian engineers arrived. Lena Kho and other workers left. Anna Berg and an Italian team."
+    people = {"Ivan Petrov": "person/ivan-petrov", "Lena Kho": "person/lena-kho", "Anna Berg": "person/anna-berg"}
+    mentions = [Mention(e, n, text.index(n), text.index(n) + len(n), n, "name-exact", 1.0) for n, e in people.items()]
+    found = nationalities(text, mentions, {"Italy": "country/italy"}, kinds_of(dict.fromkeys(people.values(), "schema:Person")))
+    assert [(c.subject, c.value, c.quote.text, c.rule) for c in found] == [
+        ("person/ivan-petrov", "country/italy", "Ivan Petrov and two other Italian engineers", "demonym-of-others")]

@@ -228,7 +228,8 @@ def nationalities(text: str, mentions: list[Mention], forms: Mapping[str, str], 
     """A demonym before a person, across up to three lower-case words ("Russian actress Yulia
     Peresild", "a veteran Russian astronaut Anton Shkaplerov"); two joined by "and" go to two
     people joined by "and", in order ("American and British billionaires Jeff Bezos and Richard
-    Branson"). Only to a country the graph names."""
+    Branson"); a person before "and two other Russian cosmonauts" is Russian. Only to a country
+    the graph names."""
     people = {m.start: m for m in kinds.of(mentions, PERSON)}
     found = []
     for match in DEMONYM.finditer(text):
@@ -245,7 +246,16 @@ def nationalities(text: str, mentions: list[Mention], forms: Mapping[str, str], 
             if country is not None:
                 found.append(ClaimCandidate(person.entity, "schema:nationality", country,
                                             quote_at(text, match.start(), end), "demonym-before-person", 0.7))
+    for person in people.values():  # "Ivan Petrov and two other Russian cosmonauts": Petrov is one too
+        others = OTHERS_OF.match(text, person.end)
+        country = forms.get(DEMONYMS[others.group(1)]) if others else None
+        if others is not None and country is not None:
+            found.append(ClaimCandidate(person.entity, "schema:nationality", country,
+                                        quote_at(text, person.start, others.end()), "demonym-of-others", 0.6))
     return found
+
+
+OTHERS_OF = re.compile(r" and (?:[a-z]+ )?other (" + "|".join(DEMONYMS) + r") [a-z]+s(?!\w)")
 
 
 # "the Russian film team", "a French movie": a demonym right before a word for a film
