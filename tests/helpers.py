@@ -3,13 +3,20 @@ the real server and system tools the slow tests need."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.conftest import SEED
+
+if TYPE_CHECKING:
+    from kg.draft.kinds import Kinds
+    from kg.inputs.ontology import Ontology
+    from kg.model import Entity
 
 # What a project is made of; output/ (with its store and site) is what `kg build` makes of it.
 INPUTS = ("kg.toml", "sources", "facts", "ontology", "shapes", "queries", "reference")
@@ -251,3 +258,27 @@ def project_with_ontology(tmp_path: Path, fixture: str, *, p620: bool = True) ->
         with (root / "reference" / "wikidata-ids.tsv").open("a", encoding="utf-8") as table:
             table.write(P620_ROW)
     return root
+
+
+@functools.cache
+def repository_ontology() -> Ontology:
+    """The ontology of this repository's project (ontology/kg.ttl and the vocabularies)."""
+    from kg.inputs.ontology import load_ontology
+    from kg.project import open_project
+
+    return load_ontology(open_project(Path(__file__).resolve().parent.parent))
+
+
+def draft_kinds(known: Mapping[str, Entity], ontology: Ontology | None = None) -> Kinds:
+    """kg.draft.kinds.Kinds of these known entities, against `ontology` (else the repository's)."""
+    from kg.draft.kinds import Kinds
+
+    return Kinds(known, ontology if ontology is not None else repository_ontology())
+
+
+def kinds_of(classes: Mapping[str, str]) -> Kinds:
+    """Kinds of entities given as id -> class CURIE (for tests that write their mentions by hand)."""
+    from kg.model import Entity
+
+    ontology = repository_ontology()
+    return draft_kinds({e: Entity(e, (ontology.expand(c),), None, (), "entities.yaml", 1) for e, c in classes.items()})

@@ -3,6 +3,7 @@ kg add does with unreviewed, rejected and accepted candidates."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -402,3 +403,42 @@ def test_a_new_person_two_rule_families_propose_is_one_entity_candidate(tmp_path
     written.write_text(draft.text.replace("status: unreviewed", "status: accepted"), encoding="utf-8")
     code, out, err = kg(project, "validate", str(written))
     assert code == 0, out + err
+
+
+# the seed's kinds of entity under other prefixes: the draft tells kinds apart by class, not by id
+OTHER_PREFIXES = {"person": "people", "mission": "flights", "film": "movies", "org": "bodies",
+                  "occupation": "jobs", "role": "posts", "country": "nations", "place": "sites"}
+
+
+def test_a_project_whose_ids_use_other_prefixes_gets_the_same_draft(tmp_path: Path) -> None:
+    """Ages, occupations, crew, dates and directors of people/…, flights/… and movies/… entities
+    are drafted as those of person/…, mission/… and film/… are: the same claims, ids aside."""
+    import re
+
+    from kg.draft.run import draft_source
+    from kg.project import open_project
+
+    project = landing(tmp_path)
+    renamed = tmp_path / "renamed"
+    shutil.copytree(project, renamed, ignore=shutil.ignore_patterns("output", ".kg"))
+    prefix = re.compile(r"(?<![\w/.:-])(" + "|".join(OTHER_PREFIXES) + r")/(?=[a-z0-9])")
+    for path in (renamed / "facts").glob("*.yaml"):
+        path.write_text(prefix.sub(lambda m: OTHER_PREFIXES[m.group(1)] + "/", path.read_text(encoding="utf-8")),
+                        encoding="utf-8")
+
+    def tail(value: str) -> str:
+        return value.rsplit("/", 1)[-1]
+
+    def claims(root: Path) -> set[tuple[str, str, str, str, str]]:
+        draft = draft_source(open_project(root), "landing", use_store=False)
+        return {(tail(c.subject), c.property, tail(c.value_text()), c.quote.text, c.rule) for c in draft.claims}
+
+    draft = draft_source(open_project(renamed), "landing", use_store=False)
+    found = {(c.subject, c.property, c.value_text(), c.rule) for c in draft.claims}
+    assert ("people/klim-shipenko", "kg:age", "38", "age-comma") in found
+    assert ("people/yulia-peresild", "kg:age", "37", "age-year-old") in found
+    assert ("flights/soyuz-ms-19", "kg:launchDate", "2021-10-05", "date-date") in found
+    assert ("movies/vyzov", "schema:director", "people/klim-shipenko", "director-cue") in found
+    assert ("person/oleg-novitsky", "schema:hasOccupation", "jobs/astronaut", "occupation-before-name") in found
+    assert ("flights/soyuz-ms-18", "kg:crewMember", "person/oleg-novitsky", "crew-cue") in found  # new ids: kind/slug
+    assert claims(renamed) == claims(project) and len(found) > 15

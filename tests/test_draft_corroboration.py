@@ -13,6 +13,7 @@ from kg.draft.gazetteer import find_mentions
 from kg.inputs.ontology import Ontology, index_ontology
 from kg.model import Claim, Entity, EntityValue, Name
 from kg.namespaces import SCHEMA
+from tests.helpers import draft_kinds
 
 KG = "https://example.org/kg/"
 NAMES = {"person/ada-stone": "Ada Stone", "person/ben-frost": "Ben Frost", "person/cleo-marsh": "Cleo Marsh",
@@ -44,8 +45,8 @@ def ontology() -> Ontology:
 
 def implied_in(text: str) -> list:
     entities = known()
-    classes = {e: set(entity.types) for e, entity in entities.items()}
-    return implied(text, find_mentions(text, entities), about, valued, compact, classes, ontology())
+    kinds = draft_kinds(entities, ontology())
+    return implied(text, find_mentions(text, entities, kinds), about, valued, compact, kinds)
 
 
 def claim(subject: str, prop: str, value: str, rank: str = "normal") -> Claim:
@@ -79,7 +80,7 @@ def rows(found: list) -> list[tuple]:
 
 def test_a_known_claim_one_sentence_names_both_ends_of_is_proposed_again() -> None:
     text = "Shares in Helio Works rose. The founder Ada Stone sold Helio Works in May. Cleo Marsh left Helio Works."
-    found = corroborated(text, find_mentions(text, known()), about, compact)
+    found = corroborated(text, find_mentions(text, known(), draft_kinds(known(), ontology())), about, compact)
     quote = "Ada Stone sold Helio Works"
     assert rows(found) == [("org/helio-works", "kg:ownedBy", "person/ada-stone", quote, text.index(quote),
                             "known-claim-in-sentence")]
@@ -88,7 +89,7 @@ def test_a_known_claim_one_sentence_names_both_ends_of_is_proposed_again() -> No
 
 def test_no_known_claim_across_sentences_nor_deprecated() -> None:
     text = "Ada Stone spoke first. Helio Works said nothing. Cleo Marsh joined Helio Works."
-    assert corroborated(text, find_mentions(text, known()), about, compact) == []
+    assert corroborated(text, find_mentions(text, known(), draft_kinds(known(), ontology())), about, compact) == []
 
 
 def test_values_a_sentence_lists_of_an_unnamed_subject_are_the_subjects_claims() -> None:

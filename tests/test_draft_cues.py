@@ -7,11 +7,13 @@ from __future__ import annotations
 from kg.draft.cues import find_new_entities
 from kg.draft.gazetteer import find_mentions
 from kg.draft.patterns import occupations
-from kg.model import Entity, Name
+from kg.model import Claim, Entity, EntityValue, Name
 from kg.namespaces import SCHEMA
+from tests.helpers import draft_kinds
 
 KNOWN = {"person/ivan-petrov": ("Person", "Ivan Petrov"), "person/lena-kho": ("Person", "Lena Kho"),
-         "occupation/chemical-engineer": ("Occupation", "process chemist")}
+         "occupation/chemical-engineer": ("Occupation", "process chemist"),
+         "occupation/medical-officer": ("Occupation", "medical officer")}
 
 
 def known() -> dict[str, Entity]:
@@ -19,11 +21,14 @@ def known() -> dict[str, Entity]:
             for e, (kind, name) in KNOWN.items()}
 
 
-def cues(text: str) -> tuple[list[tuple[str, tuple[str, ...], str, str]], list[tuple[str, str, str | None, str]],
+def cues(text: str, claims: list[Claim] | None = None) -> tuple[list[tuple[str, tuple[str, ...], str, str]], list[tuple[str, str, str | None, str]],
                               list[tuple[str, str, str, str]]]:
-    entities, mentions = find_new_entities(text, known(), find_mentions(text, known()), {}, lambda iri: iri)
-    every = sorted([*find_mentions(text, known()), *mentions], key=lambda m: (m.start, m.end))
-    claims = [(c.subject, c.property, str(c.value), c.quote.text) for c in occupations(text, every)]
+    kinds = draft_kinds(known())
+    found = find_mentions(text, known(), kinds)
+    entities, mentions = find_new_entities(text, known(), found, {}, lambda iri: iri, kinds,
+                                           lambda s: [c for c in claims or [] if c.subject == s])
+    every = sorted([*found, *mentions], key=lambda m: (m.start, m.end))
+    claims = [(c.subject, c.property, str(c.value), c.quote.text) for c in occupations(text, every, kinds)]
     return ([(e.id, e.types, e.name, e.quote.text) for e in entities],
             [(m.entity, m.form, m.known_form, m.rule) for m in mentions], claims)
 
@@ -57,3 +62,15 @@ def test_no_occupation_after_a_capitalised_word_nor_from_a_qualifier_nor_without
 def test_in_a_language_is_no_place_in_a_town_is() -> None:
     entities, _, _ = cues("The title, in Spanish: “Reto”, was filmed in Karaganda; in Japanese it is shorter.")
     assert [(e[0], e[3]) for e in entities] == [("place/karaganda", "in Karaganda")]
+
+
+def test_an_agent_noun_worded_like_the_occupation_the_graph_gives_the_person_is_its_new_form() -> None:
+    held = [Claim("person/ivan-petrov", SCHEMA + "hasOccupation", EntityValue("occupation/medical-officer"), (), "p.yaml", 1)]
+    entities, mentions, claims = cues("The body was seen by medical examiner Ivan Petrov.", held)
+    assert entities == []
+    assert mentions == [("occupation/medical-officer", "medical examiner", "medical officer", "occupation-agent-noun")]
+    assert claims == [("person/ivan-petrov", "schema:hasOccupation", "occupation/medical-officer",
+                       "medical examiner Ivan Petrov")]
+    # no shared word, or an occupation the graph gives someone else: a new occupation
+    assert cues("The body was seen by examiner Ivan Petrov.", held)[0][0][0] == "occupation/examiner"
+    assert cues("The body was seen by medical examiner Lena Kho.", held)[0][0][0] == "occupation/medical-examiner"

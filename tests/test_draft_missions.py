@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from kg.draft.gazetteer import find_mentions
-from kg.draft.missions import flights, topic
+from kg.draft.missions import flights
+from kg.draft.patterns import topic
 from kg.inputs.ontology import Ontology, load_ontology
 from kg.model import Claim, Entity, EntityValue, Name
 from kg.project import open_project
+from tests.helpers import draft_kinds
 
 KNOWN = {"mission/comet-3": ("kg:SpaceMission", "Comet 3"), "event/comet-3-launch": ("kg:Launch", "Comet 3 launch"),
          "place/lunar-base": ("kg:SpaceStation", "Lunar Base"), "place/vostok-cosmodrome": ("kg:Spaceport", "Vostok Cosmodrome"),
@@ -25,15 +27,19 @@ def ontology() -> Ontology:
     return load_ontology(open_project(Path(__file__).resolve().parent.parent))
 
 
+def known_entities(ontology: Ontology) -> dict[str, Entity]:
+    return {e: Entity(e, (ontology.expand(kind),), None, (Name(n, "en", True, ()),), "entities.yaml", 1)
+            for e, (kind, n) in KNOWN.items()}
+
+
 def run(text: str, ontology: Ontology, claims: list[Claim]) -> list[tuple[str, str, str, str, str]]:
-    known = {e: Entity(e, (ontology.expand(kind),), None, (Name(n, "en", True, ()),), "entities.yaml", 1)
-             for e, (kind, n) in KNOWN.items()}
-    classes = {e: set(k.types) for e, k in known.items()}
+    known = known_entities(ontology)
+    kinds = draft_kinds(known, ontology)
 
     def valued(value: str) -> list[Claim]:
         return [c for c in claims if c.value == EntityValue(value)]
 
-    found = flights(text, find_mentions(text, known), classes, ontology, valued)
+    found = flights(text, find_mentions(text, known, kinds), kinds, valued)
     assert all(text[c.quote.start:c.quote.end] == c.quote.text for c in found)
     return sorted((c.subject, c.property, str(c.value), c.quote.text, c.rule) for c in found)
 
@@ -62,9 +68,9 @@ def test_a_named_missions_destination_vehicle_objective_and_launch_site(ontology
 
 def test_an_unnamed_mission_is_the_one_the_graph_knows_the_named_crew_of(ontology: Ontology) -> None:
     text = "Ada Stone and Ben Frost flew to the Lunar Base."
-    assert topic(find_mentions(text, {e: Entity(e, (), None, (Name(n, "en", True, ()),), "f", 1)
-                                      for e, (_, n) in KNOWN.items()}), lambda v: [c for c in CREW if c.value == EntityValue(v)]) \
-        == "mission/comet-3"
+    kinds = draft_kinds(known_entities(ontology), ontology)
+    assert topic(find_mentions(text, known_entities(ontology), kinds),
+                 lambda v: [c for c in CREW if c.value == EntityValue(v)], kinds) == "mission/comet-3"
     assert run(text, ontology, CREW) == [("mission/comet-3", "kg:destination", "place/lunar-base",
                                           "flew to the Lunar Base", "destination-motion")]
 

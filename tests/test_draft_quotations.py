@@ -18,6 +18,7 @@ from kg.draft.quotations import quotations
 from kg.draft.run import Draft
 from kg.model import Claim, Entity, EntityValue, Name
 from kg.namespaces import SCHEMA
+from tests.helpers import draft_kinds, kinds_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "fixtures" / "seed"
@@ -40,7 +41,9 @@ def quoted(text: str, people: dict[str, str], known: dict[str, Entity] | None = 
     """quotations() of `text` with a mention of each person at each occurrence of their name form."""
     mentions = sorted((mention(text, form, entity, n + 1) for form, entity in people.items()
                        for n in range(text.count(form))), key=lambda m: m.start)
-    return quotations(text, mentions, known or {}, lambda s: (claims or {}).get(s, []), "en")
+    kinds = draft_kinds({**{e: Entity(e, (SCHEMA + "Person",), None, (), "f", 1) for e in people.values()},
+                         **(known or {})})
+    return quotations(text, mentions, known or {}, lambda s: (claims or {}).get(s, []), "en", kinds)
 
 
 def test_said_after_the_quote_makes_a_quotation_with_its_text_and_speaker() -> None:
@@ -142,7 +145,8 @@ def test_descriptions_from_a_predicate_and_a_relative_clause() -> None:
     first = "Anna Varga is a veteran pilot of the agency and she has flown twice."
     second = "Orbita Labs, which builds small rockets, said it would help."
     third = "After a long and costly delay, Orbita Labs declared that its rocket was safe."
-    assert claims_of(descriptions(text, sorted(mentions, key=lambda m: m.start), "en")) == [
+    kinds = kinds_of({"person/anna-varga": "schema:Person", "org/orbita-labs": "schema:Organization"})
+    assert claims_of(descriptions(text, sorted(mentions, key=lambda m: m.start), "en", kinds)) == [
         ("person/anna-varga", "schema:description", "A veteran pilot of the agency.", first, 0, len(first),
          "description-predicate"),
         ("org/orbita-labs", "schema:description", "Builds small rockets.", second, text.index(second),
@@ -153,7 +157,8 @@ def test_descriptions_from_a_predicate_and_a_relative_clause() -> None:
 
 def test_height_with_a_unit_of_the_facts_format() -> None:
     text = "Ivan Petrov had a cramped flight due to his height of 1.90 metres. The 400 m tower stood."
-    found = heights(text, [mention(text, "Ivan Petrov", "person/ivan-petrov")])
+    found = heights(text, [mention(text, "Ivan Petrov", "person/ivan-petrov")],
+                    kinds_of({"person/ivan-petrov": "schema:Person"}))
     quote = "Ivan Petrov had a cramped flight due to his height of 1.90 metres"
     assert claims_of(found) == [("person/ivan-petrov", "schema:height", "1.90 m", quote, 0, len(quote), "height")]
     assert found[0].value == {"amount": "1.90", "unit": "m"}
@@ -162,11 +167,33 @@ def test_height_with_a_unit_of_the_facts_format() -> None:
 def test_a_past_stay_is_no_planned_duration() -> None:
     """The old rule proposed kg:plannedDuration P12D of any mission in a sentence with "12 days"."""
     past = "Soyuz MS-18 landed in Kazakhstan after 12 days on the ISS."
-    assert durations(past, [mention(past, "Soyuz MS-18", "mission/soyuz-ms-18")]) == []
+    kinds = kinds_of({"mission/soyuz-ms-18": "kg:SpaceMission"})
+    assert durations(past, [mention(past, "Soyuz MS-18", "mission/soyuz-ms-18")], kinds, lambda v: []) == []
     planned = "The crew of Soyuz MS-18 will spend 12 days on the ISS."
-    found = durations(planned, [mention(planned, "Soyuz MS-18", "mission/soyuz-ms-18")])
+    found = durations(planned, [mention(planned, "Soyuz MS-18", "mission/soyuz-ms-18")], kinds, lambda v: [])
     assert [(c.subject, c.property, c.value_text(), c.quote.text, c.rule) for c in found] == [
         ("mission/soyuz-ms-18", "kg:plannedDuration", "P12D", "MS-18 will spend 12 days on the ISS", "duration-mission")]
+
+
+def test_hours_of_travel_are_the_transit_of_the_mission_the_sentence_or_the_article_names() -> None:
+    text = ("Heron 2 reached the station after a four-hour trip. Heron 2 is new. The capsule docked two hours after "
+            "taking off. The crew held a three-hour press conference and spent six hours on a spacewalk.")
+    kinds = kinds_of({"mission/heron-2": "kg:SpaceMission"})
+    mentions = [mention(text, "Heron 2", "mission/heron-2", n) for n in (1, 2)]
+    assert [(c.subject, c.property, c.value_text(), c.quote.text, c.confidence) for c in durations(text, mentions, kinds, lambda v: [])] == [
+        ("mission/heron-2", "kg:transitDuration", "PT4H", "four-hour trip", 0.5),
+        ("mission/heron-2", "kg:transitDuration", "PT2H", "two hours after taking off", 0.4)]
+
+
+def test_a_planned_stay_or_a_shoot_the_sentence_leaves_unnamed_is_the_articles() -> None:
+    text = ("Heron 2 carries the cast of Deep Orbit. Heron 2 flies today. After 9 days in orbit, they are set to "
+            "return. They will turn the station into a movie set for the next nine days. They rested for 3 days.")
+    kinds = kinds_of({"mission/heron-2": "kg:SpaceMission", "film/deep-orbit": "schema:Movie"})
+    mentions = sorted([mention(text, "Heron 2", "mission/heron-2", n) for n in (1, 2)] +
+                      [mention(text, "Deep Orbit", "film/deep-orbit")], key=lambda m: m.start)
+    assert [(c.subject, c.property, c.value_text(), c.rule, c.confidence) for c in durations(text, mentions, kinds, lambda v: [])] == [
+        ("mission/heron-2", "kg:plannedDuration", "P9D", "duration-mission", 0.4),
+        ("film/deep-orbit", "kg:shootingDuration", "P9D", "duration-filming", 0.4)]
 
 
 # ------------------------------------------------------------------ the aligned score
@@ -243,7 +270,8 @@ def test_quotations_after_for_x_it_is_about_are_about_x() -> None:
                 Mention("quotation/x-winning", "winning the bid", first, first + 15, None, "q", 0.7),
                 Mention("quotation/x-growing", "growing fast", second, second + 12, None, "q", 0.7),
                 Mention("quotation/x-luck", "luck", third, third + 4, None, "q", 0.7)]
-    found = about(text, mentions)
+    found = about(text, mentions, kinds_of({"org/orbis": "schema:Organization",
+                                            **dict.fromkeys((m.entity for m in mentions[1:]), "schema:Quotation")}))
     assert [(c.subject, c.property, c.value, c.quote.text, c.quote.start, c.rule) for c in found] == [
         ("quotation/x-winning", "schema:about", "org/orbis", "For Orbis, it is simply about “winning the bid”", 0,
          "quotation-about-for"),
@@ -261,4 +289,6 @@ def test_no_about_without_the_opening_frame() -> None:
                 Mention("quotation/x-winning", "winning", start, start + 7, None, "q", 0.7),
                 Mention("org/orbis", "Orbis", text.index("Orbis,"), text.index("Orbis,") + 5, "Orbis", "name-exact", 1.0),
                 Mention("quotation/x-growing", "growing", later, later + 7, None, "q", 0.7)]
-    assert about(text, mentions) == []
+    assert about(text, mentions, kinds_of({"org/orbis": "schema:Organization",
+                                           "quotation/x-winning": "schema:Quotation",
+                                           "quotation/x-growing": "schema:Quotation"})) == []

@@ -14,6 +14,7 @@ from kg.inputs.ontology import Ontology, load_ontology
 from kg.model import Entity, Name
 from kg.namespaces import SCHEMA
 from kg.project import open_project
+from tests.helpers import draft_kinds
 
 KINDS = {"place/vostok-cosmodrome": ("kg:Spaceport", "Vostok Cosmodrome"), "country/freedonia": ("schema:Country", "Freedonia"),
          "country/sylvania": ("schema:Country", "Sylvania"), "city/karaganda": ("schema:City", "Karaganda"),
@@ -31,8 +32,8 @@ def ontology() -> Ontology:
 def found(text: str, ontology: Ontology) -> list[tuple[str, str, str, str, int, str]]:
     known = {e: Entity(e, (ontology.expand(kind),), None, (Name(name, "en", True, ()),), "entities.yaml", 1)
              for e, (kind, name) in KINDS.items()}
-    classes = {e: set(k.types) for e, k in known.items()}
-    claims = relations(text, find_mentions(text, known), classes, ontology, name_forms(known))
+    kinds = draft_kinds(known, ontology)
+    claims = relations(text, find_mentions(text, known, kinds), kinds, name_forms(known))
     assert all(text[c.quote.start:c.quote.end] == c.quote.text for c in claims)
     return sorted((c.subject, c.property, str(c.value), c.quote.text, c.quote.start, c.rule) for c in claims)
 
@@ -75,7 +76,7 @@ def test_a_first_the_text_credits_a_mention_with() -> None:
     known = {"person/ada-stone": Entity("person/ada-stone", (), None, (Name("Ada Stone", "en", True, ()),), "f", 1)}
     text = ("Ada Stone's first walk on the Moon, in 2031, came early. Then the first solo orbit of Mars, flown by Ada Stone. "
             "Ada Stone's firstborn and Ada Stone's second flight do not count.")
-    found = firsts(text, find_mentions(text, known), "en")
+    found = firsts(text, find_mentions(text, known, draft_kinds(known)), "en")
     assert [(c.subject, c.property, c.value, c.quote.text, c.rule) for c in found] == [
         ("person/ada-stone", "kg:notableFirst", {"text": "first walk on the Moon", "lang": "en"},
          "Ada Stone's first walk on the Moon", "first-credited"),
@@ -89,11 +90,24 @@ def test_the_place_a_named_work_is_filmed_at(ontology: Ontology) -> None:
     kinds = {**KINDS, "film/deep-orbit": ("schema:Movie", "Deep Orbit")}
     known = {e: Entity(e, (ontology.expand(kind),), None, (Name(name, "en", True, ()),), "entities.yaml", 1)
              for e, (kind, name) in kinds.items()}
-    classes = {e: set(k.types) for e, k in known.items()}
+    kinds = draft_kinds(known, ontology)
     text = ("Deep Orbit will be shot aboard the Lunar Base. Ada Stone plans to shoot a film at the Vostok Cosmodrome. "
             "Helio Works is shooting in Karaganda.")
-    found = filming_locations(text, find_mentions(text, known), classes, ontology)
+    found = filming_locations(text, find_mentions(text, known, kinds), kinds)
     # "a film" is another film than the article's; a sentence naming no work films the article's (named most)
     assert [(c.subject, c.property, c.value, c.quote.text, c.rule) for c in found] == [
         ("film/deep-orbit", "kg:filmingLocation", "place/lunar-base", "shot aboard the Lunar Base", "filmed-at-place"),
         ("film/deep-orbit", "kg:filmingLocation", "city/karaganda", "shooting in Karaganda", "filmed-at-place")]
+
+
+def test_a_series_a_sentence_names_is_not_what_it_films(ontology: Ontology) -> None:
+    """A series is many works: "to film on" a place is of the one work the article names most."""
+    from kg.draft.relations import filming_locations
+
+    kinds = {**KINDS, "film/deep-orbit": ("schema:Movie", "Deep Orbit"), "work/star-saga": ("schema:MovieSeries", "Star Saga")}
+    known = {e: Entity(e, (ontology.expand(kind),), None, (Name(name, "en", True, ()),), "entities.yaml", 1)
+             for e, (kind, name) in kinds.items()}
+    kinds = draft_kinds(known, ontology)
+    text = "Deep Orbit is ready. Ada Stone, the star of the Star Saga films, was due to film on the Lunar Base."
+    found = filming_locations(text, find_mentions(text, known, kinds), kinds)
+    assert [(c.subject, c.value) for c in found] == [("film/deep-orbit", "place/lunar-base")]

@@ -9,6 +9,7 @@ from kg.draft.gazetteer import find_mentions
 from kg.draft.roles import Roles, find_roles
 from kg.model import Claim, EntityValue, Entity, Name
 from kg.namespaces import SCHEMA
+from tests.helpers import draft_kinds, repository_ontology
 
 KNOWN = {
     "person/anna-berg": ("schema:Person", ("Anna Berg",)),
@@ -30,13 +31,14 @@ KNOWN = {
 
 
 def known() -> dict[str, Entity]:
-    return {entity_id: Entity(entity_id, (SCHEMA + kind.removeprefix("schema:"),), None,
+    return {entity_id: Entity(entity_id, (repository_ontology().expand(kind),), None,
                               tuple(Name(form, "en", i == 0, ()) for i, form in enumerate(forms)), "entities.yaml", 1)
             for entity_id, (kind, forms) in KNOWN.items()}
 
 
 def roles(text: str, claims: dict[str, list[Claim]] | None = None) -> Roles:
-    return find_roles(text, find_mentions(text, known()), known(), lambda s: (claims or {}).get(s, []), "en")
+    kinds = draft_kinds(known())
+    return find_roles(text, find_mentions(text, known(), kinds), known(), lambda s: (claims or {}).get(s, []), "en", kinds)
 
 
 Row = tuple[str, str, object, str, int, int, str, str | None]
@@ -288,7 +290,7 @@ def test_an_occupation_in_apposition() -> None:
 
 
 def mentions(text: str) -> list[tuple[str, str, str | None, str]]:
-    return [(m.entity, m.form, m.known_form, m.rule) for m in find_mentions(text, known())]
+    return [(m.entity, m.form, m.known_form, m.rule) for m in find_mentions(text, known(), draft_kinds(known()))]
 
 
 def test_a_title_whose_first_letter_agrees_matches_whatever_the_other_capitals() -> None:
@@ -385,14 +387,97 @@ def test_another_label_of_a_role_before_its_holder_is_a_new_form_of_the_role() -
     from kg.draft.roles import holder_role_forms
 
     entities = {**known(), "role/comet-pilot": Entity("role/comet-pilot", (SCHEMA + "Role",), None,
-                                                      (Name("seasoned pilot", "en", True, ()),), "entities.yaml", 1)}
+                                                      (Name("seasoned pilot", "en", True, ()), Name("seasoned aviator", "en", False, ())),
+                                                      "entities.yaml", 1)}
     held = [Claim("mission/comet", "https://example.org/kg#crewMember", EntityValue("person/ivan-sokol"), (),
                   "mission.yaml", 1, role="role/comet-pilot")]
 
     def valued(value: str) -> list[Claim]:
         return [c for c in held if c.value == EntityValue(value)]
 
-    text = "The crew met veteran pilot Ivan Sokol; later the engineer Ivan Sokol and the pilot Anna Berg spoke."
-    found = holder_role_forms(text, find_mentions(text, entities), entities, valued)
+    text = ("The crew met veteran pilot Ivan Sokol; later the engineer Ivan Sokol and the pilot Anna Berg spoke. "
+            "A seasoned Russian navigator Ivan Sokol waved; a veteran Russian pilot Anna Berg, seasoned hand Ivan Sokol "
+            "and former engineer Ivan Sokol too.")
+    kinds = draft_kinds(entities)
+    found = holder_role_forms(text, find_mentions(text, entities, kinds), entities, valued, kinds)
     assert [(m.entity, m.form, m.start, m.known_form, m.rule) for m in found] == [
-        ("role/comet-pilot", "veteran pilot", text.index("veteran"), "seasoned pilot", "role-label-before-holder")]
+        ("role/comet-pilot", "veteran pilot", text.index("veteran"), "seasoned pilot", "role-label-before-holder"),
+        ("role/comet-pilot", "seasoned Russian navigator", text.index("seasoned Russian"), "seasoned aviator",
+         "role-label-before-holder")]
+
+
+def test_a_director_a_sentence_names_without_a_film_directs_the_film_the_graph_knows_them_on() -> None:
+    from kg.draft.candidates import Mention
+    from kg.draft.patterns import directors
+    from tests.helpers import kinds_of
+
+    text = "Tall Tales is a rival. Tall Tales is louder. The 40-year-old director Anna Berg waved; director Ivan Sokol too."
+    mentions = [Mention("film/tall-tales", "Tall Tales", 0, 10, "Tall Tales", "name-exact", 1.0),
+                Mention("film/tall-tales", "Tall Tales", 23, 33, "Tall Tales", "name-exact", 1.0),
+                Mention("person/anna-berg", "Anna Berg", text.index("Anna"), text.index("Anna") + 9, "Anna Berg", "x", 1.0),
+                Mention("person/ivan-sokol", "Ivan Sokol", text.index("Ivan"), text.index("Ivan") + 10, "Ivan Sokol", "x", 1.0)]
+    kinds = kinds_of({"film/tall-tales": "schema:Movie", "film/north-star": "schema:Movie",
+                      "person/anna-berg": "schema:Person", "person/ivan-sokol": "schema:Person"})
+    known = [Claim("film/north-star", SCHEMA + "actor", EntityValue("person/anna-berg"), (), "film.yaml", 1)]
+    found = directors(text, mentions, kinds, lambda v: [c for c in known if c.value == EntityValue(v)])
+    # Berg: the film the graph knows her on; Sokol, whom it knows on none: the film the article names most
+    assert [(c.subject, c.value) for c in found] == [("film/north-star", "person/anna-berg"),
+                                                     ("film/tall-tales", "person/ivan-sokol")]
+
+
+def test_a_films_country_of_origin_from_a_demonym_before_film_or_from_its_film() -> None:
+    from kg.draft.candidates import Mention
+    from kg.draft.patterns import origins
+    from tests.helpers import kinds_of
+
+    def mentions_of(text: str, names: dict[str, str]) -> list[Mention]:
+        found = [Mention(e, n, i, i + len(n), n, "name-exact", 1.0) for n, e in names.items()
+                 for i in range(len(text)) if text.startswith(n, i)]
+        return sorted(found, key=lambda m: m.start)
+
+    names = {"Deep Orbit": "film/deep-orbit", "Italy": "country/italy", "France": "country/france"}
+    kinds = kinds_of({"film/deep-orbit": "schema:Movie", "country/italy": "schema:Country",
+                      "country/france": "schema:Country"})
+    forms = {"Italy": "country/italy", "France": "country/france"}
+    text = ("Deep Orbit opens soon. After years of waiting, Italy beats France with its plan to make the first movie "
+            "in orbit. The Italian film crew is ready.")
+    found = origins(text, mentions_of(text, names), forms, kinds, lambda v: [])
+    assert sorted((c.subject, c.value, c.quote.text, c.rule) for c in found) == [
+        ("film/deep-orbit", "country/italy", "Italian film", "origin-demonym-film"),
+        ("film/deep-orbit", "country/italy", "Italy beats France with its plan to make the first movie",
+         "origin-its-film")]
+    # a person's nationality ("film director"), "its" far from the word, no country first: nothing
+    quiet = ("Deep Orbit opens. The Italian film director Ivan Sokol spoke. Italy sold its old tanks and "
+             "rebuilt every single one of its studios. The studio and Italy announced its movie.")
+    assert origins(quiet, mentions_of(quiet, names), forms, kinds, lambda v: []) == []
+
+
+def test_a_budget_kept_secret_is_budget_disclosed_false_of_the_film() -> None:
+    from kg.draft.candidates import Mention
+    from kg.draft.patterns import budgets
+    from kg.draft.writer import render
+    from tests.helpers import kinds_of
+
+    text = ("Deep Orbit, an undisclosed-budget film, opens. The studio is keeping the film’s production costs secret. "
+            "Its budget was 2 million euros. The crew kept the ending secret. A play whose budget is kept secret.")
+    mentions = [Mention("film/deep-orbit", "Deep Orbit", 0, 10, "Deep Orbit", "name-exact", 1.0)]
+    found = budgets(text, mentions, kinds_of({"film/deep-orbit": "schema:Movie"}))
+    assert [(c.subject, c.value, c.quote.text, c.confidence) for c in found] == [
+        ("film/deep-orbit", "false", "undisclosed-budget", 0.6),
+        ("film/deep-orbit", "false", "keeping the film’s production costs secret", 0.4),
+        ("film/deep-orbit", "false", "budget is kept secret", 0.4)]
+    assert "    value: false\n" in render("k", [], found[:1])  # a YAML boolean, as the curated facts write it
+    assert budgets("Deep Orbit cost little; its budget was small.", mentions, kinds_of({"film/deep-orbit": "schema:Movie"})) == []
+
+
+def test_a_person_before_and_other_demonym_nouns_has_that_nationality() -> None:
+    from kg.draft.candidates import Mention
+    from kg.draft.patterns import nationalities
+    from tests.helpers import kinds_of
+
+    text = "Ivan Petrov and two other Italian engineers arrived. Lena Kho and other workers left. Anna Berg and an Italian team."
+    people = {"Ivan Petrov": "person/ivan-petrov", "Lena Kho": "person/lena-kho", "Anna Berg": "person/anna-berg"}
+    mentions = [Mention(e, n, text.index(n), text.index(n) + len(n), n, "name-exact", 1.0) for n, e in people.items()]
+    found = nationalities(text, mentions, {"Italy": "country/italy"}, kinds_of(dict.fromkeys(people.values(), "schema:Person")))
+    assert [(c.subject, c.value, c.quote.text, c.rule) for c in found] == [
+        ("person/ivan-petrov", "country/italy", "Ivan Petrov and two other Italian engineers", "demonym-of-others")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kg.draft import patterns
 from kg.draft.candidates import Mention
 from kg.draft.sentences import sentence_around, sentence_ends
+from tests.helpers import kinds_of
 
 MISSION = "mission/soyuz-ms-99"
 
@@ -17,7 +18,8 @@ def mission_at(text: str) -> Mention:
 def test_a_time_with_a_decimal_point_does_not_split_the_sentence() -> None:
     # the old splitter cut at "4." and lost the mission from the date's sentence
     text = "Soyuz MS-99 docked at 4.36 am on October 5. The crew slept."
-    claims = patterns.dates(text, [mission_at(text)], "2021-10-06", {"kg:dockingTime": {"date", "dateTime"}})
+    claims = patterns.dates(text, [mission_at(text)], "2021-10-06", {"kg:dockingTime": {"date", "dateTime"}},
+                            kinds_of({MISSION: "kg:SpaceMission"}), lambda v: [])
     assert [(c.subject, c.property, c.value, c.rule) for c in claims] == \
         [(MISSION, "kg:dockingTime", "2021-10-05", "date-date")]
     quote = claims[0].quote
@@ -29,7 +31,8 @@ def test_initials_and_abbreviations_do_not_end_a_sentence_but_a_full_stop_does()
     assert [text[i] for i in sentence_ends(text)] == [".", "."]
     left, right = sentence_around(text, text.index("Smith"), text.index("Smith") + 5)
     assert text[left:right] == "Dr. J. Smith saw Soyuz MS-99 launch at 5 p.m. on October 4."
-    claims = patterns.dates(text, [mission_at(text)], "2021-10-06", {"kg:launchDate": {"date"}})
+    claims = patterns.dates(text, [mission_at(text)], "2021-10-06", {"kg:launchDate": {"date"}},
+                            kinds_of({MISSION: "kg:SpaceMission"}), lambda v: [])
     assert [(c.subject, c.property, c.value) for c in claims] == [(MISSION, "kg:launchDate", "2021-10-04")]
 
 

@@ -5,12 +5,12 @@ quote is a new reference for it, the nearest pair of the two mentions within the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from kg.draft.candidates import ClaimCandidate, Mention
 from kg.draft.quoting import quote_at
 from kg.draft.sentences import sentence_ends
-from kg.inputs.ontology import Ontology
+from kg.draft.kinds import Kinds
 from kg.model import Claim, EntityValue
 
 MAX_SPAN = 200  # characters between the two mentions' outer ends: a longer span rarely states the claim
@@ -59,7 +59,7 @@ def corroborated(text: str, mentions: list[Mention], known_claims: Callable[[str
 
 def implied(text: str, mentions: list[Mention], known_claims: Callable[[str], list[Claim]],
             claims_valued: Callable[[str], list[Claim]], compact: Callable[[str], str],
-            classes: Mapping[str, set[str]], ontology: Ontology) -> list[ClaimCandidate]:
+            kinds: Kinds) -> list[ClaimCandidate]:
     """Known claims of one subject and property that a sentence names two or more values of without
     naming the subject ("X, Y and Z take off" of a mission the graph knows X, Y and Z the crew of).
     Where several subjects' claims share the values named, a subject the sentence names (its claims
@@ -70,9 +70,9 @@ def implied(text: str, mentions: list[Mention], known_claims: Callable[[str], li
     Soyuz MS-18" says nothing of the mission that took them up)."""
 
     def could_hold(entity: str, subject: str, prop: str) -> bool:
-        info = ontology.properties.get(prop)
-        holders = info.domains if info is not None and info.domains else tuple(classes.get(subject, ()))
-        return any(ontology.is_subclass(c, d) for c in classes.get(entity, ()) for d in holders)
+        info = kinds.ontology.properties.get(prop)
+        holders = info.domains if info is not None and info.domains else tuple(kinds.get(subject, ()))
+        return any(kinds.has_class(entity, d) for d in holders)
 
     by_value = {m.entity: [c for c in claims_valued(m.entity) if c.rank != "deprecated"] for m in mentions}
     said: dict[str, int] = {}

@@ -12,8 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from kg.draft.candidates import EntityCandidate, Mention
+from kg.draft.kinds import PERSON, Kinds
 from kg.draft.quoting import quote_at
-from kg.model import Entity
+from kg.draft.gazetteer import AGENT, label_like
+from kg.model import Claim, Entity, EntityValue
 from kg.namespaces import SCHEMA
 
 NAME = r"[A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+){1,2}"
@@ -34,7 +36,7 @@ ORGANISATION_APPOSITION = re.compile(r"(?<!\w)(?:compan(?:y|ies)|agenc(?:y|ies)|
 PLACE = re.compile(r"(?<!\w)(?:in|near) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w-])")
 # an agent noun ("scientist", "cameraman", "analyst"), after a relational adjective that classifies it
 # ("political scientist"; not "veteran", "former"), right before a person's name: an occupation
-AGENT_NOUN = re.compile(r"(?<![\w’'-])((?:[a-z]+(?:al|ic) )?[a-z]{3,}(?:ist|yst|man|woman|er|or|ian)) (?=[A-Z])")
+AGENT_NOUN = re.compile(r"(?<![\w’'-])((?:[a-z]+(?:al|ic) )?" + AGENT + r") (?=[A-Z])")
 # "in Spanish", "in Japanese", "in Russian": a language, not a place
 LANGUAGE_LIKE = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian)")
 NOT_PLACES = frozenset("January February March April May June July August September October November December "
@@ -54,6 +56,8 @@ class _Finder:
     mentions: list[Mention]
     wikidata: Mapping[str, str]  # reference table label (casefolded) -> usable id
     compact: Callable[[str], str]
+    kinds: Kinds
+    claims_about: Callable[[str], list[Claim]]
     found: dict[str, EntityCandidate] = field(default_factory=dict)
     new_mentions: list[Mention] = field(default_factory=list)
 
@@ -71,6 +75,7 @@ class _Finder:
         if entity_id not in self.found:
             self.found[entity_id] = EntityCandidate(entity_id, types, name, quote_at(self.text, *quote), rule,
                                                     confidence, self.wikidata.get(name.casefold()))
+            self.kinds.learn([self.found[entity_id]])
 
     def people(self, occupation_forms: list[str]) -> None:
         cues = sorted({*ROLE_WORDS, *occupation_forms}, key=lambda w: (-len(w), w))
@@ -81,17 +86,27 @@ class _Finder:
                          "person-after-role", 0.8)
 
     def occupations(self) -> None:
-        people = {m.start: m for m in [*self.mentions, *self.new_mentions] if m.entity.startswith("person/")}
+        people = {m.start: m for m in self.kinds.of([*self.mentions, *self.new_mentions], PERSON)}
         for match in AGENT_NOUN.finditer(self.text):
             if match.end() not in people or re.search(r"[A-Z][\w’'-]* \Z", self.text[max(0, match.start() - 30):match.start()]):
                 continue  # "Kremlin spokesman X": a position of the organisation before it, not an occupation
-            known = self.known.get(f"occupation/{slug(match.group(1))}")
+            person = people[match.end()].entity
+            known = self.known.get(f"occupation/{slug(match.group(1))}") or self.held_occupation(person, match.group(1))
             if known is not None and not self.is_known(*match.span(1)):  # a new form of the occupation it names
                 self.new_mentions.append(Mention(known.id, match.group(1), *match.span(1), known.names[0].text,
                                                  "occupation-agent-noun", 0.5))
             else:
                 self.propose(match.group(1), *match.span(1), (match.start(), people[match.end()].end),
                              ("schema:Occupation",), "occupation-agent-noun", 0.5, "occupation")
+
+    def held_occupation(self, person: str, label: str) -> Entity | None:
+        """The occupation the graph gives the person that `label` words otherwise (label_like)."""
+        for claim in self.claims_about(person):
+            job = self.known.get(claim.value.id) if isinstance(claim.value, EntityValue) else None
+            if claim.property == SCHEMA + "hasOccupation" and claim.rank != "deprecated" and job is not None \
+                    and label_like(label, [n.text for n in job.names]) is not None:
+                return job
+        return None
 
     def vehicles(self) -> None:
         analogues = {DIGITS.sub("#", n.text): e for e in self.known.values() for n in e.names}
@@ -132,10 +147,13 @@ class _Finder:
 
 
 def find_new_entities(text: str, known: Mapping[str, Entity], mentions: list[Mention], wikidata: Mapping[str, str],
-                      compact: Callable[[str], str]) -> tuple[list[EntityCandidate], list[Mention]]:
+                      compact: Callable[[str], str], kinds: Kinds,
+                      claims_about: Callable[[str], list[Claim]]) -> tuple[list[EntityCandidate], list[Mention]]:
     """New entity candidates (sorted by id) and their mentions (in text order). `wikidata` maps
-    the reference table's usable labels to their ids; nothing else is ever linked."""
-    finder = _Finder(text, known, mentions, {label.casefold(): qid for label, qid in wikidata.items()}, compact)
+    the reference table's usable labels to their ids; nothing else is ever linked. `claims_about`:
+    the graph's claims of a subject (the occupations it gives a person)."""
+    finder = _Finder(text, known, mentions, {label.casefold(): qid for label, qid in wikidata.items()}, compact, kinds,
+                     claims_about)
     occupation_forms = [n.text for e in known.values() if SCHEMA + "Occupation" in e.types for n in e.names]
     finder.vehicles()
     finder.people(occupation_forms)

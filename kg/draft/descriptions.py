@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from kg.draft.candidates import ClaimCandidate, Mention
+from kg.draft.kinds import DESCRIBABLE, PERSON, Kinds
 from kg.draft.quotations import SPEECH_VERBS, trimmed
 from kg.draft.quoting import quote_at
 from kg.draft.sentences import sentence_around
@@ -30,7 +31,6 @@ RELATIVE_END = re.compile(rf", (?={VERB_LIKE.pattern}|(?:{SPEECH_VERBS})(?!\w))"
 # a name after a preposition modifies the noun before it: "the project with Tom Cruise, whose …"
 AFTER_PREPOSITION = re.compile(r"(?:in|at|on|of|from|with|by|for|to|near),? \Z")
 CLAUSE_END = re.compile(r", (?:which|who|whose|but|while|when|where) | (?:and|but) (?:he|she|it|they|we) |[;:(]|, ?[“\"«]")
-SUBJECT_KINDS = ("person/", "org/", "country/", "city/", "place/", "mission/", "vehicle/", "film/", "project/", "work/")
 
 
 def _sentence_value(words: str) -> str:
@@ -42,7 +42,7 @@ def _sentence_value(words: str) -> str:
     return words[:1].upper() + words[1:] + "." if words else ""
 
 
-def descriptions(text: str, mentions: list[Mention], language: str) -> list[ClaimCandidate]:
+def descriptions(text: str, mentions: list[Mention], language: str, kinds: Kinds) -> list[ClaimCandidate]:
     """schema:description of an entity from what a sentence says of it: the predicate after the
     entity opening the sentence ("Putin declared that …" -> "Declared that …"; "X is a celebrity
     in Russia" -> "A celebrity in Russia."), not speech ("X said …", a quotation's); and the
@@ -50,12 +50,12 @@ def descriptions(text: str, mentions: list[Mention], language: str) -> list[Clai
     known."; "Soyuz MS-19, which docked …" -> "Docked …")."""
     found = []
     for m in mentions:
-        if not m.entity.startswith(SUBJECT_KINDS):
+        if not kinds.is_a(m.entity, DESCRIBABLE):
             continue
         left, right = sentence_around(text, m.start, m.end)
         sentence_start = left + len(text[left:right]) - len(text[left:right].lstrip())
         relative = RELATIVE.match(text, m.end)
-        person = m.entity.startswith("person/")
+        person = kinds.is_a(m.entity, PERSON)
         attached = relative is not None and relative.end() < right and (relative.group(1) == "who") == person \
             and not (person and relative.group(1) == "whose") \
             and not AFTER_PREPOSITION.search(text, max(left, m.start - 8), m.start)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
 from kg.draft.candidates import Mention
+from kg.draft.kinds import OCCUPATION, PERSON, ROLE, Kinds
 from kg.model import Entity
 from kg.namespaces import SCHEMA
 
@@ -138,17 +139,18 @@ def fuzzy_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) ->
     return found
 
 
-def surnames(forms: Mapping[str, str]) -> dict[str, str]:
+def surnames(forms: Mapping[str, str], is_person: Callable[[str], bool]) -> dict[str, str]:
     """The last word of each person's name of two or more words ("Kalachev" of "Konstantin
     Kalachev"), when it names one person and is not a form itself: a later mention by surname.
 
-    >>> surnames({"Konstantin Kalachev": "person/k", "Anna Kalachev": "person/a", "Klim Shipenko": "person/s"})
-    {'Shipenko': 'person/s'}
+    >>> people = {"k", "a", "s"}
+    >>> surnames({"Konstantin Kalachev": "k", "Anna Kalachev": "a", "Klim Shipenko": "s"}, people.__contains__)
+    {'Shipenko': 's'}
     """
     found: dict[str, set[str]] = {}
     for form, entity in forms.items():
         words = form.split()
-        if entity.startswith("person/") and len(words) > 1 and words[-1][:1].isupper():
+        if is_person(entity) and len(words) > 1 and words[-1][:1].isupper():
             found.setdefault(words[-1], set()).add(entity)
     return {word: next(iter(people)) for word, people in sorted(found.items())
             if len(people) == 1 and word not in forms and len(word) >= MIN_FUZZY_LENGTH}
@@ -175,21 +177,15 @@ def without_class_word(forms: Mapping[str, str]) -> dict[str, str]:
             if len(named) == 1 and head not in forms and len(head) >= MIN_FUZZY_LENGTH}
 
 
-def _is_label(entity: Entity) -> bool:
-    """A role or an occupation: named by a phrase whose capitals vary ("deputy prime minister")."""
-    return any(t.endswith("Role") or t == SCHEMA + "Occupation" for t in entity.types)
-
-
-def casefold_mentions(text: str, entities: Mapping[str, Entity], forms: Mapping[str, str],
-                      taken: list[Mention]) -> list[Mention]:
+def casefold_mentions(text: str, forms: Mapping[str, str], taken: list[Mention],
+                      is_label: Callable[[str], bool]) -> list[Mention]:
     """Forms of two or more words matched whatever their capitals, outside the mentions taken: a
-    title whose first letter agrees ("The challenge" for The Challenge), and any capitals for a
-    role or an occupation ("Deputy Prime Minister" for deputy prime minister).
+    title whose first letter agrees ("The challenge" for The Challenge), and any capitals for an
+    entity named by a phrase whose capitals vary (`is_label`: a role or an occupation, "Deputy
+    Prime Minister" for deputy prime minister).
 
-    >>> from kg.model import Entity, Name
-    >>> film = Entity("film/c", (), None, (Name("The Challenge", "en", True, ()),), "f", 1)
     >>> text = "the challenge is The challenge"
-    >>> [(m.form, m.known_form, m.rule) for m in casefold_mentions(text, {"film/c": film}, {"The Challenge": "film/c"}, [])]
+    >>> [(m.form, m.known_form, m.rule) for m in casefold_mentions(text, {"The Challenge": "film/c"}, [], lambda e: False)]
     [('The challenge', 'The Challenge', 'name-case')]
     """
     lowered = text.lower()
@@ -206,7 +202,7 @@ def casefold_mentions(text: str, entities: Mapping[str, Entity], forms: Mapping[
         surface, form = text[m.start:m.end], originals[m.form]
         if surface in forms or any(t.start < m.end and m.start < t.end for t in taken):
             continue
-        if surface[0].isupper() == form[0].isupper() or _is_label(entities[m.entity]):
+        if surface[0].isupper() == form[0].isupper() or is_label(m.entity):
             found.append(Mention(m.entity, surface, m.start, m.end, form, "name-case", 0.8))
     return found
 
@@ -231,31 +227,99 @@ def quoted_title_mentions(text: str, forms: Mapping[str, str], taken: list[Menti
     return found
 
 
+TOKEN = re.compile(r"[\w’'-]+")
+JOINT = re.compile(r"[:,]? ")  # between two words of a name: "Mission: Impossible"
+MAX_REORDERED = 4  # words
+
+
+def _words_key(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(w.casefold() for w in words))
+
+
+def reordered_mentions(text: str, forms: Mapping[str, str], taken: list[Mention]) -> list[Mention]:
+    """A known name of two to four words with the same words in another order or joined otherwise,
+    capitalised first, outside the mentions taken: a title as a translation words it ("Impossible
+    mission" for Mission: Impossible), a name family name first ("Tanaka Hiro" for Hiro Tanaka).
+    Only a set of words one entity's names hold.
+
+    >>> forms = {"Mission: Impossible": "work/m", "Hiro Tanaka": "person/h"}
+    >>> text = "the Impossible mission saga; Tanaka Hiro; an impossible mission; Mission Control; Hiro Tanaka"
+    >>> [(m.form, m.known_form, m.rule) for m in reordered_mentions(text, forms, [])]
+    [('Impossible mission', 'Mission: Impossible', 'name-reordered'), ('Tanaka Hiro', 'Hiro Tanaka', 'name-reordered')]
+    """
+    keys: dict[tuple[str, ...], set[str]] = {}
+    form_of: dict[tuple[str, ...], str] = {}
+    for form, entity in sorted(forms.items()):
+        words = TOKEN.findall(form)
+        if 2 <= len(words) <= MAX_REORDERED and len(set(w.casefold() for w in words)) == len(words):
+            keys.setdefault(_words_key(words), set()).add(entity)
+            form_of.setdefault(_words_key(words), form)
+    if not keys:
+        return []
+    tokens = list(TOKEN.finditer(text))
+    found: list[Mention] = []
+    for i, first in enumerate(tokens):
+        if not first.group()[0].isupper():
+            continue
+        for n in range(MAX_REORDERED, 1, -1):
+            run = tokens[i:i + n]
+            if len(run) < n or not all(JOINT.fullmatch(text, a.end(), b.start()) for a, b in zip(run, run[1:])):
+                continue
+            key = _words_key(t.group() for t in run)
+            start, end = first.start(), run[-1].end()
+            surface = text[start:end]
+            if key not in keys or len(keys[key]) > 1 or surface in forms or \
+                    any(m.start < end and start < m.end for m in [*taken, *found]):
+                continue
+            found.append(Mention(next(iter(keys[key])), surface, start, end, form_of[key], "name-reordered", 0.7))
+            break
+    return found
+
+
+# a noun of a person by what they do: "astronaut", "analyst", "director", "cameraman", "historian"
+AGENT = r"[a-z]{3,}(?:ist|yst|naut|man|woman|er|or|ian)"
+AGENT_NOUN = re.compile(AGENT)
+
+
+def label_like(label: str, labels: Iterable[str]) -> str | None:
+    """The first of `labels` (phrases of two words or more) that shares its first or its last word
+    with `label` (case aside): another wording of the same role or job ("veteran Russian
+    astronaut" of "veteran cosmonaut", "political analyst" of "political scientist").
+
+    >>> label_like("veteran Russian astronaut", ["seasoned cosmonaut", "veteran cosmonaut"])
+    'veteran cosmonaut'
+    >>> label_like("former astronaut", ["veteran cosmonaut"]) is None
+    True
+    >>> label_like("film director", ["film crew"]) is None  # a first word alone: two nouns of people
+    True
+    """
+    words = label.casefold().split()
+    for other in labels:
+        theirs = other.casefold().split()
+        if len(words) < 2 or len(theirs) < 2:
+            continue
+        if words[-1] == theirs[-1] or words[0] == theirs[0] and AGENT_NOUN.fullmatch(words[-1]) \
+                and AGENT_NOUN.fullmatch(theirs[-1]):
+            return other
+    return None
+
+
 HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Dr|Prof)\. \Z")
 
 
 def longer_forms(text: str, mentions: list[Mention], entities: Mapping[str, Entity],
-                 class_labels: Mapping[str, list[str]]) -> list[Mention]:
+                 class_labels: Mapping[str, list[str]], kinds: Kinds) -> list[Mention]:
     """Known mentions as the article lengthens them, new name forms as curators record them: after
     an honorific ("Mr. Petrov"), and before the label of the entity's class ("the Helio space
     agency", the ontology's label of kg:SpaceAgency). Only name-variant claims come of them: the
-    other rules read the mentions as found.
-
-    >>> from kg.model import Entity, Name
-    >>> agency = Entity("org/helio", ("https://example.org/SpaceAgency",), None, (Name("Helio", "en", True, ()),), "f", 1)
-    >>> head = Entity("person/petrov", (), None, (Name("Petrov", "en", True, ()),), "f", 1)
-    >>> known = {"org/helio": agency, "person/petrov": head}
-    >>> text = "Mr. Petrov said the Helio space agency agreed."
-    >>> found = longer_forms(text, find_mentions(text, known), known, {"https://example.org/SpaceAgency": ["space agency"]})
-    >>> [(m.form, m.known_form, m.rule) for m in found]
-    [('Mr. Petrov', 'Petrov', 'name-after-honorific'), ('Helio space agency', 'Helio', 'name-with-class-label')]
+    other rules read the mentions as found (tests/test_draft_names.py).
     """
     found = []
     for m in mentions:
         if m.known_form is None or m.entity not in entities:
             continue
         honorific = HONORIFIC.search(text, max(0, m.start - 6), m.start)
-        if honorific is not None and m.entity.startswith("person/"):
+        if honorific is not None and kinds.is_a(m.entity, PERSON):
             found.append(Mention(m.entity, text[honorific.start():m.end], honorific.start(), m.end, m.known_form,
                                  "name-after-honorific", m.confidence))
         for label in sorted({label for t in entities[m.entity].types for label in class_labels.get(t, ())}):
@@ -266,20 +330,22 @@ def longer_forms(text: str, mentions: list[Mention], entities: Mapping[str, Enti
     return found
 
 
-def find_mentions(text: str, entities: Mapping[str, Entity]) -> list[Mention]:
+def find_mentions(text: str, entities: Mapping[str, Entity], kinds: Kinds) -> list[Mention]:
     """Every mention of a known entity, in text order; a person's surname alone is a mention
     (rule name-surname), a place without its class word too (name-without-class-word), and so a
     new name form, as curators record them; then forms whatever their capitals (casefold_mentions)
     and titles quoted without their article (quoted_title_mentions)."""
     forms = name_forms(entities)
     shorter = without_class_word(forms)
-    forms = {**forms, **surnames(forms), **shorter}
+    forms = {**forms, **surnames(forms, lambda entity: kinds.is_a(entity, PERSON)), **shorter}
     exact = [m if m.form in known_names(entities, m.entity) else
              Mention(m.entity, m.form, m.start, m.end, m.known_form,
                      "name-without-class-word" if m.form in shorter else "name-surname", 0.9)
              for m in exact_mentions(text, forms)]
     fuzzy = fuzzy_mentions(text, forms, exact)
     kept = [m for m in exact if not any(f.start <= m.start and m.end <= f.end for f in fuzzy)]
-    cased = casefold_mentions(text, entities, forms, [*kept, *fuzzy])
+    cased = casefold_mentions(text, forms, [*kept, *fuzzy],
+                              lambda entity: kinds.is_a(entity, ROLE) or kinds.is_a(entity, OCCUPATION))
     titles = quoted_title_mentions(text, forms, [*kept, *fuzzy, *cased])
-    return sorted([*kept, *fuzzy, *cased, *titles], key=lambda m: (m.start, m.end))
+    reordered = reordered_mentions(text, forms, [*kept, *fuzzy, *cased, *titles])
+    return sorted([*kept, *fuzzy, *cased, *titles, *reordered], key=lambda m: (m.start, m.end))

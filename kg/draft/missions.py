@@ -8,15 +8,14 @@ class must be in the property's range (the ontology)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from kg.draft.candidates import ClaimCandidate, Mention
-from kg.draft.patterns import MISSION_KINDS, mentions_within, most_mentioned
+from kg.draft.kinds import MISSION, ONE_WORK, Kinds
+from kg.draft.patterns import known_event, mentions_within, topic
 from kg.draft.quoting import quote_at
 from kg.draft.sentences import sentence_around
-from kg.inputs.ontology import Ontology
 from kg.model import Claim
-from kg.namespaces import SCHEMA
 
 MOTION = re.compile(r"(?<!\w)(?:fl(?:y|ies|ew|own|ying)|took off|take off|taking off|launch(?:ed|es)?|rocketed|"
                     r"dock(?:ed|s|ing)?|arriv(?:ed|es|e|ing)|head(?:ed|s|ing)|en route|travel(?:l?ed|s|ling)?|"
@@ -34,23 +33,9 @@ TO_FILM = re.compile(r"(?<!\w)(?:to film|to shoot|filming|shooting|to make)(?!\w
 MAX_GAP = 120  # characters from the cue to the value
 
 
-def topic(mentions: list[Mention], claims_valued: Callable[[str], list[Claim]]) -> str | None:
-    """The article's mission: the one it names most, else the known mission most of whose claims'
-    values the article names (two at least)."""
-    named = most_mentioned(mentions, MISSION_KINDS)
-    if named is not None:
-        return named
-    values: dict[str, set[str]] = {}
-    for entity in sorted({m.entity for m in mentions}):
-        for claim in claims_valued(entity):
-            if claim.subject.startswith(MISSION_KINDS) and claim.rank != "deprecated":
-                values.setdefault(claim.subject, set()).add(entity)
-    best = max(sorted(values), key=lambda s: len(values[s]), default=None)
-    return best if best is not None and len(values[best]) >= 2 else None
-
-
-def flights(text: str, mentions: list[Mention], classes: Mapping[str, set[str]], ontology: Ontology,
+def flights(text: str, mentions: list[Mention], kinds: Kinds,
             claims_valued: Callable[[str], list[Claim]]) -> list[ClaimCandidate]:
+    ontology = kinds.ontology
     cache: dict[str, list[Claim]] = {}
 
     def valued(entity: str) -> list[Claim]:
@@ -58,28 +43,20 @@ def flights(text: str, mentions: list[Mention], classes: Mapping[str, set[str]],
             cache[entity] = claims_valued(entity)
         return cache[entity]
 
-    main = topic(mentions, valued)
-    labels = ontology.labels
+    main = topic(mentions, valued, kinds)
 
     def event(mission: str, label: str) -> str | None:
-        """The known event of the mission (its schema:superEvent) whose class has this label."""
-        for claim in valued(mission):
-            if ontology.compact(claim.property) == "schema:superEvent" and \
-                    any(label in labels.get(c, ()) for c in classes.get(claim.subject, ())):
-                return claim.subject
-        return None
+        return known_event(mission, label, kinds, valued)
 
-    def is_work(entity: str) -> bool:  # what a mission flies to film
-        return any(ontology.is_subclass(c, SCHEMA + "CreativeWork") for c in classes.get(entity, ()))
 
     def fits(entity: str, prop: str) -> bool:
         ranges = ontology.properties[ontology.expand(prop)].class_ranges
-        return any(ontology.is_subclass(c, r) for c in classes.get(entity, ()) for r in ranges)
+        return any(kinds.has_class(entity, r) for r in ranges)
 
     found = []
     for m in mentions:
         left, right = sentence_around(text, m.start, m.end)
-        missions = mentions_within(mentions, left, right, MISSION_KINDS)
+        missions = mentions_within(mentions, left, right, kinds, MISSION)
         mission = missions[0].entity if missions else main
         if mission is None or m.entity == mission:
             continue
@@ -95,7 +72,7 @@ def flights(text: str, mentions: list[Mention], classes: Mapping[str, set[str]],
             found.append(ClaimCandidate(mission, "kg:launchVehicle", m.entity,
                                         quote_at(text, offset + aboard.start(), m.end), "vehicle-aboard", 0.5))
         filming = list(TO_FILM.finditer(before))
-        if filming and " and " not in before[filming[-1].end():] and is_work(m.entity) and fits(m.entity, "kg:missionObjective"):
+        if filming and " and " not in before[filming[-1].end():] and kinds.is_a(m.entity, ONE_WORK) and fits(m.entity, "kg:missionObjective"):
             found.append(ClaimCandidate(mission, "kg:missionObjective", m.entity,
                                         quote_at(text, offset + filming[-1].start(), m.end), "objective-to-film", 0.4))
         for words, label in EVENT_WORDS:

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from kg.draft.candidates import ClaimCandidate, Mention
+from kg.draft.kinds import PERSON, Kinds
 from kg.draft.quoting import quote_at, widen
 from kg.draft.sentences import sentence_around
 from kg.model import UNITS
@@ -18,14 +19,14 @@ AMOUNT = r"([0-9]+(?:\.[0-9]+)?) ?(" + "|".join(sorted(UNIT_WORDS, key=len, reve
 HEIGHT = re.compile(rf"(?<!\w)(?:height of|stands|standing) {AMOUNT}|(?<![\w.]){AMOUNT} tall(?!\w)")
 
 
-def heights(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+def heights(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
     """schema:height of the last person the sentence names before the amount."""
     assert set(UNIT_WORDS.values()) <= set(UNITS)
     found = []
     for match in HEIGHT.finditer(text):
         amount, unit = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
         left, _ = sentence_around(text, *match.span())
-        people = [m for m in mentions if m.entity.startswith("person/") and left <= m.start and m.end <= match.start()]
+        people = [m for m in kinds.of(mentions, PERSON) if left <= m.start and m.end <= match.start()]
         if not people:
             continue
         value = {"amount": str(Decimal(amount)), "unit": UNIT_WORDS[unit]}

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
+from kg.draft.kinds import PERSON, QUOTATION, Kinds
 from kg.draft.cues import slug
 from kg.draft.quoting import quote_at
 from kg.draft.sentences import sentence_around
@@ -185,7 +186,7 @@ def _known_quotation(words: str, speaker: str, known: list[tuple[str, list[set[s
 NAMED_SPEAKER = re.compile(rf"(?<![\w.])((?:[A-Z][a-z]+ ){{1,2}}[A-Z][a-z]+) {VERB}")
 
 
-def speakers(text: str, mentions: list[Mention]) -> tuple[list[EntityCandidate], list[Mention]]:
+def speakers(text: str, mentions: list[Mention], kinds: Kinds) -> tuple[list[EntityCandidate], list[Mention]]:
     """New people named right before a speech verb ("Dmitry Peskov said"); then every new person
     (these and the cues') also mentioned by their last name alone ("Peskov said") where no other
     mention is."""
@@ -207,8 +208,9 @@ def speakers(text: str, mentions: list[Mention]) -> tuple[list[EntityCandidate],
         new.append(Mention(entity_id, name, start, end, None, "speaker-named", 0.5))
         found.setdefault(entity_id, EntityCandidate(entity_id, ("schema:Person",), name,
                                                     quote_at(text, start, match.end()), "speaker-named", 0.5))
-    full_names = {m.entity: m.form for m in [*mentions, *new]
-                  if m.known_form is None and m.entity.startswith("person/") and " " in m.form}
+    kinds.learn(found.values())
+    full_names = {m.entity: m.form for m in kinds.of([*mentions, *new], PERSON)
+                  if m.known_form is None and " " in m.form}
     for entity_id, form in sorted(full_names.items()):
         surname = form.rsplit(" ", 1)[-1]
         for match in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
@@ -219,12 +221,12 @@ def speakers(text: str, mentions: list[Mention]) -> tuple[list[EntityCandidate],
 
 def quotations(text: str, mentions: list[Mention], known: Mapping[str, Entity],
                claims_about: Callable[[str], list[Claim]],
-               language: str) -> tuple[list[EntityCandidate], list[Mention], list[ClaimCandidate]]:
+               language: str, kinds: Kinds) -> tuple[list[EntityCandidate], list[Mention], list[ClaimCandidate]]:
     """The attributed quotations of `text`: new quotation entities, their mentions (the quoted
     words), and their schema:text and schema:creator claims (an alternateName for a new label of a
     known quotation)."""
-    named, new_mentions = speakers(text, mentions)
-    people = sorted([m for m in [*mentions, *new_mentions] if m.entity.startswith("person/")],
+    named, new_mentions = speakers(text, mentions, kinds)
+    people = sorted(kinds.of([*mentions, *new_mentions], PERSON),
                     key=lambda m: (m.start, m.end))
     entities: dict[str, EntityCandidate] = {e.id: e for e in named if e.id not in known}
     known_quotations = [(e.id, [_words(n.text) for n in e.names]) for e in known.values()
@@ -244,6 +246,7 @@ def quotations(text: str, mentions: list[Mention], known: Mapping[str, Entity],
             if entity_id in known or entity_id in entities:
                 continue
             entities[entity_id] = EntityCandidate(entity_id, ("schema:Quotation",), name, quote, a.rule, a.confidence)
+            kinds.learn([entities[entity_id]])
         elif name not in {n.text for n in known[entity_id].names}:
             claims.append(ClaimCandidate(entity_id, "schema:alternateName", {"text": name, "lang": language}, quote,
                                          "quotation-known-label", a.confidence - 0.1))
@@ -261,19 +264,19 @@ ABOUT_OPENER = re.compile(r"(?:For|To) \Z")
 ABOUT_FRAME = re.compile(r",? it(?:’s|'s| is| was)(?: (?:therefore|thus|also|all|really|simply))? about ")
 
 
-def about(text: str, mentions: list[Mention]) -> list[ClaimCandidate]:
+def about(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
     """schema:about of the quotations a sentence opening "For X, it is about …" quotes: X (a
     mention right after the opening "For"), each quoted from the sentence's start to the quote."""
     found = []
     for m in mentions:
-        if m.entity.startswith("quotation/") or not ABOUT_OPENER.search(text, max(0, m.start - 4), m.start):
+        if kinds.is_a(m.entity, QUOTATION) or not ABOUT_OPENER.search(text, max(0, m.start - 4), m.start):
             continue
         left, right = sentence_around(text, m.start, m.end)
         frame = ABOUT_FRAME.match(text, m.end)
         if m.start - 4 < left - 1 or frame is None or text[left:m.start].strip() not in ("For", "To"):
             continue
         for q in mentions:
-            if q.entity.startswith("quotation/") and frame.end() <= q.start and q.end <= right:
+            if kinds.is_a(q.entity, QUOTATION) and frame.end() <= q.start and q.end <= right:
                 end = q.end + 1 if text[q.end:q.end + 1] in "”\"»“" else q.end
                 found.append(ClaimCandidate(q.entity, "schema:about", m.entity, quote_at(text, m.start - 4, end),
                                             "quotation-about-for", 0.6))

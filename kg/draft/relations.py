@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.draft.candidates import ClaimCandidate, Mention
+from kg.draft.kinds import ONE_WORK, Kinds
 from kg.draft.quoting import quote_at
 from kg.inputs.ontology import Ontology
 from kg.namespaces import SCHEMA
@@ -35,12 +36,15 @@ LIST_GOES_ON = re.compile(r"(?:,| and| or) (?:the )?\Z")
 class _Relations:
     text: str
     mentions: list[Mention]
-    classes: Mapping[str, set[str]]  # entity id -> its classes' IRIs (known and new entities)
-    ontology: Ontology
+    kinds: Kinds  # known and new entities' classes
     forms: Mapping[str, str]  # the graph's name forms -> the entity each names
 
     def is_a(self, entity: str, ancestor: str) -> bool:
-        return any(self.ontology.is_subclass(c, ancestor) for c in self.classes.get(entity, ()))
+        return self.kinds.has_class(entity, ancestor)
+
+    @property
+    def ontology(self) -> Ontology:
+        return self.kinds.ontology
 
     def allowed(self, subject: str, value: str) -> list[str]:
         """The properties whose domain takes the subject's class and whose range the value's."""
@@ -112,30 +116,28 @@ FILMED_AT = re.compile(r"(?<!\w)(?:to film|to shoot|filming|shooting|filmed|shot
                        r" (?:on|aboard|on board|in|at) (?:the )?\Z")
 
 
-def filming_locations(text: str, mentions: list[Mention], classes: Mapping[str, set[str]],
-                      ontology: Ontology) -> list[ClaimCandidate]:
-    """kg:filmingLocation of the work the sentence names (else the one the article names most):
+def filming_locations(text: str, mentions: list[Mention], kinds: Kinds) -> list[ClaimCandidate]:
+    """kg:filmingLocation of the one work (not a series) the sentence names (else the one the article names most):
     the place right after "to film on", "shooting aboard the", "to shoot a film aboard"."""
-    from kg.draft.patterns import FILM_KINDS, mentions_within, most_mentioned
+    from kg.draft.patterns import mentions_within, most_mentioned
     from kg.draft.sentences import sentence_around
 
-    finder = _Relations(text, mentions, classes, ontology, {})
-    main = most_mentioned(mentions, FILM_KINDS)
+    finder = _Relations(text, mentions, kinds, {})
+    main = most_mentioned(mentions, kinds, ONE_WORK)
     found = []
     for m in mentions:
         cue = FILMED_AT.search(text, max(0, m.start - 60), m.start)
         if cue is None or not finder.is_a(m.entity, PLACE) or re.search(r" an? (?:[a-z]+ )?(?:film|movie)", cue.group()):
             continue  # "to shoot a film aboard …": some other film than the one the article names
         left, right = sentence_around(text, m.start, m.end)
-        works = mentions_within(mentions, left, right, FILM_KINDS)
+        works = mentions_within(mentions, left, right, kinds, ONE_WORK)
         work = works[0].entity if works else main
         if work is not None and "kg:filmingLocation" in finder.allowed(work, m.entity):
             found.append(finder.claim(work, "kg:filmingLocation", m.entity, cue.start(), m.end, "filmed-at-place"))
     return found
 
 
-def relations(text: str, mentions: list[Mention], classes: Mapping[str, set[str]], ontology: Ontology,
-              forms: Mapping[str, str]) -> list[ClaimCandidate]:
+def relations(text: str, mentions: list[Mention], kinds: Kinds, forms: Mapping[str, str]) -> list[ClaimCandidate]:
     """Containment and ownership claims between the mentions (every mention, in text order)."""
-    finder = _Relations(text, mentions, classes, ontology, forms)
+    finder = _Relations(text, mentions, kinds, forms)
     return [*finder.places(), *finder.owners()]

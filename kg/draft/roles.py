@@ -26,14 +26,15 @@ from dataclasses import dataclass, field
 
 from kg.draft.candidates import ClaimCandidate, EntityCandidate, Mention
 from kg.draft.cues import NAME, slug
-from kg.draft.gazetteer import name_forms
-from kg.draft.patterns import FILM_KINDS, PERSON_KINDS, mentions_within, most_mentioned
+from kg.draft.gazetteer import label_like, name_forms
+from kg.draft.kinds import (CREW_ROLE, FILM, MOVIE, OCCUPATION, ORGANISATION, ORGANISATION_ROLE, PERSON, ROLE, Kind,
+                            Kinds)
+from kg.draft.patterns import mentions_within, most_mentioned
 from kg.draft.quoting import quote_at
 from kg.draft.sentences import sentence_around
 from kg.model import Claim, Entity
 from kg.namespaces import SCHEMA
 
-ORG_KINDS = ("org/",)
 HEADS = ("head", "director", "chief", "chairman", "chairwoman", "president", "chief executive", "leader",
          "director general", "general director", "boss")
 SPOKES = ("spokesman", "spokeswoman", "spokesperson")
@@ -85,10 +86,6 @@ CHARACTER_FROM = re.compile(r", ((?:[A-Z][\w.’'-]*)(?: [A-Z][\w’'-]*){0,2}) 
 NOT_CHARACTERS = frozenset("role part film movie lead star".split())
 
 
-def _is(entity: Entity | None, kind: str) -> bool:
-    return entity is not None and any(t.endswith(kind) for t in entity.types)
-
-
 @dataclass
 class _Finder:
     text: str
@@ -97,6 +94,7 @@ class _Finder:
     known_claims: Callable[[str], list[Claim]]
     language: str
     forms: Mapping[str, str]
+    kinds: Kinds
     claims_of: dict[str, list[Claim]] = field(default_factory=dict)
     entities: dict[str, EntityCandidate] = field(default_factory=dict)
     new_mentions: list[Mention] = field(default_factory=list)
@@ -104,27 +102,28 @@ class _Finder:
 
     # -------------------------------------------------------------- helpers
 
-    def is_position(self, m: Mention) -> bool:
-        if m.entity in self.entities:
-            return "schema:OrganizationRole" in self.entities[m.entity].types
-        return _is(self.known.get(m.entity), "OrganizationRole")
+    def is_a(self, entity: str, kind: Kind) -> bool:
+        return self.kinds.is_a(entity, kind)
+
+    def of(self, mentions: list[Mention], kind: Kind) -> list[Mention]:
+        return self.kinds.of(mentions, kind)
 
     def every(self) -> list[Mention]:
         return sorted([*self.mentions, *self.new_mentions], key=lambda m: (m.start, m.end))
 
-    def at(self, start: int, kinds: tuple[str, ...] | None = None) -> Mention | None:
-        """The mention starting at `start` (of these kinds), the longest."""
-        found = [m for m in self.every() if m.start == start and (kinds is None or m.entity.startswith(kinds))]
+    def at(self, start: int, kind: Kind | None = None) -> Mention | None:
+        """The mention starting at `start` (of this kind), the longest."""
+        found = [m for m in self.every() if m.start == start and (kind is None or self.is_a(m.entity, kind))]
         return max(found, key=lambda m: m.end) if found else None
 
     def film(self, start: int, end: int) -> str | None:
         """The film the sentence names, else the last film (a schema:Movie, not a series) named
         before it ("the movie"), else the last work, else the one the article names most."""
         left, right = sentence_around(self.text, start, end)
-        films = mentions_within(self.mentions, left, right, FILM_KINDS)
-        before = [m for m in self.mentions if m.end <= left and m.entity.startswith(FILM_KINDS)]
-        movies = [m for m in before if _is(self.known.get(m.entity), "Movie")] or before
-        return films[0].entity if films else movies[-1].entity if movies else most_mentioned(self.mentions, FILM_KINDS)
+        films = mentions_within(self.mentions, left, right, self.kinds, FILM)
+        before = self.of([m for m in self.mentions if m.end <= left], FILM)
+        movies = self.of(before, MOVIE) or before
+        return films[0].entity if films else movies[-1].entity if movies else most_mentioned(self.mentions, self.kinds, FILM)
 
     def claim(self, subject: str, prop: str, value: str | dict[str, str], start: int, end: int, rule: str,
               confidence: float, role: str | None = None) -> None:
@@ -135,9 +134,12 @@ class _Finder:
                     quote: tuple[int, int], rule: str, confidence: float) -> str:
         """The role `entity_id`: known, or proposed as a new entity named `name` (text[start:end])."""
         if entity_id not in self.known and entity_id not in self.entities:
-            self.entities[entity_id] = EntityCandidate(entity_id, types, name, quote_at(self.text, *quote), rule,
-                                                       confidence)
+            self.propose(EntityCandidate(entity_id, types, name, quote_at(self.text, *quote), rule, confidence))
         return entity_id
+
+    def propose(self, entity: EntityCandidate) -> None:
+        self.entities[entity.id] = entity
+        self.kinds.learn([entity])
 
     # -------------------------------------------------------------- positions
 
@@ -158,16 +160,15 @@ class _Finder:
 
     def new_positions(self) -> None:
         """Positions the gazetteer did not find: "director of ORG", "ORG spokesman PERSON"."""
-        taken = [(m.start, m.end) for m in self.mentions
-                 if m.entity.startswith(PERSON_KINDS) or _is(self.known.get(m.entity), "Role")]
-        for org in [m for m in self.mentions if m.entity.startswith(ORG_KINDS)]:
+        taken = [(m.start, m.end) for m in self.mentions if self.is_a(m.entity, PERSON) or self.is_a(m.entity, ROLE)]
+        for org in self.of(self.mentions, ORGANISATION):
             title = HEAD_OF.search(self.text, max(0, org.start - 40), org.start)
             if title and (title.start() == 0 or not self.text[title.start() - 1].isalnum()):
                 self.position(title.start(), org.end, org, title.group(1).lower(), taken, "position-title-of")
             after = TITLE_AFTER.match(self.text, org.end)
-            if after and self.at(after.end(), PERSON_KINDS):
+            if after and self.at(after.end(), PERSON):
                 self.position(org.start, after.end() - 1, org, after.group(1), taken, "position-title-after")
-        for person in [m for m in self.every() if m.entity.startswith(PERSON_KINDS)]:
+        for person in self.of(self.every(), PERSON):
             before = SPOKES_BEFORE_NAME.search(self.text, max(0, person.start - 16), person.start)
             word = CAPITALISED_WORD.search(self.text, max(0, person.start - 40), before.start() - 1) if before else None
             if before and word and self.text[word.end():before.start()] == " " \
@@ -182,7 +183,7 @@ class _Finder:
                 if phrase:
                     named = self.forms.get(phrase.group(2))
                     of = Mention(named, phrase.group(2), *phrase.span(2), None, "", 0) \
-                        if named is not None and named.startswith(ORG_KINDS) else None
+                        if named is not None and self.is_a(named, ORGANISATION) else None
                     self.position(*phrase.span(1), of, phrase.group(1).split(" of ")[0].split()[-1], taken,
                                   "position-head-of")
 
@@ -195,7 +196,7 @@ class _Finder:
             return
         name = self.text[start:end]
         head = title.lower() in HEADS and not re.match(r"(?i)(?:deputy|vice|former) ", name)
-        entity_id = f"role/head-of-{org.entity.split('/', 1)[1]}" if head and org is not None else f"role/{slug(name)}"
+        entity_id = f"role/head-of-{org.entity.rsplit('/', 1)[-1]}" if head and org is not None else f"role/{slug(name)}"
         entity = self.role_entity(entity_id, ("schema:OrganizationRole",), name, start, end, (start, end), rule, 0.6)
         if entity in self.known and name not in {n.text for n in self.known[entity].names}:
             self.claim(entity, "schema:alternateName", {"text": name, "lang": self.language}, start, end, rule, 0.6)
@@ -209,7 +210,7 @@ class _Finder:
         match = re.fullmatch(r"(?i:(?:" + "|".join(HEADS) + r")) of (?:the )?(.+)", form) \
             or re.fullmatch(r"(.+) (?i:" + "|".join(HEADS) + r")", form)
         org = self.forms.get(match.group(1)) if match else None
-        return org if org is not None and org.startswith(ORG_KINDS) else None
+        return org if org is not None and self.is_a(org, ORGANISATION) else None
 
     def held(self, person: Mention, role: Mention, start: int, end: int, rule: str) -> None:
         self.claim(person.entity, "kg:positionHeld", role.entity, start, end, rule, 0.7)
@@ -219,8 +220,8 @@ class _Finder:
 
     def positions(self) -> None:
         every = self.every()
-        roles = {m.start: m for m in every if self.is_position(m)}
-        for person in [m for m in every if m.entity.startswith(PERSON_KINDS)]:
+        roles = {m.start: m for m in self.of(every, ORGANISATION_ROLE)}
+        for person in self.of(every, PERSON):
             at = person.end
             while True:  # Rogozin, director of Roscosmos, former Deputy Prime Minister
                 gap = APPOSITION.match(self.text, at)
@@ -241,7 +242,7 @@ class _Finder:
     def performance_role(self, film: str, character: str | None, kind: str, start: int, end: int,
                          rule: str) -> str:
         """The film's role: the one the graph gives this actor, else role/FILM-lead, -supporting or -CHARACTER."""
-        tail = film.split("/", 1)[1]
+        tail = film.rsplit("/", 1)[-1]
         entity_id = f"role/{tail}-{slug(character) if kind == 'character' and character else kind}"
         name = {"lead": "main role", "supporting": "supporting role"}.get(kind, character or kind)
         return self.role_entity(entity_id, ("schema:PerformanceRole",), name, start, end, (start, end), rule, 0.5)
@@ -270,7 +271,7 @@ class _Finder:
             self.claim(role, "schema:characterName", {"text": character, "lang": self.language}, start, end, rule, 0.5)
 
     def actors(self) -> None:
-        people = [m for m in self.every() if m.entity.startswith(PERSON_KINDS)]
+        people = self.of(self.every(), PERSON)
         for person in people:
             left, right = sentence_around(self.text, person.start, person.end)
             played = PLAYED_BY.search(self.text, max(left, person.start - 80), person.start)
@@ -299,7 +300,7 @@ class _Finder:
         """"the story of a doctor who …": the lead's character, in a sentence about the film."""
         for match in STORY.finditer(self.text):
             left, right = sentence_around(self.text, match.start(), match.end())
-            films = mentions_within(self.mentions, left, right, FILM_KINDS)
+            films = mentions_within(self.mentions, left, right, self.kinds, FILM)
             sentence = self.text[left:right].lower()
             film = films[0].entity if films else self.film(left, right) \
                 if ("film" in sentence or "movie" in sentence) else None
@@ -314,7 +315,7 @@ class _Finder:
         """"PERSON, Captain Kirk from “Star Trek”": the work (known, or a new schema:CreativeWork)
         has the person as schema:actor in role/CHARACTER, a schema:PerformanceRole whose
         schema:characterName is the character."""
-        for person in [m for m in self.every() if m.entity.startswith(PERSON_KINDS)]:
+        for person in self.of(self.every(), PERSON):
             match = CHARACTER_FROM.match(self.text, person.end)
             if match is None or match.group(1) in self.forms:
                 continue
@@ -323,8 +324,8 @@ class _Finder:
             if work is None:
                 work = f"work/{slug(title)}"
                 if work not in self.known and work not in self.entities:
-                    self.entities[work] = EntityCandidate(work, ("schema:CreativeWork",), title,
-                                                          quote_at(self.text, start, end), "work-of-character", 0.5)
+                    self.propose(EntityCandidate(work, ("schema:CreativeWork",), title, quote_at(self.text, start, end),
+                                                 "work-of-character", 0.5))
                 self.new_mentions.append(Mention(work, title, start, end, None, "work-of-character", 0.5))
             character, (c_start, c_end) = match.group(1), match.span(1)
             role = self.role_entity(f"role/{slug(character)}", ("schema:PerformanceRole",), character, c_start, c_end,
@@ -339,26 +340,28 @@ class _Finder:
 
     def producer_occupation(self) -> str | None:
         entity = self.forms.get("film producer") or self.forms.get("producer")
-        return entity if entity is not None and _is(self.known.get(entity), "Occupation") else None
+        return entity if entity is not None and self.is_a(entity, OCCUPATION) else None
 
     def producers(self) -> None:
         every = self.every()
-        kinds = (*PERSON_KINDS, *ORG_KINDS)
         occupation = self.producer_occupation()
         lists: list[tuple[int, Mention, str]] = []  # (where the cue starts, the first producer, the rule)
-        for m in [m for m in every if m.entity.startswith(kinds)]:
+        def producer(m: Mention) -> bool:
+            return self.is_a(m.entity, PERSON) or self.is_a(m.entity, ORGANISATION)
+
+        for m in [m for m in every if producer(m)]:
             cue = PRODUCED_BY.search(self.text, max(0, m.start - 40), m.start)
             if cue is not None:
                 lists.append((cue.start(), m, "producer-by"))
         for are in PRODUCERS_ARE.finditer(self.text):
             _, right = sentence_around(self.text, are.start(), are.end())
-            after = next((m for m in every if are.end() <= m.start < right and m.entity.startswith(PERSON_KINDS)), None)
+            after = next((m for m in self.of(every, PERSON) if are.end() <= m.start < right), None)
             if after is not None:
                 lists.append((are.start(), after, "producers-are"))
         for start, first, rule in lists:
             _, right = sentence_around(self.text, first.start, first.end)
             chain = [first]
-            for m in [m for m in every if first.end < m.start < right and m.entity.startswith(kinds)]:
+            for m in [m for m in every if first.end < m.start < right and producer(m)]:
                 if LIST_GAP.fullmatch(self.text[chain[-1].end:m.start]):
                     chain.append(m)
             for m in chain:
@@ -366,15 +369,15 @@ class _Finder:
                 if film is None:
                     continue
                 self.claim(film, "schema:producer", m.entity, start, m.end, rule, 0.6)
-                if occupation is not None and m.entity.startswith(PERSON_KINDS):
+                if occupation is not None and self.is_a(m.entity, PERSON):
                     self.claim(m.entity, "schema:hasOccupation", occupation, start, m.end, rule, 0.5)
 
     def crew_jobs(self) -> None:
         """The jobs a clause after a person lists; an item the graph does not know beside one it
         knows as a crew role ("the camera, sound and lighting") is a new kg:CrewRole."""
         every = self.every()
-        jobs = [m for m in every if _is(self.known.get(m.entity), "CrewRole")]
-        for person in [m for m in every if m.entity.startswith(PERSON_KINDS)]:
+        jobs = self.of(every, CREW_ROLE)
+        for person in self.of(every, PERSON):
             verb = CREW_VERBS.match(self.text, person.end)
             if verb is None:
                 continue
@@ -410,7 +413,7 @@ class _Finder:
         name = self.text[start:end]
         entity_id = f"{kind}/{slug(name)}"
         if entity_id not in self.known and entity_id not in self.entities:
-            self.entities[entity_id] = EntityCandidate(entity_id, types, name, quote_at(self.text, start, end), rule, 0.4)
+            self.propose(EntityCandidate(entity_id, types, name, quote_at(self.text, start, end), rule, 0.4))
         known = self.known.get(entity_id)
         self.new_mentions.append(Mention(entity_id, name, start, end, known.names[0].text if known else None, rule, 0.4))
         return entity_id
@@ -422,17 +425,17 @@ class _Finder:
             _, right = sentence_around(self.text, cue.start(), cue.end())
             for match in POSSESSIVE_TITLE.finditer(self.text, cue.end(), right):
                 taken = [m for m in self.every() if m.start < match.end(2) and match.start(2) < m.end]
-                if any(not m.entity.startswith(FILM_KINDS) for m in taken):
+                if any(not self.is_a(m.entity, FILM) for m in taken):
                     continue  # the title is something else the graph knows ("Elon Musk's SpaceX")
                 person = self.entity_at(*match.span(1), "person", ("schema:Person",), "director-possessive")
                 work = self.entity_at(*match.span(2), "work", ("schema:Movie",), "director-possessive")
-                if person.startswith(PERSON_KINDS) and work.startswith(FILM_KINDS):
+                if self.is_a(person, PERSON) and self.is_a(work, FILM):
                     self.claim(work, "schema:director", person, *match.span(), "director-possessive", 0.5)
 
     def occupations(self) -> None:
         every = self.every()
-        for job in [m for m in every if _is(self.known.get(m.entity), "Occupation")]:
-            for person in [m for m in every if m.entity.startswith(PERSON_KINDS) and job.start - 40 < m.end < job.start]:
+        for job in self.of(every, OCCUPATION):
+            for person in [m for m in self.of(every, PERSON) if job.start - 40 < m.end < job.start]:
                 gap = OCCUPATION_APPOSITION.match(self.text[person.end:job.start])
                 after = self.text[job.end:job.end + 1]
                 if gap and (after in ",.;" or after == ""):
@@ -448,12 +451,12 @@ class Roles:
 
 
 def find_roles(text: str, mentions: list[Mention], known: Mapping[str, Entity],
-               known_claims: Callable[[str], list[Claim]], language: str,
+               known_claims: Callable[[str], list[Claim]], language: str, kinds: Kinds,
                forms: Mapping[str, str] | None = None) -> Roles:
     """The role family's claims over `mentions` (every mention, known and new, in text order);
     `known_claims(subject)` gives the graph's claims about a subject (a role it gives an actor);
     `forms`: the graph's name forms (kg.draft.gazetteer.name_forms), when the caller has them."""
-    finder = _Finder(text, mentions, known, known_claims, language, name_forms(known) if forms is None else forms)
+    finder = _Finder(text, mentions, known, known_claims, language, name_forms(known) if forms is None else forms, kinds)
     finder.new_people()
     finder.new_positions()
     finder.positions()
@@ -468,16 +471,19 @@ def find_roles(text: str, mentions: list[Mention], known: Mapping[str, Entity],
                  sorted(finder.new_mentions, key=lambda m: (m.start, m.end)), finder.claims)
 
 
-ROLE_LABEL_BEFORE = re.compile(r"(?<![\w’'-])((?:(?!(?:a|an|the|and|or|of|by|with|to|for)\b)[a-z]+ )([a-z]+)) \Z")
+# a modifier, perhaps a demonym, and a noun: "veteran pilot", "veteran Russian astronaut"
+ROLE_LABEL_BEFORE = re.compile(r"(?<![\w’'-])((?:(?!(?:a|an|the|and|or|of|by|with|to|for)\b)[a-z]+ )(?:[A-Z][a-z]+ )?"
+                               r"([a-z]+)) \Z")
 
 
 def holder_role_forms(text: str, mentions: list[Mention], known: Mapping[str, Entity],
-                      claims_valued: Callable[[str], list[Claim]]) -> list[Mention]:
+                      claims_valued: Callable[[str], list[Claim]], kinds: Kinds) -> list[Mention]:
     """A known role named by another label right before a person the graph gives that role
     ("veteran cosmonaut Ivan Petrov" where Petrov is crew in role/x-cosmonaut, known as "seasoned
-    cosmonaut"): the label's last word is the role's, its one modifier the article's. A new name form."""
+    cosmonaut"; "veteran Russian astronaut Ivan Petrov" where it is known as "veteran cosmonaut"):
+    the label and one of the role's share their first or their last word (label_like). A new name form."""
     found = []
-    for person in [m for m in mentions if m.entity.startswith(PERSON_KINDS)]:
+    for person in kinds.of(mentions, PERSON):
         before = ROLE_LABEL_BEFORE.search(text, max(0, person.start - 40), person.start)
         if before is None:
             continue
@@ -486,7 +492,7 @@ def holder_role_forms(text: str, mentions: list[Mention], known: Mapping[str, En
             if role is None or claim.rank == "deprecated":
                 continue
             labels = [n.text for n in role.names if " " in n.text and n.text.islower()]
-            label = next((n for n in labels if n.rsplit(" ", 1)[-1] == before.group(2)), None)
+            label = label_like(before.group(1), labels)
             if label is not None and before.group(1) not in labels:
                 found.append(Mention(role.id, before.group(1), before.start(1), before.end(1), label,
                                      "role-label-before-holder", 0.5))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +14,7 @@ from kg.draft.corroboration import corroborated, implied
 from kg.draft.cues import find_new_entities
 from kg.draft.descriptions import descriptions
 from kg.draft.gazetteer import find_mentions, longer_forms, name_forms
+from kg.draft.kinds import Kinds
 from kg.draft.quantities import heights
 from kg.draft.missions import flights
 from kg.draft.quotations import about, quotations
@@ -31,7 +32,7 @@ from kg.suggest import closest, did_you_mean
 if TYPE_CHECKING:
     from kg.draft.known import Known
     from kg.inputs.ontology import Ontology
-    from kg.model import Claim, Entity, Source
+    from kg.model import Claim, Source
 
 
 @dataclass(frozen=True)
@@ -61,26 +62,6 @@ def _name_variants(text: str, mentions: list[Mention], known_forms: dict[str, se
                                                    quote_at(text, *widen(text, m.start, m.end, 2)), "name-variant",
                                                    m.confidence)
     return list(found.values())
-
-
-class _Classes(Mapping[str, set[str]]):
-    """Each entity's classes (IRIs), read when a rule asks: a new candidate's (CURIEs, expanded),
-    else the graph's (not a set for every entity of a large graph, per draft)."""
-
-    def __init__(self, known: Mapping[str, Entity], new: list[EntityCandidate], ontology: Ontology) -> None:
-        self.known = known
-        self.new = {e.id: {ontology.expand(t) for t in e.types} for e in new}
-
-    def __getitem__(self, entity: str) -> set[str]:
-        if entity in self.new:
-            return self.new[entity]
-        return set(self.known[entity].types)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([*self.new, *(k for k in self.known if k not in self.new)])
-
-    def __len__(self) -> int:
-        return len(self.new) + sum(k not in self.new for k in self.known)
 
 
 class _Once:
@@ -149,33 +130,33 @@ def draft_text(project: Project, graph: Graph, key: str, text: str, language: st
     """The draft of article `text` (source `key`, registered or about to be) against `graph`."""
     ontology, known = graph.ontology, graph.known.entities
     once = _Once(graph.known)
-    mentions = find_mentions(text, known)
+    kinds = Kinds(known, ontology)
+    mentions = find_mentions(text, known, kinds)
     entities, new_mentions = find_new_entities(text, known, mentions, usable_by_label(project.reference_table, "item"),
-                                               ontology.compact)
+                                               ontology.compact, kinds, once.claims_about)
     every = sorted([*mentions, *new_mentions], key=lambda m: (m.start, m.end))
     forms = name_forms(known)
-    roles = find_roles(text, every, known, once.claims_about, language, forms)
-    quoted, quoted_mentions, quoted_claims = quotations(text, every, known, once.claims_about, language)
+    roles = find_roles(text, every, known, once.claims_about, language, kinds, forms)
+    quoted, quoted_mentions, quoted_claims = quotations(text, every, known, once.claims_about, language, kinds)
     entities = [*entities, *quoted]
     every = sorted([*every, *quoted_mentions], key=lambda m: (m.start, m.end))
     ranges = {ontology.compact(iri): {r.removeprefix(XSD) for r in info.ranges}
               for iri, info in ontology.properties.items()}
-    classes = _Classes(known, entities, ontology)
-    lengthened = [*longer_forms(text, mentions, known, ontology.labels),
-                  *holder_role_forms(text, every, known, once.claims_valued)]
+    lengthened = [*longer_forms(text, mentions, known, ontology.labels, kinds),
+                  *holder_role_forms(text, every, known, once.claims_valued, kinds)]
     claims = [*_name_variants(text, [*mentions, *(m for m in new_mentions if m.known_form), *lengthened], {e: {n.text for n in known[e].names} for e in known}, language),
-              *patterns.ages(text, every, date), *patterns.occupations(text, every),
-              *patterns.dates(text, every, date, ranges), *patterns.durations(text, every),
-              *patterns.nationalities(text, every, forms), *patterns.crew(text, every),
-              *patterns.directors(text, every), *roles.claims, *quoted_claims,
-              *descriptions(text, every, language), *heights(text, every), *about(text, every),
-              *relations(text, every, classes, ontology, forms), *firsts(text, every, language),
-              *filming_locations(text, every, classes, ontology),
-              *flights(text, every, classes, ontology, once.claims_valued)]
+              *patterns.ages(text, every, date, kinds), *patterns.occupations(text, every, kinds),
+              *patterns.dates(text, every, date, ranges, kinds, once.claims_valued), *patterns.durations(text, every, kinds, once.claims_valued),
+              *patterns.nationalities(text, every, forms, kinds), *patterns.origins(text, every, forms, kinds, once.claims_valued), *patterns.budgets(text, every, kinds), *patterns.crew(text, every, kinds),
+              *patterns.directors(text, every, kinds, once.claims_valued), *roles.claims, *quoted_claims,
+              *descriptions(text, every, language, kinds), *heights(text, every, kinds), *about(text, every, kinds),
+              *relations(text, every, kinds, forms), *firsts(text, every, language),
+              *filming_locations(text, every, kinds),
+              *flights(text, every, kinds, once.claims_valued)]
     # a known claim another rule proposes already has that rule's quote, closer to what states it
     stated = {(c.subject, c.property, c.value_text()) for c in claims}
     claims += [c for c in [*corroborated(text, every, once.claims_about, ontology.compact),
-                           *implied(text, every, once.claims_about, once.claims_valued, ontology.compact, classes, ontology)]
+                           *implied(text, every, once.claims_about, once.claims_valued, ontology.compact, kinds)]
                if (c.subject, c.property, c.value_text()) not in stated]
     claims = [compare(c, once.claims_about(c.subject), ontology) for c in claims if c.property in ranges]
     unique = {(c.subject, c.property, c.value_text(), c.role or "", c.quote.start): c for c in claims}
