@@ -95,7 +95,7 @@ def _by_line(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[bytes]]:
     return list(map(triples.__getitem__, map(index.__getitem__, ordered))), ordered
 
 
-@dataclass
+@dataclass(slots=True)
 class Statement:
     """Everything the claims say about one (s, p, o): merged references and qualifiers."""
 
