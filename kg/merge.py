@@ -25,11 +25,17 @@ if TYPE_CHECKING:
 class Plan:
     outcome: Outcome
     new_facts: dict[Path, bytes]
-    output_files: dict[str, bytes]
     changed_outputs: list[str]
-    summary: str
     origins: Mapping[str, str] | None = None  # facts file:line of the new graph's statements (kg.origins)
-    build: BuildResult | None = None  # the build of output_files, which apply records (kg.build_manifest)
+    build: BuildResult | None = None  # the build apply writes and records (None: nothing to write)
+
+    @property
+    def output_files(self) -> dict[str, bytes]:
+        return self.build.files if self.build is not None else {}
+
+    @property
+    def summary(self) -> str:
+        return self.build.summary() if self.build is not None else ""
 
 
 def plan_add(paths: list[Path], project: Project) -> Plan:
@@ -47,14 +53,14 @@ def plan_add(paths: list[Path], project: Project) -> Plan:
             if text is not None:
                 reviewed[path], targets[target] = text, text.encode("utf-8")
     if not outcome.conforms:
-        return Plan(outcome, targets, {}, [], "")
+        return Plan(outcome, targets, [])
     result = build(project, extra_fact_files=paths, fact_texts=reviewed)
     changed = changed_outputs(result.files, project)
     moved = {display_path(path, project.root): display_path(project.facts_dir / path.name, project.root)
              for path in paths}
     origins = {iri: _moved(where, moved) for iri, where in graph_origins(result.inputs.facts, result.graph,
                                                                           project).items()}
-    return Plan(outcome, targets, result.files, changed, result.summary(), origins, result)
+    return Plan(outcome, targets, changed, origins, result)
 
 
 def changed_outputs(files: Mapping[str, bytes], project: Project) -> list[str]:

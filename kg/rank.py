@@ -68,9 +68,9 @@ def rank_claims(project: Project, selector: tuple[str] | tuple[str, str, str], r
             path = project.root / claim.file
             texts[path] = edit_claim(texts[path], claim.file, claim.line, rank, reason)
         result = build(project, fact_texts=texts)
-        plan = Plan(Outcome((), (), ()), {p: t.encode("utf-8") for p, t in texts.items()}, result.files,
+        plan = Plan(Outcome((), (), ()), {p: t.encode("utf-8") for p, t in texts.items()},
                     changed_outputs(result.files, project),
-                    result.summary(), graph_origins(result.inputs.facts, result.graph, project), result)
+                    graph_origins(result.inputs.facts, result.graph, project), result)
         if not dry_run:
             for path, data in originals.items():
                 if path.read_bytes() != data:
