@@ -49,9 +49,9 @@ def in_reading_order(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     return sorted_with_lines(triples)[0]
 
 
-def sorted_with_lines(triples: Iterable[ox.Triple]) -> tuple[list[ox.Triple], bytes]:
-    """in_reading_order's triples, and their N-Triples in that order as pyoxigraph writes them (its
-    language tags lowercase), from the lines they were sorted by. A triple's N-Triples line,
+def sorted_with_lines(triples: Iterable[ox.Triple]) -> tuple[list[ox.Triple], list[bytes]]:
+    """in_reading_order's triples, and their N-Triples lines in that order as pyoxigraph writes
+    them (language tags lowercase, without the closing ` .`), the lines they were sorted by. A triple's N-Triples line,
     `<s> <p> o`, sorts as its reading_order key without the rdf:type flag: an IRI holds no `>` or
     space, so `<s> ` and `<p> ` end where the terms do, and what follows a literal's closing quote
     (`@`, `^^`) sorts after the space before ` .`. So the rdf:type triples and the others are each
@@ -75,7 +75,7 @@ def sorted_with_lines(triples: Iterable[ox.Triple]) -> tuple[list[ox.Triple], by
         lines.append(line)
     out += others[done:]
     lines += other_lines[done:]
-    return out, b" .\n".join(lines) + b" .\n" if lines else b""
+    return out, lines
 
 
 def _by_line(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[bytes]]:
@@ -134,7 +134,8 @@ class MappedGraph:
     def triples(self) -> list[ox.Triple]:
         """Layers (1)-(3) of the contract, sorted: what Turtle and JSON-LD carry."""
         if self._sorted is None:
-            self._sorted, self._lines = sorted_with_lines([*self.asserted, *self.provenance, *self.metadata])
+            self._sorted, lines = sorted_with_lines([*self.asserted, *self.provenance, *self.metadata])
+            self._lines = b" .\n".join(lines) + b" .\n" if lines else b""
         return self._sorted
 
     def take_lines(self) -> bytes:
