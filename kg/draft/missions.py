@@ -45,10 +45,6 @@ def flights(text: str, mentions: list[Mention], kinds: Kinds,
 
     main = topic(mentions, valued, kinds)
 
-    def event(mission: str, label: str) -> str | None:
-        return known_event(mission, label, kinds, valued)
-
-
     def fits(entity: str, prop: str) -> bool:
         ranges = ontology.properties[ontology.expand(prop)].class_ranges
         return any(kinds.has_class(entity, r) for r in ranges)
@@ -77,7 +73,7 @@ def flights(text: str, mentions: list[Mention], kinds: Kinds,
                                         quote_at(text, offset + filming[-1].start(), m.end), "objective-to-film", 0.4))
         for words, label in EVENT_WORDS:
             said = list(words.finditer(before))
-            happening = event(mission, label) if said else None
+            happening = known_event(mission, label, kinds, valued) if said else None
             if happening is None:
                 continue
             start = offset + said[-1].start()

@@ -14,13 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.draft.candidates import ClaimCandidate, Mention
-from kg.draft.kinds import ONE_WORK, Kinds
+from kg.draft.kinds import COUNTRY, ONE_WORK, ORGANISATION, PERSON, PLACE, Kind, Kinds
 from kg.draft.quoting import quote_at
 from kg.inputs.ontology import Ontology
-from kg.namespaces import SCHEMA
 
-PLACE, PERSON, ORGANIZATION = SCHEMA + "Place", SCHEMA + "Person", SCHEMA + "Organization"
-COUNTRY = SCHEMA + "Country"
 BESIDE = re.compile(r", | in (?:the )?")
 POSSESSIVE = re.compile(r"(?:’s|'s) \Z")
 OF_THE_TAIL = re.compile(r" of (?:the )?(.+)\Z")
@@ -39,8 +36,8 @@ class _Relations:
     kinds: Kinds  # known and new entities' classes
     forms: Mapping[str, str]  # the graph's name forms -> the entity each names
 
-    def is_a(self, entity: str, ancestor: str) -> bool:
-        return self.kinds.has_class(entity, ancestor)
+    def is_a(self, entity: str, kind: Kind) -> bool:
+        return self.kinds.is_a(entity, kind)
 
     @property
     def ontology(self) -> Ontology:
@@ -51,7 +48,8 @@ class _Relations:
         found = []
         for iri, info in sorted(self.ontology.properties.items()):
             if info.domains and info.class_ranges and \
-                    any(self.is_a(subject, d) for d in info.domains) and any(self.is_a(value, r) for r in info.class_ranges):
+                    any(self.kinds.has_class(subject, d) for d in info.domains) and \
+                    any(self.kinds.has_class(value, r) for r in info.class_ranges):
                 found.append(self.ontology.compact(iri))
         return found
 
@@ -88,7 +86,7 @@ class _Relations:
     def owners(self) -> list[ClaimCandidate]:
         found = []
         for a, b in zip(self.mentions, self.mentions[1:]):
-            if not (self.is_a(a.entity, PERSON) and self.is_a(b.entity, ORGANIZATION)):
+            if not (self.is_a(a.entity, PERSON) and self.is_a(b.entity, ORGANISATION)):
                 continue
             if not POSSESSIVE.fullmatch(self.text, a.end, b.start) or re.match(r" and | or |, ", self.text[b.end:]):
                 continue
